@@ -1,0 +1,463 @@
+"""The only window detectors have on the world.
+
+A :class:`Context` answers five kinds of question: environment variables,
+files, the process ancestry, platform facts and whether stdin/stdout are
+terminals.  :class:`LiveContext` asks the running machine; :class:`FixtureContext`
+answers from a recorded fixture document and from nothing else, so a fixture
+replays identically on any host.
+
+Performance matters here: this module is imported on every ``detect()`` call,
+so it imports nothing beyond ``os`` and ``sys`` (both already loaded by the
+interpreter) and defers everything costly until a detector actually asks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from collections.abc import Iterable, Mapping
+
+#: Largest file a detector may read.  Every file detectors need (os-release,
+#: cgroup, mountinfo, DMI strings) is far smaller; the cap protects against a
+#: pathological /proc entry or a FIFO planted at a well-known path.
+MAX_FILE_BYTES = 256 * 1024
+
+#: How many ancestors the process walk visits at most: enough to get from a
+#: script through a shell, a task runner and a terminal to the IDE or agent.
+MAX_ANCESTRY = 6
+
+PLATFORM_KEYS = (
+    "system",
+    "release",
+    "version",
+    "machine",
+    "python_implementation",
+    "python_version",
+    "mac_ver",
+)
+
+
+class Process:
+    """One ancestor: its name and, where the OS lets us see them, exe and cmdline.
+
+    These values can identify a person (a home directory in ``exe``, secrets
+    in ``cmdline``); detectors use them to classify and never copy them out.
+    """
+
+    __slots__ = ("cmdline", "exe", "name")
+
+    def __init__(
+        self, name: str, exe: str | None = None, cmdline: tuple[str, ...] = ()
+    ) -> None:
+        self.name = name
+        self.exe = exe
+        self.cmdline = cmdline
+
+    def __repr__(self) -> str:
+        return f"Process(name={self.name!r})"
+
+
+class Platform:
+    """Platform facts, mirroring the :mod:`platform` functions of the same names.
+
+    ``system``, ``release``, ``version`` and ``machine`` are ``platform.uname()``
+    fields, ``mac_ver`` is ``platform.mac_ver()[0]``.  Extra facts that have no
+    :mod:`platform` twin live in ``extra`` (fixture keys beyond the seven
+    standard ones), so later detectors can grow without changing this class.
+    """
+
+    __slots__ = ("extra", "mac_ver", "machine", "python_implementation", "python_version",
+                 "release", "system", "version")
+
+    def __init__(
+        self,
+        *,
+        system: str = "",
+        release: str = "",
+        version: str = "",
+        machine: str = "",
+        python_implementation: str = "",
+        python_version: str = "",
+        mac_ver: str = "",
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        self.system = system
+        self.release = release
+        self.version = version
+        self.machine = machine
+        self.python_implementation = python_implementation
+        self.python_version = python_version
+        self.mac_ver = mac_ver
+        self.extra: dict[str, object] = extra if extra is not None else {}
+
+
+class Context:
+    """What a detector may look at.  Subclasses supply the raw answers.
+
+    Detectors should use the accessors (:meth:`env`, :meth:`read`,
+    :meth:`exists`, :meth:`processes` ...) rather than the raw attributes so
+    that a recording context (``--capture``) sees every signal consulted.
+    """
+
+    #: Facets decided so far, in detector order.  A detector may read the
+    #: facets of detectors that ran before it (the container facet, say, is
+    #: known when the OS detector decides WSL).
+    found: dict[str, object]
+
+    def __init__(self) -> None:
+        self.found = {}
+        self._evidence: list[str] = []
+        self._processes: tuple[Process, ...] | None = None
+
+    # -- environment -----------------------------------------------------
+    @property
+    def environ(self) -> Mapping[str, str]:
+        raise NotImplementedError
+
+    def env(self, name: str) -> str | None:
+        """The variable's value, or ``None`` when it is unset *or empty*.
+
+        An empty variable counts as absent everywhere: shells and CI systems
+        routinely export ``FOO=`` to mean "not set".
+        """
+        value = self.environ.get(name)
+        return value if value else None
+
+    def has(self, name: str) -> bool:
+        """True when the variable is set to a non-empty value."""
+        return bool(self.environ.get(name))
+
+    # -- files -----------------------------------------------------------
+    def read(self, path: str) -> str | None:
+        """The file's text (undecodable bytes replaced), or ``None``."""
+        raise NotImplementedError
+
+    def exists(self, path: str) -> bool:
+        raise NotImplementedError
+
+    def listdir(self, path: str) -> list[str] | None:
+        """Names in a directory, sorted, or ``None`` when it cannot be listed."""
+        raise NotImplementedError
+
+    # -- processes, platform, terminals -----------------------------------
+    def processes(self) -> tuple[Process, ...]:
+        """The ancestry, nearest parent first, at most :data:`MAX_ANCESTRY` long.
+
+        Read lazily and once: most runs are decided by the environment alone.
+        """
+        if self._processes is None:
+            try:
+                self._processes = tuple(self._read_processes())[:MAX_ANCESTRY]
+            except Exception:  # noqa: BLE001 - an unreadable ancestry is an empty one
+                self._processes = ()
+        return self._processes
+
+    def _read_processes(self) -> Iterable[Process]:
+        raise NotImplementedError
+
+    @property
+    def platform(self) -> Platform:
+        raise NotImplementedError
+
+    def isatty(self, stream: str) -> bool | None:
+        """Whether ``"stdin"`` or ``"stdout"`` is a terminal; ``None`` if unknown."""
+        raise NotImplementedError
+
+    # -- evidence --------------------------------------------------------
+    def because(self, *signals: str) -> None:
+        """Record the signals that decided the current facet (for ``--explain``).
+
+        Signals are names, never values: ``"env GITHUB_ACTIONS"``,
+        ``"file /etc/os-release"``, ``"process pycharm"``.
+        """
+        self._evidence.extend(signals)
+
+    def _take_evidence(self) -> list[str]:
+        evidence, self._evidence = self._evidence, []
+        return evidence
+
+
+class LiveContext(Context):
+    """The running machine, read cheaply: no subprocess, no network."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self._environ: Mapping[str, str] = os.environ if environ is None else environ
+        self._platform: Platform | None = None
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return self._environ
+
+    def read(self, path: str) -> str | None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES)
+        except (OSError, ValueError):
+            return None
+        return data.decode("utf-8", "replace")
+
+    def exists(self, path: str) -> bool:
+        try:
+            return os.path.exists(path)
+        except (OSError, ValueError):
+            return False
+
+    def listdir(self, path: str) -> list[str] | None:
+        try:
+            return sorted(os.listdir(path))
+        except (OSError, ValueError):
+            return None
+
+    def _read_processes(self) -> Iterable[Process]:
+        from envdetect import _ancestry
+
+        return _ancestry.live_ancestry(MAX_ANCESTRY)
+
+    @property
+    def platform(self) -> Platform:
+        if self._platform is None:
+            self._platform = _live_platform(self._environ)
+        return self._platform
+
+    def isatty(self, stream: str) -> bool | None:
+        handle = sys.stdin if stream == "stdin" else sys.stdout
+        try:
+            if handle is None:
+                return False
+            return os.isatty(handle.fileno())
+        except (AttributeError, OSError, ValueError):
+            # Closed, detached or replaced by an object with no fd (pytest's
+            # capture, an embedding host): not a terminal.
+            return False
+
+
+def _live_platform(environ: Mapping[str, str]) -> Platform:
+    """Platform facts without the :mod:`platform` module.
+
+    ``platform`` imports ``re`` and, depending on the OS and Python version,
+    spawns ``uname -p`` or queries WMI; everything needed here is available
+    from ``os.uname()``, ``sys.getwindowsversion()`` and small files.
+    """
+    impl = sys.implementation.name
+    python_impl = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM",
+                   "ironpython": "IronPython"}.get(impl, impl)
+    info = sys.version_info
+    python_version = f"{info[0]}.{info[1]}.{info[2]}"
+    if info[3] != "final":
+        python_version += {"alpha": "a", "beta": "b", "candidate": "rc"}.get(info[3], "") + str(
+            info[4]
+        )
+    extra: dict[str, object] = {
+        "python_bits": 64 if sys.maxsize > 2**32 else 32,
+        "python_abiflags": getattr(sys, "abiflags", None),
+        "python_venv": sys.prefix != getattr(sys, "base_prefix", sys.prefix),
+        "python_conda": os.path.isdir(os.path.join(sys.prefix, "conda-meta")),
+    }
+    if sys.platform == "win32":
+        return _windows_platform(environ, python_impl, python_version, extra)
+    try:
+        uname = os.uname()
+    except (AttributeError, OSError):
+        return Platform(python_implementation=python_impl, python_version=python_version,
+                        extra=extra)
+    mac_ver = ""
+    if uname.sysname == "Darwin":
+        mac_ver = _mac_product_version()
+    return Platform(
+        system=uname.sysname,
+        release=uname.release,
+        version=uname.version,
+        machine=uname.machine,
+        python_implementation=python_impl,
+        python_version=python_version,
+        mac_ver=mac_ver,
+        extra=extra,
+    )
+
+
+def _windows_platform(
+    environ: Mapping[str, str], python_impl: str, python_version: str,
+    extra: dict[str, object],
+) -> Platform:
+    winver = sys.getwindowsversion()  # type: ignore[attr-defined,unused-ignore]
+    # WOW64 (32-bit Python on 64-bit Windows) hides the real architecture in
+    # PROCESSOR_ARCHITEW6432; platform.machine() makes the same choice.
+    machine = environ.get("PROCESSOR_ARCHITEW6432") or environ.get("PROCESSOR_ARCHITECTURE", "")
+    build = winver.platform_version[2] if hasattr(winver, "platform_version") else winver.build
+    release = "10" if winver.major == 10 else str(winver.major)
+    if getattr(winver, "product_type", 1) != 1:
+        release = "Server"
+    return Platform(
+        system="Windows",
+        release=release,
+        version=f"{winver.major}.{winver.minor}.{build}",
+        machine=machine,
+        python_implementation=python_impl,
+        python_version=python_version,
+        extra=extra,
+    )
+
+
+def _mac_product_version() -> str:
+    """ProductVersion from SystemVersion.plist, without importing plistlib."""
+    try:
+        with open("/System/Library/CoreServices/SystemVersion.plist", "rb") as handle:
+            text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    key = text.find("<key>ProductVersion</key>")
+    if key < 0:
+        return ""
+    start = text.find("<string>", key)
+    end = text.find("</string>", start)
+    if start < 0 or end < 0:
+        return ""
+    return text[start + len("<string>"):end].strip()
+
+
+class FixtureError(ValueError):
+    """A fixture document could not be read or does not have the fixture shape."""
+
+
+class FixtureContext(Context):
+    """A recorded world: a fixture document and nothing of the host machine.
+
+    Missing sections mean an empty world; unknown keys are ignored so that
+    fixtures written for later versions still load.
+    """
+
+    def __init__(self, document: Mapping[str, object]) -> None:
+        super().__init__()
+        if not isinstance(document, dict):
+            raise FixtureError("a fixture must be a JSON object")
+        self.document = document
+        self._environ = _string_map(document.get("environ"), "environ")
+        self._files = _string_map(document.get("files"), "files")
+        self._ancestry = _process_list(document.get("processes"))
+        self._platform = _platform_facts(document.get("platform"))
+        self._tty = _tty(document.get("tty"))
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return self._environ
+
+    def read(self, path: str) -> str | None:
+        return self._files.get(path)
+
+    def exists(self, path: str) -> bool:
+        if path in self._files:
+            return True
+        prefix = path.rstrip("/") + "/"
+        return any(name.startswith(prefix) for name in self._files)
+
+    def listdir(self, path: str) -> list[str] | None:
+        prefix = path.rstrip("/") + "/"
+        names = {name[len(prefix):].split("/", 1)[0] for name in self._files
+                 if name.startswith(prefix)}
+        return sorted(names) if names else None
+
+    def _read_processes(self) -> Iterable[Process]:
+        return self._ancestry
+
+    @property
+    def platform(self) -> Platform:
+        return self._platform
+
+    def isatty(self, stream: str) -> bool | None:
+        return self._tty.get(stream, False)
+
+
+def _string_map(value: object, section: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FixtureError(f"fixture section {section!r} must be an object of strings")
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise FixtureError(f"fixture {section}[{key!r}] must be a string")
+    return dict(value)
+
+
+def _process_list(value: object) -> tuple[Process, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FixtureError("fixture section 'processes' must be a list")
+    result = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise FixtureError(f"fixture processes[{index}] needs a string 'name'")
+        exe = item.get("exe")
+        cmdline = item.get("cmdline") or []
+        if exe is not None and not isinstance(exe, str):
+            raise FixtureError(f"fixture processes[{index}].exe must be a string")
+        if not isinstance(cmdline, list) or not all(isinstance(a, str) for a in cmdline):
+            raise FixtureError(f"fixture processes[{index}].cmdline must be a list of strings")
+        result.append(Process(item["name"], exe, tuple(cmdline)))
+    return tuple(result)
+
+
+def _platform_facts(value: object) -> Platform:
+    if value is None:
+        return Platform()
+    if not isinstance(value, dict):
+        raise FixtureError("fixture section 'platform' must be an object")
+    known: dict[str, str] = {}
+    extra: dict[str, object] = {}
+    for key, item in value.items():
+        if key in PLATFORM_KEYS:
+            if not isinstance(item, str):
+                raise FixtureError(f"fixture platform.{key} must be a string")
+            known[key] = item
+        else:
+            extra[key] = item
+    return Platform(extra=extra, **known)
+
+
+def _tty(value: object) -> dict[str, bool]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, bool) for v in value.values()):
+        raise FixtureError("fixture section 'tty' must map stdin/stdout to booleans")
+    return dict(value)
+
+
+def load_fixture(source: object) -> FixtureContext:
+    """A :class:`FixtureContext` from a path, ``"-"`` (stdin), an open file or a dict.
+
+    Raises :class:`FixtureError` with a one-line reason when the fixture cannot
+    be read or is not shaped like a fixture.
+    """
+    if isinstance(source, dict):
+        return FixtureContext(source)
+    import json
+
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+            where = "<stdin>"
+        elif isinstance(source, (str, os.PathLike)):
+            where = os.fspath(source)
+            with open(where, encoding="utf-8") as handle:
+                text = handle.read()
+        elif hasattr(source, "read"):
+            text = source.read()
+            where = getattr(source, "name", "<file>")
+        else:
+            raise FixtureError(f"cannot read a fixture from {type(source).__name__}")
+    except OSError as error:
+        raise FixtureError(f"cannot read fixture: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise FixtureError("fixture is not UTF-8 text") from None
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise FixtureError(f"{where}: not valid JSON ({error})") from None
+    try:
+        return FixtureContext(document)
+    except FixtureError as error:
+        raise FixtureError(f"{where}: {error}") from None

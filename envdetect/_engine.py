@@ -1,0 +1,211 @@
+"""Run the detectors, isolate their failures, merge their results.
+
+A detector is any object with a ``facet`` name and a ``detect(ctx)`` callable
+returning a dict (the facet's fields) or ``None`` (not detected).  Built-in
+detectors are plain modules under :mod:`envdetect.detectors`; third-party ones
+come from the ``envdetect.detectors`` entry-point group or are passed in code.
+"""
+
+from __future__ import annotations
+
+import os
+
+from envdetect._context import Context, LiveContext
+from envdetect._model import FACETS, SCHEMA, Environment
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Sequence
+    from typing import Any, Protocol
+
+    class Detector(Protocol):
+        facet: str
+
+        def detect(self, ctx: Context) -> dict[str, Any] | None: ...
+
+
+#: Built-in detectors, in the order they run.  Later detectors may read the
+#: facets of earlier ones through ``ctx.found``: the OS detector needs to know
+#: about containers (a WSL2 kernel inside Docker Desktop is not WSL), the
+#: cloud detector too (a VM platform is not reported from inside a container).
+BUILTIN_DETECTORS = (
+    "os",
+    "host",
+    "python",
+    "terminal",
+)
+
+ENTRY_POINT_GROUP = "envdetect.detectors"
+
+#: Cloud platforms that run managed workloads (functions, apps, containers).
+#: Virtual machines and hosted developer shells fill the cloud facet but a
+#: person typing in one is still at a terminal, so they do not set the kind.
+MANAGED_PLATFORMS = frozenset({
+    "aws_lambda", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_app_runner",
+    "gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
+    "azure.functions", "azure.app_service", "azure.container_apps",
+    "azure.container_instances", "azure.aks",
+    "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
+})
+
+_TRUTHY = ("1", "true", "yes", "on")
+
+
+def detect(
+    context: Context | None = None,
+    *,
+    plugins: bool | None = None,
+    detectors: Sequence[Detector] = (),
+) -> Environment:
+    ctx = context if context is not None else LiveContext()
+    try:
+        if plugins is None:
+            plugins = (os.environ.get("ENVDETECT_PLUGINS") or "").strip().lower() in _TRUTHY
+        extra = list(detectors)
+        if plugins:
+            extra.extend(load_entry_point_detectors())
+        return _run(ctx, extra)
+    except Exception as error:  # noqa: BLE001 - the public promise: detect() never raises
+        # Only a bug in the engine itself can get here; every detector is
+        # already isolated.  Return the empty world rather than break the host.
+        document = _empty_document()
+        explanation = {"engine": {"because": [], "error": type(error).__name__}}
+        return Environment(document, explanation)
+
+
+def _empty_document() -> dict[str, Any]:
+    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": "script"}}
+    for facet in FACETS:
+        document[facet] = None
+    document["terminal"] = {"interactive": None, "program": None}
+    return document
+
+
+def _run(ctx: Context, extra: Iterable[Detector]) -> Environment:
+    from importlib import import_module
+
+    explanation: dict[str, dict[str, Any]] = {}
+    found = ctx.found
+    for name in BUILTIN_DETECTORS:
+        module = import_module(f"envdetect.detectors.{name}")
+        found[name] = _run_one(ctx, module, explanation)
+
+    extensions: dict[str, Any] = {}
+    for detector in extra:
+        facet = getattr(detector, "facet", None)
+        if not isinstance(facet, str) or not facet:
+            explanation[repr(detector)] = {"because": [], "error": "missing facet name"}
+            continue
+        result = _run_one(ctx, detector, explanation, label=_label(detector, facet))
+        if result is None:
+            continue
+        if facet in FACETS:
+            found[facet] = _merge(found.get(facet), result)
+        else:
+            extensions[facet] = result
+
+    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": runtime_kind(found)}}
+    for facet in FACETS:
+        document[facet] = found.get(facet)
+    if document["terminal"] is None:
+        document["terminal"] = {"interactive": None, "program": None}
+    if extensions:
+        document["extensions"] = extensions
+    explanation["runtime"] = {"because": _kind_reason(found), "error": None}
+    return Environment(document, explanation)
+
+
+def _label(detector: object, facet: str) -> str:
+    module = getattr(detector, "__module__", None) or getattr(detector, "__name__", "")
+    return f"{facet} (plugin {module})" if module else f"{facet} (plugin)"
+
+
+def _run_one(
+    ctx: Context, detector: Detector, explanation: dict[str, dict[str, Any]],
+    label: str | None = None,
+) -> Any:
+    ctx._take_evidence()
+    error: str | None = None
+    result: Any = None
+    try:
+        result = detector.detect(ctx)
+        if result is not None and not isinstance(result, dict):
+            error = f"returned {type(result).__name__}, not a dict"
+            result = None
+    except Exception as exc:  # noqa: BLE001 - one detector's failure never breaks the rest
+        error = type(exc).__name__
+        result = None
+    explanation[label or detector.facet] = {"because": ctx._take_evidence(), "error": error}
+    return result
+
+
+def _merge(base: Any, update: dict[str, Any]) -> dict[str, Any]:
+    """A plugin's partial result over a built-in one: its non-null fields win."""
+    merged = dict(base) if isinstance(base, dict) else {}
+    for key, value in update.items():
+        if value is not None:
+            merged[key] = value
+    return merged
+
+
+def runtime_kind(found: dict[str, Any]) -> str:
+    """The headline, from the facets; first match wins (see the README)."""
+    return _kind_and_reason(found)[0]
+
+
+def _kind_reason(found: dict[str, Any]) -> list[str]:
+    return [_kind_and_reason(found)[1]]
+
+
+def _kind_and_reason(found: dict[str, Any]) -> tuple[str, str]:
+    if found.get("toolkit"):
+        return "ide", "facet toolkit"
+    if found.get("agent"):
+        return "agent", "facet agent"
+    if found.get("ci"):
+        return "ci", "facet ci"
+    if found.get("notebook"):
+        return "notebook", "facet notebook"
+    if found.get("ide"):
+        return "ide", "facet ide"
+    cloud = found.get("cloud")
+    if isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS:
+        return "cloud", "facet cloud (managed platform)"
+    terminal = found.get("terminal")
+    if isinstance(terminal, dict) and terminal.get("interactive"):
+        return "terminal", "facet terminal (stdin and stdout are terminals)"
+    return "script", "no facet above applies"
+
+
+def load_entry_point_detectors() -> list[Detector]:
+    """Detectors registered under the ``envdetect.detectors`` entry-point group.
+
+    Discovery scans every installed distribution's metadata (tens of
+    milliseconds), which is why it only runs when asked.  A plugin that fails
+    to load is reported as a detector that raised.
+    """
+    from importlib.metadata import entry_points
+
+    try:
+        selected = entry_points(group=ENTRY_POINT_GROUP)  # type: ignore[call-arg,unused-ignore]
+    except TypeError:  # Python 3.9: entry_points() takes no arguments
+        selected = entry_points().get(ENTRY_POINT_GROUP, ())  # type: ignore[attr-defined,arg-type,unused-ignore]
+    loaded: list[Detector] = []
+    for entry in sorted(selected, key=lambda item: item.name):
+        try:
+            loaded.append(entry.load())
+        except Exception as exc:  # noqa: BLE001
+            loaded.append(_BrokenPlugin(entry.name, exc))
+    return loaded
+
+
+class _BrokenPlugin:
+    """Stands in for a plugin whose import failed, so the failure shows in --explain."""
+
+    def __init__(self, name: str, error: Exception) -> None:
+        self.facet = name
+        self.__module__ = f"entry point {name}"
+        self._error = error
+
+    def detect(self, ctx: Context) -> dict[str, Any] | None:
+        raise self._error

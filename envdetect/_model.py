@@ -1,0 +1,175 @@
+"""The detection result: a JSON document with typed attribute views over it.
+
+The document (``Environment.to_dict()``) is the public contract (schema 1, in
+the README).  The classes below only give it attribute access with types for
+editors and mypy; the data stays one plain dict so that plugins can add keys
+and serialising never loses anything.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator, Mapping
+    from typing import Any, ClassVar
+
+SCHEMA = 1
+
+#: Top-level keys of the document, in output order.
+FACETS = ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container",
+          "terminal", "os", "host", "python")
+
+
+class View:
+    """Read-only attribute access to one object of the document."""
+
+    __slots__ = ("_data",)
+    _nested: ClassVar[Mapping[str, type[View]]] = {}
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_data", data)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}") from None
+        nested = self._nested.get(name)
+        if nested is not None and value is not None:
+            return nested(value)
+        return value
+
+    def __getitem__(self, name: str) -> Any:
+        return self._data[name]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("detection results are read-only")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, View):
+            return bool(self._data == other._data)
+        return bool(self._data == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{key}={value!r}" for key, value in self._data.items())
+        return f"{type(self).__name__}({fields})"
+
+    def to_dict(self) -> dict[str, Any]:
+        copied: dict[str, Any] = _copy(self._data)
+        return copied
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+class Runtime(View):
+    kind: str  # ide | agent | ci | notebook | cloud | terminal | script
+
+
+class CI(View):
+    id: str | None
+    name: str | None
+    is_pr: bool | None
+
+
+class Toolkit(View):
+    id: str
+    name: str
+    version: str | None
+
+
+class Named(View):
+    """IDE, agent and notebook facets: a stable ``id`` and a display ``name``."""
+
+    id: str
+    name: str
+
+
+class Cloud(View):
+    provider: str | None
+    platform: str | None
+
+
+class Container(View):
+    id: str
+
+
+class Terminal(View):
+    interactive: bool | None
+    program: str | None
+
+
+class Distro(View):
+    id: str | None
+    version: str | None
+    like: str | None
+
+
+class OS(View):
+    type: str | None
+    name: str | None
+    version: str | None
+    kernel: str | None
+    wsl: bool | None
+    distro: Distro | None
+    _nested = {"distro": Distro}  # noqa: RUF012
+
+
+class Host(View):
+    arch: str | None
+
+
+class Python(View):
+    implementation: str | None
+    version: str | None
+    bits: int | None
+    free_threaded: bool | None
+    environment: str | None
+
+
+class Environment(View):
+    """Where the program runs, as ``envdetect.detect()`` found it."""
+
+    schema: int
+    runtime: Runtime
+    ci: CI | None
+    toolkit: Toolkit | None
+    ide: Named | None
+    agent: Named | None
+    notebook: Named | None
+    cloud: Cloud | None
+    container: Container | None
+    terminal: Terminal
+    os: OS
+    host: Host
+    python: Python
+
+    _nested = {  # noqa: RUF012
+        "runtime": Runtime, "ci": CI, "toolkit": Toolkit, "ide": Named,
+               "agent": Named, "notebook": Named, "cloud": Cloud, "container": Container,
+               "terminal": Terminal, "os": OS, "host": Host, "python": Python}
+
+    __slots__ = ("explanation",)
+
+    def __init__(self, data: Mapping[str, Any],
+                 explanation: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        super().__init__(data)
+        object.__setattr__(self, "explanation", explanation or {})
+
+    explanation: Mapping[str, Mapping[str, Any]]
+    """Per facet: the signals that decided it and, if its detector failed, why."""
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self._data, indent=indent, ensure_ascii=True)

@@ -1,0 +1,53 @@
+"""Shared helpers: fixture discovery and partial matching of expectations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import envdetect
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def fixture_paths(area: str | None = None) -> list[Path]:
+    base = FIXTURES / area if area else FIXTURES
+    return sorted(base.rglob("*.json"))
+
+
+def fixture_id(path: Path) -> str:
+    return str(path.relative_to(FIXTURES))
+
+
+def load(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def mismatches(expected: Any, actual: Any, where: str = "") -> list[str]:
+    """Differences between an ``expect`` block and a document, keys of expect only."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        problems: list[str] = []
+        for key, value in expected.items():
+            if key not in actual:
+                problems.append(f"{where}.{key}: missing")
+            else:
+                problems.extend(mismatches(value, actual[key], f"{where}.{key}"))
+        return problems
+    if expected != actual:
+        return [f"{where}: expected {expected!r}, got {actual!r}"]
+    return []
+
+
+@pytest.fixture
+def replay():
+    """Detect from an in-memory fixture document."""
+
+    def run(document: dict[str, Any], **kwargs: Any) -> envdetect.Environment:
+        return envdetect.detect(envdetect.load_fixture(document), plugins=False, **kwargs)
+
+    return run

@@ -1,0 +1,193 @@
+"""The engine: detector isolation, plugin merging and the runtime.kind precedence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import envdetect
+from envdetect._engine import BUILTIN_DETECTORS, runtime_kind
+
+LINUX = {
+    "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
+    "platform": {"system": "Linux", "release": "6.1.0-21-amd64", "machine": "x86_64",
+                 "python_implementation": "CPython", "python_version": "3.11.2"},
+    "tty": {"stdin": True, "stdout": True},
+}
+
+
+class Fixed:
+    """A detector that reports a fixed facet value."""
+
+    def __init__(self, facet: str, value: dict[str, Any] | None) -> None:
+        self.facet = facet
+        self.value = value
+
+    def detect(self, ctx: envdetect.Context) -> dict[str, Any] | None:
+        ctx.because("env FIXED")
+        return self.value
+
+
+class Raising:
+    def __init__(self, facet: str, error: Exception) -> None:
+        self.facet = facet
+        self.error = error
+
+    def detect(self, ctx: envdetect.Context) -> dict[str, Any] | None:
+        raise self.error
+
+
+def test_builtin_detector_that_raises_leaves_the_others(monkeypatch, replay) -> None:
+    import envdetect.detectors.host as host
+
+    def boom(ctx: envdetect.Context) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(host, "detect", boom)
+    env = replay(LINUX)
+    assert env.host is None
+    assert env.explanation["host"]["error"] == "KeyError"
+    assert env.os.distro.id == "debian"
+    assert env.python.version == "3.11.2"
+    assert env.runtime.kind == "terminal"
+
+
+def test_plugin_that_raises_is_isolated_and_visible(replay) -> None:
+    env = replay(LINUX, detectors=[Raising("os", ZeroDivisionError()),
+                                   Fixed("license", {"tier": "pro"})])
+    assert env.os.name == "Debian GNU/Linux"  # the failed plugin did not erase it
+    assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
+    errors = [info["error"] for info in env.explanation.values() if info["error"]]
+    assert errors == ["ZeroDivisionError"]
+
+
+def test_detector_returning_a_non_dict_is_a_failure(replay) -> None:
+    env = replay(LINUX, detectors=[Fixed("license", "pro")])  # type: ignore[arg-type]
+    assert "extensions" not in env.to_dict()
+    assert any("not a dict" in (info["error"] or "") for info in env.explanation.values())
+
+
+def test_detector_without_facet_name_is_reported(replay) -> None:
+    class Nameless:
+        def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
+            return {"x": 1}
+
+    env = replay(LINUX, detectors=[Nameless()])  # type: ignore[list-item]
+    assert "extensions" not in env.to_dict()
+    assert any(info["error"] == "missing facet name" for info in env.explanation.values())
+
+
+def test_plugin_partial_result_merges_over_builtin(replay) -> None:
+    env = replay(LINUX, detectors=[Fixed("os", {"name": "Debian (custom spin)", "version": None})])
+    assert env.os.name == "Debian (custom spin)"
+    assert env.os.version == "12"  # null fields of a plugin never erase
+    assert env.os.distro.id == "debian"
+
+
+def test_plugin_can_fill_a_facet_and_move_the_kind(replay) -> None:
+    env = replay(LINUX, detectors=[Fixed("ci", {"id": "acme_ci", "name": "ACME CI",
+                                                "is_pr": False})])
+    assert env.ci.id == "acme_ci"
+    assert env.runtime.kind == "ci"
+    assert env.explanation["runtime"]["because"] == ["facet ci"]
+
+
+def test_engine_failure_still_returns_a_document(monkeypatch) -> None:
+    from envdetect import _engine
+
+    def broken(*args: Any) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(_engine, "_run", broken)
+    env = envdetect.detect(plugins=False)
+    assert env.runtime.kind == "script"
+    assert env.os is None
+    assert env.explanation["engine"]["error"] == "MemoryError"
+
+
+def test_empty_world_is_all_unknown(replay) -> None:
+    doc = replay({}).to_dict()
+    assert doc["schema"] == 1
+    assert doc["runtime"] == {"kind": "script"}
+    assert doc["os"]["type"] is None
+    assert doc["host"] == {"arch": None}
+    assert doc["python"]["implementation"] is None
+    assert doc["terminal"] == {"interactive": False, "program": None}
+    for facet in ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container"):
+        assert doc[facet] is None
+
+
+def test_document_keys_are_the_schema() -> None:
+    doc = envdetect.detect(plugins=False).to_dict()
+    assert list(doc) == ["schema", "runtime", "ci", "toolkit", "ide", "agent", "notebook",
+                         "cloud", "container", "terminal", "os", "host", "python"]
+
+
+def test_builtin_detectors_exist_and_are_modules() -> None:
+    from importlib import import_module
+
+    for name in BUILTIN_DETECTORS:
+        module = import_module(f"envdetect.detectors.{name}")
+        assert module.facet == name
+        assert callable(module.detect)
+
+
+TOOLKIT = {"id": "aws_toolkit_vscode", "name": "AWS Toolkit for VS Code", "version": "3.30.0"}
+AGENT = {"id": "claude_code", "name": "Claude Code"}
+CI = {"id": "github_actions", "name": "GitHub Actions", "is_pr": False}
+NOTEBOOK = {"id": "jupyter", "name": "Jupyter"}
+IDE = {"id": "vscode", "name": "Visual Studio Code"}
+LAMBDA = {"provider": "aws", "platform": "aws_lambda"}
+EC2 = {"provider": "aws", "platform": "aws_ec2"}
+CODESPACES = {"provider": "github", "platform": "github_codespaces"}
+TTY = {"interactive": True, "program": None}
+PIPE = {"interactive": False, "program": None}
+
+
+@pytest.mark.parametrize(
+    ("facets", "kind"),
+    [
+        ({"toolkit": TOOLKIT, "agent": AGENT, "ci": CI, "ide": IDE, "terminal": TTY}, "ide"),
+        ({"agent": AGENT, "ci": CI, "notebook": NOTEBOOK, "ide": IDE}, "agent"),
+        ({"ci": CI, "notebook": NOTEBOOK, "ide": IDE, "cloud": LAMBDA, "terminal": TTY}, "ci"),
+        ({"notebook": NOTEBOOK, "ide": IDE, "terminal": TTY}, "notebook"),
+        ({"ide": IDE, "cloud": LAMBDA, "terminal": TTY}, "ide"),
+        ({"cloud": LAMBDA, "terminal": TTY}, "cloud"),
+        ({"cloud": EC2, "terminal": TTY}, "terminal"),
+        ({"cloud": CODESPACES, "terminal": PIPE}, "script"),
+        ({"cloud": EC2, "terminal": PIPE}, "script"),
+        ({"terminal": TTY}, "terminal"),
+        ({"terminal": PIPE}, "script"),
+        ({}, "script"),
+    ],
+)
+def test_runtime_kind_precedence(facets: dict[str, Any], kind: str) -> None:
+    assert runtime_kind(facets) == kind
+
+
+@pytest.mark.parametrize(
+    ("facets", "kind"),
+    [
+        ({"toolkit": TOOLKIT, "agent": AGENT}, "ide"),
+        ({"agent": AGENT, "ci": CI}, "agent"),
+        ({"ci": CI, "notebook": NOTEBOOK}, "ci"),
+        ({"notebook": NOTEBOOK, "ide": IDE}, "notebook"),
+        ({"ide": IDE, "cloud": LAMBDA}, "ide"),
+        ({"cloud": LAMBDA}, "cloud"),
+        ({"cloud": CODESPACES}, "terminal"),
+    ],
+)
+def test_runtime_kind_end_to_end_from_fixture(replay, facets: dict[str, Any], kind: str) -> None:
+    detectors = [Fixed(facet, value) for facet, value in facets.items()]
+    assert replay(LINUX, detectors=detectors).runtime.kind == kind
+
+
+def test_result_views_are_read_only(replay) -> None:
+    env = replay(LINUX)
+    with pytest.raises(AttributeError):
+        env.os = None  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        env.os.nonexistent  # noqa: B018
+    env.to_dict()["os"]["name"] = "changed"
+    assert env.os.name == "Debian GNU/Linux"
