@@ -29,9 +29,16 @@ if TYPE_CHECKING:  # pragma: no cover
 #: about containers (a WSL2 kernel inside Docker Desktop is not WSL), the
 #: cloud detector too (a VM platform is not reported from inside a container).
 BUILTIN_DETECTORS = (
+    "container",
     "os",
     "host",
     "python",
+    "cloud",
+    "ci",
+    "toolkit",
+    "agent",
+    "ide",
+    "notebook",
     "terminal",
 )
 

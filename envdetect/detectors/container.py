@@ -1,0 +1,15 @@
+"""The ``container``  facet (placeholder until its detection lands)."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
+    from envdetect._context import Context
+
+facet = "container"
+
+
+def detect(ctx: Context) -> dict[str, Any] | None:
+    return None
