@@ -330,11 +330,11 @@ class FixtureContext(Context):
     fixtures written for later versions still load.
     """
 
-    def __init__(self, document: Mapping[str, object]) -> None:
+    def __init__(self, document: object) -> None:
         super().__init__()
         if not isinstance(document, dict):
             raise FixtureError("a fixture must be a JSON object")
-        self.document = document
+        self.document: dict[str, object] = document
         self._environ = _string_map(document.get("environ"), "environ")
         self._files = _string_map(document.get("files"), "files")
         self._ancestry = _process_list(document.get("processes"))
@@ -432,7 +432,7 @@ def load_fixture(source: object) -> FixtureContext:
     Raises :class:`FixtureError` with a one-line reason when the fixture cannot
     be read or is not shaped like a fixture.
     """
-    if isinstance(source, dict):
+    if isinstance(source, (dict, list)):
         return FixtureContext(source)
     import json
 

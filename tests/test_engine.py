@@ -39,7 +39,7 @@ class Raising:
 
 
 def test_builtin_detector_that_raises_leaves_the_others(monkeypatch, replay) -> None:
-    import envdetect.detectors.host as host
+    from envdetect.detectors import host
 
     def boom(ctx: envdetect.Context) -> None:
         raise KeyError("oops")

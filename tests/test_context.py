@@ -1,0 +1,166 @@
+"""Contexts: fixture loading, its errors, and that a fixture sees nothing of the host."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import envdetect
+from envdetect._context import FixtureContext, LiveContext, load_fixture
+from tests.conftest import ROOT
+
+WINDOWS = {
+    "environ": {"COMPUTERNAME": "DESKTOP-1", "PROCESSOR_ARCHITECTURE": "AMD64"},
+    "platform": {"system": "Windows", "release": "10", "version": "10.0.22631",
+                 "machine": "AMD64", "python_implementation": "CPython",
+                 "python_version": "3.9.13"},
+}
+
+
+def test_fixture_answers_only_from_its_document() -> None:
+    ctx = FixtureContext({"environ": {"A": "1", "EMPTY": ""},
+                          "files": {"/etc/os-release": "ID=x\n", "/proc/1/cgroup": "0::/\n"}})
+    assert ctx.env("A") == "1"
+    assert ctx.env("EMPTY") is None  # empty counts as absent
+    assert not ctx.has("EMPTY")
+    assert ctx.env("HOME") is None
+    assert ctx.read("/etc/os-release") == "ID=x\n"
+    assert ctx.read("/etc/hostname") is None
+    assert ctx.exists("/proc/1")  # a directory exists when a file below it does
+    assert not ctx.exists("/.dockerenv")
+    assert ctx.listdir("/etc") == ["os-release"]
+    assert ctx.listdir("/nonexistent") is None
+    assert ctx.processes() == ()
+    assert ctx.isatty("stdin") is False
+    assert ctx.platform.system == ""
+
+
+def test_fixture_processes_keep_order_and_fields() -> None:
+    ctx = FixtureContext({"processes": [
+        {"name": "zsh", "exe": "/bin/zsh", "cmdline": ["-zsh"]}, {"name": "Code Helper"}]})
+    names = [(p.name, p.exe, p.cmdline) for p in ctx.processes()]
+    assert names == [("zsh", "/bin/zsh", ("-zsh",)), ("Code Helper", None, ())]
+
+
+def test_fixture_ignores_unknown_keys() -> None:
+    ctx = load_fixture({"environ": {}, "future_section": {"x": 1}, "expect": {}})
+    assert ctx.env("x") is None
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ([], "must be a JSON object"),
+        ({"environ": ["A=1"]}, "'environ' must be an object"),
+        ({"environ": {"A": 1}}, "environ['A'] must be a string"),
+        ({"files": {"/x": None}}, "files['/x'] must be a string"),
+        ({"processes": {"name": "x"}}, "'processes' must be a list"),
+        ({"processes": [{"exe": "/bin/sh"}]}, "processes[0] needs a string 'name'"),
+        ({"processes": [{"name": "sh", "cmdline": "sh -c"}]}, "cmdline must be a list"),
+        ({"platform": {"system": 3}}, "platform.system must be a string"),
+        ({"tty": {"stdin": "yes"}}, "'tty' must map"),
+    ],
+)
+def test_malformed_fixture_says_what_is_wrong(document: object, message: str) -> None:
+    with pytest.raises(envdetect.FixtureError, match=r".*") as info:
+        load_fixture(document)
+    assert message in str(info.value)
+
+
+def test_fixture_from_path_file_and_stdin(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(WINDOWS), encoding="utf-8")
+    assert load_fixture(str(path)).platform.system == "Windows"
+    assert load_fixture(path).platform.system == "Windows"
+    with path.open(encoding="utf-8") as handle:
+        assert load_fixture(handle).platform.system == "Windows"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(WINDOWS)))
+    assert load_fixture("-").platform.system == "Windows"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"{not json", "not valid JSON"), (b"\xff\xfe\x00garbage", "not UTF-8"),
+     (b"[1, 2]", "must be a JSON object")],
+)
+def test_unreadable_fixture_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(envdetect.FixtureError) as info:
+        load_fixture(path)
+    assert message in str(info.value)
+
+
+def test_missing_fixture_file(tmp_path: Path) -> None:
+    with pytest.raises(envdetect.FixtureError, match="cannot read fixture"):
+        load_fixture(tmp_path / "absent.json")
+
+
+def test_windows_fixture_on_any_host(replay) -> None:
+    env = replay(WINDOWS)
+    assert env.os.type == "windows"
+    assert env.os.name == "Windows 11"
+    assert env.python.version == "3.9.13"
+    assert env.os.distro is None
+
+
+PLANTED = {
+    "CI": "true", "GITHUB_ACTIONS": "true", "TERM_PROGRAM": "vscode", "CLAUDECODE": "1",
+    "AWS_LAMBDA_FUNCTION_NAME": "fn", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    "JPY_PARENT_PID": "1", "KUBERNETES_SERVICE_HOST": "10.0.0.1", "WSL_DISTRO_NAME": "Ubuntu",
+    "AWS_TOOLING_USER_AGENT": "AWS-Toolkit-For-VSCode/3.30.0", "ENVDETECT_PLUGINS": "0",
+}
+
+
+def _cli_json(fixture: Path, extra_env: dict[str, str]) -> str:
+    env = {"PATH": os.environ.get("PATH", ""), "SYSTEMROOT": os.environ.get("SYSTEMROOT", ""),
+           **extra_env}
+    result = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--json", "--no-plugins", "--fixture", str(fixture)],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return result.stdout
+
+
+def test_fixture_mode_leaks_nothing_of_the_host(tmp_path: Path) -> None:
+    """The same fixture gives the same document whatever the host's environment."""
+    fixture = tmp_path / "empty.json"
+    fixture.write_text("{}", encoding="utf-8")
+    quiet = _cli_json(fixture, {})
+    noisy = _cli_json(fixture, PLANTED)
+    assert quiet == noisy
+    doc = json.loads(quiet)
+    assert doc["os"]["type"] is None
+    assert doc["python"]["version"] is None  # not the host interpreter's
+    assert doc["host"]["arch"] is None
+    assert doc["runtime"]["kind"] == "script"
+
+
+def test_live_context_reads_the_machine(tmp_path: Path) -> None:
+    ctx = LiveContext({"X": "1"})
+    assert ctx.env("X") == "1"
+    assert ctx.env("PATH") is None  # the mapping given replaces os.environ
+    target = tmp_path / "file"
+    target.write_bytes(b"caf\xc3\xa9 \xff")
+    assert ctx.read(str(target)) == "caf\u00e9 \ufffd"
+    assert ctx.read(str(tmp_path / "nope")) is None
+    assert ctx.read(str(tmp_path)) is None  # a directory is not a file
+    assert ctx.read("bad\0path") is None
+    assert ctx.exists(str(target))
+    assert not ctx.exists("bad\0path")
+    assert ctx.listdir(str(tmp_path)) == ["file"]
+    assert ctx.listdir(str(target)) is None
+    assert ctx.platform.python_version.startswith(f"{sys.version_info[0]}.{sys.version_info[1]}")
+
+
+def test_live_tty_with_replaced_streams(monkeypatch) -> None:
+    ctx = LiveContext()
+    monkeypatch.setattr(sys, "stdin", None)
+    assert ctx.isatty("stdin") is False
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert ctx.isatty("stdout") is False

@@ -1,0 +1,62 @@
+"""The default path stays cheap: no heavy module, no subprocess, no entry-point scan."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+HEAVY = ["distro", "psutil", "packaging", "dataclasses", "typing", "re", "json",
+         "subprocess", "platform", "importlib.metadata", "socket", "shlex", "argparse"]
+
+PROBE = """
+import sys, json
+before = set(sys.modules)
+import envdetect
+after_import = set(sys.modules)
+envdetect.detect()
+after_detect = set(sys.modules)
+print(json.dumps({"import": sorted(after_import - before),
+                  "detect": sorted(after_detect - before)}))
+"""
+
+
+def _new_modules() -> dict[str, list[str]]:
+    # -S: no site, so site-packages .pth hooks cannot pre-import what we look for;
+    # -E: ignore PYTHON* variables.  PYTHONPATH would be ignored, so pass the root.
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + PROBE
+    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
+                            text=True, check=True, cwd=ROOT)
+    modules: dict[str, list[str]] = json.loads(result.stdout.splitlines()[-1])
+    return modules
+
+
+def test_import_envdetect_is_tiny() -> None:
+    imported = _new_modules()["import"]
+    # __future__ is the annotations switch every module carries: one tiny import.
+    assert imported == ["__future__", "envdetect"]
+
+
+def test_detect_imports_no_heavy_module() -> None:
+    loaded = set(_new_modules()["detect"])
+    # json is loaded by the probe itself after detection; check the others.
+    assert loaded.isdisjoint(set(HEAVY) - {"json"}), sorted(loaded & set(HEAVY))
+
+
+def test_detect_spawns_no_process(monkeypatch) -> None:
+    import os
+
+    import envdetect
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("detect() must not start a process")
+
+    monkeypatch.setattr(subprocess, "Popen", forbidden)
+    for name in ("system", "popen", "posix_spawn", "posix_spawnp", "fork", "execv", "execve"):
+        if hasattr(os, name):
+            monkeypatch.setattr(os, name, forbidden)
+    env = envdetect.detect(plugins=False)
+    assert env.explanation.get("engine") is None
+    assert not [info for info in env.explanation.values() if info["error"]]
