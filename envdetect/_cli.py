@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="detect from a recorded fixture file ('-' reads stdin)")
     parser.add_argument("--explain", action="store_true",
                         help="show which signals (names, never values) decided each facet")
+    parser.add_argument("--capture", metavar="PATH",
+                        help="write a redacted fixture of this machine for a bug report "
+                        "('-' writes to stdout)")
     parser.add_argument("--no-plugins", action="store_true",
                         help="skip detectors registered under the envdetect.detectors "
                         "entry point")
@@ -63,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except envdetect.FixtureError as error:
         print(f"envdetect: error: {error}", file=sys.stderr)
         return 2
+    if args.capture is not None:
+        return _capture(args.capture, context)
     env = envdetect.detect(context, plugins=not args.no_plugins)
     if args.json:
         import json
@@ -74,6 +79,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(payload, indent=2, ensure_ascii=True))
     else:
         print(render(env, explain=args.explain))
+    return 0
+
+
+def _capture(target: str, context: envdetect.Context | None) -> int:
+    import json
+
+    from envdetect._capture import capture
+
+    document = {"captured_by": f"envdetect {envdetect.__version__}", **capture(context)}
+    text = json.dumps(document, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        print(f"envdetect: error: cannot write capture: {error.strerror or error}",
+              file=sys.stderr)
+        return 2
+    print(f"envdetect: wrote {target}; attach it to your bug report", file=sys.stderr)
     return 0
 
 
