@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="detect from a recorded fixture file ('-' reads stdin)")
     parser.add_argument("--explain", action="store_true",
                         help="show which signals (names, never values) decided each facet")
+    parser.add_argument("--fingerprint", action="store_true",
+                        help="print the non-identifying fingerprint meant for sending, and "
+                        "its OpenTelemetry resource attributes")
     parser.add_argument("--capture", metavar="PATH",
                         help="write a redacted fixture of this machine for a bug report "
                         "('-' writes to stdout)")
@@ -69,11 +72,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.capture is not None:
         return _capture(args.capture, context)
     env = envdetect.detect(context, plugins=not args.no_plugins)
+    payload: Any
+    if args.fingerprint:
+        import json
+
+        payload = {"fingerprint": env.fingerprint(),
+                   "resource_attributes": env.resource_attributes()}
+        print(json.dumps(payload, indent=2, ensure_ascii=True))
+        return 0
     if args.json:
         import json
 
         if args.explain:
-            payload: Any = {"environment": env.to_dict(), "explanation": env.explanation}
+            payload = {"environment": env.to_dict(), "explanation": env.explanation}
         else:
             payload = env.to_dict()
         print(json.dumps(payload, indent=2, ensure_ascii=True))

@@ -169,6 +169,22 @@ class Environment(View):
     explanation: Mapping[str, Mapping[str, Any]]
     """Per facet: the signals that decided it and, if its detector failed, why."""
 
+    def fingerprint(self) -> dict[str, Any]:
+        """The non-identifying summary meant for sending, with a stable ``digest``.
+
+        Every value is an id from a closed table, a coarse version or a
+        boolean; see the README for each field and the values it can take.
+        """
+        from envdetect._fingerprint import fingerprint
+
+        return fingerprint(self._data)
+
+    def resource_attributes(self) -> dict[str, Any]:
+        """The fingerprint as OpenTelemetry resource attributes (nulls omitted)."""
+        from envdetect._fingerprint import fingerprint, resource_attributes
+
+        return resource_attributes(fingerprint(self._data))
+
     def to_json(self, indent: int | None = 2) -> str:
         import json
 

@@ -1,0 +1,260 @@
+"""The non-identifying fingerprint and its OpenTelemetry resource-attribute form.
+
+Everything here is an allowlist: a value reaches the fingerprint only if it is
+an id from a closed table or matches a strict version pattern; anything else
+becomes ``None``.  Detectors already emit nothing identifying — this is the
+second wall, so that a detector bug or a plugin cannot leak through telemetry.
+
+Computed only when asked (``Environment.fingerprint()``), so ``detect()`` pays
+nothing for it; ``packaging`` and ``hashlib`` load here, lazily.
+"""
+
+from __future__ import annotations
+
+from envdetect._model import SCHEMA
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+RUNTIME_KINDS = frozenset({"ide", "agent", "ci", "notebook", "cloud", "terminal", "script"})
+OS_TYPES = frozenset({"linux", "darwin", "windows", "freebsd", "netbsd", "openbsd",
+                      "dragonflybsd", "solaris", "aix", "hpux", "z_os"})
+PYTHON_IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "ironpython", "jython",
+                                    "micropython"})
+
+#: Linux distribution ids (as the distro package spells them) and the name the
+#: fingerprint reports for each.  os-release NAME is free text a vendor or an
+#: image builder chooses, so it never reaches the fingerprint itself.
+DISTRO_NAMES = {
+    "almalinux": "AlmaLinux", "alpine": "Alpine Linux", "amzn": "Amazon Linux",
+    "arch": "Arch Linux", "centos": "CentOS", "chainguard": "Chainguard OS",
+    "clear-linux-os": "Clear Linux", "cloudlinux": "CloudLinux", "debian": "Debian",
+    "elementary": "elementary OS", "endeavouros": "EndeavourOS", "fedora": "Fedora",
+    "gentoo": "Gentoo", "kali": "Kali Linux", "linuxmint": "Linux Mint", "mageia": "Mageia",
+    "manjaro": "Manjaro", "nixos": "NixOS", "opensuse": "openSUSE Leap",
+    "opensuse-tumbleweed": "openSUSE Tumbleweed", "oracle": "Oracle Linux",
+    "photon": "Photon OS", "pop": "Pop!_OS", "raspbian": "Raspbian", "rhel": "RHEL",
+    "rocky": "Rocky Linux", "scientific": "Scientific Linux", "slackware": "Slackware",
+    "sles": "SLES", "ubuntu": "Ubuntu", "void": "Void Linux", "wolfi": "Wolfi",
+    "azurelinux": "Azure Linux", "mariner": "CBL-Mariner", "flatcar": "Flatcar",
+    "coreos": "CoreOS", "rhcos": "RHCOS", "bottlerocket": "Bottlerocket",
+    "openwrt": "OpenWrt", "zorin": "Zorin OS", "neon": "KDE neon", "ol": "Oracle Linux",
+    "garuda": "Garuda Linux", "steamos": "SteamOS", "chromeos": "ChromeOS",
+    "cos": "Container-Optimized OS", "talos": "Talos Linux",
+}
+
+#: Operating-system names the fingerprint may carry beyond the distributions.
+OS_NAMES = frozenset({
+    "macOS", "Windows 7", "Windows 8", "Windows 8.1", "Windows 10", "Windows 11",
+    "Windows Server", "Windows Server 2016", "Windows Server 2019", "Windows Server 2022",
+    "Windows Server 2025", "FreeBSD", "NetBSD", "OpenBSD", "DragonFly", "SunOS", "AIX",
+    "Linux", *DISTRO_NAMES.values(),
+})
+
+#: Every field of the fingerprint, in order.  Documented in the README.
+FIELDS = (
+    "schema", "runtime.kind",
+    "ci.detected", "ci.id", "ci.is_pr",
+    "toolkit.id", "toolkit.version",
+    "ide.id", "ide.product", "agent.id", "notebook.id",
+    "cloud.provider", "cloud.platform", "container.id",
+    "os.type", "os.name", "os.version", "os.wsl", "os.distro.id", "os.distro.version",
+    "host.arch", "python.implementation", "python.version", "python.bits",
+    "python.free_threaded", "terminal.interactive", "terminal.program",
+)
+
+
+def closed_tables() -> dict[str, frozenset[str]]:
+    """Every id a facet may report, from the detector modules that define them."""
+    from importlib import import_module
+
+    from envdetect.detectors.host import ARCHES
+
+    def ids(module: str, name: str = "IDS") -> frozenset[str]:
+        table: Iterable[str] = getattr(import_module(f"envdetect.detectors.{module}"), name,
+                                       ())
+        return frozenset(table)
+
+    return {
+        "ci.id": ids("ci"),
+        "toolkit.id": ids("toolkit"),
+        "ide.id": ids("ide"),
+        "ide.product": ids("ide", "PRODUCTS"),
+        "agent.id": ids("agent"),
+        "notebook.id": ids("notebook"),
+        "cloud.provider": ids("cloud", "PROVIDERS"),
+        "cloud.platform": ids("cloud", "PLATFORMS"),
+        "container.id": ids("container"),
+        "terminal.program": ids("terminal", "PROGRAMS"),
+        "host.arch": frozenset(ARCHES.values()),
+        "runtime.kind": RUNTIME_KINDS,
+        "os.type": OS_TYPES,
+        "os.name": OS_NAMES,
+        "os.distro.id": frozenset(DISTRO_NAMES),
+        "python.implementation": PYTHON_IMPLEMENTATIONS,
+    }
+
+
+def fingerprint(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The non-identifying summary of a detection document, with its digest."""
+    tables = closed_tables()
+
+    def get(path: str) -> Any:
+        value: Any = document
+        for part in path.split("."):
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
+    def closed(path: str) -> str | None:
+        value = get(path)
+        return value if isinstance(value, str) and value in tables[path] else None
+
+    def flag(path: str) -> bool | None:
+        value = get(path)
+        return value if isinstance(value, bool) else None
+
+    os_type = closed("os.type")
+    distro_id = closed("os.distro.id")
+    if os_type == "linux":
+        os_name: str | None = DISTRO_NAMES.get(distro_id or "", "Linux")
+        os_version = major_minor(get("os.distro.version"))
+    else:
+        os_name = closed("os.name")
+        os_version = windows_version(get("os.version")) if os_type == "windows" else (
+            major_minor(get("os.version")))
+    bits = get("python.bits")
+    result: dict[str, Any] = {
+        "schema": SCHEMA,
+        "runtime.kind": closed("runtime.kind"),
+        "ci.detected": isinstance(get("ci"), dict),
+        "ci.id": closed("ci.id"),
+        "ci.is_pr": flag("ci.is_pr"),
+        "toolkit.id": closed("toolkit.id"),
+        "toolkit.version": coarse_version(get("toolkit.version")),
+        "ide.id": closed("ide.id"),
+        "ide.product": closed("ide.product"),
+        "agent.id": closed("agent.id"),
+        "notebook.id": closed("notebook.id"),
+        "cloud.provider": closed("cloud.provider"),
+        "cloud.platform": closed("cloud.platform"),
+        "container.id": closed("container.id"),
+        "os.type": os_type,
+        "os.name": os_name,
+        "os.version": os_version,
+        "os.wsl": flag("os.wsl"),
+        "os.distro.id": distro_id,
+        "os.distro.version": major_minor(get("os.distro.version")) if distro_id else None,
+        "host.arch": closed("host.arch"),
+        "python.implementation": closed("python.implementation"),
+        "python.version": python_version(get("python.version")),
+        "python.bits": bits if bits in (32, 64) and not isinstance(bits, bool) else None,
+        "python.free_threaded": flag("python.free_threaded"),
+        "terminal.interactive": flag("terminal.interactive"),
+        "terminal.program": closed("terminal.program"),
+    }
+    result["digest"] = digest(result)
+    return result
+
+
+def digest(fields: Mapping[str, Any]) -> str:
+    """A short, stable hash of the fingerprint's values: a class label, not an id.
+
+    Two machines in the same environment class share it.  It hashes only
+    values that are themselves public categories, so it reveals nothing the
+    fields do not already say.
+    """
+    import hashlib
+
+    canonical = "\n".join(f"{key}={_canonical(fields.get(key))}" for key in FIELDS)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()[:16]
+
+
+def _canonical(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 6
+
+
+def major_minor(value: Any) -> str | None:
+    """"22.04" -> "22.04", "9.4" -> "9.4", "2023.5.20240805" -> "2023.5", "12" -> "12"."""
+    if not isinstance(value, str):
+        return None
+    head = value.strip().split("-", 1)[0].split("+", 1)[0]
+    parts = head.split(".")
+    if not parts or not all(_is_number(part) for part in parts[:2]):
+        return None
+    return ".".join(parts[:2])
+
+
+def windows_version(value: Any) -> str | None:
+    """"10.0.22631": the build names the release (23H2), so it stays; nothing more."""
+    if not isinstance(value, str):
+        return None
+    parts = value.strip().split(".")
+    if len(parts) < 3 or not all(_is_number(part) for part in parts[:3]):
+        return None
+    return ".".join(parts[:3])
+
+
+def python_version(value: Any) -> str | None:
+    from envdetect.detectors.python import python_version as strict
+
+    return strict(value) if isinstance(value, str) else None
+
+
+def coarse_version(value: Any) -> str | None:
+    """A toolkit version coarsened to major.minor with ``packaging``'s parser.
+
+    The document keeps the spelling the toolkit used ("1.60-223"); only the
+    fingerprint compares and coarsens, so only it pays for the import.
+    """
+    if not isinstance(value, str) or len(value) > 32:
+        return None
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        release = Version(value).release
+    except InvalidVersion:
+        # "4.7-SNAPSHOT" is no PEP 440 version, but its numeric head is.
+        return major_minor(value)
+    if len(release) == 1:
+        return str(release[0])
+    return f"{release[0]}.{release[1]}"
+
+
+#: OpenTelemetry resource attribute for each fingerprint field.  Standard
+#: names where the semantic conventions have one; envdetect.* otherwise.
+OTEL_NAMES = {
+    "os.type": "os.type",
+    "os.name": "os.name",
+    "os.version": "os.version",
+    "host.arch": "host.arch",
+    "python.implementation": "process.runtime.name",
+    "python.version": "process.runtime.version",
+    "cloud.provider": "cloud.provider",
+    "cloud.platform": "cloud.platform",
+}
+
+
+def resource_attributes(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fingerprint as OpenTelemetry resource attributes (nulls omitted)."""
+    attributes: dict[str, Any] = {}
+    for key in (*FIELDS, "digest"):
+        value = fields.get(key)
+        if value is None:
+            continue
+        name = OTEL_NAMES.get(key, f"envdetect.{key}")
+        attributes[name] = value
+    return attributes
