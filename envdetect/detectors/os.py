@@ -94,22 +94,38 @@ def _linux(ctx: Context, result: dict[str, Any]) -> None:
 def is_wsl(ctx: Context) -> bool:
     """WSL 1 ("4.4.0-19041-Microsoft") or WSL 2 ("5.15.x-microsoft-standard-WSL2").
 
+    The kernel is the witness, case-insensitively: WSL 1 says "Microsoft",
+    WSL 2 "microsoft-standard" (older 4.19 kernels had no "-WSL2" suffix).
+    /proc/version is read only when the release is unknown.  Not evidence:
+
+    - ``WSL_DISTRO_NAME`` and friends: they leak through ``docker -e`` and
+      dotfiles copied from a WSL machine.
+    - Azure's kernels ("6.5.0-1025-azure"), Hyper-V DMI strings, or
+      "Microsoft Hv" - an Azure VM is not WSL.
+
     Docker Desktop runs its containers on the WSL 2 kernel: inside a container
-    the kernel says nothing about where the shell is.
+    the kernel says nothing about where the shell is, so a container (the
+    container facet runs first) is never WSL.
     """
     if ctx.found.get("container"):
         return False
     release = ctx.platform.release
     if release:
-        if "microsoft" in release.lower():
+        if _wsl_kernel(release):
             ctx.because("platform release")
             return True
         return False
     text = ctx.read("/proc/version")
-    if text is not None and "microsoft" in text.lower():
+    if text is not None and _wsl_kernel(text):
         ctx.because("file /proc/version")
         return True
     return False
+
+
+def _wsl_kernel(text: str) -> bool:
+    # "microsoft" as systemd-detect-virt does it, lowercased so that a
+    # rebuilt "...-microsoft-standard" kernel without the WSL2 suffix counts.
+    return "microsoft" in text.lower()
 
 
 def _macos(ctx: Context, result: dict[str, Any]) -> None:
@@ -136,7 +152,11 @@ def macos_version(mac_ver: str, darwin_release: str) -> str | None:
         return mac
     if darwin_major >= 20:
         major = darwin_major - 9 if darwin_major < 25 else darwin_major + 1
-        minor = parts[1] if len(parts) > 1 and parts[1].isdigit() else "0"
+        minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        # macOS 11-13 shipped x.0 with Darwin N.1 (Darwin 22.1 is macOS 13.0);
+        # from Darwin 23 the minors line up (23.5 is macOS 14.5).
+        if darwin_major <= 22:
+            minor = max(minor - 1, 0)
         return f"{major}.{minor}"
     if darwin_major >= 5:
         return f"10.{darwin_major - 4}"
@@ -146,6 +166,11 @@ def macos_version(mac_ver: str, darwin_release: str) -> str | None:
 def _windows(ctx: Context, result: dict[str, Any]) -> None:
     plat = ctx.platform
     version = numeric_prefix(plat.version)
+    # Cygwin and MSYS2 put a build date in version(); the Windows version is
+    # in the system name instead: "CYGWIN_NT-10.0-19045".
+    _, sep, nt_version = plat.system.partition("_NT-")
+    if sep:
+        version = numeric_prefix(nt_version.replace("-", ".", 1))
     result["version"] = version
     result["name"] = windows_name(plat.release, version)
     if version:

@@ -1,0 +1,274 @@
+"""The os facet's helpers: version strings, macOS and Windows names, WSL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import envdetect
+from envdetect._context import FixtureContext
+from envdetect.detectors.os import (
+    is_wsl,
+    macos_version,
+    numeric_prefix,
+    release_version,
+    windows_name,
+)
+
+
+def os_facet(platform: dict[str, str], files: dict[str, str] | None = None) -> dict[str, Any]:
+    document = {"platform": platform, "files": files or {}}
+    facet: dict[str, Any] = envdetect.detect(envdetect.load_fixture(document),
+                                             plugins=False).to_dict()["os"]
+    return facet
+
+
+# -- numeric_prefix / release_version ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("6.8.0-45-generic", "6.8.0"),
+    ("5.15.0-113-generic", "5.15.0"),
+    ("4.18.0-553.el8_10.x86_64", "4.18.0"),
+    ("6.1.0-21-amd64", "6.1.0"),
+    ("5.15.167.4-microsoft-standard-WSL2", "5.15.167.4"),
+    ("4.4.0-19041-Microsoft", "4.4.0"),
+    ("6.6.52_1", "6.6.52"),
+    ("6.12.43+deb13-amd64", "6.12.43"),
+    ("6.1.21-v7+", "6.1.21"),
+    ("6.6.52", "6.6.52"),
+    ("23.5.0", "23.5.0"),
+    ("14.1-RELEASE-p5", "14.1"),
+    ("10.0.22631", "10.0.22631"),
+    ("6.", "6"),
+    ("", None),
+    ("generic", None),
+    ("-6.8.0", None),
+    ("#45-Ubuntu SMP", None),
+    ("2024-08-25 16:52 UTC", "2024"),
+])
+def test_numeric_prefix(text: str, expected: str | None) -> None:
+    assert numeric_prefix(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14.1-RELEASE-p5", "14.1-RELEASE-p5"),
+    ("13.2-RELEASE", "13.2-RELEASE"),
+    ("7.5", "7.5"),
+    ("  10.0_1  ", "10.0_1"),
+    ("5.11", "5.11"),
+    ("", None),
+    ("   ", None),
+    ("RELEASE-14", None),               # must start with a digit
+    ("14.1 RELEASE", None),              # no spaces
+    ("14.1-RELEASE/p5", None),           # no slashes
+    ("14.1-r\u00e9lease", None),         # ASCII only
+    ("1" + "0" * 31, "1" + "0" * 31),    # 32 characters is the longest kept
+    ("1" + "0" * 32, None),
+])
+def test_release_version(text: str, expected: str | None) -> None:
+    assert release_version(text) == expected
+
+
+# -- macOS -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("mac_ver", "darwin", "expected"), [
+    ("14.5", "23.5.0", "14.5"),            # mac_ver is the answer when it is real
+    ("13.6.3", "22.6.0", "13.6.3"),
+    ("10.15.7", "19.6.0", "10.15.7"),
+    (" 15.6 ", "24.6.0", "15.6"),
+    ("11.7.10", "20.6.0", "11.7.10"),
+    # SYSTEM_VERSION_COMPAT=1 (or an old binary) says 10.16 on macOS 11 and later.
+    ("10.16", "23.5.0", "14.5"),
+    ("10.16", "24.6.0", "15.6"),
+    ("10.16", "25.1.0", "26.1"),           # Darwin 25 is macOS 26, not 16
+    # No mac_ver at all: the kernel decides.
+    ("", "23.0.0", "14.0"),
+    ("", "23.6.0", "14.6"),
+    ("", "24.0.0", "15.0"),
+    ("", "24.6.0", "15.6"),
+    ("", "25.0.0", "26.0"),
+    ("", "25.1.0", "26.1"),
+    ("", "26.0.0", "27.0"),                # the year-numbered scheme goes on
+    ("", "19.6.0", "10.15"),
+    ("", "8.11.1", "10.4"),
+    ("", "5.0", "10.1"),
+    ("", "4.9", None),                     # older than any Mac OS X
+    ("", "", None),
+    ("", "Darwin", None),
+    ("garbage", "", None),
+])
+def test_macos_version(mac_ver: str, darwin: str, expected: str | None) -> None:
+    assert macos_version(mac_ver, darwin) == expected
+
+
+@pytest.mark.parametrize(("darwin", "major"), [
+    ("20.0.0", "11"), ("21.0.1", "12"), ("22.6.0", "13"), ("23.1.0", "14"), ("24.3.0", "15"),
+    ("25.0.0", "26"),
+])
+def test_macos_major_from_darwin_20_to_25(darwin: str, major: str) -> None:
+    for mac_ver in ("", "10.16"):
+        version = macos_version(mac_ver, darwin)
+        assert version is not None
+        assert version.split(".")[0] == major
+
+
+@pytest.mark.parametrize(("darwin", "expected"), [
+    ("20.1.0", "11.0"), ("20.2.0", "11.1"), ("21.2.0", "12.1"), ("21.5.0", "12.4"),
+    ("22.1.0", "13.0"), ("22.4.0", "13.3"),
+])
+def test_macos_minor_from_darwin_20_to_22(darwin: str, expected: str) -> None:
+    assert macos_version("", darwin) == expected
+
+
+def test_macos_facet() -> None:
+    facet = os_facet({"system": "Darwin", "release": "25.1.0", "mac_ver": "10.16",
+                      "machine": "arm64"})
+    assert facet == {"type": "darwin", "name": "macOS", "version": "26.1", "kernel": "25.1.0",
+                     "wsl": False, "distro": None}
+
+
+# -- Windows -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("release", "version", "expected"), [
+    ("10", "10.0.19045", "Windows 10"),
+    ("10", "10.0.10240", "Windows 10"),
+    ("10", "10.0.21999", "Windows 10"),
+    ("10", "10.0.22000", "Windows 11"),    # the first Windows 11 build, release still "10"
+    ("10", "10.0.22631", "Windows 11"),
+    ("11", "10.0.26100", "Windows 11"),
+    ("2016Server", "10.0.14393", "Windows Server 2016"),
+    ("2019Server", "10.0.17763", "Windows Server 2019"),
+    ("2022Server", "10.0.20348", "Windows Server 2022"),
+    ("Server", "10.0.20348", "Windows Server 2022"),
+    ("2025Server", "10.0.26100", "Windows Server 2025"),
+    ("Server", "10.0.26100", "Windows Server 2025"),  # a Server build is never "Windows 11"
+    ("Server", "10.0.25398", "Windows Server"),        # a build with no marketing year
+    ("2012ServerR2", "6.3.9600", "Windows Server"),
+    ("8.1", "6.3.9600", "Windows 8.1"),
+    ("8", "6.2.9200", "Windows 8"),
+    ("7", "6.1.7601", "Windows 7"),
+    ("Vista", "6.0.6002", None),
+    ("10", None, None),
+    ("10", "10.0", None),
+    ("10", "10.0.x", None),
+    ("", "", None),
+])
+def test_windows_name(release: str, version: str | None, expected: str | None) -> None:
+    assert windows_name(release, version) == expected
+
+
+@pytest.mark.parametrize(("platform", "name", "version"), [
+    ({"system": "Windows", "release": "10", "version": "10.0.22000", "machine": "AMD64"},
+     "Windows 11", "10.0.22000"),
+    ({"system": "Windows", "release": "2019Server", "version": "10.0.17763", "machine": "AMD64"},
+     "Windows Server 2019", "10.0.17763"),
+    ({"system": "Windows", "release": "7", "version": "6.1.7601", "machine": "x86"},
+     "Windows 7", "6.1.7601"),
+])
+def test_windows_facet(platform: dict[str, str], name: str, version: str) -> None:
+    facet = os_facet(platform)
+    assert facet["type"] == "windows"
+    assert facet["name"] == name
+    assert facet["version"] == version
+    assert facet["wsl"] is False
+
+
+@pytest.mark.parametrize("system", ["CYGWIN_NT-10.0-19045", "MSYS_NT-10.0-22631",
+                                    "MINGW64_NT-10.0-19045"])
+def test_posix_layers_on_windows_are_windows(system: str) -> None:
+    assert os_facet({"system": system, "release": "3.5.4-1.x86_64",
+                     "version": "2024-08-25 16:52 UTC"})["type"] == "windows"
+
+
+def test_cygwin_version_is_not_a_year() -> None:
+    facet = os_facet({"system": "CYGWIN_NT-10.0-19045", "release": "3.5.4-1.x86_64",
+                      "version": "2024-08-25 16:52 UTC", "machine": "x86_64"})
+    assert facet["version"] == "10.0.19045"
+    assert facet["name"] == "Windows 10"
+
+
+# -- other systems -----------------------------------------------------------------------
+
+def test_bsd_and_solaris() -> None:
+    assert os_facet({"system": "FreeBSD", "release": "14.1-RELEASE-p5"}) == {
+        "type": "freebsd", "name": "FreeBSD", "version": "14.1-RELEASE-p5", "kernel": "14.1",
+        "wsl": False, "distro": None}
+    assert os_facet({"system": "SunOS", "release": "5.11"})["type"] == "solaris"
+    assert os_facet({"system": "DragonFly", "release": "6.4-RELEASE"})["type"] == "dragonflybsd"
+
+
+def test_unknown_system_is_all_unknown() -> None:
+    assert os_facet({"system": "Haiku", "release": "1"}) == {
+        "type": None, "name": None, "version": None, "kernel": None, "wsl": None, "distro": None}
+    assert os_facet({})["type"] is None
+
+
+def test_linux_without_release_files() -> None:
+    assert os_facet({"system": "Linux", "release": "6.8.0-45-generic"}) == {
+        "type": "linux", "name": None, "version": None, "kernel": "6.8.0", "wsl": False,
+        "distro": None}
+
+
+# -- WSL ---------------------------------------------------------------------------------
+
+WSL2_PROC_VERSION = ("Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) "
+                     "(gcc (GCC) 11.2.0, GNU ld (GNU Binutils) 2.37) #1 SMP Tue Nov 5 00:21:55 "
+                     "UTC 2024\n")
+AZURE_PROC_VERSION = ("Linux version 6.5.0-1025-azure (buildd@lcy02-amd64-023) "
+                      "(x86_64-linux-gnu-gcc-12 (Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0) "
+                      "#26~22.04.1-Ubuntu SMP Thu Jul 11 22:33:04 UTC 2024\n")
+
+
+def linux(release: str, files: dict[str, str] | None = None) -> FixtureContext:
+    return FixtureContext({"platform": {"system": "Linux", "release": release},
+                           "files": files or {}})
+
+
+@pytest.mark.parametrize(("release", "files", "wsl", "evidence"), [
+    ("4.4.0-19041-Microsoft", {}, True, ["platform release"]),
+    ("4.4.0-22621-Microsoft", {}, True, ["platform release"]),
+    ("5.15.167.4-microsoft-standard-WSL2", {}, True, ["platform release"]),
+    ("5.10.16.3-microsoft-standard-WSL2", {"/proc/version": WSL2_PROC_VERSION}, True,
+     ["platform release"]),
+    ("6.5.0-1025-azure", {"/proc/version": AZURE_PROC_VERSION}, False, []),
+    ("6.8.0-45-generic", {}, False, []),
+    # The release is the authority when there is one, even over /proc/version.
+    ("6.8.0-45-generic", {"/proc/version": WSL2_PROC_VERSION}, False, []),
+    # An empty release: /proc/version decides.
+    ("", {"/proc/version": WSL2_PROC_VERSION}, True, ["file /proc/version"]),
+    ("", {"/proc/version": AZURE_PROC_VERSION}, False, []),
+    ("", {}, False, []),
+])
+def test_is_wsl(release: str, files: dict[str, str], wsl: bool, evidence: list[str]) -> None:
+    ctx = linux(release, files)
+    assert is_wsl(ctx) is wsl
+    assert ctx._take_evidence() == evidence
+
+
+def test_inside_a_container_the_kernel_says_nothing_about_wsl() -> None:
+    # Docker Desktop runs its containers on the WSL 2 kernel.
+    ctx = linux("5.15.153.1-microsoft-standard-WSL2")
+    ctx.found["container"] = {"id": "docker"}
+    assert is_wsl(ctx) is False
+
+
+@pytest.mark.parametrize(("release", "kernel"), [
+    ("4.4.0-19041-Microsoft", "4.4.0"),
+    ("5.15.167.4-microsoft-standard-WSL2", "5.15.167.4"),
+])
+def test_wsl_facet(release: str, kernel: str) -> None:
+    facet = os_facet({"system": "Linux", "release": release, "machine": "x86_64"},
+                     {"/etc/os-release": 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n'
+                                         'VERSION_ID="22.04"\n'})
+    assert facet == {"type": "linux", "name": "Ubuntu", "version": "22.04", "kernel": kernel,
+                     "wsl": True,
+                     "distro": {"id": "ubuntu", "version": "22.04", "like": "debian"}}
+
+
+def test_wsl_from_proc_version_in_the_facet() -> None:
+    document = {"platform": {"system": "Linux", "release": ""},
+                "files": {"/proc/version": WSL2_PROC_VERSION}}
+    env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
+    assert env.to_dict()["os"]["wsl"] is True
+    assert "file /proc/version" in env.explanation["os"]["because"]
