@@ -1,0 +1,165 @@
+"""The fingerprint: closed values, coarse versions, a stable digest, OpenTelemetry names."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import envdetect
+from envdetect._fingerprint import (
+    FIELDS,
+    coarse_version,
+    digest,
+    fingerprint,
+    major_minor,
+    resource_attributes,
+    windows_version,
+)
+
+UBUNTU: dict[str, Any] = {
+    "files": {"/etc/os-release": 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n'
+                                'VERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\n'},
+    "platform": {"system": "Linux", "release": "5.15.0-113-generic", "machine": "x86_64",
+                 "version": "#123-Ubuntu SMP Mon Jun 10 08:16:17 UTC 2024",
+                 "python_implementation": "CPython", "python_version": "3.12.3",
+                 "python_bits": 64, "python_abiflags": "", "python_venv": True},
+    "tty": {"stdin": True, "stdout": True},
+}
+
+
+def fp(document: dict[str, Any]) -> dict[str, Any]:
+    return envdetect.detect(envdetect.load_fixture(document), plugins=False).fingerprint()
+
+
+def test_fields_in_order_with_digest() -> None:
+    result = fp(UBUNTU)
+    assert list(result) == [*FIELDS, "digest"]
+    assert result["os.type"] == "linux"
+    assert result["os.name"] == "Ubuntu"
+    assert result["os.version"] == "22.04"
+    assert result["os.distro.id"] == "ubuntu"
+    assert result["python.version"] == "3.12.3"
+    assert result["runtime.kind"] == "terminal"
+    assert result["terminal.interactive"] is True
+
+
+def test_same_class_same_digest_different_class_different_digest() -> None:
+    other_machine = copy.deepcopy(UBUNTU)
+    other_machine["environ"] = {"USER": "someone", "HOME": "/home/someone"}
+    other_machine["platform"]["version"] = "#200-Ubuntu SMP Tue Jul 2 2024"  # other build
+    assert fp(other_machine)["digest"] == fp(UBUNTU)["digest"]
+
+    piped = copy.deepcopy(UBUNTU)
+    piped["tty"] = {"stdin": False, "stdout": False}
+    assert fp(piped)["digest"] != fp(UBUNTU)["digest"]
+
+
+def test_digest_is_stable_across_releases_of_this_code() -> None:
+    # A pinned value: changing the canonical form silently would split every
+    # environment class in the data already collected.
+    fields = dict.fromkeys(FIELDS)
+    fields.update({"schema": 1, "runtime.kind": "script", "ci.detected": False})
+    assert digest(fields) == digest(dict(fields))
+    assert digest(fields) == "725d6239ef364604"
+
+
+def test_unknown_distribution_and_free_text_names_are_dropped() -> None:
+    custom = copy.deepcopy(UBUNTU)
+    custom["files"] = {"/etc/os-release": 'NAME="Dana\'s Homelab OS"\nID=danahomelab\n'
+                                          'VERSION_ID="7.3.1"\n'}
+    result = fp(custom)
+    assert result["os.distro.id"] is None
+    assert result["os.name"] == "Linux"
+    assert result["os.distro.version"] is None
+    assert result["os.version"] == "7.3"
+
+
+def test_values_outside_the_tables_become_null() -> None:
+    document = {"schema": 1, "runtime": {"kind": "hacker"},
+                "ci": {"id": "my-secret-ci", "name": "x", "is_pr": "yes"},
+                "cloud": {"provider": "aws", "platform": "account-1234"},
+                "os": {"type": "linux", "name": "x", "version": "x",
+                       "distro": {"id": "ubuntu", "version": "22.04.4"}},
+                "host": {"arch": "x86_64"}, "python": {"implementation": "cpython",
+                                                       "version": "3.12.3 (main, dana)",
+                                                       "bits": True},
+                "terminal": {"interactive": "maybe", "program": "secret-term"}}
+    result = fingerprint(document)
+    assert result["runtime.kind"] is None
+    assert result["ci.detected"] is True
+    assert result["ci.id"] is None
+    assert result["ci.is_pr"] is None
+    assert result["cloud.platform"] is None
+    assert result["host.arch"] is None  # only host.arch values, not raw machine names
+    assert result["python.version"] is None
+    assert result["python.bits"] is None
+    assert result["terminal.interactive"] is None
+    assert result["terminal.program"] is None
+    assert result["os.distro.version"] == "22.04"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("22.04", "22.04"), ("9.4", "9.4"), ("2023.5.20240805", "2023.5"), ("12", "12"),
+     ("14.1-RELEASE-p5", "14.1"), ("7.9.2009", "7.9"), ("sid", None), ("", None),
+     ("\u0661\u0662.1", None), ("1.2.3.4.5", "1.2"), (None, None), ("1234567.1", None)],
+)
+def test_major_minor(value: Any, expected: str | None) -> None:
+    assert major_minor(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("10.0.22631", "10.0.22631"), ("10.0.22631.4169", "10.0.22631"), ("10.0", None),
+     ("2024", None), (None, None)],
+)
+def test_windows_version(value: Any, expected: str | None) -> None:
+    assert windows_version(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("3.30.0", "3.30"), ("1.60-223", "1.60"), ("4.7-SNAPSHOT", "4.7"), ("3.40-243", "3.40"),
+     ("2", "2"), ("not a version", None), ("1" * 40, None), (None, None)],
+)
+def test_toolkit_version_is_coarsened_with_packaging(value: Any, expected: str | None) -> None:
+    assert coarse_version(value) == expected
+
+
+def test_resource_attributes_use_opentelemetry_names() -> None:
+    env = envdetect.detect(envdetect.load_fixture(UBUNTU), plugins=False)
+    attributes = env.resource_attributes()
+    assert attributes["os.type"] == "linux"
+    assert attributes["os.name"] == "Ubuntu"
+    assert attributes["os.version"] == "22.04"
+    assert attributes["host.arch"] == "amd64"
+    assert attributes["process.runtime.name"] == "cpython"
+    assert attributes["process.runtime.version"] == "3.12.3"
+    assert attributes["envdetect.runtime.kind"] == "terminal"
+    assert attributes["envdetect.digest"] == env.fingerprint()["digest"]
+    assert None not in attributes.values()
+    assert all(key.startswith(("os.", "host.", "process.runtime.", "cloud.", "envdetect."))
+               for key in attributes)
+    # Never the SDK's process/host detector attributes: paths, command lines, names.
+    for forbidden in ("host.name", "process.executable.path", "process.command_line",
+                      "process.command_args", "process.owner", "host.id"):
+        assert forbidden not in attributes
+
+
+def test_resource_attributes_from_a_fingerprint_dict() -> None:
+    fields = fp(UBUNTU)
+    assert resource_attributes(fields)["envdetect.python.bits"] == 64
+
+
+def test_fingerprint_is_not_computed_by_detect() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, envdetect; envdetect.detect(); "
+            "print(sorted(m for m in ('packaging', 'hashlib', 'envdetect._fingerprint') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {sys.path!r}\n"
+                          + code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
