@@ -164,3 +164,15 @@ def test_live_tty_with_replaced_streams(monkeypatch) -> None:
     assert ctx.isatty("stdin") is False
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     assert ctx.isatty("stdout") is False
+
+
+def test_live_environment_snapshot_matches_os_environ(monkeypatch) -> None:
+    if os.name == "nt":
+        pytest.skip("Windows uses os.environ itself")
+    monkeypatch.setitem(os.environb, b"ENVDETECT_ODD_BYTES", b"caf\xe9\xff\x01")
+    monkeypatch.setenv("ENVDETECT_PLAIN", "value")
+    ctx = LiveContext()
+    assert dict(ctx.environ) == dict(os.environ)
+    assert ctx.env("ENVDETECT_ODD_BYTES") == os.environ["ENVDETECT_ODD_BYTES"]
+    env = envdetect.detect(ctx, plugins=False)
+    assert not [info for info in env.explanation.values() if info["error"]]
