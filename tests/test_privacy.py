@@ -61,7 +61,6 @@ BASE_ENV = {
     "MY_APP_SETTING": T["Arbitrary"],
     "TERM_PROGRAM": "vscode",
     "TERM_PROGRAM_VERSION": T["TermVersion"],
-    "AI_AGENT": T["AiAgent"],
     "AWS_TOOLING_USER_AGENT": f"AWS-Toolkit-For-VSCode/3.30.0 {T['UserAgentExtra']}",
     "HOSTNAME": T["Host"], "COMPUTERNAME": T["Host"],
     "USER": T["User"], "LOGNAME": T["User"], "USERNAME": T["User"],
@@ -122,6 +121,7 @@ SCENARIOS: dict[str, dict[str, str]] = {
         "GITHUB_REPOSITORY": f"{T['Repo']}/{T['ProjectPath']}", "GITHUB_USER": T["User"],
     },
     "agent": {"CLAUDECODE": "1", "CLAUDE_CODE_ENTRYPOINT": "cli", "CURSOR_TRACE_ID": T["RunId"]},
+    "agent_named": {"AI_AGENT": T["AiAgent"]},
     "notebook": {"JPY_PARENT_PID": "4242", "JPY_SESSION_NAME": f"/home/{T['Home']}/nb.ipynb"},
     "kubernetes": {"KUBERNETES_PORT": f"tcp://{IP_SERVICE}:443", "HOSTNAME": T["Cluster"]},
 }
