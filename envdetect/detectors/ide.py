@@ -1,6 +1,26 @@
-"""The ``ide``  facet (placeholder until its detection lands)."""
+"""The ``ide`` facet: the editor or IDE the program was started from.
+
+Result: ``{"id", "name", "product"}``; ``product`` is the JetBrains product
+(``pycharm``, ``goland``...) when known and ``None`` otherwise (always
+``None`` outside JetBrains).  For JetBrains ``name`` is the product's name
+when the product is known.
+
+The environment is read first, innermost editor first: a terminal editor's
+own terminal (Neovim, Vim, Emacs, Sublime's Terminus), Spyder's kernels,
+Xcode's run environment, JetBrains' terminal and run configurations, the
+VS Code family, Zed, Cloud9, then the markers inherited by everything an
+application starts (JetBrains' ``IDEA_INITIAL_DIRECTORY``, the macOS bundle
+id).  The process chain is read only when the environment did not decide,
+and not at all when CI or an agent was detected or when a person is typing
+at a terminal (every IDE terminal names itself in the environment; the
+ancestry would only show the terminal, or sshd).  It is also read to refine
+an answer the environment left open (which VS Code fork, which JetBrains
+product) and to corroborate a lone ``TERM_PROGRAM=vscode``.
+"""
 
 from __future__ import annotations
+
+from envdetect.detectors import _chain, _ides
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -8,8 +28,221 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from envdetect._context import Context
 
+    Found = tuple[str, "str | None"]
+
 facet = "ide"
+
+#: Every id and JetBrains product this facet can report.
+IDS = tuple(_ides.IDE_NAMES)
+PRODUCTS = tuple(_ides.JETBRAINS_PRODUCTS)
+
+#: Variables a terminal editor exports to what it runs: (variable, ide id).
+#: ``NVIM_LISTEN_ADDRESS`` and ``VIMRUNTIME`` are absent on purpose: people
+#: export them in their shell profiles.
+_EDITOR_VARIABLES = (
+    ("NVIM", "neovim"),
+    ("VIM_TERMINAL", "vim"),
+    ("INSIDE_EMACS", "emacs"),
+    ("EMACS_VTERM_PATH", "emacs"),
+    ("TERMINUS_SUBLIME", "sublime_text"),
+)
+
+#: Exported by Vim and Neovim to every child (``:!cmd`` included): not proof
+#: (they leak into nested editors and some people set them), but reason
+#: enough to look at the process chain.
+_VIM_HINTS = ("VIMRUNTIME", "MYVIMRC", "VIM")
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
+    found = _from_environment(ctx)
+    if found is None:
+        return None
+    ide_id, product = found
+    if ide_id == "jetbrains":
+        name = _ides.JETBRAINS_PRODUCTS.get(product or "", _ides.IDE_NAMES["jetbrains"])
+    else:
+        name = _ides.IDE_NAMES[ide_id]
+        product = None
+    return {"id": ide_id, "name": name, "product": product}
+
+
+def _from_environment(ctx: Context) -> Found | None:
+    for variable, ide_id in _EDITOR_VARIABLES:
+        if ctx.has(variable):
+            ctx.because(f"env {variable}")
+            return ide_id, None
+    for variable in _ides.SPYDER_VARIABLES:
+        if ctx.has(variable):
+            ctx.because(f"env {variable}")
+            return "spyder", None
+    if ctx.has("__XCODE_BUILT_PRODUCTS_DIR_PATHS"):
+        ctx.because("env __XCODE_BUILT_PRODUCTS_DIR_PATHS")
+        return "xcode", None
+    found = _jetbrains(ctx)
+    if found is not None:
+        return found
+    found, pending = _vscode_family(ctx)
+    if found is not None:
+        return found
+    if ctx.has("ZED_TERM"):
+        ctx.because("env ZED_TERM")
+        return "zed", None
+    for variable in _ides.CLOUD9_VARIABLES:
+        if ctx.has(variable):
+            ctx.because(f"env {variable}")
+            return "cloud9", None
+    if ctx.has(_ides.JETBRAINS_LAUNCHER_VARIABLE):
+        return _jetbrains(ctx, launcher=True)
+    bundle = _bundle(ctx)
+    if bundle is not None:
+        ctx.because("env __CFBundleIdentifier")
+        return bundle
+    if pending is None and not _chain_worth_reading(ctx):
+        return None
+    return _from_chain(ctx, pending)
+
+
+def _from_chain(ctx: Context, pending: str | None) -> Found | None:
+    """The nearest IDE among the ancestors.
+
+    ``pending`` is an IDE's own ``TERM_PROGRAM`` value (``vscode``, ``kiro``,
+    ``zed``) that no other variable backed: the chain must show that IDE for
+    it to count, and then it names the fork.
+    """
+    hit = _chain.nearest_ide(ctx)
+    if hit is None or hit[1] is None:
+        return None
+    ide_id = hit[1]
+    if pending is not None:
+        expected = _ides.IDE_TERM_PROGRAMS[pending]
+        if ide_id == expected or (expected != "zed" and ide_id in _ides.VSCODE_FAMILY):
+            ctx.because("env TERM_PROGRAM")
+            if pending == "kiro":
+                ide_id = "kiro"
+    ctx.because(hit[3])
+    return ide_id, hit[2]
+
+
+def _chain_worth_reading(ctx: Context) -> bool:
+    if _chain.explained_elsewhere(ctx):
+        return False
+    if ctx.isatty("stdin") and ctx.isatty("stdout"):
+        # A person typing at a terminal.  Every IDE terminal names itself in
+        # the environment (TERM_PROGRAM, TERMINAL_EMULATOR, ZED_TERM, NVIM...),
+        # so the ancestry would only show the terminal, unless a terminal
+        # editor ran us with ``:!cmd``.
+        return any(ctx.has(name) for name in _VIM_HINTS)
+    return True
+
+
+# -- JetBrains ----------------------------------------------------------------
+
+
+def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
+    signals = []
+    emulator = ctx.env("TERMINAL_EMULATOR")
+    if emulator is not None and "jetbrains" in emulator.lower():
+        signals.append("env TERMINAL_EMULATOR")
+    signals.extend(f"env {name}" for name in _ides.JETBRAINS_VARIABLES if ctx.has(name))
+    if launcher:
+        signals.append(f"env {_ides.JETBRAINS_LAUNCHER_VARIABLE}")
+    if not signals:
+        return None
+    ctx.because(signals[0])
+    product = None
+    histfile = ctx.env("__INTELLIJ_COMMAND_HISTFILE__")
+    if histfile is not None:
+        # <config>/JetBrains/PyCharm2024.3/terminal/history/<project>-history1
+        for part in histfile.replace("\\", "/").split("/"):
+            product = _chain.jetbrains_product_from_selector(part)
+            if product is not None:
+                ctx.because("env __INTELLIJ_COMMAND_HISTFILE__")
+                break
+    if product is None:
+        bundle = _bundle(ctx)
+        if bundle is not None and bundle[0] == "jetbrains":
+            ctx.because("env __CFBundleIdentifier")
+            product = bundle[1]
+    if product is None:
+        hit = _chain.nearest_ide(ctx)
+        if hit is not None and hit[1] == "jetbrains" and hit[2] is not None:
+            ctx.because(hit[3])
+            product = hit[2]
+    return "jetbrains", product
+
+
+# -- VS Code and its forks ----------------------------------------------------
+
+
+def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
+    """The VS Code family member, or (None, pending TERM_PROGRAM value)."""
+    term_program = ctx.env("TERM_PROGRAM")
+    pending = term_program if term_program in _ides.IDE_TERM_PROGRAMS else None
+    marker = next((name for name in _ides.VSCODE_TERMINAL_MARKERS if ctx.has(name)), None)
+    if marker is None:
+        marker = next((name for name in _ides.VSCODE_EXTENSION_MARKERS if ctx.has(name)), None)
+    fork = _fork_marker(ctx)
+    if marker is None and fork is not None:
+        marker = fork[0]
+    if marker is None:
+        bundle = _bundle(ctx)
+        if pending in ("vscode", "kiro") and bundle is not None \
+                and bundle[0] in _ides.VSCODE_FAMILY:
+            marker = "__CFBundleIdentifier"
+        else:
+            return None, pending
+    if pending in ("vscode", "kiro"):
+        ctx.because("env TERM_PROGRAM")
+    ctx.because(f"env {marker}")
+    # AWS Cloud9 runs its AWS Toolkit in a VS Code extension host of its own.
+    for name in ("VSCODE_AMD_ENTRYPOINT", "VSCODE_ESM_ENTRYPOINT"):
+        entry = ctx.env(name)
+        if entry is not None and "/c9/" in entry:
+            ctx.because(f"env {name}")
+            return ("cloud9", None), None
+    if term_program == "kiro":
+        return ("kiro", None), None
+    return (_which_fork(ctx, fork), None), None
+
+
+def _fork_marker(ctx: Context) -> tuple[str, str] | None:
+    for name, value, ide_id in _ides.VSCODE_FORK_MARKERS:
+        found = ctx.env(name)
+        if found is not None and (value is None or found.strip().lower() == value):
+            return name, ide_id
     return None
+
+
+def _which_fork(ctx: Context, fork: tuple[str, str] | None) -> str:
+    # 1. Paths of the editor's own helper binaries and data directories,
+    #    re-set by the innermost editor (its git extension).
+    for name in _ides.VSCODE_PATH_VARIABLES:
+        value = ctx.env(name)
+        if value is None:
+            continue
+        hit = _chain.classify_path(value, _ides.PROCESS_IDES)
+        if hit is not None and hit[0] in _ides.VSCODE_FAMILY:
+            ctx.because(f"env {name}")
+            return hit[0]
+    # 2. A fork's own variable.
+    if fork is not None:
+        ctx.because(f"env {fork[0]}")
+        return fork[1]
+    # 3. The macOS bundle id of the application that started us.
+    bundle = _bundle(ctx)
+    if bundle is not None and bundle[0] in _ides.VSCODE_FAMILY:
+        ctx.because("env __CFBundleIdentifier")
+        return bundle[0]
+    # 4. The nearest VS Code family process among the ancestors.
+    ancestor = _chain.nearest_ide(ctx)
+    if ancestor is not None and ancestor[1] in _ides.VSCODE_FAMILY:
+        ctx.because(ancestor[3])
+        return ancestor[1]
+    return "vscode"
+
+
+def _bundle(ctx: Context) -> Found | None:
+    value = ctx.env("__CFBundleIdentifier")
+    if value is None:
+        return None
+    return _ides.BUNDLE_IDS.get(value.strip().lower())

@@ -1,6 +1,20 @@
-"""The ``notebook``  facet (placeholder until its detection lands)."""
+"""The ``notebook`` facet: a notebook kernel, or a hosted notebook platform.
+
+Result: ``{"id", "name"}`` with id ``colab``, ``kaggle``, ``databricks``,
+``sagemaker`` or ``jupyter``.  Hosted platforms come first (their VMs and
+containers say so in every process); then a Jupyter kernel, from
+``JPY_PARENT_PID``/``JPY_SESSION_NAME`` (jupyter_client, jupyter_server),
+ipykernel's own ``MPLBACKEND`` default, or an ``ipykernel_launcher``
+ancestor.  VS Code, PyCharm and other editors' notebooks are ``jupyter``
+here and their editor in the ide facet.
+
+Not notebooks: terminal IPython (no kernel), Spyder's console (a kernel, but
+Spyder's: the ide facet says ``spyder``), SageMaker training jobs.
+"""
 
 from __future__ import annotations
+
+from envdetect.detectors import _chain, _ides
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -10,6 +24,95 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "notebook"
 
+#: Every id this facet can report.
+IDS = tuple(_ides.NOTEBOOK_NAMES)
+
 
 def detect(ctx: Context) -> dict[str, Any] | None:
+    ident = _platform(ctx)
+    if ident is None:
+        ident = _kernel(ctx)
+    if ident is None:
+        return None
+    return {"id": ident, "name": _ides.NOTEBOOK_NAMES[ident]}
+
+
+def _platform(ctx: Context) -> str | None:
+    for name in _ides.COLAB_VARIABLES:
+        if ctx.has(name):
+            ctx.because(f"env {name}")
+            return "colab"
+    # kagglehub: the run type plus its data proxy (older images: URL base).
+    if ctx.has("KAGGLE_KERNEL_RUN_TYPE"):
+        for name in ("KAGGLE_DATA_PROXY_URL", "KAGGLE_URL_BASE"):
+            if ctx.has(name):
+                ctx.because("env KAGGLE_KERNEL_RUN_TYPE", f"env {name}")
+                return "kaggle"
+    version = ctx.env("DATABRICKS_RUNTIME_VERSION")
+    if version is not None and _runtime_version(version):
+        ctx.because("env DATABRICKS_RUNTIME_VERSION")
+        return "databricks"
+    studio = next((name for name in _ides.SAGEMAKER_VARIABLES if ctx.has(name)), None)
+    if studio is not None:
+        app = ctx.env("SAGEMAKER_APP_TYPE") or ctx.env("SM_APP_TYPE")
+        if app is None or app.strip().lower() in _ides.SAGEMAKER_NOTEBOOK_APPS:
+            ctx.because(f"env {studio}")
+            return "sagemaker"
+        # A Code Editor space: a notebook only while a kernel runs.
+        if _kernel(ctx) is not None:
+            ctx.because(f"env {studio}")
+            return "sagemaker"
     return None
+
+
+def _runtime_version(value: str) -> bool:
+    """``13.3``, ``15.4.x-scala2.12``, serverless ``client.1.13``; not the
+    ``DATABRICKS_RUNTIME_VERSION=1`` people set to trick installers."""
+    value = value.strip()
+    if value.startswith("client."):
+        value = value[len("client."):]
+        return value[:1].isdigit() and value[:1].isascii()
+    head, dot, tail = value.partition(".")
+    return bool(dot) and head.isascii() and head.isdigit() \
+        and tail[:1].isascii() and tail[:1].isdigit()
+
+
+def _kernel(ctx: Context) -> str | None:
+    """A Jupyter kernel (or a process it started); hosted platforms' kernels
+    are recognised by their metadata files, read only once a kernel is known."""
+    ide = ctx.found.get("ide")
+    if isinstance(ide, dict) and ide.get("id") == "spyder":
+        return None
+    if not _kernel_signal(ctx):
+        return None
+    for path in _ides.SAGEMAKER_FILES:
+        if ctx.exists(path):
+            ctx.because(f"file {path}")
+            return "sagemaker"
+    for path in _ides.DATABRICKS_FILES:
+        if ctx.exists(path):
+            ctx.because(f"file {path}")
+            return "databricks"
+    return "jupyter"
+
+
+def _kernel_signal(ctx: Context) -> bool:
+    for name in _ides.JUPYTER_VARIABLES:
+        if ctx.has(name):
+            ctx.because(f"env {name}")
+            return True
+    backend = ctx.env("MPLBACKEND")
+    if backend is not None and backend.strip() in _ides.INLINE_BACKENDS:
+        ctx.because("env MPLBACKEND")
+        return True
+    # A kernel never has a terminal; CI, agents and managed cloud platforms
+    # already say who runs us.
+    if _chain.explained_elsewhere(ctx):
+        return False
+    if ctx.isatty("stdin") and ctx.isatty("stdout"):
+        return False
+    hit = _chain.nearest_kernel(ctx)
+    if hit is not None:
+        ctx.because(hit[3])
+        return True
+    return False

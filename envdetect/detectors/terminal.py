@@ -1,6 +1,36 @@
-"""The ``terminal`` facet: whether a person could be typing, and in which emulator."""
+"""The ``terminal`` facet: whether a person could be typing, and in which emulator.
+
+``interactive`` is true when stdin and stdout are both terminals (a pipe on
+either side is not; ``TERM=dumb`` still is).  ``program`` is the terminal
+program the session belongs to, from a closed table, or ``None``.
+
+Terminals nest: a multiplexer runs inside an emulator, an editor's own
+terminal inside either, and every layer's variables are inherited by the
+layers it starts.  The innermost layer wins:
+
+1. an editor's built-in terminal (``NVIM``, ``VIM_TERMINAL``,
+   ``INSIDE_EMACS``, Sublime's Terminus);
+2. a ``TERM`` only one emulator uses (``xterm-kitty``, ``xterm-ghostty``...):
+   ``TERM`` is rewritten by whichever layer is innermost;
+3. a JetBrains terminal (``TERMINAL_EMULATOR=JetBrains-JediTerm``): JetBrains
+   leaves an inherited ``TERM_PROGRAM`` alone, so it goes before it;
+4. ``TERM_PROGRAM``; the values an IDE's integrated terminal writes
+   (``vscode``, ``kiro``, ``zed``) count only when the ide facet found that
+   IDE, so a ``TERM_PROGRAM=vscode`` copied into a container means nothing;
+5. an emulator's own variables (``KITTY_WINDOW_ID``, ``WT_SESSION``...).
+
+A multiplexer (``TERM_PROGRAM=tmux``, ``TMUX``, ``STY``, ``ZELLIJ``) sits
+between the program and the emulator that shows it, and the emulator
+variables inside it are those of whichever terminal started its server,
+possibly long closed: the multiplexer is the program.  Only when one of the
+layers 1-4 also claims the session (an IDE started from inside tmux passes
+``TMUX`` on to its own terminals) does the process chain decide: the nearer
+of the two wins, and the multiplexer when the chain cannot tell.
+"""
 
 from __future__ import annotations
+
+from envdetect.detectors import _chain, _ides
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -10,9 +40,77 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "terminal"
 
+#: Every program id this facet can report.
+PROGRAMS = _ides.TERMINAL_PROGRAM_IDS
+
 
 def detect(ctx: Context) -> dict[str, Any] | None:
     stdin, stdout = ctx.isatty("stdin"), ctx.isatty("stdout")
     interactive = None if stdin is None or stdout is None else bool(stdin and stdout)
     ctx.because("tty stdin", "tty stdout")
-    return {"interactive": interactive, "program": None}
+    ide = ctx.found.get("ide")
+    ide_id = ide.get("id") if isinstance(ide, dict) else None
+    program, signals = program_from(ctx, ide_id)
+    ctx.because(*signals)
+    return {"interactive": interactive, "program": program}
+
+
+def program_from(
+    ctx: Context, ide_id: str | None, *, use_chain: bool = True,
+) -> tuple[str | None, list[str]]:
+    """The terminal program and the signals that named it.
+
+    With ``use_chain=False`` the environment alone answers.
+    """
+    inner, inner_signal = _inner_layer(ctx, ide_id)
+    mux, mux_signal = _multiplexer(ctx)
+    if mux is not None:
+        if inner is None or not use_chain:
+            return mux, [mux_signal]
+        layer = _chain.nearest_terminal_layer(ctx)
+        if layer is not None and layer[0] == inner:
+            return inner, [inner_signal, layer[1]]
+        return mux, [mux_signal] if layer is None else [mux_signal, layer[1]]
+    if inner is not None:
+        return inner, [inner_signal]
+    for name, value, program in _ides.EMULATOR_VARIABLES:
+        found = ctx.env(name)
+        if found is not None and (value is None or found.strip().lower() == value):
+            return program, [f"env {name}"]
+    return None, []
+
+
+def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
+    for name, program in _ides.EDITOR_TERMINALS:
+        if ctx.has(name):
+            return program, f"env {name}"
+    term = ctx.env("TERM")
+    if term is not None and term in _ides.TERM_VALUES:
+        return _ides.TERM_VALUES[term], "env TERM"
+    emulator = ctx.env("TERMINAL_EMULATOR")
+    if emulator is not None and "jetbrains" in emulator.lower():
+        return "jetbrains", "env TERMINAL_EMULATOR"
+    value = (ctx.env("TERM_PROGRAM") or "").strip()
+    named = _ides.TERM_PROGRAMS.get(value)
+    if named is not None and named != "tmux" and _hosted_by(value, ide_id):
+        return named, "env TERM_PROGRAM"
+    return None, ""
+
+
+def _hosted_by(term_program: str, ide_id: str | None) -> bool:
+    """An IDE's own TERM_PROGRAM value counts only where that IDE was found."""
+    expected = _ides.IDE_TERM_PROGRAMS.get(term_program)
+    if expected is None:
+        return True
+    if expected == "zed":
+        return ide_id == "zed"
+    return ide_id in _ides.VSCODE_FAMILY
+
+
+def _multiplexer(ctx: Context) -> tuple[str | None, str]:
+    if (ctx.env("TERM_PROGRAM") or "").strip() == "tmux":
+        return "tmux", "env TERM_PROGRAM"
+    for name, program in _ides.MULTIPLEXERS:
+        if ctx.has(name):
+            return program, f"env {name}"
+    return None, ""

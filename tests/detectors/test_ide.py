@@ -1,0 +1,431 @@
+"""The ide facet: environment first, the process chain only where it must."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import envdetect
+from envdetect._context import FixtureContext, Process
+from envdetect.detectors import _chain, _ides, ide
+from tests.conftest import FIXTURES, fixture_id, fixture_paths, load
+
+IDE_IDS = set(_ides.IDE_NAMES)
+
+
+class CountingContext(FixtureContext):
+    """A fixture context that counts how often the ancestry is read."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        super().__init__(document)
+        self.ancestry_reads = 0
+
+    def _read_processes(self) -> Iterable[Process]:
+        self.ancestry_reads += 1
+        return super()._read_processes()
+
+
+def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,
+          tty: bool = True) -> dict[str, Any]:
+    return {"environ": environ, "processes": processes or [],
+            "platform": {"system": "Linux", "machine": "x86_64"},
+            "tty": {"stdin": tty, "stdout": tty}}
+
+
+def detect(document: dict[str, Any]) -> envdetect.Environment:
+    return envdetect.detect(FixtureContext(document), plugins=False)
+
+
+def ide_of(document: dict[str, Any]) -> dict[str, Any] | None:
+    result: dict[str, Any] | None = detect(document).to_dict()["ide"]
+    return result
+
+
+def ide_id(document: dict[str, Any]) -> str | None:
+    result = ide_of(document)
+    return None if result is None else str(result["id"])
+
+
+# -- coverage of the fixtures --------------------------------------------------
+
+
+def expected_ides() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in fixture_paths():
+        expected = load(path).get("expect", {}).get("ide")
+        if isinstance(expected, dict):
+            found.setdefault(expected["id"], []).append(fixture_id(path))
+    return found
+
+
+def test_every_ide_id_has_a_fixture() -> None:
+    assert set(expected_ides()) >= IDE_IDS
+
+
+def test_ids_and_products_are_exported_for_the_fingerprint() -> None:
+    assert set(ide.IDS) == IDE_IDS
+    assert set(ide.PRODUCTS) == set(_ides.JETBRAINS_PRODUCTS)
+    produced = {value[0] for value in _ides.PROCESS_IDES.values()}
+    produced |= {value[0] for value in _ides.BUNDLE_IDS.values()}
+    produced |= {value[0] for value in _ides.DISTINCTIVE_DIRS.values()}
+    assert produced <= IDE_IDS
+    products = {value[1] for value in _ides.PROCESS_IDES.values()} | {
+        value[1] for value in _ides.BUNDLE_IDS.values()}
+    products |= set(_ides.JETBRAINS_SELECTORS.values()) | set(_ides.JETBRAINS_PREFIXES.values())
+    assert products - {None} <= set(_ides.JETBRAINS_PRODUCTS)
+
+
+CHAIN_FIXTURES = [path for path in fixture_paths() if "by-chain" in path.name]
+
+
+def test_the_chain_only_cases_have_fixtures() -> None:
+    names = {path.name for path in CHAIN_FIXTURES}
+    for needed in ("vscodium-linux-terminal-by-chain.json",
+                   "jetbrains-pycharm-shell-run-config-by-chain-linux.json",
+                   "sublime-build-linux-by-chain.json", "idle-by-chain-ubuntu.json",
+                   "idle-by-chain-windows.json", "vim-shell-command-by-chain.json"):
+        assert needed in names
+
+
+@pytest.mark.parametrize("path", CHAIN_FIXTURES, ids=fixture_id)
+def test_chain_fixtures_are_decided_by_the_chain(path: Path) -> None:
+    """Each names a process as evidence, and without the ancestry it is not detected."""
+    document = load(path)
+    env = detect(document)
+    evidence = [signal for facet in ("ide", "notebook", "terminal")
+                for signal in env.explanation[facet]["because"]]
+    assert any(signal.startswith("process ") for signal in evidence), evidence
+    orphan = {**document, "processes": []}
+    blind = detect(orphan).to_dict()
+    expected = document["expect"]
+    changed = [facet for facet in ("ide", "notebook", "terminal")
+               if facet in expected and blind[facet] != expected[facet]]
+    assert changed, "the fixture replays the same without its ancestry"
+
+
+# -- privacy -------------------------------------------------------------------
+
+PROCESS_TOKENS = (
+    set(_ides.PROCESS_IDES) | set(_ides.TERMINAL_PROCESSES)
+    | {"emacs", "idle", "tmux", "sshd", "executable", "command line", "java (intellij platform)",
+       "python (ipykernel)", "python (spyder)", "python (idlelib)", "python (idle)"}
+)
+FILES = set(_ides.SAGEMAKER_FILES) | set(_ides.DATABRICKS_FILES)
+
+
+@pytest.mark.parametrize("path", fixture_paths(), ids=fixture_id)
+def test_evidence_names_signals_never_values(path: Path) -> None:
+    document = load(path)
+    env = detect(document)
+    environ = document.get("environ", {})
+    for facet in ("ide", "notebook", "terminal"):
+        for signal in env.explanation[facet]["because"]:
+            kind, _, name = signal.partition(" ")
+            if kind == "env":
+                assert name in environ, signal
+            elif kind == "process":
+                assert name in PROCESS_TOKENS, signal
+            elif kind == "file":
+                assert name in FILES, signal
+            else:
+                assert signal in ("tty stdin", "tty stdout"), signal
+
+
+def test_nothing_from_the_ancestry_leaves_the_detector() -> None:
+    secret = "Sntl5e3c2e7a9b"
+    document = world({"TERM_PROGRAM": "vscode"}, [
+        {"name": "bash", "exe": f"/home/{secret}/bin/bash", "cmdline": ["bash", f"--{secret}"]},
+        {"name": "codium", "exe": f"/home/{secret}/.local/codium/codium",
+         "cmdline": [f"/home/{secret}/.local/codium/codium", f"--token={secret}"]},
+    ])
+    env = detect(document)
+    assert env.ide.id == "vscodium"
+    text = env.to_json() + json.dumps(dict(env.explanation))
+    assert secret not in text
+    assert secret.lower() not in text
+
+
+# -- the environment decides; the chain is read only when it must ------------------
+
+
+def run_these_detectors(ctx: FixtureContext) -> dict[str, Any]:
+    """ide, notebook and terminal alone, in engine order (other detectors may
+    read the ancestry for their own reasons)."""
+    from envdetect.detectors import notebook, terminal
+
+    for module in (ide, notebook, terminal):
+        ctx.found[module.facet] = module.detect(ctx)
+    return ctx.found
+
+
+def test_decided_by_environment_reads_no_ancestry() -> None:
+    ctx = CountingContext(load(FIXTURES / "ide" / "vscode-terminal-linux-bash.json"))
+    assert run_these_detectors(ctx)["ide"]["id"] == "vscode"
+    assert ctx.ancestry_reads == 0
+
+
+@pytest.mark.parametrize("name", [
+    "terminal/iterm2-macos.json", "terminal/ssh-session-from-iterm2-lc-terminal.json",
+    "terminal/gnome-terminal-vte.json", "terminal/windows-terminal-pwsh.json",
+    "terminal/ssh-session-is-a-terminal-not-an-ide.json",
+    "terminal/linux-console-no-emulator.json",
+])
+def test_a_person_at_a_terminal_reads_no_ancestry(name: str) -> None:
+    ctx = CountingContext(load(FIXTURES / name))
+    found = run_these_detectors(ctx)
+    assert found["ide"] is None
+    assert ctx.ancestry_reads == 0
+
+
+@pytest.mark.parametrize(("facet", "value"), [
+    ("ci", {"id": "github_actions"}), ("agent", {"id": "claude_code"}),
+    ("cloud", {"provider": "aws", "platform": "aws_lambda"}),
+])
+def test_ci_agent_or_managed_cloud_found_reads_no_ancestry(facet: str, value: Any) -> None:
+    ctx = CountingContext(world({}, [{"name": "pycharm"}], tty=False))
+    ctx.found[facet] = value
+    assert ide.detect(ctx) is None
+    assert ctx.ancestry_reads == 0
+
+
+def test_a_virtual_machine_is_no_reason_to_skip_the_chain() -> None:
+    ctx = CountingContext(world({}, [{"name": "pycharm"}], tty=False))
+    ctx.found["cloud"] = {"provider": "aws", "platform": "aws_ec2"}
+    assert ide.detect(ctx) == {"id": "jetbrains", "name": "PyCharm", "product": "pycharm"}
+
+
+def test_a_script_with_no_terminal_consults_the_chain_once() -> None:
+    ctx = CountingContext(world({}, [{"name": "sh"}, {"name": "pycharm"}], tty=False))
+    assert run_these_detectors(ctx)["ide"]["product"] == "pycharm"
+    assert ctx.ancestry_reads == 1
+
+
+def test_vim_hints_make_an_interactive_terminal_worth_a_look() -> None:
+    document = world({"TERM_PROGRAM": "iTerm.app", "VIMRUNTIME": "/usr/share/vim/vim91"},
+                     [{"name": "sh"}, {"name": "vim"}])
+    assert ide_of(document) == {"id": "vim", "name": "Vim", "product": None}
+    document["environ"].pop("VIMRUNTIME")
+    assert ide_of(document) is None
+
+
+# -- VS Code and its forks ---------------------------------------------------------
+
+
+def test_term_program_vscode_alone_is_not_vscode() -> None:
+    assert ide_of(world({"TERM_PROGRAM": "vscode", "TERM_PROGRAM_VERSION": "1.96.2"})) is None
+
+
+def test_term_program_vscode_is_confirmed_by_the_chain() -> None:
+    document = world({"TERM_PROGRAM": "vscode"},
+                     [{"name": "bash"}, {"name": "code", "exe": "/usr/share/code/code"}])
+    assert ide_of(document) == {"id": "vscode", "name": "Visual Studio Code", "product": None}
+
+
+def test_term_program_vscode_with_another_ide_in_the_chain_names_that_ide() -> None:
+    document = world({"TERM_PROGRAM": "vscode"}, [{"name": "sh"}, {"name": "pycharm"}],
+                     tty=False)
+    assert ide_of(document) == {"id": "jetbrains", "name": "PyCharm", "product": "pycharm"}
+
+
+def test_term_program_vscode_is_confirmed_by_a_bundle_id() -> None:
+    document = world({"TERM_PROGRAM": "vscode",
+                      "__CFBundleIdentifier": "com.todesktop.230313mzl4w4u92"})
+    assert ide_of(document) == {"id": "cursor", "name": "Cursor", "product": None}
+
+
+@pytest.mark.parametrize("marker", _ides.VSCODE_EXTENSION_MARKERS)
+def test_extension_spawned_children_are_vscode(marker: str) -> None:
+    assert ide_id(world({marker: "x"}, tty=False)) == "vscode"
+
+
+def test_vscode_fork_path_beats_an_inherited_fork_marker() -> None:
+    """VS Code started from a Cursor terminal keeps CURSOR_TRACE_ID; its git helper is VS Code's."""
+    document = world({"TERM_PROGRAM": "vscode", "CURSOR_TRACE_ID": "9f2c1e0b",
+                      "VSCODE_GIT_ASKPASS_NODE": "/usr/share/code/code"})
+    assert ide_id(document) == "vscode"
+
+
+def test_kiro_term_program_wins_over_paths() -> None:
+    document = world({"TERM_PROGRAM": "kiro", "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/x.sock",
+                      "VSCODE_GIT_ASKPASS_NODE": "/usr/share/cursor/cursor"})
+    assert ide_id(document) == "kiro"
+
+
+def test_cursor_agent_alone_is_not_the_cursor_ide() -> None:
+    assert ide_of(world({"CURSOR_AGENT": "1", "TERM_PROGRAM": "iTerm.app"})) is None
+
+
+def test_cursor_trace_id_is_the_cursor_ide() -> None:
+    assert ide_id(world({"CURSOR_TRACE_ID": "9f2c1e0b", "TERM_PROGRAM": "vscode"})) == "cursor"
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    ("TERM_PRODUCT", "Trae", "trae"), ("POSITRON", "1", "positron"),
+    ("ANTIGRAVITY_CLI_ALIAS", "agy", "antigravity"), ("WINDSURF_CASCADE_TERMINAL_KIND", "user",
+                                                      "windsurf"),
+])
+def test_fork_markers(variable: str, value: str, expected: str) -> None:
+    assert ide_id(world({"TERM_PROGRAM": "vscode", variable: value})) == expected
+
+
+def test_positron_needs_its_flag_value() -> None:
+    assert ide_of(world({"TERM_PROGRAM": "vscode", "POSITRON": "0"})) is None
+
+
+def test_cloud9_extension_host() -> None:
+    document = world({"VSCODE_AMD_ENTRYPOINT":
+                      "vs/workbench/services/extensions/c9/extensionHostProcess"}, tty=False)
+    assert ide_id(document) == "cloud9"
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/usr/share/code/code", "vscode"),
+    ("C:\\Users\\dana\\AppData\\Local\\Programs\\Microsoft VS Code\\Code.exe", "vscode"),
+    ("/Applications/Visual Studio Code.app/Contents/Frameworks/Code Helper (Plugin).app/"
+     "Contents/MacOS/Code Helper (Plugin)", "vscode"),
+    ("/Applications/Cursor.app/Contents/Resources/app/extensions/git/dist/askpass-main.js",
+     "cursor"),
+    ("/usr/share/codium/resources/app/extensions/git/dist/askpass-main.js", "vscodium"),
+    ("/home/cursor/.vscode-server/cli/servers/Stable-abc/server/node", "vscode"),
+    ("/home/ana/.cursor-server/cli/servers/Stable-abc/server/node", "cursor"),
+    ("/home/ana/.config/VSCodium/CachedData/abc123", "vscodium"),
+    ("/Users/dana/Library/Application Support/Windsurf/1.2-main.sock", "windsurf"),
+    ("/home/ana/code/project/.venv/bin/python", None),
+    ("/home/ana/src/code-server/.venv/bin/python", None),
+    ("/home/ana/cursor/bin/python3", None),
+    ("/Applications/Xcode.app/Contents/Developer/usr/bin/python3", None),
+    ("", None),
+])
+def test_classify_path(path: str, expected: str | None) -> None:
+    hit = _chain.classify_path(path, _ides.PROCESS_IDES)
+    assert (hit[0] if hit else None) == expected
+
+
+def test_normalize() -> None:
+    assert _chain.normalize("Code - Insiders Helper (Plugin).app") == "code - insiders"
+    assert _chain.normalize("pycharm64.exe") == "pycharm64"
+    assert _chain.normalize("  Cursor  ") == "cursor"
+
+
+# -- JetBrains -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("selector", "product"), [
+    ("PyCharm2024.3", "pycharm"), ("PyCharmCE2024.3", "pycharm"), ("IntelliJIdea2024.3", "idea"),
+    ("IdeaIC2023.2", "idea"), ("GoLand2024.3", "goland"), ("WebStorm2021.2", "webstorm"),
+    ("RustRover2024.2", "rustrover"), ("AndroidStudio2024.1", "android_studio"),
+    ("DataSpell2024.3", "dataspell"), ("PyCharm", None), ("pycharm-demo-history1", None),
+    ("2024.3", None), ("Unknown2024.3", None),
+])
+def test_jetbrains_selectors(selector: str, product: str | None) -> None:
+    assert _chain.jetbrains_product_from_selector(selector) == product
+
+
+@pytest.mark.parametrize(("prefix", "product"), [
+    ("Python", "pycharm"), ("PyCharmCore", "pycharm"), ("idea", "idea"), ("Idea", "idea"),
+    ("Ruby", "rubymine"), ("GoLand", "goland"), ("CLion", "clion"), ("Rider", "rider"),
+    ("DataGrip", "datagrip"), ("AndroidStudio", "android_studio"), ("JetBrainsClient", None),
+])
+def test_jetbrains_jvm_command_line(prefix: str, product: str | None) -> None:
+    process = Process("java", "/opt/ide/jbr/bin/java",
+                      ("/opt/ide/jbr/bin/java", "-Xmx2g", f"-Didea.platform.prefix={prefix}",
+                       "com.intellij.idea.Main"))
+    assert _chain.classify(process) == ("ide", "jetbrains", product,
+                                        "process java (intellij platform)")
+
+
+def test_a_plain_jvm_is_not_an_ide() -> None:
+    assert _chain.classify(Process("java", None, ("java", "-jar", "app.jar"))) is None
+    assert _chain.classify(Process("java")) is None
+
+
+@pytest.mark.parametrize("variable", ["PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN",
+                                      "IDEA_INITIAL_DIRECTORY"])
+def test_jetbrains_variables(variable: str) -> None:
+    result = ide_of(world({variable: "1"}, tty=False))
+    assert result == {"id": "jetbrains", "name": "JetBrains IDE", "product": None}
+
+
+def test_vscode_opened_from_a_jetbrains_ide_is_vscode() -> None:
+    """IDEA_INITIAL_DIRECTORY reaches everything the IDE starts, VS Code included."""
+    document = world({"IDEA_INITIAL_DIRECTORY": "/home/ana", "TERM_PROGRAM": "vscode",
+                      "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/vscode-git-1b.sock"})
+    assert ide_id(document) == "vscode"
+
+
+def test_jetbrains_product_from_the_chain_when_the_environment_has_none() -> None:
+    document = world({"PYCHARM_HOSTED": "1"}, [{"name": "idea64.exe"}], tty=False)
+    assert ide_of(document) == {"id": "jetbrains", "name": "IntelliJ IDEA", "product": "idea"}
+
+
+def test_windows_pycharm_path_variable_and_term_session_id_are_not_jetbrains() -> None:
+    document = world({"PYCHARM": "C:\\Program Files\\JetBrains\\PyCharm 2024.3\\bin;",
+                      "TERM_SESSION_ID": "5e0c4a3f-2b6d-4e43-9a8e-1f6f3c2d7b90",
+                      "WT_SESSION": "0f1b2c3d"})
+    assert ide_of(document) is None
+
+
+# -- the chain ---------------------------------------------------------------------
+
+
+def test_processes_without_exe_or_cmdline_classify_by_name() -> None:
+    assert _chain.classify(Process("pycharm64.exe")) == (
+        "ide", "jetbrains", "pycharm", "process pycharm64")
+    assert _chain.classify(Process("Cursor Helper (Plugin)")) == (
+        "ide", "cursor", None, "process cursor")
+    assert _chain.classify(Process("python3")) is None
+    assert _chain.classify(Process("node")) is None
+
+
+def test_versioned_names_name_the_family_in_evidence() -> None:
+    assert _chain.classify(Process("emacs-29.4")) == ("ide", "emacs", None, "process emacs")
+    assert _chain.classify(Process("idle-python3.12")) == ("ide", "idle", None, "process idle")
+
+
+def test_the_chain_stops_at_a_terminal() -> None:
+    """kitty started from a VS Code terminal: the person types in kitty."""
+    document = world({}, [{"name": "zsh"}, {"name": "kitty"}, {"name": "zsh"},
+                          {"name": "code", "exe": "/usr/share/code/code"}], tty=False)
+    assert ide_of(document) is None
+
+
+def test_plain_ssh_is_not_an_ide_but_remote_ssh_is() -> None:
+    ssh = world({"SSH_CONNECTION": "198.51.100.23 53122 192.0.2.10 22"},
+                [{"name": "bash"}, {"name": "sshd", "cmdline": ["sshd: ana@pts/0"]}], tty=False)
+    assert ide_of(ssh) is None
+    remote = world({"SSH_CONNECTION": "198.51.100.23 53122 192.0.2.10 22"}, [
+        {"name": "bash"},
+        {"name": "node", "exe": "/home/ana/.vscode-server/cli/servers/Stable-abc/server/node"},
+        {"name": "sshd", "cmdline": ["sshd: ana@notty"]}], tty=False)
+    assert ide_id(remote) == "vscode"
+
+
+def test_idle_sublime_spyder_in_the_chain() -> None:
+    idle = Process("python3", "/usr/bin/python3.12",
+                   ("/usr/bin/python3", "-c", "__import__('idlelib.run').run.main(True)", "8833"))
+    assert _chain.classify(idle) == ("ide", "idle", None, "process python (idlelib)")
+    assert _chain.classify(Process("plugin_host-3.8")) == (
+        "ide", "sublime_text", None, "process plugin_host-3.8")
+    spyder = Process("python", None, ("python", "-Xfrozen_modules=off", "-m",
+                                      "spyder_kernels.console", "-f", "/tmp/k.json"))
+    assert _chain.classify(spyder) == ("ide", "spyder", None, "process python (spyder)")
+
+
+def test_an_unreadable_ancestry_is_an_empty_one() -> None:
+    class Broken(FixtureContext):
+        def _read_processes(self) -> Iterable[Process]:
+            raise PermissionError("denied")
+
+    env = envdetect.detect(Broken(world({"TERM_PROGRAM": "vscode"})), plugins=False)
+    assert env.ide is None
+    assert env.explanation["ide"]["error"] is None
+
+
+def test_result_shape() -> None:
+    result = ide_of(world({"ZED_TERM": "true", "TERM_PROGRAM": "zed"}))
+    assert result == {"id": "zed", "name": "Zed", "product": None}
+    assert detect(world({"ZED_TERM": "true"})).runtime.kind == "ide"
