@@ -1,15 +1,376 @@
-"""The ``cloud``  facet (placeholder until its detection lands)."""
+"""The ``cloud`` facet: ``{provider, platform}`` in OpenTelemetry's vocabulary.
+
+OpenTelemetry's resource detectors answer this by calling metadata endpoints
+(EC2 IMDS, ECS task metadata, the GCP metadata server, Azure IMDS) and the EKS
+detector reads the service-account token.  A command-line tool cannot afford
+a network round trip or a secret read at start-up, so this detector answers
+from environment variables and a few small local files only:
+
+1. :data:`RULES`, a table walked in order, most specific first: a platform
+   built on another one comes before it (Vercel and Netlify functions run on
+   Lambda, Container Apps on Kubernetes), hosted shells before the services
+   they may sit in (CloudShell before ECS).
+   Variables are used by presence or by a fixed prefix or token; names of
+   functions, services, apps, accounts, projects and IPs are never read out.
+2. Only on Linux, and only when no variable decided: SageMaker's metadata
+   files, then the firmware's DMI strings (``/sys/class/dmi/id/sys_vendor``,
+   and ``chassis_asset_tag`` or ``bios_version`` when the vendor needs it) to
+   tell an EC2, Compute Engine or Azure machine.  Never ``product_uuid``,
+   ``product_serial``, ``board_asset_tag`` (the EC2 instance id) or
+   ``/etc/machine-id``.  DMI describes the *host*: inside a container it
+   gives the provider only - except a Kubernetes pod on a cloud's machines,
+   which is that cloud's managed Kubernetes (the rule OpenTelemetry's GCP
+   detector uses; no offline signal tells EKS from kops on EC2).
+
+Local emulators set the platform's variables too; each rule names the marker
+that gives them away (``AWS_SAM_LOCAL``, ``FUNCTIONS_CORETOOLS_ENVIRONMENT``,
+``GAE_ENV=localdev``, ``NETLIFY_DEV``, Vercel's ``dev1`` region ...), and
+flags rule out what cannot be the platform (a terminal in a Lambda sandbox,
+a Lambda runtime inside a Docker container, Codespaces on macOS).
+
+Builds are not runtimes: a Vercel or Netlify build (``CI=1``, no runtime
+variable) gives ``null`` here and is the CI facet's business.  A Heroku CI run
+does execute on a Heroku dyno: it is reported as ``heroku`` (the CI facet
+still makes the kind ``ci``), like a GitHub-hosted runner is an Azure VM.
+
+No id exists without a signal: ``aws_app_runner`` (only ``PORT`` is set,
+aws/apprunner-roadmap#202) and ``azure.container_instances`` (nothing
+documented is injected) are OpenTelemetry values this detector never claims.
+"""
 
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any
+    from collections.abc import Mapping
+    from typing import Any, Union
 
     from envdetect._context import Context
 
+    Condition = Union[str, tuple[Any, ...]]
+
 facet = "cloud"
+
+# -- rule flags ---------------------------------------------------------------
+#: Linux-only platform: never claimed when the OS is known to be another one.
+LINUX = 1
+#: Nobody types into this platform: a terminal on stdin means a laptop.
+NO_TTY = 2
+#: Never runs under Docker or Podman; its runtime inside one is an emulator
+#: (the Lambda RIE, ``sam local``).
+NO_LOCAL_ENGINE = 4
+
+# -- conditions -----------------------------------------------------------------
+# A condition is evaluated by _holds():
+#   "NAME"                      the variable is set (non-empty)
+#   ("=", "NAME", "value")      equals value
+#   ("^", "NAME", "prefix")     starts with prefix
+#   ("word", "NAME", "word")    has word (given lowercase) as a whitespace-separated
+#                               token, in any case
+#   ("any", cond, cond, ...)    at least one holds (the first that does is evidence)
+#   ("&", cond, cond, ...)      all hold
+#   ("not", cond)               does not hold
+
+
+def _any(*conditions: Condition) -> tuple[Any, ...]:
+    return ("any", *conditions)
+
+
+def _not(condition: Condition) -> tuple[Any, ...]:
+    return ("not", condition)
+
+
+_LAMBDA_RUNTIME = _any("AWS_LAMBDA_RUNTIME_API", ("^", "AWS_EXECUTION_ENV", "AWS_Lambda_"))
+_ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME, _not(("=", "AWS_SAM_LOCAL", "true")))
+
+#: ``(provider, platform, conditions, flags)``, first match wins.
+RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
+    # Hosted developer environments.  Codespaces carry GITHUB_REPOSITORY and a
+    # GITHUB_TOKEN but no GITHUB_ACTIONS: they are not CI.
+    ("github", "github_codespaces", (("=", "CODESPACES", "true"), "CODESPACE_NAME"), LINUX),
+    # Gitpod Classic (GITPOD_WORKSPACE_ID) and its successor Ona (GITPOD_ENVIRONMENT_ID).
+    ("gitpod", "gitpod", (_any("GITPOD_WORKSPACE_ID", "GITPOD_ENVIRONMENT_ID"),), LINUX),
+    # Workspaces and Deployments alike (REPLIT_DEPLOYMENT=1 in the latter).
+    ("replit", "replit",
+     ("REPL_ID", _any("REPL_SLUG", "REPLIT_DEV_DOMAIN", "REPLIT_DOMAINS", "REPLIT_DEPLOYMENT")),
+     LINUX),
+    # CloudShell's ~/.bashrc exports AWS_EXECUTION_ENV=CloudShell (tools append
+    # tokens to it; users may delete the line), its shell AWS_TOOLING_USER_AGENT
+    # AWS-CloudShell/<date>.  The AWS Toolkit sets the latter to its own name.
+    ("aws", "aws_cloudshell",
+     (_any(("word", "AWS_EXECUTION_ENV", "cloudshell"),
+           ("^", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/")),), LINUX),
+    ("aws", "aws_cloud9", ("C9_PID", _any("C9_USER", "C9_PROJECT")), LINUX),
+    # Cloud Shell: DEVSHELL_* are injected per session (google-auth's signal).
+    ("gcp", "gcp_cloud_shell",
+     (("=", "CLOUD_SHELL", "true"),
+      _any("DEVSHELL_CLIENT_PORT", "DEVSHELL_GCLOUD_CONFIG", "DEVSHELL_PROJECT_ID")), LINUX),
+    # Firebase Studio (ex Project IDX) sets GOOGLE_CLOUD_WORKSTATIONS too; it is
+    # not a Cloud Workstation and has no id of its own: Google, platform unknown.
+    ("gcp", "", (("=", "GOOGLE_CLOUD_WORKSTATIONS", "true"),
+                 _any("IDX_CHANNEL", "MONOSPACE_ENV")), LINUX),
+    ("gcp", "gcp_cloud_workstations", (("=", "GOOGLE_CLOUD_WORKSTATIONS", "true"),), LINUX),
+    # Azure Cloud Shell: ACC_* are set per session (azure-cli's in_cloud_console);
+    # AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0 is baked into the public image.
+    ("azure", "azure.cloud_shell", (_any("ACC_CLOUD", "ACC_TERM_ID"),), LINUX),
+    # Platforms running on another provider's functions: the specific one wins.
+    # `vercel dev` exposes VERCEL_REGION=dev1 and VERCEL_ENV=development.
+    ("vercel", "vercel",
+     (("=", "VERCEL", "1"), _any("VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
+      _not(("=", "VERCEL_REGION", "dev1")), _not(("=", "VERCEL_ENV", "development"))), LINUX),
+    # Netlify functions see only URL, SITE_NAME and SITE_ID of Netlify's own
+    # variables (not NETLIFY), plus Lambda's; `netlify dev` marks itself.
+    ("netlify", "netlify",
+     ("SITE_ID", "SITE_NAME", *_ON_LAMBDA, _not("NETLIFY_DEV"), _not("NETLIFY_LOCAL")),
+     LINUX | NO_LOCAL_ENGINE),
+    # Lambda: OS-only runtimes (provided.al2023) set no AWS_EXECUTION_ENV, so
+    # the function name plus the runtime API or an AWS_Lambda_ execution env.
+    ("aws", "aws_lambda", _ON_LAMBDA, LINUX | NO_TTY | NO_LOCAL_ENGINE),
+    # Heroku: DYNO in every dyno (Cedar web.1, run.9157; Fir web-<hash>).  A
+    # Heroku CI run (CI + HEROKU_TEST_RUN_ID) runs on a dyno too: reported as
+    # heroku, and the CI facet makes the kind "ci".
+    ("heroku", "heroku", (_any("DYNO", ("&", "HEROKU_TEST_RUN_ID", "CI")),), LINUX),
+    ("fly_io", "fly_io", ("FLY_APP_NAME", "FLY_MACHINE_ID", "FLY_REGION"), LINUX),
+    # RENDER and RENDER_SERVICE_ID exist at build time too; RENDER_INSTANCE_ID
+    # names a running instance.
+    ("render", "render", (("=", "RENDER", "true"), "RENDER_SERVICE_ID", "RENDER_INSTANCE_ID"),
+     LINUX),
+    # `railway run` / `railway shell` inject the service's variables into a
+    # laptop shell; only a deployed replica has a replica id.
+    ("railway", "railway", ("RAILWAY_REPLICA_ID", "RAILWAY_DEPLOYMENT_ID", "RAILWAY_SERVICE_ID"),
+     LINUX),
+    # Cloudflare Containers (Workers have no process environment to look at).
+    ("cloudflare", "cloudflare",
+     ("CLOUDFLARE_APPLICATION_ID", "CLOUDFLARE_DURABLE_OBJECT_ID", "CLOUDFLARE_LOCATION"), LINUX),
+    # Azure.  `func start` sets FUNCTIONS_WORKER_RUNTIME from local.settings.json
+    # and FUNCTIONS_CORETOOLS_ENVIRONMENT; Azure adds a sandbox variable.
+    ("azure", "azure.functions",
+     (_any("FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME"),
+      _any("WEBSITE_INSTANCE_ID", "CONTAINER_NAME", "WEBSITE_POD_NAME", "CONTAINER_APP_NAME"),
+      _not("FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
+    ("azure", "azure.app_service", ("WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID"), 0),
+    # Container Apps run on Kubernetes: before any Kubernetes rule.
+    ("azure", "azure.container_apps", ("CONTAINER_APP_NAME", "CONTAINER_APP_REVISION"), LINUX),
+    ("azure", "azure.container_apps",
+     ("CONTAINER_APP_JOB_NAME", "CONTAINER_APP_JOB_EXECUTION_NAME"), LINUX),
+    # Google.  Functions (gen 2 are Cloud Run services with FUNCTION_TARGET);
+    # the Firebase emulator and functions-framework run them locally.
+    ("gcp", "gcp_cloud_functions",
+     (_any(("&", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
+           ("&", "FUNCTION_NAME", "FUNCTION_REGION", _any("GCP_PROJECT", "X_GOOGLE_GCP_PROJECT")),
+           "X_GOOGLE_FUNCTION_NAME"),
+      _not("FUNCTIONS_EMULATOR")), LINUX),
+    # Knative sets K_SERVICE/K_REVISION/K_CONFIGURATION on any Kubernetes;
+    # Cloud Run (services, jobs, worker pools) has no Kubernetes variables.
+    ("gcp", "gcp_cloud_run",
+     (_any(("&", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
+           ("&", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
+           "CLOUD_RUN_WORKER_POOL"),
+      _not("KUBERNETES_SERVICE_HOST")), LINUX),
+    ("gcp", "gcp_app_engine",
+     ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", _not(("=", "GAE_ENV", "localdev"))), LINUX),
+    # AWS containers: EKS pods with IAM roles for service accounts or Pod
+    # Identity (the webhook's token paths; the tokens are never read), then ECS.
+    ("aws", "aws_eks",
+     ("KUBERNETES_SERVICE_HOST",
+      _any(("^", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
+           ("^", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "/var/run/secrets/pods.eks.amazonaws.com/"))), 0),
+    ("aws", "aws_ecs",
+     (_any("ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI",
+           ("^", "AWS_EXECUTION_ENV", "AWS_ECS_")),), 0),
+)
+
+# -- local files ----------------------------------------------------------------
+DMI = "/sys/class/dmi/id/"
+#: Azure stamps every VM's chassis asset tag with "MSFT AZURE VM" in ASCII
+#: decimals (cloud-init's DataSourceAzure); plain Hyper-V shares the vendor
+#: and product strings but not the tag.
+AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77"
+#: sys_vendor -> provider, where the vendor alone decides.
+DMI_VENDORS = {"Amazon EC2": "aws", "Google": "gcp"}
+VM_PLATFORMS = {"aws": "aws_ec2", "gcp": "gcp_compute_engine", "azure": "azure.vm"}
+MANAGED_KUBERNETES = {"aws": "aws_eks", "gcp": "gcp_kubernetes_engine", "azure": "azure.aks"}
+
+SAGEMAKER_STUDIO_FILE = "/opt/ml/metadata/resource-metadata.json"
+SAGEMAKER_NOTEBOOK_FILE = "/etc/opt/ml/sagemaker-notebook-instance-version.txt"
+#: Elastic Beanstalk's platform scripts live here on every EB Linux instance.
+BEANSTALK_DIR = "/opt/elasticbeanstalk"
+
+_LOCAL_ENGINES = ("docker", "podman")
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
+    container = _container_id(ctx)
+    hit = match_rules(ctx, container)
+    if hit is not None:
+        provider, platform = hit
+        return {"provider": provider, "platform": platform or None}
+    if not _linux(ctx):
+        return None
+    return from_files(ctx, container)
+
+
+def _container_id(ctx: Context) -> str | None:
+    found = ctx.found.get("container")
+    if isinstance(found, dict):
+        value = found.get("id")
+        return value if isinstance(value, str) else None
     return None
+
+
+def _linux(ctx: Context) -> bool:
+    system = ctx.platform.system
+    return not system or system == "Linux"
+
+
+def _gates(condition: Condition) -> frozenset[str]:
+    """Variables of which at least one must be set for ``condition`` to hold."""
+    if isinstance(condition, str):
+        return frozenset((condition,))
+    op = condition[0]
+    if op == "any":
+        return frozenset().union(*(_gates(item) for item in condition[1:]))
+    if op == "&":
+        return _gates(condition[1])
+    if op == "not":
+        raise ValueError("a rule cannot start with a negation")
+    return frozenset((condition[1],))
+
+
+#: Each rule with the variables one of which it needs (from its first
+#: condition), and every such variable.  A missed lookup in ``os.environ``
+#: costs a KeyError; one pass over the environment answers them all.
+_GATED = tuple((_gates(rule[2][0]), rule) for rule in RULES)
+_GATE_NAMES = frozenset().union(*(gates for gates, _rule in _GATED))
+
+
+def match_rules(ctx: Context, container: str | None = None) -> tuple[str, str] | None:
+    """The first rule of :data:`RULES` that holds, as ``(provider, platform)``."""
+    environ = ctx.environ
+    present = _GATE_NAMES.intersection(environ)
+    if not present:
+        return None
+    for gates, (provider, platform, conditions, flags) in _GATED:
+        if present.isdisjoint(gates):
+            continue
+        signals: list[str] = []
+        if not all(_holds(environ, condition, signals) for condition in conditions):
+            continue
+        if flags and not _flags_allow(ctx, flags, container):
+            continue
+        ctx.because(*signals)
+        return provider, platform
+    return None
+
+
+def _holds(environ: Mapping[str, str], condition: Condition,
+           signals: list[str]) -> bool:
+    if isinstance(condition, str):
+        if environ.get(condition):
+            signals.append(f"env {condition}")
+            return True
+        return False
+    op: str = condition[0]
+    if op in ("any", "&"):
+        for item in condition[1:]:
+            branch: list[str] = []
+            if _holds(environ, item, branch):
+                signals.extend(branch)
+                if op == "any":
+                    return True
+            elif op == "&":
+                return False
+        return op == "&"
+    if op == "not":
+        return not _holds(environ, condition[1], [])
+    name: str = condition[1]
+    expected: str = condition[2]
+    value = environ.get(name)
+    if not value:
+        return False
+    if op == "=":
+        ok = value.strip() == expected
+    elif op == "^":
+        ok = value.strip().startswith(expected)
+    else:  # "word"
+        ok = expected in value.lower().split()
+    if ok:
+        signals.append(f"env {name}")
+    return ok
+
+
+def _flags_allow(ctx: Context, flags: int, container: str | None) -> bool:
+    if flags & LINUX and not _linux(ctx):
+        return False
+    if flags & NO_TTY and ctx.isatty("stdin"):
+        return False
+    return not (flags & NO_LOCAL_ENGINE and container in _LOCAL_ENGINES)
+
+
+def from_files(ctx: Context, container: str | None) -> dict[str, Any] | None:
+    """SageMaker's metadata files and the DMI strings (Linux only)."""
+    if ctx.has("SAGEMAKER_APP_TYPE_LOWERCASE") and ctx.exists(SAGEMAKER_STUDIO_FILE):
+        # The variable can be baked into a bring-your-own image; the metadata
+        # file is mounted by Studio at run time.
+        ctx.because("env SAGEMAKER_APP_TYPE_LOWERCASE", f"file {SAGEMAKER_STUDIO_FILE}")
+        return {"provider": "aws", "platform": "aws_sagemaker"}
+    if container == "ecs":
+        # An ECS task whose variables were scrubbed (sudo, env -i) and which
+        # the container facet still recognised (a cgroup path under /ecs/).
+        ctx.because("facet container")
+        return {"provider": "aws", "platform": "aws_ecs"}
+    provider = dmi_provider(ctx)
+    if provider is None:
+        return None
+    if container == "kubernetes":
+        ctx.because("facet container")
+        return {"provider": provider, "platform": MANAGED_KUBERNETES[provider]}
+    if container is not None:
+        # The DMI strings are the host's; what runs in this container is unknown.
+        ctx.because("facet container")
+        return {"provider": provider, "platform": None}
+    if provider == "aws":
+        for path in (SAGEMAKER_NOTEBOOK_FILE, SAGEMAKER_STUDIO_FILE):
+            if ctx.exists(path):
+                ctx.because(f"file {path}")
+                return {"provider": "aws", "platform": "aws_sagemaker"}
+        if ctx.exists(BEANSTALK_DIR):
+            ctx.because(f"file {BEANSTALK_DIR}")
+            return {"provider": "aws", "platform": "aws_elastic_beanstalk"}
+    return {"provider": provider, "platform": VM_PLATFORMS[provider]}
+
+
+def dmi_provider(ctx: Context) -> str | None:
+    """``aws``, ``gcp`` or ``azure`` from the firmware's DMI strings, or ``None``.
+
+    One small read on most machines (``sys_vendor``); a second only for the
+    two vendors that need one: Microsoft (Azure or any Hyper-V? the chassis
+    asset tag says) and Xen (the older EC2 generation: its BIOS version ends
+    in ".amazon").
+    """
+    vendor = _dmi(ctx, "sys_vendor")
+    if vendor is None:
+        return None
+    provider = DMI_VENDORS.get(vendor)
+    if provider is not None:
+        ctx.because(f"file {DMI}sys_vendor")
+        return provider
+    if vendor == "Microsoft Corporation":
+        if _dmi(ctx, "chassis_asset_tag") == AZURE_ASSET_TAG:
+            ctx.because(f"file {DMI}sys_vendor", f"file {DMI}chassis_asset_tag")
+            return "azure"
+        return None
+    if vendor == "Xen":
+        version = _dmi(ctx, "bios_version") or ""
+        if version.endswith(".amazon"):
+            ctx.because(f"file {DMI}sys_vendor", f"file {DMI}bios_version")
+            return "aws"
+    return None
+
+
+def _dmi(ctx: Context, name: str) -> str | None:
+    text = ctx.read(DMI + name)
+    if text is None:
+        return None
+    return text.strip()
