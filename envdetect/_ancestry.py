@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from envdetect._context import MAX_FILE_BYTES, Process
+from envdetect._context import Process, read_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,11 +68,8 @@ def _process_name(comm: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
 
 
 def _read(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
-    except (OSError, ValueError):
-        return None
+    data = read_bytes(path)
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def psutil_ancestry(limit: int) -> list[Process]:

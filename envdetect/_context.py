@@ -193,12 +193,8 @@ class LiveContext(Context):
         return self._environ
 
     def read(self, path: str) -> str | None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES)
-        except (OSError, ValueError):
-            return None
-        return data.decode("utf-8", "replace")
+        data = read_bytes(path)
+        return None if data is None else data.decode("utf-8", "replace")
 
     def exists(self, path: str) -> bool:
         try:
@@ -233,6 +229,39 @@ class LiveContext(Context):
             # Closed, detached or replaced by an object with no fd (pytest's
             # capture, an embedding host): not a terminal.
             return False
+
+
+#: Chunk size for file reads: most files detectors read fit in one chunk.
+_CHUNK = 16 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """A file's first ``limit`` bytes, or ``None``; never blocks.
+
+    O_NONBLOCK makes a FIFO planted at a well-known path read as empty instead
+    of hanging the host program; reading in chunks avoids allocating the whole
+    limit for every small /proc or /sys file.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError):
+        return None
+    try:
+        chunks = []
+        size = 0
+        while size < limit:
+            chunk = os.read(fd, min(_CHUNK, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        # EISDIR for a directory, EAGAIN for an empty FIFO: not a readable file.
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def _environ_snapshot() -> Mapping[str, str]:
@@ -325,11 +354,10 @@ def _windows_platform(
 
 def _mac_product_version() -> str:
     """ProductVersion from SystemVersion.plist, without importing plistlib."""
-    try:
-        with open("/System/Library/CoreServices/SystemVersion.plist", "rb") as handle:
-            text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
-    except OSError:
+    data = read_bytes("/System/Library/CoreServices/SystemVersion.plist")
+    if data is None:
         return ""
+    text = data.decode("utf-8", "replace")
     key = text.find("<key>ProductVersion</key>")
     if key < 0:
         return ""

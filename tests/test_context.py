@@ -176,3 +176,21 @@ def test_live_environment_snapshot_matches_os_environ(monkeypatch) -> None:
     assert ctx.env("ENVDETECT_ODD_BYTES") == os.environ["ENVDETECT_ODD_BYTES"]
     env = envdetect.detect(ctx, plugins=False)
     assert not [info for info in env.explanation.values() if info["error"]]
+
+
+def test_live_read_never_blocks_on_a_fifo(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this OS")
+    fifo = tmp_path / "os-release"
+    os.mkfifo(fifo)
+    assert LiveContext({}).read(str(fifo)) in (None, "")
+
+
+def test_live_read_is_capped(tmp_path: Path) -> None:
+    from envdetect._context import MAX_FILE_BYTES
+
+    big = tmp_path / "big"
+    big.write_bytes(b"a" * (MAX_FILE_BYTES + 100))
+    text = LiveContext({}).read(str(big))
+    assert text is not None
+    assert len(text) == MAX_FILE_BYTES
