@@ -13,8 +13,6 @@ change who launched the process.
 
 from __future__ import annotations
 
-from envdetect.detectors import _useragent
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -38,6 +36,11 @@ LEGACY_VARIABLE = "SAM_CLI_TELEMETRY_FROM_IDE"
 
 def detect(ctx: Context) -> dict[str, Any] | None:
     value = ctx.env(VARIABLE)
+    if value is None and not ctx.has(LEGACY_VARIABLE):
+        return None
+    # The parser loads only where a toolkit may be: most runs never pay for it.
+    from envdetect.detectors import _useragent
+
     if value is not None:
         parsed, signal = _useragent.parse(value), VARIABLE
     else:
