@@ -26,8 +26,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
-    from envdetect._context import Context, FixtureContext, FixtureError
+    from envdetect._context import Context
     from envdetect._engine import Detector
+    from envdetect._fixture import FixtureContext, FixtureError
     from envdetect._model import Environment
 
 
@@ -54,17 +55,21 @@ def load_fixture(source: object) -> FixtureContext:
 
     Raises :class:`FixtureError` saying what is wrong with the fixture.
     """
-    from envdetect._context import load_fixture as _load
+    from envdetect._fixture import load_fixture as _load
 
     return _load(source)
 
 
 def __getattr__(name: str) -> object:
     # Lazy public names: importing envdetect stays nearly free.
-    if name in ("Context", "FixtureError", "FixtureContext", "LiveContext"):
+    if name in ("Context", "LiveContext"):
         from envdetect import _context
 
         return getattr(_context, name)
+    if name in ("FixtureError", "FixtureContext"):
+        from envdetect import _fixture
+
+        return getattr(_fixture, name)
     if name == "Environment":
         from envdetect._model import Environment
 

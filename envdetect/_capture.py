@@ -133,8 +133,8 @@ def _raw_fixture(recorder: RecordingContext) -> dict[str, Any]:
 
 def minimise(fixture: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
     """Drop or blank everything in ``fixture`` that ``target`` does not depend on."""
-    from envdetect._context import FixtureContext
     from envdetect._engine import detect
+    from envdetect._fixture import FixtureContext
 
     def same(candidate: dict[str, Any]) -> bool:
         return detect(FixtureContext(candidate), plugins=False).to_dict() == target

@@ -1,8 +1,8 @@
 """The detection result: a JSON document with typed attribute views over it.
 
 The document (``Environment.to_dict()``) is the public contract (schema 1, in
-the README).  The classes below only give it attribute access with types for
-editors and mypy; the data stays one plain dict so that plugins can add keys
+the README).  View gives it read-only attribute access; the typed facet views
+below exist for editors and mypy only; the data stays one plain dict so that plugins can add keys
 and serialising never loses anything.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
-    from typing import Any, ClassVar
+    from typing import Any
 
 SCHEMA = 1
 
@@ -24,7 +24,6 @@ class View:
     """Read-only attribute access to one object of the document."""
 
     __slots__ = ("_data",)
-    _nested: ClassVar[Mapping[str, type[View]]] = {}
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         object.__setattr__(self, "_data", data)
@@ -34,9 +33,8 @@ class View:
             value = self._data[name]
         except KeyError:
             raise AttributeError(f"{type(self).__name__} has no field {name!r}") from None
-        nested = self._nested.get(name)
-        if nested is not None and value is not None:
-            return nested(value)
+        if isinstance(value, dict):
+            return View(value)
         return value
 
     def __getitem__(self, name: str) -> Any:
@@ -72,69 +70,65 @@ def _copy(value: Any) -> Any:
     return value
 
 
-class Runtime(View):
-    kind: str  # ide | agent | ci | notebook | cloud | terminal | script
+# The facet views exist for type checkers only: at run time every nested
+# object is a plain View (one class instead of fourteen on the import path).
+if TYPE_CHECKING:  # pragma: no cover
 
+    class Runtime(View):
+        kind: str  # ide | agent | ci | notebook | cloud | terminal | script
 
-class CI(View):
-    id: str | None
-    name: str | None
-    is_pr: bool | None
+    class CI(View):
+        id: str | None
+        name: str | None
+        is_pr: bool | None
 
+    class Toolkit(View):
+        id: str
+        name: str
+        version: str | None
 
-class Toolkit(View):
-    id: str
-    name: str
-    version: str | None
+    class Named(View):
+        """IDE, agent and notebook facets: a stable ``id`` and a display ``name``."""
 
+        id: str
+        name: str
 
-class Named(View):
-    """IDE, agent and notebook facets: a stable ``id`` and a display ``name``."""
+    class IDE(Named):
+        product: str | None  # the JetBrains product (pycharm, goland...), else None
 
-    id: str
-    name: str
+    class Cloud(View):
+        provider: str | None
+        platform: str | None
 
+    class Container(View):
+        id: str
 
-class Cloud(View):
-    provider: str | None
-    platform: str | None
+    class Terminal(View):
+        interactive: bool | None
+        program: str | None
 
+    class Distro(View):
+        id: str | None
+        version: str | None
+        like: str | None
 
-class Container(View):
-    id: str
+    class OS(View):
+        type: str | None
+        name: str | None
+        version: str | None
+        kernel: str | None
+        wsl: bool | None
+        distro: Distro | None
 
+    class Host(View):
+        arch: str | None
 
-class Terminal(View):
-    interactive: bool | None
-    program: str | None
-
-
-class Distro(View):
-    id: str | None
-    version: str | None
-    like: str | None
-
-
-class OS(View):
-    type: str | None
-    name: str | None
-    version: str | None
-    kernel: str | None
-    wsl: bool | None
-    distro: Distro | None
-    _nested = {"distro": Distro}  # noqa: RUF012
-
-
-class Host(View):
-    arch: str | None
-
-
-class Python(View):
-    implementation: str | None
-    version: str | None
-    bits: int | None
-    free_threaded: bool | None
-    environment: str | None
+    class Python(View):
+        implementation: str | None
+        version: str | None
+        bits: int | None
+        free_threaded: bool | None
+        environment: str | None
 
 
 class Environment(View):
@@ -144,7 +138,7 @@ class Environment(View):
     runtime: Runtime
     ci: CI | None
     toolkit: Toolkit | None
-    ide: Named | None
+    ide: IDE | None
     agent: Named | None
     notebook: Named | None
     cloud: Cloud | None
@@ -153,11 +147,6 @@ class Environment(View):
     os: OS
     host: Host
     python: Python
-
-    _nested = {  # noqa: RUF012
-        "runtime": Runtime, "ci": CI, "toolkit": Toolkit, "ide": Named,
-               "agent": Named, "notebook": Named, "cloud": Cloud, "container": Container,
-               "terminal": Terminal, "os": OS, "host": Host, "python": Python}
 
     __slots__ = ("explanation",)
 

@@ -12,7 +12,7 @@ import pytest
 
 import envdetect
 from envdetect._capture import RecordingContext, _split_words, capture
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from tests.conftest import ROOT, fixture_id, fixture_paths, load
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import envdetect
-from envdetect._context import FixtureContext, LiveContext, load_fixture
+from envdetect._context import LiveContext
+from envdetect._fixture import FixtureContext, load_fixture
 from tests.conftest import ROOT
 
 WINDOWS = {

@@ -24,7 +24,7 @@ import pytest
 import envdetect
 from envdetect._capture import capture
 from envdetect._cli import render
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from tests.conftest import ROOT, fixture_id, fixture_paths, load
 
 NAMESPACES = (uuid.NAMESPACE_DNS, uuid.NAMESPACE_URL, uuid.NAMESPACE_OID, uuid.NAMESPACE_X500)

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from envdetect import load_fixture
-from envdetect._context import FixtureContext, Process
+from envdetect._context import Process
+from envdetect._fixture import FixtureContext
 from envdetect.detectors import _agents, agent
 from tests.conftest import fixture_paths, load
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from envdetect.detectors import _ci_vendors as table
 from envdetect.detectors import ci
 from tests.conftest import fixture_paths, load

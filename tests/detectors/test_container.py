@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from envdetect.detectors import container
 from envdetect.detectors.container import manager_id, parse_cgroup, parse_mountinfo
 

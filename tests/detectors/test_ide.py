@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._context import FixtureContext, Process
+from envdetect._context import Process
+from envdetect._fixture import FixtureContext
 from envdetect.detectors import _chain, _ides, ide
 from tests.conftest import FIXTURES, fixture_id, fixture_paths, load
 

@@ -28,7 +28,7 @@ import distro
 import pytest
 
 import envdetect
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from envdetect.detectors import _linux
 from tests.conftest import FIXTURES, ROOT, fixture_id, fixture_paths, load
 
@@ -453,7 +453,7 @@ def test_parse_os_release_fuzz_matches_distro(tmp_path: Path) -> None:
 PROBE = """
 import sys
 sys.path.insert(0, {root!r})
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from envdetect.detectors._linux import distro_facts
 documents = {documents!r}
 before = set(sys.modules)

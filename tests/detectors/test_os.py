@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._context import FixtureContext
+from envdetect._fixture import FixtureContext
 from envdetect.detectors.os import (
     is_wsl,
     macos_version,

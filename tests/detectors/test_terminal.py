@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._context import FixtureContext, Process
+from envdetect._context import Process
+from envdetect._fixture import FixtureContext
 from envdetect.detectors import _ides, terminal
 from tests.conftest import fixture_paths, load
 
