@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fingerprint", action="store_true",
                         help="print the non-identifying fingerprint meant for sending, and "
                         "its OpenTelemetry resource attributes")
+    # -- telemetry (issue 7): show exactly what envdetect.telemetry would send --
+    parser.add_argument("--payload", action="store_true",
+                        help="print the exact bodies envdetect.telemetry would send for a "
+                        "sample command event, in both wire formats (json and otlp)")
     parser.add_argument("--capture", metavar="PATH",
                         help="write a redacted fixture of this machine for a bug report "
                         "('-' writes to stdout)")
@@ -71,6 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.capture is not None:
         return _capture(args.capture, context)
+    if args.payload:  # telemetry (issue 7): the sender detects without plugins
+        from envdetect._payload import sample
+
+        live = envdetect.detect(context, plugins=False)
+        print(sample((live.fingerprint(), live.resource_attributes())))
+        return 0
     env = envdetect.detect(context, plugins=not args.no_plugins)
     payload: Any
     if args.fingerprint:

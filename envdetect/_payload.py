@@ -1,0 +1,156 @@
+"""The bodies telemetry sends: envdetect's JSON (schema 1) and OTLP/HTTP JSON logs.
+
+Both carry exactly two things: the environment fingerprint and the recorded
+events.  An event is ``(name, time in ns, attributes)``; its attributes were
+already reduced by :mod:`envdetect.telemetry` to booleans, numbers and
+allowlisted or host-vocabulary strings.
+"""
+
+from __future__ import annotations
+
+import json
+
+from envdetect import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any, Union
+
+    Value = Union[bool, int, float, str]
+    Event = tuple[str, int, Mapping[str, Value]]
+
+SCHEMA = "envdetect-telemetry/1"
+SCOPE = "envdetect.telemetry"
+
+#: Command-event attributes that have an OpenTelemetry semantic-convention name.
+OTEL_COMMAND = {"exit_code": "process.exit.code", "error_type": "error.type"}
+SEVERITY_INFO, SEVERITY_ERROR = 9, 17
+
+
+def namespace(app: str) -> str:
+    """The attribute namespace for ``app``: ``my-tool`` -> ``my_tool``."""
+    return "".join(c if c.isalnum() else "_" for c in app.lower())
+
+
+def environment() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Detect (no plugins) and return the fingerprint and its resource attributes."""
+    import envdetect
+    from envdetect._fingerprint import resource_attributes
+
+    fingerprint = envdetect.detect(plugins=False).fingerprint()
+    return fingerprint, resource_attributes(fingerprint)
+
+
+def _dumps(document: Any) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode("ascii")
+
+
+def json_body(app: str, version: str, fingerprint: Mapping[str, Any],
+              events: Iterable[Event], dropped: int = 0) -> bytes:
+    """Schema 1: ``{schema, app, sender, fingerprint, dropped, events}``."""
+    return _dumps({
+        "schema": SCHEMA,
+        "app": {"name": app, "version": version},
+        "sender": {"name": "envdetect", "version": __version__},
+        "fingerprint": dict(fingerprint),
+        "dropped": dropped,
+        "events": [{"name": name, "time_unix_ms": time_ns // 1_000_000,
+                    "attributes": dict(attributes)}
+                   for name, time_ns, attributes in events],
+    })
+
+
+def any_value(value: Value) -> dict[str, Any]:
+    """An OTLP ``AnyValue`` (JSON mapping: 64-bit integers as strings)."""
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, int):
+        return {"intValue": str(value)}
+    if isinstance(value, float):
+        return {"doubleValue": value}
+    return {"stringValue": str(value)}
+
+
+def _attributes(pairs: Iterable[tuple[str, Value]]) -> list[dict[str, Any]]:
+    return [{"key": key, "value": any_value(value)} for key, value in pairs]
+
+
+def log_record(ns: str, event: Event) -> dict[str, Any]:
+    name, time_ns, attributes = event
+    full_name = f"{ns}.{name}"
+    pairs: list[tuple[str, Value]] = [("event.name", full_name)]
+    severity = SEVERITY_INFO
+    for key, value in attributes.items():
+        if name == "command" and key in OTEL_COMMAND:
+            pairs.append((OTEL_COMMAND[key], value))
+        else:
+            pairs.append((f"{ns}.{key}", value))
+        if name == "command" and key == "status" and value != "success":
+            severity = SEVERITY_ERROR
+    return {
+        "timeUnixNano": str(time_ns),
+        "observedTimeUnixNano": str(time_ns),
+        "severityNumber": severity,
+        "severityText": "ERROR" if severity == SEVERITY_ERROR else "INFO",
+        "eventName": full_name,
+        "body": {"stringValue": full_name},
+        "attributes": _attributes(pairs),
+    }
+
+
+def otlp_body(app: str, version: str, resource: Mapping[str, Any],
+              events: Iterable[Event], dropped: int = 0) -> bytes:
+    """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event."""
+    ns = namespace(app)
+    scope: dict[str, Any] = {"name": SCOPE, "version": __version__}
+    if dropped:
+        scope["attributes"] = _attributes([("envdetect.telemetry.dropped_events", dropped)])
+    resource_pairs: list[tuple[str, Value]] = [
+        ("service.name", app), ("service.version", version),
+        ("telemetry.sdk.name", "envdetect"), ("telemetry.sdk.language", "python"),
+        ("telemetry.sdk.version", __version__),
+    ]
+    resource_pairs.extend(resource.items())
+    return _dumps({"resourceLogs": [{
+        "resource": {"attributes": _attributes(resource_pairs)},
+        "scopeLogs": [{"scope": scope,
+                       "logRecords": [log_record(ns, event) for event in events]}],
+    }]})
+
+
+def body(wire: str, app: str, version: str, environment: tuple[dict[str, Any], dict[str, Any]],
+         events: Sequence[Event], *, dropped: int = 0) -> bytes:
+    fingerprint, resource = environment
+    if wire == "otlp":
+        return otlp_body(app, version, resource, events, dropped)
+    return json_body(app, version, fingerprint, events, dropped)
+
+
+def target_url(endpoint: str, wire: str) -> str:
+    """Where a body goes: the endpoint itself, or ``{endpoint}/v1/logs`` for OTLP."""
+    if wire != "otlp" or endpoint.rstrip("/").endswith("/v1/logs"):
+        return endpoint
+    return endpoint.rstrip("/") + "/v1/logs"
+
+
+def sample(environment: tuple[dict[str, Any], dict[str, Any]]) -> str:
+    """``python -m envdetect --payload``: both bodies for one sample command event."""
+    import time
+
+    event: Event = ("command", time.time_ns(), {
+        "command": "deploy", "subcommand": "stack", "status": "failure", "exit_code": 1,
+        "error_type": "ValueError", "duration_ms": 1234.5})
+    lines = ["# What envdetect telemetry sends for one command event of a tool called "
+             "'mytool' 1.4.2",
+             "# (`with telemetry.track(\"deploy\", \"stack\"):` that raised ValueError), "
+             "using this machine's fingerprint.",
+             "# Exact bytes, one line each. Nothing else is sent: no ids, no arguments, "
+             "no messages.", "",
+             "# wire=\"json\": POST to the endpoint, Content-Type: application/json",
+             body("json", "mytool", "1.4.2", environment, [event]).decode("ascii"), "",
+             "# wire=\"otlp\": POST to {endpoint}/v1/logs, Content-Type: application/json "
+             "(OTLP/HTTP JSON)",
+             body("otlp", "mytool", "1.4.2", environment, [event]).decode("ascii")]
+    return "\n".join(lines)

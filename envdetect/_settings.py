@@ -1,0 +1,162 @@
+"""The persistent telemetry choice and the first-run notice.
+
+One small text file per app, in the platform's configuration directory::
+
+    # Telemetry choice for mytool, written by envdetect. Delete this file to reset.
+    enabled = false
+    notice_shown = true
+
+Linux and other Unixes: ``$XDG_CONFIG_HOME/<app>/telemetry.conf`` (an absolute
+``XDG_CONFIG_HOME`` only, as the XDG spec says) or ``~/.config/<app>/...``;
+macOS: ``~/Library/Application Support/<app>/...``; Windows:
+``%APPDATA%\\<app>\\...``.  Every failure here is silent: a missing or
+read-only home reads as "no choice made" and a write reports ``False``.  The
+home directory itself is never created.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
+
+FILE_NAME = "telemetry.conf"
+ON = ("1", "true", "yes", "on")
+OFF = ("0", "false", "no", "off")
+_MAX_BYTES = 4096
+
+#: What the notice says unless the host words its own.  {app}, {opt_out} filled in.
+NOTICE = (
+    "{app} collects anonymous usage data to improve the tool: the command you run "
+    "(never its arguments), how long it took, its exit code and error type, and a "
+    "summary of the environment (OS, Python, CI or IDE name) that identifies no one.\n"
+    "Nothing is sent on this run. To opt out, set {opt_out}. "
+    "To see exactly what is sent: python -m envdetect --payload"
+)
+
+
+def config_base(platform: str | None = None,
+                environ: Mapping[str, str] | None = None) -> str | None:
+    """The platform's per-user configuration directory, or None if there is no home."""
+    import ntpath
+    import posixpath
+
+    platform = sys.platform if platform is None else platform
+    environ = os.environ if environ is None else environ
+    if platform == "win32":
+        appdata = environ.get("APPDATA", "")
+        if ntpath.isabs(appdata):
+            return appdata
+        profile = environ.get("USERPROFILE", "")
+        return ntpath.join(profile, "AppData", "Roaming") if ntpath.isabs(profile) else None
+    home = environ.get("HOME", "")
+    if platform == "darwin":
+        return posixpath.join(home, "Library", "Application Support") if (
+            posixpath.isabs(home)) else None
+    xdg = environ.get("XDG_CONFIG_HOME", "")
+    if posixpath.isabs(xdg):
+        return xdg
+    return posixpath.join(home, ".config") if posixpath.isabs(home) else None
+
+
+def choice_file(app: str, config_dir: str | None = None) -> str | None:
+    """Where ``app``'s choice lives: ``config_dir`` (tests, embedders) or the platform's."""
+    if config_dir is not None:
+        return os.path.join(config_dir, FILE_NAME)
+    base = config_base()
+    return os.path.join(base, app, FILE_NAME) if base else None
+
+
+def read(path: str | None) -> dict[str, str]:
+    """The file's ``key = value`` lines, lowercased; empty when absent or unreadable."""
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(_MAX_BYTES)
+    except Exception:  # noqa: BLE001 - OSError, a decoding error: both mean "no choice"
+        return {}
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        key = key.strip().lower()
+        if sep and key and not key.startswith("#"):
+            values[key] = value.strip().lower()
+    return values
+
+
+def stored_choice(path: str | None) -> bool | None:
+    value = read(path).get("enabled")
+    return True if value in ON else False if value in OFF else None
+
+
+def write(path: str | None, app: str, values: Mapping[str, str]) -> bool:
+    """Replace the file atomically; create at most the config dir and the app dir."""
+    if path is None:
+        return False
+    directory = os.path.dirname(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    lines = [f"# Telemetry choice for {app}, written by envdetect. Delete this file to reset."]
+    lines.extend(f"{key} = {value}" for key, value in values.items())
+    try:
+        for folder in (os.path.dirname(directory), directory):
+            if not os.path.isdir(folder):
+                os.mkdir(folder, 0o700)  # mkdir, not makedirs: a missing home stays missing
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        os.replace(temporary, path)
+        return True
+    except Exception:  # noqa: BLE001 - a read-only or missing home is silent
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            os.remove(temporary)
+        return False
+
+
+def remember(path: str | None, app: str, enabled: bool) -> bool:
+    values = read(path)
+    values["enabled"] = "true" if enabled else "false"
+    return write(path, app, values)
+
+
+def in_ci() -> bool:
+    flag = os.environ.get("CI", "").strip().lower()
+    if flag and flag not in OFF:
+        return True
+    import envdetect
+
+    return envdetect.detect(plugins=False).ci is not None
+
+
+def first_run_notice(path: str | None, app: str, message: str) -> str:
+    """Show the notice if due.  Returns what happened, one word.
+
+    ``"shown"``: printed, and recorded so it is not shown again; ``"unrecorded"``:
+    due, but the file cannot be written, so it is not shown (and the caller sends
+    nothing: the user has not been told); ``"seen"``, ``"no-terminal"``, ``"ci"``:
+    not due.
+    """
+    values = read(path)
+    if values.get("notice_shown") in ON or values.get("enabled") in ON:
+        return "seen"
+    stream = sys.stderr
+    try:
+        if stream is None or not stream.isatty():
+            return "no-terminal"
+    except Exception:  # noqa: BLE001 - a closed or odd stream is not a terminal
+        return "no-terminal"
+    if in_ci():
+        return "ci"
+    values["notice_shown"] = "true"
+    if not write(path, app, values):
+        return "unrecorded"
+    try:
+        stream.write(message.rstrip("\n") + "\n")
+        stream.flush()
+    except Exception:  # noqa: BLE001 - stderr gone: nothing to tell
+        pass
+    return "shown"

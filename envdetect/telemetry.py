@@ -1,0 +1,416 @@
+"""Anonymous usage telemetry for a command-line tool: opt-out first, never in the way.
+
+>>> from envdetect.telemetry import Telemetry
+>>> telemetry = Telemetry("mytool", "1.4.2", "https://telemetry.example.com/v1/events",
+...                       opt_out_env="MYTOOL_TELEMETRY")
+>>> telemetry.first_run_notice()          # doctest: +SKIP
+>>> with telemetry.track("deploy", "stack"):  # doctest: +SKIP
+...     run_deploy()
+
+What leaves the machine is the environment fingerprint
+(:meth:`envdetect.Environment.fingerprint`) and the events recorded here —
+``python -m envdetect --payload`` prints it.  The opt-out is decided in the
+constructor before anything else happens; when it says no, this object does
+nothing at all: no detection, no thread, no socket, no file write.  Nothing
+here raises into the host, writes to stdout, changes the exit code or keeps
+the interpreter alive; see the README for every guarantee.
+
+Importing this module loads nothing beyond it; the sender, the payload code
+and the settings file helpers load on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Iterable, Mapping
+    from types import TracebackType
+    from typing import Any, TypeVar, Union
+
+    from envdetect._send import Sender
+
+    F = TypeVar("F", bound=Callable[..., Any])
+    Value = Union[bool, int, float, str]
+
+__all__ = ["Telemetry", "Tracker"]
+
+DEBUG_ENV = "ENVDETECT_TELEMETRY_DEBUG"
+WIRES = ("json", "otlp")
+MAX_EXIT_WAIT = 1.0
+MAX_TEXT = 64
+MAX_ATTRIBUTES = 32
+OTHER = "other"
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+_INT64 = 2**63
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")
+_KEY = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
+_TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+# Modes.  "off": do nothing; "send": queue and send; "debug": queue and print, never send.
+OFF, SEND, DEBUG = "off", "send", "debug"
+
+
+def _is_word(value: object, chars: frozenset[str] = _WORD) -> bool:
+    """A short token of the host's vocabulary: no spaces, slashes, quotes or @."""
+    return (isinstance(value, str) and 0 < len(value) <= MAX_TEXT and value.isascii()
+            and value[0].isalnum() and chars.issuperset(value))
+
+
+def _env_flag(name: str | None) -> str:
+    return (os.environ.get(name, "") if name else "").strip().lower()
+
+
+class Telemetry:
+    """The host's telemetry: ``Telemetry(app, version, endpoint, *, opt_out_env=...)``.
+
+    ``app`` and ``version`` name the host (``app``: letters, digits, ``.``, ``_``,
+    ``-``); ``endpoint`` is the http(s) URL to POST to (``None``: nothing is ever
+    sent); ``opt_out_env`` the host's own variable (``0``/``false``/``off``/``no``
+    turns telemetry off, ``1``/``true``/``on``/``yes`` on, anything else off);
+    ``wire`` ``"json"`` (envdetect's schema) or ``"otlp"`` (OTLP/HTTP JSON logs to
+    ``{endpoint}/v1/logs``); ``exit_wait`` the longest wait at interpreter exit,
+    in seconds (0 to 1, default 0.25).  Keyword-only extras: ``debug_env``, a host
+    variable that works like ``ENVDETECT_TELEMETRY_DEBUG``; ``allowed_values``,
+    per attribute name the strings :meth:`event` may send (``"command"`` and
+    ``"subcommand"`` restrict :meth:`track` too); ``headers``, extra request
+    headers (an API key); ``config_dir``, the folder of the choice file
+    (default: the platform's config directory / ``app``).
+
+    Invalid arguments never raise: telemetry is off and :attr:`reason` says why.
+    """
+
+    __slots__ = ("_allowed", "_app", "_config_dir", "_endpoint", "_exit_wait", "_explicit",
+                 "_headers", "_mode", "_opt_out_env", "_reason", "_sender", "_version",
+                 "_wire")
+
+    def __init__(
+        self,
+        app: str,
+        version: str,
+        endpoint: str | None = None,
+        *,
+        opt_out_env: str | None = None,
+        wire: str = "json",
+        exit_wait: float = 0.25,
+        debug_env: str | None = None,
+        allowed_values: Mapping[str, Iterable[str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        config_dir: str | None = None,
+    ) -> None:
+        self._mode = OFF
+        self._reason = "not configured"
+        self._sender: Sender | None = None
+        self._explicit = False
+        self._app, self._version, self._endpoint = app, version, endpoint
+        self._wire, self._opt_out_env, self._config_dir = wire, opt_out_env, config_dir
+        self._exit_wait = 0.25
+        self._allowed: dict[str, frozenset[str]] = {}
+        self._headers: dict[str, str] = {}
+        try:
+            self._mode, self._reason = self._decide(exit_wait, debug_env, allowed_values,
+                                                    headers)
+        except Exception:  # noqa: BLE001 - never raise into the host
+            self._mode, self._reason = OFF, "internal error"
+
+    def _decide(self, exit_wait: float, debug_env: str | None,
+                allowed_values: Mapping[str, Iterable[str]] | None,
+                headers: Mapping[str, str] | None) -> tuple[str, str]:
+        # 1. The user's word, before anything else.
+        if _env_flag("DO_NOT_TRACK") not in ("", "0"):
+            return OFF, "DO_NOT_TRACK is set"
+        choice = _env_flag(self._opt_out_env)
+        if choice in _OFF:
+            return OFF, f"{self._opt_out_env} turns it off"
+        if choice and choice not in _ON:
+            return OFF, f"{self._opt_out_env} has an unrecognised value (counts as off)"
+        self._explicit = choice in _ON
+        # 2. The host's arguments.
+        problem = self._configure(exit_wait, allowed_values, headers)
+        if problem:
+            return OFF, f"invalid argument: {problem}"
+        debug = _env_flag(DEBUG_ENV) in _ON or (
+            _is_word(debug_env) and _env_flag(debug_env) in _ON)
+        if self._endpoint is None and not debug:
+            return OFF, "no endpoint"
+        # 3. The stored choice (only read when the environment did not decide).
+        if not self._explicit:
+            from envdetect._settings import choice_file, stored_choice
+
+            if stored_choice(choice_file(self._app, self._config_dir)) is False:
+                return OFF, "disabled by the stored setting"
+        return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, "enabled")
+
+    def _configure(self, exit_wait: float, allowed: Mapping[str, Iterable[str]] | None,
+                   headers: Mapping[str, str] | None) -> str | None:
+        if not _is_word(self._app, _WORD - {":"}) or self._app[0] == ".":
+            return "app"
+        if not _is_word(self._version, _WORD | {"+"}):
+            return "version"
+        if self._wire not in WIRES:
+            return "wire"
+        endpoint = self._endpoint
+        if endpoint is not None and not (
+                isinstance(endpoint, str) and endpoint[:8].lower().startswith(
+                    ("http://", "https://"))):
+            return "endpoint"
+        if self._opt_out_env is not None and not _is_word(self._opt_out_env):
+            return "opt_out_env"
+        if self._config_dir is not None and not isinstance(self._config_dir, str):
+            return "config_dir"
+        if isinstance(exit_wait, bool) or not isinstance(exit_wait, (int, float)) or not (
+                exit_wait >= 0):
+            return "exit_wait"
+        self._exit_wait = min(float(exit_wait), MAX_EXIT_WAIT)
+        for key, values in (allowed or {}).items():
+            if not _is_word(key, _KEY) or isinstance(values, str):
+                return "allowed_values"
+            self._allowed[key] = frozenset(v for v in values
+                                           if isinstance(v, str) and len(v) <= MAX_TEXT)
+        for name, value in (headers or {}).items():
+            if not _is_word(name, _TOKEN) or not isinstance(value, str) or any(
+                    c in value for c in "\r\n\x00"):
+                return "headers"
+            self._headers[name] = value
+        return None
+
+    # -- state ---------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        """Whether anything will be sent from this process."""
+        return self._mode == SEND
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode: payloads are printed to stderr and never sent."""
+        return self._mode == DEBUG
+
+    @property
+    def reason(self) -> str:
+        """Why telemetry is on or off, in words (for a host's ``telemetry status``)."""
+        return self._reason
+
+    @property
+    def dropped(self) -> int:
+        """Events dropped because the queue was full."""
+        sender = self._sender
+        return sender.dropped_total if sender is not None else 0
+
+    @property
+    def config_file(self) -> str | None:
+        """The file holding the persistent choice (None when there is no home)."""
+        try:
+            from envdetect._settings import choice_file
+
+            return choice_file(self._app, self._config_dir)
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _off(self, reason: str) -> None:
+        self._mode, self._reason = OFF, reason
+        sender = self._sender
+        if sender is not None:
+            sender.cancel()
+
+    # -- the persistent choice and the notice ----------------------------------------
+    def set_enabled(self, enabled: bool) -> bool:
+        """Store the user's choice for later runs; returns whether it was stored.
+
+        ``set_enabled(False)`` also stops this process's telemetry at once.
+        """
+        try:
+            from envdetect._settings import remember
+
+            if not enabled:
+                self._off("disabled by the stored setting")
+            return remember(self.config_file, self._app, bool(enabled))
+        except Exception:  # noqa: BLE001
+            return False
+
+    def first_run_notice(self, text: str | None = None) -> bool:
+        """Tell the user about telemetry once, on stderr; True if shown now.
+
+        Shown only when telemetry is on, stderr is a terminal, not in CI, and no
+        choice or earlier notice is stored.  Nothing is sent on the run that shows
+        it; if the notice cannot be recorded, it is not shown and nothing is sent.
+        """
+        if self._mode == OFF or self._explicit:
+            return False
+        try:
+            from envdetect._settings import NOTICE, first_run_notice
+
+            opt_out = f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else (
+                "DO_NOT_TRACK=1")
+            message = text if isinstance(text, str) else NOTICE.format(app=self._app,
+                                                                       opt_out=opt_out)
+            outcome = first_run_notice(self.config_file, self._app, message)
+        except Exception:  # noqa: BLE001
+            return False
+        if outcome == "shown":
+            self._off("first run: the notice was shown, nothing is sent this run")
+        elif outcome == "unrecorded":
+            self._off("first run, but the notice cannot be recorded: nothing is sent")
+        return outcome == "shown"
+
+    # -- recording -----------------------------------------------------------------
+    def track(self, command: str, subcommand: str | None = None) -> Tracker:
+        """Time a command: ``with t.track("deploy", "stack"):`` or ``@t.track("deploy")``.
+
+        Records the duration, the status, the exit code (a ``SystemExit`` inside
+        counts with its code) and the exception's class name; the exception
+        itself propagates unchanged.
+        """
+        return Tracker(self, command, subcommand)
+
+    def record_command(self, command: str, subcommand: str | None = None, *,
+                       duration_ms: float, exit_code: int = 0,
+                       error: BaseException | type[BaseException] | None = None) -> None:
+        """Record a command the host timed itself; ``error``: only its class name is kept."""
+        if self._mode == OFF:
+            return
+        try:
+            name = None
+            if isinstance(error, BaseException):
+                name = type(error).__name__
+            elif isinstance(error, type) and issubclass(error, BaseException):
+                name = error.__name__
+            if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+                exit_code = 1
+            self._command(command, subcommand, duration_ms, exit_code, name)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def event(self, name: str, attributes: Mapping[str, object] | None = None) -> None:
+        """Record another event: a name (lowercase, digits, ``_`` and ``.``) and
+        attributes that are booleans, numbers or strings allowed by ``allowed_values``
+        for that attribute.  Anything else is left out, silently."""
+        if self._mode == OFF:
+            return
+        try:
+            if not _is_word(name, _KEY) or name == "command":
+                return
+            clean: dict[str, Value] = {}
+            for key, value in (attributes or {}).items():
+                if len(clean) >= MAX_ATTRIBUTES:
+                    break
+                kept = self._value(key, value) if _is_word(key, _KEY) else None
+                if kept is not None:
+                    clean[key] = kept
+            self._record(name, clean)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _value(self, key: str, value: object) -> Value | None:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value if -_INT64 <= value < _INT64 else None
+        if isinstance(value, float):
+            return value if value - value == 0 else None  # finite
+        if isinstance(value, str) and value in self._allowed.get(key, ()):
+            return value
+        return None
+
+    def _word(self, key: str, value: object) -> str:
+        allowed = self._allowed.get(key)
+        if allowed is not None:
+            return value if isinstance(value, str) and value in allowed else OTHER
+        return value if _is_word(value) else OTHER  # type: ignore[return-value]
+
+    def _command(self, command: object, subcommand: object, duration_ms: object,
+                 exit_code: int, error: str | None) -> None:
+        attributes: dict[str, Value] = {"command": self._word("command", command)}
+        if subcommand is not None:
+            attributes["subcommand"] = self._word("subcommand", subcommand)
+        exit_code = max(-(2**31), min(exit_code, 2**31 - 1))
+        attributes["status"] = "success" if exit_code == 0 and error is None else "failure"
+        attributes["exit_code"] = exit_code
+        if error is not None:
+            attributes["error_type"] = error if _is_word(error, _WORD - {":"}) else OTHER
+        if isinstance(duration_ms, (int, float)) and not isinstance(duration_ms, bool) and (
+                0 <= duration_ms < 1e12):
+            attributes["duration_ms"] = round(float(duration_ms), 3)
+        self._record("command", attributes)
+
+    def _record(self, name: str, attributes: Mapping[str, Value]) -> None:
+        sender = self._sender or self._start()
+        if sender is not None:
+            sender.add((name, time.time_ns(), attributes))
+
+    def _start(self) -> Sender | None:
+        """The sender, made on first use: a daemon thread begins detecting right away."""
+        if self._mode == OFF:
+            return None
+        try:
+            from envdetect._send import Config, Sender
+
+            config = Config(self._app, self._version, self._endpoint, wire=self._wire,
+                            exit_wait=self._exit_wait, headers=self._headers,
+                            debug=self._mode == DEBUG)
+            sender = self._sender = Sender(config)
+            sender.start()
+            return sender
+        except Exception:  # noqa: BLE001
+            self._mode, self._reason = OFF, "internal error"
+            return None
+
+
+class Tracker:
+    """What :meth:`Telemetry.track` returns: a context manager and a decorator."""
+
+    __slots__ = ("_command", "_owner", "_start", "_subcommand")
+
+    def __init__(self, owner: Telemetry, command: str, subcommand: str | None) -> None:
+        self._owner, self._command, self._subcommand = owner, command, subcommand
+        self._start: float | None = None
+
+    def __enter__(self) -> Tracker:
+        owner = self._owner
+        if owner._mode != OFF:
+            if owner._sender is None:
+                owner._start()  # the worker detects while the command runs
+            self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        start, self._start = self._start, None
+        if start is None or self._owner._mode == OFF:
+            return
+        try:
+            duration = (time.perf_counter() - start) * 1000.0
+            code, error = 0, None
+            if isinstance(exc, SystemExit):
+                code = _exit_code(exc.code)
+            elif exc is not None:
+                error = type(exc).__name__
+                code = 130 if isinstance(exc, KeyboardInterrupt) else 1
+            self._owner._command(self._command, self._subcommand, duration, code, error)
+        except Exception:  # noqa: BLE001 - the host's exception, if any, goes on as is
+            pass
+
+    def __call__(self, func: F) -> F:
+        if self._owner._mode == OFF:
+            return func  # off stays off: no wrapper, no cost
+        import functools
+
+        owner, command, subcommand = self._owner, self._command, self._subcommand
+
+        @functools.wraps(func)
+        def tracked(*args: Any, **kwargs: Any) -> Any:
+            with Tracker(owner, command, subcommand):
+                return func(*args, **kwargs)
+
+        return tracked  # type: ignore[return-value]
+
+
+def _exit_code(code: object) -> int:
+    """The status the interpreter exits with for ``SystemExit(code)``."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return int(code)
+    return 1  # a message: printed to stderr, status 1

@@ -1,0 +1,167 @@
+"""Helpers for the telemetry tests: loopback servers in their own processes, host runs.
+
+All network traffic in these tests goes to 127.0.0.1: the servers bind it on
+ephemeral ports, the "refused" port is one we bound and closed, and the
+unresolvable host never reaches a resolver (the host program's
+``socket.getaddrinfo`` raises ``gaierror``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+HERE = Path(__file__).resolve().parent
+SERVER = HERE / "server.py"
+HOST = HERE / "host.py"
+
+#: Exit bound margin.  A run's exit overhead is measured from the host's "@end"
+#: (its main code is done) to the moment the process has exited, so interpreter
+#: start-up is not in it: what remains is the sender's wait plus interpreter
+#: finalisation, 10-40 ms here (2 cores), measured at up to ~0.1 s while other
+#: suites run.  0.35 s keeps 3x headroom over that and still fails any sender that
+#: waits for a 3 s send, a 1 s connect or a 5 s server.
+MARGIN = 0.35
+
+#: Variables no host run inherits: proxies, the opt-outs and telemetry switches.
+SCRUB = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "do_not_track",
+         "envdetect_telemetry_debug", "hostapp_telemetry", "hostapp_debug",
+         "xdg_config_home", "ci")
+
+
+class Server:
+    """tests/telemetry/server.py in its own process; stops itself after ``lifetime``."""
+
+    def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0):
+        self.record = record
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER), mode, str(record), "--delay", str(delay),
+             "--lifetime", str(lifetime)],
+            stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()  # the server prints its port when ready
+        assert line.strip().isdigit(), f"server did not start: {line!r}"
+        self.port = int(line)
+
+    def url(self, path: str = "/ingest", scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def entries(self, kind: str | None = None) -> list[dict[str, Any]]:
+        lines = self.record.read_text(encoding="utf-8").splitlines()
+        entries = [json.loads(line) for line in lines if line.strip()]
+        return [entry for entry in entries if kind is None or entry["type"] == kind]
+
+    def requests(self) -> list[dict[str, Any]]:
+        return self.entries("request")
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(request["body"]) for request in self.requests()]
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """Requests, once ``count`` have arrived (a worker may still be sending)."""
+        deadline = time.monotonic() + timeout
+        while len(self.requests()) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.requests()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # only the process this object started
+        self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    """``server(mode, delay=...)`` starts one; all are stopped after the test."""
+    started: list[Server] = []
+
+    def start(mode: str = "normal", delay: float = 5.0) -> Server:
+        started.append(Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay))
+        return started[-1]
+
+    yield start
+    for each in started:
+        each.stop()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed): connect is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def host_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key.lower() not in SCRUB}
+    env.update({
+        "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+        "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "ENVDETECT_PLUGINS": "0",
+    })
+    env.update(extra)
+    return env
+
+
+class HostRun:
+    def __init__(self, done: subprocess.CompletedProcess[bytes], ended: float, pid: int):
+        self.returncode = done.returncode
+        self.stdout = done.stdout
+        self.stderr = done.stderr.decode("utf-8", "replace")
+        marks = [line.split() for line in self.stderr.splitlines() if line.startswith("@end ")]
+        own = [float(mark[2]) for mark in marks if int(mark[1]) == pid]
+        #: From the end of the host's main code to the process having exited.
+        self.exit_overhead = ended - own[-1] if own else float("nan")
+        reports = [json.loads(line[6:]) for line in self.stderr.splitlines()
+                   if line.startswith("@host ")]
+        mine = [report for report in reports if report["pid"] == pid]
+        self.report: dict[str, Any] = mine[-1] if mine else {}
+        self.other_reports = [report for report in reports if report["pid"] != pid]
+
+    @property
+    def trips(self) -> list[str]:
+        return list(self.report.get("trips", []))
+
+    @property
+    def noise(self) -> list[str]:
+        """stderr lines that are not the host's own markers."""
+        return [line for line in self.stderr.splitlines()
+                if not line.startswith(("@end ", "@host "))]
+
+
+def run_host(spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0) -> HostRun:
+    process = subprocess.Popen([sys.executable, str(HOST), json.dumps(spec)], env=env,
+                               cwd=str(ROOT), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout, stderr = process.communicate(timeout=timeout)
+    ended = time.time()
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return HostRun(done, ended, process.pid)
+
+
+PROCESS_TRIPS = ("subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.system",
+                 "os.exec", "os.spawn")
+
+
+def assert_well_behaved(run: HostRun, code: int, exit_wait: float = 0.25,
+                        debug: bool = False) -> None:
+    """What every host run must show, whatever the network did."""
+    assert run.returncode == code, run.stderr
+    assert run.stdout == b""
+    assert run.report, f"the host's report is missing: {run.stderr}"
+    assert run.exit_overhead <= exit_wait + MARGIN, run.exit_overhead
+    assert run.report["signals_changed"] == []
+    assert not [trip for trip in run.trips if trip.startswith(PROCESS_TRIPS)]
+    if not debug:  # the sender says nothing at all outside debug mode
+        assert all(not line.startswith("envdetect.telemetry") for line in run.noise)

@@ -1,0 +1,228 @@
+"""The persistent choice and the first-run notice."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from envdetect import _settings
+from envdetect.telemetry import Telemetry
+from tests.conftest import ROOT
+from tests.telemetry.conftest import HOST
+
+ENDPOINT = "http://127.0.0.1:9/ingest"
+
+
+class TTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI",
+                 "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def not_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notice is for people: these tests may themselves run in CI."""
+    monkeypatch.setattr(_settings, "in_ci", lambda: False)
+
+
+def test_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import envdetect
+
+    detected = envdetect.detect(plugins=False).ci is not None
+    for value, expected in (("true", True), ("1", True), ("false", None), ("0", None)):
+        monkeypatch.setenv("CI", value)
+        # "false"/"0": then detection decides (on the machine running this test).
+        assert _settings.in_ci() is (detected if expected is None else expected)
+
+
+# -- where the file lives ---------------------------------------------------------------------
+@pytest.mark.parametrize(("platform", "environ", "expected"), [
+    ("linux", {"HOME": "/home/a"}, "/home/a/.config"),
+    ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "/xdg"}, "/xdg"),
+    ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "relative"}, "/home/a/.config"),
+    ("freebsd14", {"HOME": "/usr/home/a"}, "/usr/home/a/.config"),
+    ("darwin", {"HOME": "/Users/a", "XDG_CONFIG_HOME": "/xdg"},
+     "/Users/a/Library/Application Support"),
+    ("win32", {"APPDATA": "C:\\Users\\a\\AppData\\Roaming"}, "C:\\Users\\a\\AppData\\Roaming"),
+    ("win32", {"USERPROFILE": "C:\\Users\\a"}, "C:\\Users\\a\\AppData\\Roaming"),
+    ("linux", {}, None), ("darwin", {"HOME": ""}, None), ("win32", {}, None),
+])
+def test_config_base(platform: str, environ: dict[str, str], expected: str | None) -> None:
+    assert _settings.config_base(platform, environ) == expected
+
+
+def test_default_file_is_per_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    t = Telemetry("hostapp", "1.0", ENDPOINT)
+    assert t.config_file == str(tmp_path / "hostapp" / "telemetry.conf")
+
+
+# -- the stored choice --------------------------------------------------------------------------
+def test_set_enabled_round_trip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    t = Telemetry("hostapp", "1.0", ENDPOINT)
+    assert t.enabled
+    assert t.set_enabled(False) is True
+    assert not t.enabled  # at once, for this process too
+    text = (tmp_path / "config" / "hostapp" / "telemetry.conf").read_text()
+    assert "enabled = false" in text
+    assert text.startswith("# Telemetry choice for hostapp")
+    again = Telemetry("hostapp", "1.0", ENDPOINT)
+    assert not again.enabled
+    assert again.reason == "disabled by the stored setting"
+    assert Telemetry("otherapp", "1.0", ENDPOINT).enabled  # per app
+    assert again.set_enabled(True) is True
+    assert Telemetry("hostapp", "1.0", ENDPOINT).enabled
+
+
+def test_unreadable_or_odd_files_mean_no_choice(tmp_path: Path) -> None:
+    (tmp_path / "telemetry.conf").write_bytes(b"\xff\xfe garbage\nenabled\n= false\n")
+    assert Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path)).enabled
+    (tmp_path / "telemetry.conf").unlink()
+    (tmp_path / "telemetry.conf").mkdir()  # a directory where the file should be
+    t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
+    assert t.enabled
+    assert t.set_enabled(False) is False  # cannot be stored; says so, silently
+
+
+def _unwritable_homes(tmp_path: Path) -> dict[str, str]:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    return {"missing": str(tmp_path / "no" / "such" / "home"),
+            "under-a-file": str(blocker / "home"),  # fails even for root
+            "proc": "/proc/self/fdinfo"}  # read-only even for root
+
+
+@pytest.mark.parametrize("kind", ["missing", "under-a-file", "proc"])
+def test_read_only_or_missing_home_is_silent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str],
+                                             kind: str) -> None:
+    home = _unwritable_homes(tmp_path)[kind]
+    monkeypatch.setenv("HOME", home)
+    t = Telemetry("hostapp", "1.0", ENDPOINT)
+    assert t.enabled
+    assert t.set_enabled(False) is False
+    assert capsys.readouterr() == ("", "")
+    if kind == "missing":
+        assert not Path(home).exists()  # the home directory is never created
+        assert not Path(home).parent.exists()
+
+
+# -- the first-run notice -------------------------------------------------------------------------
+def test_notice_is_shown_once_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            not_ci: None) -> None:
+    stderr = TTY()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    t = Telemetry("hostapp", "1.0", ENDPOINT, opt_out_env="HOSTAPP_TELEMETRY",
+                  config_dir=str(tmp_path))
+    assert t.first_run_notice() is True
+    shown = stderr.getvalue()
+    assert "hostapp collects anonymous usage data" in shown
+    assert "HOSTAPP_TELEMETRY=0 or DO_NOT_TRACK=1" in shown
+    assert "python -m envdetect --payload" in shown
+    assert not t.enabled  # nothing is sent on the run that shows it
+    assert "notice_shown = true" in (tmp_path / "telemetry.conf").read_text()
+    assert t.first_run_notice() is False
+    later = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
+    assert later.first_run_notice() is False
+    assert later.enabled
+    assert stderr.getvalue() == shown
+
+
+def test_notice_custom_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                            not_ci: None) -> None:
+    stderr = TTY()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
+    assert t.first_run_notice("Telemetry is on. See https://example.com/telemetry")
+    assert stderr.getvalue() == "Telemetry is on. See https://example.com/telemetry\n"
+
+
+@pytest.mark.parametrize("case", ["not-a-terminal", "ci", "explicit-on", "stored-on",
+                                  "no-endpoint"])
+def test_notice_is_not_due(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: str) -> None:
+    stderr = io.StringIO() if case == "not-a-terminal" else TTY()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    if case == "ci":
+        monkeypatch.setenv("CI", "true")
+    else:
+        monkeypatch.setattr(_settings, "in_ci", lambda: False)
+    if case == "explicit-on":
+        monkeypatch.setenv("HOSTAPP_TELEMETRY", "1")
+    if case == "stored-on":
+        (tmp_path / "telemetry.conf").write_text("enabled = true\n")
+    endpoint = None if case == "no-endpoint" else ENDPOINT
+    t = Telemetry("hostapp", "1.0", endpoint, opt_out_env="HOSTAPP_TELEMETRY",
+                  config_dir=str(tmp_path))
+    assert t.first_run_notice() is False
+    assert stderr.getvalue() == ""
+    assert t.enabled is (case != "no-endpoint")
+    if case in ("not-a-terminal", "ci", "explicit-on", "no-endpoint"):
+        assert not (tmp_path / "telemetry.conf").exists()  # nothing written either
+
+
+@pytest.mark.parametrize("kind", ["missing", "under-a-file", "proc"])
+def test_notice_that_cannot_be_recorded_is_not_shown_and_nothing_is_sent(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str, not_ci: None) -> None:
+    stderr = TTY()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setenv("HOME", _unwritable_homes(tmp_path)[kind])
+    t = Telemetry("hostapp", "1.0", ENDPOINT)
+    assert t.first_run_notice() is False
+    assert stderr.getvalue() == ""  # not shown every run: silent...
+    assert not t.enabled  # ...and the user was not told, so nothing is sent
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_notice_on_a_real_terminal_and_nothing_sent_that_run(server, tmp_path: Path) -> None:
+    """A host program whose stderr is a pty: run 1 shows the notice and sends nothing,
+    run 2 (same terminal) shows nothing and sends."""
+    srv = server("normal")
+    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "endpoint": srv.url(),
+                          "exit_wait": 1.0},
+            "steps": [["notice"], ["track", "build", None, "ok"]], "exit": 0}
+    import json
+
+    # A clean environment: not CI (the notice is for people), nothing inherited.
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
+           "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path / "home"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    outputs = []
+    for _ in range(2):
+        master, replica = os.openpty()
+        process = subprocess.Popen([sys.executable, str(HOST), json.dumps(spec)],
+                                   env=env, cwd=str(ROOT),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=replica)
+        os.close(replica)
+        chunks = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        assert process.wait(timeout=20) == 0
+        outputs.append(b"".join(chunks).decode("utf-8", "replace"))
+        time.sleep(0.1)
+        if len(outputs) == 1:
+            assert "hostapp collects anonymous usage data" in outputs[0]
+            assert srv.entries() == []  # the run that shows the notice sends nothing
+    assert "collects anonymous usage data" not in outputs[1]
+    assert len(srv.wait_for(1)) == 1
