@@ -3,20 +3,42 @@
 Run by hand (not a test):  python benchmarks/bench_detect.py [--runs 40]
 
 Every command runs in a fresh interpreter, as it would at the start of a CLI;
-commands are interleaved round-robin so that machine drift hits all of them
-alike, and medians are compared.  The in-process cost of ``detect()`` (warm
-imports) is timed separately with :mod:`timeit`.
+commands are interleaved, in a fresh random order every round, so that machine
+drift and the wake of a heavy command hit all of them alike, and medians are
+compared.  Two cases are reported apart, each against its own
+``python -c pass``:
+
+- piped: stdin from /dev/null, stdout and stderr into pipes, as under a
+  script, a pipeline or a CI runner.  envdetect then reads the process
+  ancestry (no variable told it who runs the program).
+- interactive: stdin, stdout and stderr on a pseudo-terminal, as for a person
+  at a terminal, the common CLI case.  No ancestry walk.  Needs :mod:`pty`
+  (not on Windows).
+
+The children run in a scratch directory, so the ``envdetect`` measured is the
+one the interpreter has installed, not a source tree in the current
+directory.  The in-process cost of ``detect()`` (warm imports) is timed
+separately with :mod:`timeit`.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import random
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import timeit
+
+try:
+    import pty
+except ImportError:  # Windows
+    pty = None  # type: ignore[assignment]
 
 BASELINE = "pass"
 ENVDETECT = "import envdetect; envdetect.detect()"
@@ -35,11 +57,96 @@ CANDIDATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "peer: ci-info (PyPI) is_ci": ("import ci_info; ci_info.is_ci()", ("ci_info",)),
 }
 
+#: Which envdetect a child imports, and whether its modules load from cached
+#: bytecode that matches their source (without it every start compiles them,
+#: which dwarfs the rest: PYTHONDONTWRITEBYTECODE over a changed source tree).
+WHERE = """
+import importlib.util, os, sys, envdetect
+envdetect.detect()
 
-def time_command(code: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return time.perf_counter() - start
+def cached(source):
+    try:
+        with open(importlib.util.cache_from_source(source), "rb") as pyc:
+            head = pyc.read(16)
+        stat = os.stat(source)
+    except OSError:
+        return False
+    if head[:4] != importlib.util.MAGIC_NUMBER:
+        return False
+    if int.from_bytes(head[4:8], "little") & 1:  # hash-based
+        return True
+    return (int.from_bytes(head[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+            and int.from_bytes(head[12:16], "little") == stat.st_size & 0xFFFFFFFF)
+
+files = [m.__file__ for name, m in sys.modules.items()
+         if name.startswith("envdetect") and getattr(m, "__file__", None)]
+print(os.path.dirname(envdetect.__file__), len(files), len([f for f in files if not cached(f)]))
+"""
+
+
+class Runner:
+    """Runs ``python -c code`` in a fresh interpreter, piped or on a pseudo-terminal."""
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = cwd
+        self.terminal: tuple[int, int] | None = pty.openpty() if pty is not None else None
+
+    def time(self, code: str, interactive: bool) -> float:
+        command = [sys.executable, "-c", code]
+        if interactive:
+            assert self.terminal is not None
+            primary, secondary = self.terminal
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdin=secondary, stdout=secondary,
+                                       stderr=secondary, cwd=self.cwd)
+            # The commands write nothing; a failing one writes a traceback, which
+            # fits the terminal's buffer.  The watchdog is a safety net: wait()
+            # with a timeout would poll, and round every time up to its naps.
+            watchdog = threading.Timer(60, process.kill)
+            watchdog.start()
+            returncode = process.wait()
+            elapsed = time.perf_counter() - start
+            watchdog.cancel()
+            output = self._drain(primary)
+        else:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       cwd=self.cwd)
+            out, err = process.communicate()
+            returncode = process.returncode
+            elapsed = time.perf_counter() - start
+            output = out + err
+        if returncode != 0:
+            raise SystemExit(f"{code!r} failed:\n{output.decode(errors='replace')}")
+        return elapsed
+
+    @staticmethod
+    def _drain(primary: int) -> bytes:
+        """What the child wrote to the terminal (nothing, unless it failed)."""
+        os.set_blocking(primary, False)
+        chunks = []
+        try:
+            while True:
+                chunk = os.read(primary, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except OSError:  # EAGAIN: nothing (more) to read
+            pass
+        return b"".join(chunks)
+
+
+def report(title: str, samples: dict[str, list[float]], baseline: str, ours: str) -> None:
+    base = statistics.median(samples[baseline])
+    mine = statistics.median(samples[ours])
+    print(title)
+    print(f"  {'command':<58} {'median ms':>9} {'vs pass':>8} {'vs envdetect':>12}")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"  {name:<58} {median * 1000:>9.2f} {median / base:>7.2f}x "
+              f"{median / mine:>11.2f}x")
+    print(f"  envdetect over pass: {(mine - base) * 1000:+.2f} ms")
 
 
 def main() -> int:
@@ -47,30 +154,46 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=40, help="fresh processes per command")
     args = parser.parse_args()
 
-    commands = {"python -c pass (baseline)": BASELINE}
+    piped = {"python -c pass (baseline)": BASELINE}
     skipped = []
     for name, (code, needs) in CANDIDATES.items():
         if all(importlib.util.find_spec(module) for module in needs):
-            commands[name] = code
+            piped[name] = code
         else:
             skipped.append(f"{name} (pip install {' '.join(needs)})")
+    interactive = {"python -c pass (baseline)": BASELINE, "envdetect.detect()": ENVDETECT}
 
-    for code in commands.values():  # warm the OS file cache and bytecode caches
-        time_command(code)
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(args.runs):
-        for name, code in commands.items():
-            samples[name].append(time_command(code))
+    with tempfile.TemporaryDirectory() as scratch:
+        runner = Runner(scratch)
+        where = subprocess.run([sys.executable, "-c", WHERE], cwd=scratch, check=True,
+                               capture_output=True, text=True).stdout.split()
+        cases = [(name, code, False) for name, code in piped.items()]
+        if runner.terminal is not None:
+            cases += [(name, code, True) for name, code in interactive.items()]
+        for _, code, tty in cases:  # warm the OS file cache and bytecode caches
+            runner.time(code, tty)
+        samples: dict[tuple[str, bool], list[float]] = {(name, tty): [] for name, _, tty in cases}
+        shuffler = random.Random(0)
+        for _ in range(args.runs):
+            shuffler.shuffle(cases)
+            for name, code, tty in cases:
+                samples[name, tty].append(runner.time(code, tty))
 
-    base = statistics.median(samples["python -c pass (baseline)"])
     print(f"Python {sys.version.split()[0]} on {sys.platform}, {args.runs} fresh processes "
-          "each, interleaved")
-    print(f"{'command':<58} {'median ms':>9} {'vs pass':>8} {'vs envdetect':>12}")
-    ours = statistics.median(samples["envdetect.detect()"])
-    for name, values in samples.items():
-        median = statistics.median(values)
-        print(f"{name:<58} {median * 1000:>9.2f} {median / base:>7.2f}x "
-              f"{median / ours:>11.2f}x")
+          f"per command, interleaved; envdetect from {where[0]}")
+    if where[2] != "0":
+        print(f"  warning: {where[2]} of {where[1]} envdetect modules have no up-to-date cached "
+              "bytecode and compile on every start")
+    baseline, ours = "python -c pass (baseline)", "envdetect.detect()"
+    report("piped (stdout is a pipe: the process ancestry is read)",
+           {name: values for (name, tty), values in samples.items() if not tty},
+           baseline, ours)
+    if runner.terminal is not None:
+        report("interactive (stdin and stdout on a pseudo-terminal: no ancestry walk)",
+               {name: values for (name, tty), values in samples.items() if tty},
+               baseline, ours)
+    else:
+        print("interactive: skipped (no pty module on this platform)")
     for name in skipped:
         print(f"skipped: {name}")
 
@@ -80,7 +203,9 @@ def main() -> int:
     number = 200
     per_call = min(timeit.repeat(lambda: envdetect.detect(plugins=False), number=number,
                                  repeat=5)) / number
-    print(f"in-process envdetect.detect() with warm imports: {per_call * 1e6:.0f} µs per call")
+    here = "terminals" if sys.stdin.isatty() and sys.stdout.isatty() else "not both terminals"
+    print(f"in-process envdetect.detect() with warm imports (stdin/stdout here: {here}): "
+          f"{per_call * 1e6:.0f} µs per call")
     return 0
 
 

@@ -5,6 +5,12 @@ Where ``/proc`` exists it is read directly: about 10 µs per ancestor, where
 import.  Elsewhere (macOS, Windows, the BSDs) psutil does the walk.  Any
 ancestor may vanish, turn into a zombie or deny access while we look: each of
 those ends the walk quietly with what was read so far.
+
+``exe`` and ``cmdline`` are read with the ancestor, not on first use: the
+consumers ask for both on nearly every ancestor (the Buildbot probe reads
+every command line, the IDE classifier every executable up to the first
+terminal), so lazy reads saved a few ``readlink`` calls and cost more than
+that in machinery.
 """
 
 from __future__ import annotations
@@ -67,9 +73,34 @@ def _process_name(comm: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
     return comm
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Enough for every ``stat`` and for all but the longest command lines.
+_FIRST_READ = 16 * 1024
+
+
 def _read(path: str) -> str | None:
-    data = read_bytes(path)
-    return None if data is None else data.decode("utf-8", "replace")
+    """A /proc/<pid> file's text, in one read where it fits.
+
+    The kernel generates ``stat`` and ``cmdline`` whole on every read, so a
+    read that comes back shorter than asked is the whole file: the extra
+    read :func:`~envdetect._context.read_bytes` makes to see the end is
+    saved.  A command line that fills the first read is read again whole, by
+    :func:`~envdetect._context.read_bytes`, up to its cap.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError):
+        return None
+    try:
+        data = os.read(fd, _FIRST_READ)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) == _FIRST_READ:  # a long command line: read it whole
+        whole = read_bytes(path)
+        return None if whole is None else whole.decode("utf-8", "replace")
+    return data.decode("utf-8", "replace")
 
 
 def psutil_ancestry(limit: int) -> list[Process]:

@@ -85,6 +85,29 @@ def test_truncated_comm_uses_exe_basename(proc: Path) -> None:
     assert names(proc, 41) == ["pycharm.sh", "jetbrains-toolbox", "systemd"]
 
 
+def test_each_file_is_read_with_one_read(proc: Path, monkeypatch) -> None:
+    # /proc generates stat and cmdline whole on every read: a short read is the end.
+    make_proc(proc, 1, "systemd", 0, cmdline=["/sbin/init"])
+    make_proc(proc, 900, "bash", 1, cmdline=["-bash"], exe="/usr/bin/bash")
+    reads: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, size: reads.append(fd) or real_read(fd, size))
+    chain = list(proc_ancestry(900, 6, str(proc)))
+    assert [(p.name, p.exe, p.cmdline) for p in chain] == [
+        ("bash", "/usr/bin/bash", ("-bash",)), ("systemd", None, ("/sbin/init",))]
+    assert len(reads) == 4  # stat and cmdline of each
+
+
+def test_a_long_command_line_is_read_whole(proc: Path) -> None:
+    # A JVM's classpath can be longer than the first read.
+    args = ["java", "-cp", ":".join(f"/opt/lib/jar{i}.jar" for i in range(3000)), "Main"]
+    make_proc(proc, 1, "systemd", 0)
+    make_proc(proc, 900, "java", 1, cmdline=args)
+    assert len("\0".join(args)) > _ancestry._FIRST_READ
+    chain = list(proc_ancestry(900, 6, str(proc)))
+    assert chain[0].cmdline == tuple(args)
+
+
 @pytest.mark.parametrize("stat", ["", "garbage without parens", "12 (x", "12 (x) S notanumber"])
 def test_garbled_stat_ends_walk(proc: Path, stat: str) -> None:
     (proc / "12").mkdir()

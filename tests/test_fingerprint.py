@@ -163,3 +163,38 @@ def test_fingerprint_is_not_computed_by_detect() -> None:
     out = subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {sys.path!r}\n"
                           + code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+PAIRS = (("ci.id", ("ci", "id")), ("toolkit.id", ("toolkit", "id")), ("ide.id", ("ide", "id")),
+         ("ide.product", ("ide", "product")), ("agent.id", ("agent", "id")),
+         ("notebook.id", ("notebook", "id")), ("cloud.provider", ("cloud", "provider")),
+         ("cloud.platform", ("cloud", "platform")), ("container.id", ("container", "id")),
+         ("terminal.program", ("terminal", "program")), ("host.arch", ("host", "arch")),
+         ("os.type", ("os", "type")), ("runtime.kind", ("runtime", "kind")))
+
+
+def test_every_detected_id_survives_into_the_fingerprint() -> None:
+    """The closed tables know every id a detector emits (a missing table entry
+    would silently turn a real answer into null in the telemetry)."""
+    from tests.conftest import fixture_paths, load
+
+    seen: dict[str, set[str]] = {key: set() for key, _ in PAIRS}
+    for path in fixture_paths():
+        env = envdetect.detect(envdetect.load_fixture(load(path)), plugins=False)
+        document, result = env.to_dict(), env.fingerprint()
+        for key, (facet, field) in PAIRS:
+            value = (document.get(facet) or {}).get(field)
+            if value:
+                seen[key].add(value)
+                assert result[key] == value, (path.name, key, value)
+    assert all(seen.values()), {key: len(values) for key, values in seen.items()}
+
+
+def test_closed_tables_are_the_detectors_tables() -> None:
+    from envdetect._fingerprint import closed_tables
+
+    tables = closed_tables()
+    assert all(tables.values()), [key for key, values in tables.items() if not values]
+    assert {"github_actions", "gitlab", "codebuild", "jenkins"} <= tables["ci.id"]
+    assert {"aws_lambda", "gcp_cloud_run", "azure.functions"} <= tables["cloud.platform"]
+    assert {"aws", "gcp", "azure"} <= tables["cloud.provider"]

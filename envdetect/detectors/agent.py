@@ -5,7 +5,7 @@ In order, first answer wins:
 1. ``AI_AGENT``, the cross-vendor convention: the agent names itself.  Known
    values map to an id, any other non-blank value is ``other`` (never echoed).
 2. The variables agents set on the processes they spawn for their tools
-   (:data:`envdetect.detectors._agents.ENV_RULES`).
+   (:data:`ENV_RULES`).
 3. Devin's machines: the file ``/opt/.devin`` (Linux).
 4. The process ancestry, only where no variable tells (Aider sets none) and
    only when the environment did not already decide the run: not under an IDE
@@ -20,26 +20,191 @@ psutil on macOS and Windows (about 17 ms), too much for every interactive run
 to look for one agent; the IDE detector skips the chain there for the same
 reason.  The price: Aider's ``/run`` and ``/test`` commands, which it runs in a
 pseudo-terminal when it is itself interactive, are not recognised.
+
+The agent table below is plain data.  Every row of :data:`ENV_RULES` names a
+variable that an agent sets on the processes it spawns for its tools (shell
+commands, hooks, MCP servers).  Variables that merely mark a person's IDE
+terminal or hold a user's configuration are left out on purpose:
+
+- ``CURSOR_TRACE_ID`` is in every Cursor terminal, human or not (the IDE);
+  ``CURSOR_AGENT`` is the agent.
+- ``REPL_ID`` is in every Replit workspace shell (the platform).
+- ``TERM_PROGRAM=kiro`` is every Kiro IDE terminal; the Kiro IDE agent runs
+  its commands in a real terminal too (kirodotdev/Kiro#177, #10887), so no
+  tty test can tell them apart either.
+- ``Q_TERM``/``QTERM_SESSION_ID`` mean the Amazon Q / Kiro terminal
+  integration is installed, in every shell of that user.
+- ``CODEX_HOME``, ``GOOSE_PROVIDER``, ``COPILOT_MODEL``, ``AIDER_*``,
+  ``OPENCODE_CLIENT``, ``GEMINI_CLI_HOME`` are settings.
+- ``CLAUDE_CODE_SSE_PORT``, ``ENABLE_IDE_INTEGRATION``, ``GEMINI_CLI_IDE_*``,
+  ``ANTIGRAVITY_CLI_ALIAS``, ``CODEIUM_EDITOR_APP_ROOT`` are exported into
+  human IDE terminals by editor integrations.
+- ``PAGER=cat``/``GIT_PAGER=cat`` are set by notebooks and agents alike.
+
+Values are only compared, never returned: the detector reports an id from
+:data:`AGENTS` and the *name* of the variable that decided it.
 """
 
 from __future__ import annotations
 
 from envdetect._engine import MANAGED_PLATFORMS
-from envdetect.detectors import _agents
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     from envdetect._context import Context
 
 facet = "agent"
 
-IDS = tuple(_agents.AGENTS)
+# == The agent table: plain data =============================================
+
+#: id -> display name.  ``other`` (an agent we cannot name) has no name.
+AGENTS: dict[str, str | None] = {
+    "claude_code": "Claude Code",
+    "amp": "Amp",
+    "codex": "Codex",
+    "gemini_cli": "Gemini CLI",
+    "github_copilot": "GitHub Copilot",
+    "cursor": "Cursor Agent",
+    "amazon_q_cli": "Amazon Q Developer CLI",
+    "kiro": "Kiro",
+    "opencode": "OpenCode",
+    "augment": "Augment",
+    "antigravity": "Antigravity",
+    "goose": "Goose",
+    "replit_agent": "Replit Agent",
+    "devin": "Devin",
+    "aider": "Aider",
+    "other": None,
+}
+
+#: ``(agent id, variable, test)``; the first row that matches wins.  Tests:
+#: ``None`` - set to anything but an empty or false-looking value;
+#: ``"=value"`` - equal to ``value`` (trimmed, ASCII case-insensitive);
+#: ``"~token"`` - ``token`` is one of the value's whitespace-separated words
+#: (exact case), never a substring of the whole value.
+#:
+#: Order matters where agents share a variable or nest: Amp and Goose first
+#: (Amp also sets CLAUDECODE), Kilo Code before OpenCode (Kilo is an OpenCode
+#: fork that sets OPENCODE=1), the Kiro CLI before the Amazon Q CLI (Kiro CLI
+#: is the renamed Q CLI and keeps its AWS_EXECUTION_ENV token).  Between
+#: unrelated agents nested in one another the order follows the AWS SAM CLI's
+#: agent table (Claude Code, Codex, Cursor, Gemini CLI, Kiro, OpenCode, Copilot).
+ENV_RULES: tuple[tuple[str, str, str | None], ...] = (
+    # Amp: "AMP_CURRENT_THREAD_ID, AGENT_THREAD_ID, plus AGENT=amp" on shell-tool
+    # children, and CLAUDECODE too.
+    ("amp", "AMP_CURRENT_THREAD_ID", None),
+    ("amp", "AGENT", "=amp"),
+    # Goose: GOOSE_TERMINAL=1 from its shell session, and AGENT=goose.
+    ("goose", "GOOSE_TERMINAL", None),
+    ("goose", "AGENT", "=goose"),
+    # Kilo Code CLI (OpenCode fork): KILO_PID next to OPENCODE=1.
+    ("other", "KILO_PID", None),
+    # Claude Code: CLAUDECODE=1 on Bash-tool, hook, status-line and MCP children.
+    ("claude_code", "CLAUDECODE", None),
+    ("claude_code", "CLAUDE_CODE_CHILD_SESSION", None),
+    # Codex CLI (codex-rs spawn.rs; newer builds add CODEX_THREAD_ID, CODEX_CI);
+    # the npm/bun launcher marks the native binary's environment.
+    ("codex", "CODEX_THREAD_ID", None),
+    ("codex", "CODEX_CI", None),
+    ("codex", "CODEX_SANDBOX", None),
+    ("codex", "CODEX_SANDBOX_NETWORK_DISABLED", None),
+    ("codex", "CODEX_MANAGED_BY_NPM", None),
+    ("codex", "CODEX_MANAGED_BY_BUN", None),
+    # Cursor agent (cursor-agent CLI and agent-run commands in the IDE).
+    ("cursor", "CURSOR_AGENT", None),
+    ("cursor", "CURSOR_EXTENSION_HOST_ROLE", "=agent-exec"),
+    # Gemini CLI shell tool: {...process.env, GEMINI_CLI: '1'} (exact name).
+    ("gemini_cli", "GEMINI_CLI", None),
+    # Kiro CLI: KIRO_SESSION_ID on every child; AGENT_CONTEXT_OUT (interactive).
+    ("kiro", "KIRO_SESSION_ID", None),
+    ("kiro", "AGENT_CONTEXT_OUT", None),
+    # Amazon Q Developer CLI appends "AmazonQ-For-CLI Version/<v>" to
+    # AWS_EXECUTION_ENV, after whatever was there ("CloudShell ...").
+    ("amazon_q_cli", "AWS_EXECUTION_ENV", "~AmazonQ-For-CLI"),
+    # OpenCode's root middleware: OPENCODE=1 (and AGENT=1, a bare flag).
+    ("opencode", "OPENCODE", None),
+    # GitHub Copilot: cloud agent, Copilot CLI shell tool, VS Code agent terminals
+    # (microsoft/vscode#316267, VS Code 1.121).
+    ("github_copilot", "COPILOT_AGENT_SESSION_ID", None),
+    ("github_copilot", "COPILOT_CLI", None),
+    ("github_copilot", "COPILOT_AGENT", None),
+    # Augment's Auggie CLI: AUGMENT_AGENT=1 on every shell tool execution.
+    ("augment", "AUGMENT_AGENT", None),
+    # Antigravity agent commands (its IDE terminal has ANTIGRAVITY_CLI_ALIAS instead).
+    ("antigravity", "ANTIGRAVITY_AGENT", None),
+    # Replit's AI in a workspace; REPL_ID alone is every Replit shell.
+    ("replit_agent", "REPLIT_MODE", "=assistant"),
+    # Devin's machine images (Cognition) source this from their bashrc.
+    ("devin", "__COG_BASHRC_SOURCED", None),
+    # Agents without an id of their own, each by its own tool-child marker.
+    ("other", "CLINE_ACTIVE", None),
+    ("other", "QWEN_CODE", None),
+    ("other", "CRUSH", None),
+    ("other", "OPENCLAW_SHELL", None),
+    ("other", "GROK_SESSION_ID", None),
+    ("other", "PI_CODING_AGENT", None),
+    ("other", "WINDSURF_CASCADE_TERMINAL", None),
+)
+
+#: Values that mean "off" for a flag variable.
+FALSY = frozenset({"0", "false", "no", "off"})
+
+#: Normalised ``AI_AGENT`` values -> id (see :func:`from_ai_agent`).
+AI_AGENT_NAMES = {
+    "claude-code": "claude_code", "claude": "claude_code", "claudecode": "claude_code",
+    "cowork": "claude_code", "claude-cowork": "claude_code",
+    "amp": "amp", "ampcode": "amp",
+    "codex": "codex", "codex-cli": "codex", "openai-codex": "codex",
+    "gemini": "gemini_cli", "gemini-cli": "gemini_cli",
+    "copilot": "github_copilot", "copilot-cli": "github_copilot",
+    "github-copilot": "github_copilot", "github-copilot-cli": "github_copilot",
+    "cursor": "cursor", "cursor-cli": "cursor", "cursor-agent": "cursor",
+    "amazon-q": "amazon_q_cli", "amazon-q-cli": "amazon_q_cli", "amazonq": "amazon_q_cli",
+    "q-cli": "amazon_q_cli", "amazon-q-developer-cli": "amazon_q_cli",
+    "kiro": "kiro", "kiro-cli": "kiro",
+    "opencode": "opencode", "open-code": "opencode",
+    "augment": "augment", "augment-cli": "augment", "auggie": "augment",
+    "antigravity": "antigravity",
+    "goose": "goose",
+    "replit": "replit_agent", "replit-agent": "replit_agent",
+    "devin": "devin",
+    "aider": "aider",
+}
+
+#: Longest ``AI_AGENT`` value worth normalising; anything longer is "other".
+MAX_AI_AGENT = 64
+
+#: Ancestor process names (the executable's name) -> id.  Only for agents
+#: whose tool children may carry no variable: Aider never sets one, older
+#: Codex builds set none on Linux, older Kiro/Q CLIs and cursor-agent builds
+#: predate their markers.
+PROCESSES = {
+    "aider": "aider",
+    "codex": "codex",
+    "cursor-agent": "cursor",
+    "qchat": "amazon_q_cli",
+    "kiro-cli": "kiro",
+    "kiro-cli-chat": "kiro",
+}
+#: Name prefixes -> (id, key): Codex's Linux sandbox helper
+#: (``codex-linux-sandbox``) and the early npm builds' per-target binaries
+#: (``codex-x86_64-unknown-linux-musl``, ``codex-aarch64-apple-darwin``).
+PROCESS_PREFIXES = (("codex-", "codex", "codex"),)
+#: Scripts and modules run by a Python interpreter (``python …/bin/aider``,
+#: ``python -m aider``) -> id, for systems that name the process after the
+#: interpreter.
+SCRIPTS = {"aider": "aider"}
+
+IDS = tuple(AGENTS)
 
 #: Present on the machines Devin works on (@vercel/detect-agent, detect-agent,
 #: ai-agent-detector all check it).
 DEVIN_MARKER = "/opt/.devin"
+
+# == Detection ================================================================
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
@@ -48,21 +213,21 @@ def detect(ctx: Context) -> dict[str, Any] | None:
         return None
     agent, signal = found
     ctx.because(signal)
-    return {"id": agent, "name": _agents.AGENTS[agent]}
+    return {"id": agent, "name": AGENTS[agent]}
 
 
 def _decide(ctx: Context) -> tuple[str, str] | None:
     explicit = ctx.env("AI_AGENT")
     if explicit is not None and explicit.strip():
-        return _agents.from_ai_agent(explicit), "env AI_AGENT"
-    match = _agents.from_environment(ctx.env)
+        return from_ai_agent(explicit), "env AI_AGENT"
+    match = from_environment(ctx.env)
     if match is not None:
         return match[0], f"env {match[1]}"
     if ctx.platform.system == "Linux" and ctx.exists(DEVIN_MARKER):
         return "devin", f"file {DEVIN_MARKER}"
     if not _environment_decided(ctx):
         for process in ctx.processes():
-            match = _agents.from_process(process.name, process.cmdline)
+            match = from_process(process.name, process.cmdline)
             if match is not None:
                 return match[0], f"process {match[1]}"
     return None
@@ -77,3 +242,77 @@ def _environment_decided(ctx: Context) -> bool:
     if isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS:
         return True
     return bool(ctx.isatty("stdin") and ctx.isatty("stdout"))
+
+
+# == Reading the table ========================================================
+
+
+def from_environment(env: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """``(id, variable name)`` of the first :data:`ENV_RULES` row that matches."""
+    for agent, name, test in ENV_RULES:
+        value = env(name)
+        if value is None:
+            continue
+        if test is None:
+            matched = value.strip().lower() not in FALSY
+        elif test[0] == "=":
+            matched = value.strip().lower() == test[1:]
+        else:
+            matched = test[1:] in value.split()
+        if matched:
+            return agent, name
+    return None
+
+
+def from_ai_agent(value: str) -> str:
+    """The id an ``AI_AGENT`` value names; ``other`` for any value we do not know.
+
+    Values seen: ``claude-code_2-1-263_agent`` (name, version with dashes,
+    ``_agent``), ``github_copilot_vscode_agent`` and every other
+    ``github_copilot_<surface>`` Copilot sets (microsoft/vscode#320129, #327433),
+    ``github-copilot-cli``, ``devin_2026_agent``, ``custom-agent@2.0`` (Vercel's
+    convention: ``@`` before a version).
+    """
+    text = value.strip().lower()
+    if len(text) > MAX_AI_AGENT:
+        return "other"
+    text = text.partition("@")[0].partition("/")[0]
+    if text.startswith(("github_copilot", "github-copilot")):
+        return "github_copilot"
+    if text.endswith("_agent"):
+        name, _, version = text[:-6].rpartition("_")
+        if name and version and all(char in "0123456789-." for char in version):
+            text = name
+    return AI_AGENT_NAMES.get(text.replace("_", "-"), "other")
+
+
+def from_process(name: str, cmdline: Sequence[str]) -> tuple[str, str] | None:
+    """``(id, table key)`` for an ancestor :data:`PROCESSES` or :data:`SCRIPTS` knows."""
+    if name[-4:].lower() == ".exe":  # Windows: aider.exe, codex.exe
+        name = name[:-4].lower()
+    agent = PROCESSES.get(name)
+    if agent is not None:
+        return agent, name
+    for prefix, agent, key in PROCESS_PREFIXES:
+        if name.startswith(prefix):
+            return agent, key
+    if name.lower().startswith("python"):
+        script = _script(cmdline)
+        if script is not None and script in SCRIPTS:
+            return SCRIPTS[script], script
+    return None
+
+
+def _script(cmdline: Sequence[str]) -> str | None:
+    """The script or ``-m`` module a Python command line runs, by its bare name."""
+    args = cmdline[1:5]
+    for index, arg in enumerate(args):
+        if arg == "-m":
+            return args[index + 1].partition(".")[0] if index + 1 < len(args) else None
+        if not arg.startswith("-"):
+            base = arg.replace("\\", "/").rsplit("/", 1)[-1]
+            for suffix in ("-script.py", ".py", ".exe"):
+                if base.endswith(suffix):
+                    return base[: -len(suffix)]
+            return base
+    return None

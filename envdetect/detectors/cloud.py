@@ -61,7 +61,7 @@ NO_TTY = 2
 NO_LOCAL_ENGINE = 4
 
 # -- conditions -----------------------------------------------------------------
-# A condition is evaluated by _holds():
+# A condition is plain data (tuples and strings), evaluated by _holds():
 #   "NAME"                      the variable is set (non-empty)
 #   ("=", "NAME", "value")      equals value
 #   ("^", "NAME", "prefix")     starts with prefix
@@ -71,17 +71,9 @@ NO_LOCAL_ENGINE = 4
 #   ("&", cond, cond, ...)      all hold
 #   ("not", cond)               does not hold
 
-
-def _any(*conditions: Condition) -> tuple[Any, ...]:
-    return ("any", *conditions)
-
-
-def _not(condition: Condition) -> tuple[Any, ...]:
-    return ("not", condition)
-
-
-_LAMBDA_RUNTIME = _any("AWS_LAMBDA_RUNTIME_API", ("^", "AWS_EXECUTION_ENV", "AWS_Lambda_"))
-_ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME, _not(("=", "AWS_SAM_LOCAL", "true")))
+_LAMBDA_RUNTIME = ("any", "AWS_LAMBDA_RUNTIME_API", ("^", "AWS_EXECUTION_ENV", "AWS_Lambda_"))
+_ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME,
+              ("not", ("=", "AWS_SAM_LOCAL", "true")))
 
 #: ``(provider, platform, conditions, flags)``, first match wins.
 RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
@@ -89,39 +81,40 @@ RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
     # GITHUB_TOKEN but no GITHUB_ACTIONS: they are not CI.
     ("github", "github_codespaces", (("=", "CODESPACES", "true"), "CODESPACE_NAME"), LINUX),
     # Gitpod Classic (GITPOD_WORKSPACE_ID) and its successor Ona (GITPOD_ENVIRONMENT_ID).
-    ("gitpod", "gitpod", (_any("GITPOD_WORKSPACE_ID", "GITPOD_ENVIRONMENT_ID"),), LINUX),
+    ("gitpod", "gitpod", (("any", "GITPOD_WORKSPACE_ID", "GITPOD_ENVIRONMENT_ID"),), LINUX),
     # Workspaces and Deployments alike (REPLIT_DEPLOYMENT=1 in the latter).
     ("replit", "replit",
-     ("REPL_ID", _any("REPL_SLUG", "REPLIT_DEV_DOMAIN", "REPLIT_DOMAINS", "REPLIT_DEPLOYMENT")),
-     LINUX),
+     ("REPL_ID",
+      ("any", "REPL_SLUG", "REPLIT_DEV_DOMAIN", "REPLIT_DOMAINS", "REPLIT_DEPLOYMENT")), LINUX),
     # CloudShell's ~/.bashrc exports AWS_EXECUTION_ENV=CloudShell (tools append
     # tokens to it; users may delete the line), its shell AWS_TOOLING_USER_AGENT
     # AWS-CloudShell/<date>.  The AWS Toolkit sets the latter to its own name.
     ("aws", "aws_cloudshell",
-     (_any(("word", "AWS_EXECUTION_ENV", "cloudshell"),
-           ("^", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/")),), LINUX),
-    ("aws", "aws_cloud9", ("C9_PID", _any("C9_USER", "C9_PROJECT")), LINUX),
+     (("any", ("word", "AWS_EXECUTION_ENV", "cloudshell"),
+       ("^", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/")),), LINUX),
+    ("aws", "aws_cloud9", ("C9_PID", ("any", "C9_USER", "C9_PROJECT")), LINUX),
     # Cloud Shell: DEVSHELL_* are injected per session (google-auth's signal).
     ("gcp", "gcp_cloud_shell",
      (("=", "CLOUD_SHELL", "true"),
-      _any("DEVSHELL_CLIENT_PORT", "DEVSHELL_GCLOUD_CONFIG", "DEVSHELL_PROJECT_ID")), LINUX),
+      ("any", "DEVSHELL_CLIENT_PORT", "DEVSHELL_GCLOUD_CONFIG", "DEVSHELL_PROJECT_ID")), LINUX),
     # Firebase Studio (ex Project IDX) sets GOOGLE_CLOUD_WORKSTATIONS too; it is
     # not a Cloud Workstation and has no id of its own: Google, platform unknown.
     ("gcp", "", (("=", "GOOGLE_CLOUD_WORKSTATIONS", "true"),
-                 _any("IDX_CHANNEL", "MONOSPACE_ENV")), LINUX),
+                 ("any", "IDX_CHANNEL", "MONOSPACE_ENV")), LINUX),
     ("gcp", "gcp_cloud_workstations", (("=", "GOOGLE_CLOUD_WORKSTATIONS", "true"),), LINUX),
     # Azure Cloud Shell: ACC_* are set per session (azure-cli's in_cloud_console);
     # AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0 is baked into the public image.
-    ("azure", "azure.cloud_shell", (_any("ACC_CLOUD", "ACC_TERM_ID"),), LINUX),
+    ("azure", "azure.cloud_shell", (("any", "ACC_CLOUD", "ACC_TERM_ID"),), LINUX),
     # Platforms running on another provider's functions: the specific one wins.
     # `vercel dev` exposes VERCEL_REGION=dev1 and VERCEL_ENV=development.
     ("vercel", "vercel",
-     (("=", "VERCEL", "1"), _any("VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
-      _not(("=", "VERCEL_REGION", "dev1")), _not(("=", "VERCEL_ENV", "development"))), LINUX),
+     (("=", "VERCEL", "1"), ("any", "VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
+      ("not", ("=", "VERCEL_REGION", "dev1")), ("not", ("=", "VERCEL_ENV", "development"))),
+     LINUX),
     # Netlify functions see only URL, SITE_NAME and SITE_ID of Netlify's own
     # variables (not NETLIFY), plus Lambda's; `netlify dev` marks itself.
     ("netlify", "netlify",
-     ("SITE_ID", "SITE_NAME", *_ON_LAMBDA, _not("NETLIFY_DEV"), _not("NETLIFY_LOCAL")),
+     ("SITE_ID", "SITE_NAME", *_ON_LAMBDA, ("not", "NETLIFY_DEV"), ("not", "NETLIFY_LOCAL")),
      LINUX | NO_LOCAL_ENGINE),
     # Lambda: OS-only runtimes (provided.al2023) set no AWS_EXECUTION_ENV, so
     # the function name plus the runtime API or an AWS_Lambda_ execution env.
@@ -129,7 +122,7 @@ RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
     # Heroku: DYNO in every dyno (Cedar web.1, run.9157; Fir web-<hash>).  A
     # Heroku CI run (CI + HEROKU_TEST_RUN_ID) runs on a dyno too: reported as
     # heroku, and the CI facet makes the kind "ci".
-    ("heroku", "heroku", (_any("DYNO", ("&", "HEROKU_TEST_RUN_ID", "CI")),), LINUX),
+    ("heroku", "heroku", (("any", "DYNO", ("&", "HEROKU_TEST_RUN_ID", "CI")),), LINUX),
     ("fly_io", "fly_io", ("FLY_APP_NAME", "FLY_MACHINE_ID", "FLY_REGION"), LINUX),
     # RENDER and RENDER_SERVICE_ID exist at build time too; RENDER_INSTANCE_ID
     # names a running instance.
@@ -145,9 +138,9 @@ RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
     # Azure.  `func start` sets FUNCTIONS_WORKER_RUNTIME from local.settings.json
     # and FUNCTIONS_CORETOOLS_ENVIRONMENT; Azure adds a sandbox variable.
     ("azure", "azure.functions",
-     (_any("FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME"),
-      _any("WEBSITE_INSTANCE_ID", "CONTAINER_NAME", "WEBSITE_POD_NAME", "CONTAINER_APP_NAME"),
-      _not("FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
+     (("any", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME"),
+      ("any", "WEBSITE_INSTANCE_ID", "CONTAINER_NAME", "WEBSITE_POD_NAME", "CONTAINER_APP_NAME"),
+      ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
     ("azure", "azure.app_service", ("WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID"), 0),
     # Container Apps run on Kubernetes: before any Kubernetes rule.
     ("azure", "azure.container_apps", ("CONTAINER_APP_NAME", "CONTAINER_APP_REVISION"), LINUX),
@@ -156,29 +149,59 @@ RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
     # Google.  Functions (gen 2 are Cloud Run services with FUNCTION_TARGET);
     # the Firebase emulator and functions-framework run them locally.
     ("gcp", "gcp_cloud_functions",
-     (_any(("&", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
-           ("&", "FUNCTION_NAME", "FUNCTION_REGION", _any("GCP_PROJECT", "X_GOOGLE_GCP_PROJECT")),
-           "X_GOOGLE_FUNCTION_NAME"),
-      _not("FUNCTIONS_EMULATOR")), LINUX),
+     (("any", ("&", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
+       ("&", "FUNCTION_NAME", "FUNCTION_REGION", ("any", "GCP_PROJECT", "X_GOOGLE_GCP_PROJECT")),
+       "X_GOOGLE_FUNCTION_NAME"),
+      ("not", "FUNCTIONS_EMULATOR")), LINUX),
     # Knative sets K_SERVICE/K_REVISION/K_CONFIGURATION on any Kubernetes;
     # Cloud Run (services, jobs, worker pools) has no Kubernetes variables.
     ("gcp", "gcp_cloud_run",
-     (_any(("&", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
-           ("&", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
-           "CLOUD_RUN_WORKER_POOL"),
-      _not("KUBERNETES_SERVICE_HOST")), LINUX),
+     (("any", ("&", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
+       ("&", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
+       "CLOUD_RUN_WORKER_POOL"),
+      ("not", "KUBERNETES_SERVICE_HOST")), LINUX),
     ("gcp", "gcp_app_engine",
-     ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", _not(("=", "GAE_ENV", "localdev"))), LINUX),
+     ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", ("not", ("=", "GAE_ENV", "localdev"))),
+     LINUX),
     # AWS containers: EKS pods with IAM roles for service accounts or Pod
     # Identity (the webhook's token paths; the tokens are never read), then ECS.
     ("aws", "aws_eks",
      ("KUBERNETES_SERVICE_HOST",
-      _any(("^", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
-           ("^", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-            "/var/run/secrets/pods.eks.amazonaws.com/"))), 0),
+      ("any", ("^", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
+       ("^", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "/var/run/secrets/pods.eks.amazonaws.com/"))), 0),
     ("aws", "aws_ecs",
-     (_any("ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI",
-           ("^", "AWS_EXECUTION_ENV", "AWS_ECS_")),), 0),
+     (("any", "ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI",
+       ("^", "AWS_EXECUTION_ENV", "AWS_ECS_")),), 0),
+)
+
+#: Every variable one of which some rule's first condition needs: no rule can
+#: hold while none is set.  A literal (free to import); a test holds it equal
+#: to the rules.  On most machines none is set and no rule is looked at.
+_GATE_NAMES = frozenset({
+    "ACC_CLOUD", "ACC_TERM_ID", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_TOOLING_USER_AGENT", "C9_PID", "CLOUDFLARE_APPLICATION_ID", "CLOUD_RUN_JOB",
+    "CLOUD_RUN_WORKER_POOL", "CLOUD_SHELL", "CODESPACES", "CONTAINER_APP_JOB_NAME",
+    "CONTAINER_APP_NAME", "DYNO", "ECS_CONTAINER_METADATA_URI", "ECS_CONTAINER_METADATA_URI_V4",
+    "FLY_APP_NAME", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", "FUNCTION_NAME",
+    "FUNCTION_TARGET", "GAE_SERVICE", "GITPOD_ENVIRONMENT_ID", "GITPOD_WORKSPACE_ID",
+    "GOOGLE_CLOUD_WORKSTATIONS", "HEROKU_TEST_RUN_ID", "KUBERNETES_SERVICE_HOST", "K_SERVICE",
+    "RAILWAY_REPLICA_ID", "RENDER", "REPL_ID", "SITE_ID", "VERCEL", "WEBSITE_SITE_NAME",
+    "X_GOOGLE_FUNCTION_NAME",
+})
+
+#: Every provider and platform this facet can report: from :data:`RULES` and
+#: the local files below (a test holds them equal).  The fingerprint's closed
+#: tables come from here.
+PROVIDERS = ("aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku",
+             "netlify", "railway", "render", "replit", "vercel")
+PLATFORMS = (
+    "aws_cloud9", "aws_cloudshell", "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk",
+    "aws_lambda", "aws_sagemaker", "azure.aks", "azure.app_service", "azure.cloud_shell",
+    "azure.container_apps", "azure.functions", "azure.vm", "cloudflare", "fly_io",
+    "gcp_app_engine", "gcp_cloud_functions", "gcp_cloud_run", "gcp_cloud_shell",
+    "gcp_cloud_workstations", "gcp_compute_engine", "gcp_kubernetes_engine",
+    "github_codespaces", "gitpod", "heroku", "netlify", "railway", "render", "replit", "vercel",
 )
 
 # -- local files ----------------------------------------------------------------
@@ -224,36 +247,12 @@ def _linux(ctx: Context) -> bool:
     return not system or system == "Linux"
 
 
-def _gates(condition: Condition) -> frozenset[str]:
-    """Variables of which at least one must be set for ``condition`` to hold."""
-    if isinstance(condition, str):
-        return frozenset((condition,))
-    op = condition[0]
-    if op == "any":
-        return frozenset().union(*(_gates(item) for item in condition[1:]))
-    if op == "&":
-        return _gates(condition[1])
-    if op == "not":
-        raise ValueError("a rule cannot start with a negation")
-    return frozenset((condition[1],))
-
-
-#: Each rule with the variables one of which it needs (from its first
-#: condition), and every such variable.  A missed lookup in ``os.environ``
-#: costs a KeyError; one pass over the environment answers them all.
-_GATED = tuple((_gates(rule[2][0]), rule) for rule in RULES)
-_GATE_NAMES = frozenset().union(*(gates for gates, _rule in _GATED))
-
-
 def match_rules(ctx: Context, container: str | None = None) -> tuple[str, str] | None:
     """The first rule of :data:`RULES` that holds, as ``(provider, platform)``."""
     environ = ctx.environ
-    present = _GATE_NAMES.intersection(environ)
-    if not present:
-        return None
-    for gates, (provider, platform, conditions, flags) in _GATED:
-        if present.isdisjoint(gates):
-            continue
+    if _GATE_NAMES.isdisjoint(environ):
+        return None  # the common case, decided by one pass over the names
+    for provider, platform, conditions, flags in RULES:
         signals: list[str] = []
         if not all(_holds(environ, condition, signals) for condition in conditions):
             continue

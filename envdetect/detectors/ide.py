@@ -20,7 +20,7 @@ product) and to corroborate a lone ``TERM_PROGRAM=vscode``.
 
 from __future__ import annotations
 
-from envdetect.detectors import _chain, _ides
+from envdetect.detectors import _chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,8 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 facet = "ide"
 
 #: Every id and JetBrains product this facet can report.
-IDS = tuple(_ides.IDE_NAMES)
-PRODUCTS = tuple(_ides.JETBRAINS_PRODUCTS)
+IDS = tuple(_chain.IDE_NAMES)
+PRODUCTS = tuple(_chain.JETBRAINS_PRODUCTS)
 
 #: Variables a terminal editor exports to what it runs: (variable, ide id).
 #: ``NVIM_LISTEN_ADDRESS`` and ``VIMRUNTIME`` are absent on purpose: people
@@ -59,9 +59,9 @@ def detect(ctx: Context) -> dict[str, Any] | None:
         return None
     ide_id, product = found
     if ide_id == "jetbrains":
-        name = _ides.JETBRAINS_PRODUCTS.get(product or "", _ides.IDE_NAMES["jetbrains"])
+        name = _chain.JETBRAINS_PRODUCTS.get(product or "", _chain.IDE_NAMES["jetbrains"])
     else:
-        name = _ides.IDE_NAMES[ide_id]
+        name = _chain.IDE_NAMES[ide_id]
         product = None
     return {"id": ide_id, "name": name, "product": product}
 
@@ -71,7 +71,7 @@ def _from_environment(ctx: Context) -> Found | None:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
             return ide_id, None
-    for variable in _ides.SPYDER_VARIABLES:
+    for variable in _chain.SPYDER_VARIABLES:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
             return "spyder", None
@@ -87,11 +87,11 @@ def _from_environment(ctx: Context) -> Found | None:
     if ctx.has("ZED_TERM"):
         ctx.because("env ZED_TERM")
         return "zed", None
-    for variable in _ides.CLOUD9_VARIABLES:
+    for variable in _chain.CLOUD9_VARIABLES:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
             return "cloud9", None
-    if ctx.has(_ides.JETBRAINS_LAUNCHER_VARIABLE):
+    if ctx.has(_chain.JETBRAINS_LAUNCHER_VARIABLE):
         return _jetbrains(ctx, launcher=True)
     bundle = _bundle(ctx)
     if bundle is not None:
@@ -114,8 +114,8 @@ def _from_chain(ctx: Context, pending: str | None) -> Found | None:
         return None
     ide_id = hit[1]
     if pending is not None:
-        expected = _ides.IDE_TERM_PROGRAMS[pending]
-        if ide_id == expected or (expected != "zed" and ide_id in _ides.VSCODE_FAMILY):
+        expected = _chain.IDE_TERM_PROGRAMS[pending]
+        if ide_id == expected or (expected != "zed" and ide_id in _chain.VSCODE_FAMILY):
             ctx.because("env TERM_PROGRAM")
             if pending == "kiro":
                 ide_id = "kiro"
@@ -143,9 +143,9 @@ def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
     emulator = ctx.env("TERMINAL_EMULATOR")
     if emulator is not None and "jetbrains" in emulator.lower():
         signals.append("env TERMINAL_EMULATOR")
-    signals.extend(f"env {name}" for name in _ides.JETBRAINS_VARIABLES if ctx.has(name))
+    signals.extend(f"env {name}" for name in _chain.JETBRAINS_VARIABLES if ctx.has(name))
     if launcher:
-        signals.append(f"env {_ides.JETBRAINS_LAUNCHER_VARIABLE}")
+        signals.append(f"env {_chain.JETBRAINS_LAUNCHER_VARIABLE}")
     if not signals:
         return None
     ctx.because(signals[0])
@@ -177,17 +177,17 @@ def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
 def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
     """The VS Code family member, or (None, pending TERM_PROGRAM value)."""
     term_program = ctx.env("TERM_PROGRAM")
-    pending = term_program if term_program in _ides.IDE_TERM_PROGRAMS else None
-    marker = next((name for name in _ides.VSCODE_TERMINAL_MARKERS if ctx.has(name)), None)
+    pending = term_program if term_program in _chain.IDE_TERM_PROGRAMS else None
+    marker = next((name for name in _chain.VSCODE_TERMINAL_MARKERS if ctx.has(name)), None)
     if marker is None:
-        marker = next((name for name in _ides.VSCODE_EXTENSION_MARKERS if ctx.has(name)), None)
+        marker = next((name for name in _chain.VSCODE_EXTENSION_MARKERS if ctx.has(name)), None)
     fork = _fork_marker(ctx)
     if marker is None and fork is not None:
         marker = fork[0]
     if marker is None:
         bundle = _bundle(ctx)
         if pending in ("vscode", "kiro") and bundle is not None \
-                and bundle[0] in _ides.VSCODE_FAMILY:
+                and bundle[0] in _chain.VSCODE_FAMILY:
             marker = "__CFBundleIdentifier"
         else:
             return None, pending
@@ -206,7 +206,7 @@ def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
 
 
 def _fork_marker(ctx: Context) -> tuple[str, str] | None:
-    for name, value, ide_id in _ides.VSCODE_FORK_MARKERS:
+    for name, value, ide_id in _chain.VSCODE_FORK_MARKERS:
         found = ctx.env(name)
         if found is not None and (value is None or found.strip().lower() == value):
             return name, ide_id
@@ -216,12 +216,12 @@ def _fork_marker(ctx: Context) -> tuple[str, str] | None:
 def _which_fork(ctx: Context, fork: tuple[str, str] | None) -> str:
     # 1. Paths of the editor's own helper binaries and data directories,
     #    re-set by the innermost editor (its git extension).
-    for name in _ides.VSCODE_PATH_VARIABLES:
+    for name in _chain.VSCODE_PATH_VARIABLES:
         value = ctx.env(name)
         if value is None:
             continue
-        hit = _chain.classify_path(value, _ides.PROCESS_IDES)
-        if hit is not None and hit[0] in _ides.VSCODE_FAMILY:
+        hit = _chain.classify_path(value, _chain.PROCESS_IDES)
+        if hit is not None and hit[0] in _chain.VSCODE_FAMILY:
             ctx.because(f"env {name}")
             return hit[0]
     # 2. A fork's own variable.
@@ -230,12 +230,12 @@ def _which_fork(ctx: Context, fork: tuple[str, str] | None) -> str:
         return fork[1]
     # 3. The macOS bundle id of the application that started us.
     bundle = _bundle(ctx)
-    if bundle is not None and bundle[0] in _ides.VSCODE_FAMILY:
+    if bundle is not None and bundle[0] in _chain.VSCODE_FAMILY:
         ctx.because("env __CFBundleIdentifier")
         return bundle[0]
     # 4. The nearest VS Code family process among the ancestors.
     ancestor = _chain.nearest_ide(ctx)
-    if ancestor is not None and ancestor[1] in _ides.VSCODE_FAMILY:
+    if ancestor is not None and ancestor[1] in _chain.VSCODE_FAMILY:
         ctx.because(ancestor[3])
         return ancestor[1]
     return "vscode"
@@ -245,4 +245,4 @@ def _bundle(ctx: Context) -> Found | None:
     value = ctx.env("__CFBundleIdentifier")
     if value is None:
         return None
-    return _ides.BUNDLE_IDS.get(value.strip().lower())
+    return _chain.BUNDLE_IDS.get(value.strip().lower())

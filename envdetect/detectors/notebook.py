@@ -14,7 +14,7 @@ Spyder's: the ide facet says ``spyder``), SageMaker training jobs.
 
 from __future__ import annotations
 
-from envdetect.detectors import _chain, _ides
+from envdetect.detectors import _chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 facet = "notebook"
 
 #: Every id this facet can report.
-IDS = tuple(_ides.NOTEBOOK_NAMES)
+IDS = tuple(_chain.NOTEBOOK_NAMES)
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
@@ -34,11 +34,11 @@ def detect(ctx: Context) -> dict[str, Any] | None:
         ident = _kernel(ctx)
     if ident is None:
         return None
-    return {"id": ident, "name": _ides.NOTEBOOK_NAMES[ident]}
+    return {"id": ident, "name": _chain.NOTEBOOK_NAMES[ident]}
 
 
 def _platform(ctx: Context) -> str | None:
-    for name in _ides.COLAB_VARIABLES:
+    for name in _chain.COLAB_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")
             return "colab"
@@ -52,10 +52,10 @@ def _platform(ctx: Context) -> str | None:
     if version is not None and _runtime_version(version):
         ctx.because("env DATABRICKS_RUNTIME_VERSION")
         return "databricks"
-    studio = next((name for name in _ides.SAGEMAKER_VARIABLES if ctx.has(name)), None)
+    studio = next((name for name in _chain.SAGEMAKER_VARIABLES if ctx.has(name)), None)
     if studio is not None:
         app = ctx.env("SAGEMAKER_APP_TYPE") or ctx.env("SM_APP_TYPE")
-        if app is None or app.strip().lower() in _ides.SAGEMAKER_NOTEBOOK_APPS:
+        if app is None or app.strip().lower() in _chain.SAGEMAKER_NOTEBOOK_APPS:
             ctx.because(f"env {studio}")
             return "sagemaker"
         # A Code Editor space: a notebook only while a kernel runs.
@@ -85,11 +85,11 @@ def _kernel(ctx: Context) -> str | None:
         return None
     if not _kernel_signal(ctx):
         return None
-    for path in _ides.SAGEMAKER_FILES:
+    for path in _chain.SAGEMAKER_FILES:
         if ctx.exists(path):
             ctx.because(f"file {path}")
             return "sagemaker"
-    for path in _ides.DATABRICKS_FILES:
+    for path in _chain.DATABRICKS_FILES:
         if ctx.exists(path):
             ctx.because(f"file {path}")
             return "databricks"
@@ -97,12 +97,12 @@ def _kernel(ctx: Context) -> str | None:
 
 
 def _kernel_signal(ctx: Context) -> bool:
-    for name in _ides.JUPYTER_VARIABLES:
+    for name in _chain.JUPYTER_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")
             return True
     backend = ctx.env("MPLBACKEND")
-    if backend is not None and backend.strip() in _ides.INLINE_BACKENDS:
+    if backend is not None and backend.strip() in _chain.INLINE_BACKENDS:
         ctx.because("env MPLBACKEND")
         return True
     # A kernel never has a terminal; CI, agents and managed cloud platforms

@@ -30,7 +30,7 @@ of the two wins, and the multiplexer when the chain cannot tell.
 
 from __future__ import annotations
 
-from envdetect.detectors import _chain, _ides
+from envdetect.detectors import _chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
 facet = "terminal"
 
 #: Every program id this facet can report.
-PROGRAMS = _ides.TERMINAL_PROGRAM_IDS
+PROGRAMS = _chain.TERMINAL_PROGRAM_IDS
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
@@ -73,7 +73,7 @@ def program_from(
         return mux, [mux_signal] if layer is None else [mux_signal, layer[1]]
     if inner is not None:
         return inner, [inner_signal]
-    for name, value, program in _ides.EMULATOR_VARIABLES:
+    for name, value, program in _chain.EMULATOR_VARIABLES:
         found = ctx.env(name)
         if found is not None and (value is None or found.strip().lower() == value):
             return program, [f"env {name}"]
@@ -81,17 +81,17 @@ def program_from(
 
 
 def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
-    for name, program in _ides.EDITOR_TERMINALS:
+    for name, program in _chain.EDITOR_TERMINALS:
         if ctx.has(name):
             return program, f"env {name}"
     term = ctx.env("TERM")
-    if term is not None and term in _ides.TERM_VALUES:
-        return _ides.TERM_VALUES[term], "env TERM"
+    if term is not None and term in _chain.TERM_VALUES:
+        return _chain.TERM_VALUES[term], "env TERM"
     emulator = ctx.env("TERMINAL_EMULATOR")
     if emulator is not None and "jetbrains" in emulator.lower():
         return "jetbrains", "env TERMINAL_EMULATOR"
     value = (ctx.env("TERM_PROGRAM") or "").strip()
-    named = _ides.TERM_PROGRAMS.get(value)
+    named = _chain.TERM_PROGRAMS.get(value)
     if named is not None and named != "tmux" and _hosted_by(value, ide_id):
         return named, "env TERM_PROGRAM"
     return None, ""
@@ -99,18 +99,18 @@ def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
 
 def _hosted_by(term_program: str, ide_id: str | None) -> bool:
     """An IDE's own TERM_PROGRAM value counts only where that IDE was found."""
-    expected = _ides.IDE_TERM_PROGRAMS.get(term_program)
+    expected = _chain.IDE_TERM_PROGRAMS.get(term_program)
     if expected is None:
         return True
     if expected == "zed":
         return ide_id == "zed"
-    return ide_id in _ides.VSCODE_FAMILY
+    return ide_id in _chain.VSCODE_FAMILY
 
 
 def _multiplexer(ctx: Context) -> tuple[str | None, str]:
     if (ctx.env("TERM_PROGRAM") or "").strip() == "tmux":
         return "tmux", "env TERM_PROGRAM"
-    for name, program in _ides.MULTIPLEXERS:
+    for name, program in _chain.MULTIPLEXERS:
         if ctx.has(name):
             return program, f"env {name}"
     return None, ""

@@ -9,7 +9,7 @@ import pytest
 from envdetect import load_fixture
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _agents, agent
+from envdetect.detectors import agent
 from tests.conftest import fixture_paths, load
 
 ISSUE_IDS = ("claude_code", "amp", "codex", "gemini_cli", "github_copilot", "cursor",
@@ -29,8 +29,8 @@ def _id(replay: Any, environ: dict[str, str], **extra: Any) -> str | None:
 
 def test_ids_are_the_issue_list() -> None:
     assert agent.IDS == ISSUE_IDS
-    assert all(isinstance(_agents.AGENTS[i], str) for i in ISSUE_IDS if i != "other")
-    assert _agents.AGENTS["other"] is None
+    assert all(isinstance(agent.AGENTS[i], str) for i in ISSUE_IDS if i != "other")
+    assert agent.AGENTS["other"] is None
 
 
 def test_agent_fixtures_cover_every_id() -> None:
@@ -78,7 +78,7 @@ def test_agent_fixtures_cover_every_id() -> None:
     ("cl\u0430ude-code", "other"),
 ])
 def test_ai_agent_values(replay: Any, value: str, expected: str) -> None:
-    assert _agents.from_ai_agent(value) == expected
+    assert agent.from_ai_agent(value) == expected
     env = replay({"environ": {"AI_AGENT": value}})
     assert env.agent.id == expected
     assert env.runtime.kind == "agent"
@@ -114,7 +114,7 @@ def _value_for(test: str | None) -> str:
     return f"CloudShell {test[1:]} Version/1.16.2"
 
 
-@pytest.mark.parametrize("row", _agents.ENV_RULES, ids=lambda row: f"{row[1]}->{row[0]}")
+@pytest.mark.parametrize("row", agent.ENV_RULES, ids=lambda row: f"{row[1]}->{row[0]}")
 def test_every_rule_alone(replay: Any, row: tuple[str, str, str | None]) -> None:
     agent_id, name, test = row
     env = replay({"environ": {name: _value_for(test)}})
@@ -354,7 +354,7 @@ def test_ancestry_not_walked_when_a_variable_tells() -> None:
 
 def test_because_names_signals_only() -> None:
     allowed_prefixes = ("env ", "file ", "process ")
-    names = {row[1] for row in _agents.ENV_RULES} | {"AI_AGENT"}
+    names = {row[1] for row in agent.ENV_RULES} | {"AI_AGENT"}
     for path in fixture_paths("agent") + fixture_paths("toolkit"):
         ctx = load_fixture(load(path))
         from envdetect import detect
@@ -366,6 +366,6 @@ def test_because_names_signals_only() -> None:
             if kind == "env":
                 assert what in names
             elif kind == "process":
-                assert what in _agents.PROCESSES or what in _agents.SCRIPTS
+                assert what in agent.PROCESSES or what in agent.SCRIPTS
             else:
                 assert what == agent.DEVIN_MARKER

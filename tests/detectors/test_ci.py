@@ -8,7 +8,6 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _ci_vendors as table
 from envdetect.detectors import ci
 from tests.conftest import fixture_paths, load
 
@@ -72,13 +71,13 @@ def _walk(rule: Any, names: set[str]) -> None:
 
 
 def test_ids_are_the_union_of_the_peers_and_ours() -> None:
-    assert len(table.IDS) == len(set(table.IDS))
-    assert set(table.IDS) == CI_INFO_IDS | PEER_EXTRA_IDS | OWN_IDS
-    assert len(table.IDS) == 55 + 9 + 4
+    assert len(ci.IDS) == len(set(ci.IDS))
+    assert set(ci.IDS) == CI_INFO_IDS | PEER_EXTRA_IDS | OWN_IDS
+    assert len(ci.IDS) == 55 + 9 + 4
 
 
 def test_entries_are_plain_data() -> None:
-    for entry in table.VENDORS:
+    for entry in ci.VENDORS:
         vid, name, rule, pr_rule = entry
         assert vid.isidentifier()
         assert vid == vid.lower()
@@ -90,22 +89,22 @@ def test_entries_are_plain_data() -> None:
 
 
 def test_names_lists_every_variable_a_rule_consults() -> None:
-    names = set(table.GENERIC)
-    for _, _, rule, pr_rule in table.VENDORS:
+    names = set(ci.GENERIC)
+    for _, _, rule, pr_rule in ci.VENDORS:
         _walk(rule, names)
         _walk(pr_rule, names)
-    assert names == set(table.NAMES)
+    assert names == set(ci.NAMES)
 
 
 def test_no_detection_rule_holds_in_an_empty_environment() -> None:
     # Every rule needs some variable: the pre-filter on NAMES relies on it.
     empty: dict[str, str] = {}
-    for _, _, rule, _ in table.VENDORS:
+    for _, _, rule, _ in ci.VENDORS:
         assert not ci.holds(empty.get, rule), rule
 
 
 def test_probe_rules_have_probes() -> None:
-    probes = {rule[1] for _, _, rule, _ in table.VENDORS
+    probes = {rule[1] for _, _, rule, _ in ci.VENDORS
               if isinstance(rule, tuple) and rule[0] == "probe"}
     assert probes == set(ci.PROBES) == {"concourse", "buildbot"}
 
@@ -482,7 +481,7 @@ def test_fixture_answers_come_from_the_table(path: Any) -> None:
     document = load(path)
     env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
     facet = env.to_dict()["ci"]
-    names = {entry[0]: entry[1] for entry in table.VENDORS}
+    names = {entry[0]: entry[1] for entry in ci.VENDORS}
     if facet is not None:
         assert set(facet) == {"id", "name", "is_pr"}
         assert facet["id"] is None or facet["name"] == names[facet["id"]]
@@ -490,8 +489,8 @@ def test_fixture_answers_come_from_the_table(path: Any) -> None:
     for signal in env.explanation["ci"]["because"]:
         kind, _, what = signal.partition(" ")
         assert kind in ("env", "file", "process"), signal
-        assert what in table.NAMES or kind != "env", signal
-        assert what not in document.get("environ", {}).values() or what in table.NAMES
+        assert what in ci.NAMES or kind != "env", signal
+        assert what not in document.get("environ", {}).values() or what in ci.NAMES
 
 
 def test_ci_kind_precedence() -> None:
@@ -515,7 +514,7 @@ def test_no_ancestry_walk_for_a_person_at_a_terminal() -> None:
 
 
 def test_mixed_case_names_are_listed_for_windows() -> None:
-    assert set(table.MIXED_CASE) == {name for name in table.NAMES if name != name.upper()}
+    assert set(ci.MIXED_CASE) == {name for name in ci.NAMES if name != name.upper()}
 
 
 def test_windows_upper_cases_listed_names(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -443,11 +443,41 @@ def test_an_ordinary_environment_costs_no_rule_lookup() -> None:
     assert CountingEnviron.gets == 0
 
 
+def _gates(condition: Any) -> frozenset[str]:
+    """Variables of which at least one must be set for ``condition`` to hold."""
+    if isinstance(condition, str):
+        return frozenset((condition,))
+    op = condition[0]
+    if op == "any":
+        return frozenset().union(*(_gates(item) for item in condition[1:]))
+    if op == "&":
+        return _gates(condition[1])
+    assert op != "not", "a rule cannot start with a negation: nothing would gate it"
+    return frozenset((condition[1],))
+
+
 def test_every_rule_is_gated_by_a_variable_it_needs() -> None:
-    for gates, rule in cloud._GATED:
+    gate_names: set[str] = set()
+    for rule in cloud.RULES:
+        gates = _gates(rule[2][0])
         assert gates, rule
+        gate_names |= gates
         # Without any of its gate variables, a rule cannot hold.
         environ = dict.fromkeys(cloud._GATE_NAMES - gates, "x")
         assert not all(cloud._holds(environ, condition, []) for condition in rule[2][:1])
-    with pytest.raises(ValueError, match="negation"):
-        cloud._gates(("not", "X"))
+    # The literal is exactly the rules' gates: none missing (a rule that could
+    # never be reached), none extra (a variable that would walk the rules for nothing).
+    assert gate_names == cloud._GATE_NAMES
+
+
+def test_providers_and_platforms_are_what_the_detector_can_report() -> None:
+    providers = {rule[0] for rule in cloud.RULES} | set(cloud.DMI_VENDORS.values())
+    providers |= set(cloud.VM_PLATFORMS) | set(cloud.MANAGED_KUBERNETES)
+    platforms = {rule[1] for rule in cloud.RULES if rule[1]}
+    platforms |= set(cloud.VM_PLATFORMS.values()) | set(cloud.MANAGED_KUBERNETES.values())
+    platforms |= {"aws_sagemaker", "aws_ecs", "aws_elastic_beanstalk"}  # from_files()
+    assert tuple(sorted(providers)) == cloud.PROVIDERS
+    assert tuple(sorted(platforms)) == cloud.PLATFORMS
+    for provider in cloud.PROVIDERS:
+        assert provider in ALLOWED
+    assert set(cloud.PLATFORMS) <= set().union(*ALLOWED.values())

@@ -12,10 +12,10 @@ import pytest
 import envdetect
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, _ides, ide
+from envdetect.detectors import _chain, ide
 from tests.conftest import FIXTURES, fixture_id, fixture_paths, load
 
-IDE_IDS = set(_ides.IDE_NAMES)
+IDE_IDS = set(_chain.IDE_NAMES)
 
 
 class CountingContext(FixtureContext):
@@ -69,15 +69,15 @@ def test_every_ide_id_has_a_fixture() -> None:
 
 def test_ids_and_products_are_exported_for_the_fingerprint() -> None:
     assert set(ide.IDS) == IDE_IDS
-    assert set(ide.PRODUCTS) == set(_ides.JETBRAINS_PRODUCTS)
-    produced = {value[0] for value in _ides.PROCESS_IDES.values()}
-    produced |= {value[0] for value in _ides.BUNDLE_IDS.values()}
-    produced |= {value[0] for value in _ides.DISTINCTIVE_DIRS.values()}
+    assert set(ide.PRODUCTS) == set(_chain.JETBRAINS_PRODUCTS)
+    produced = {value[0] for value in _chain.PROCESS_IDES.values()}
+    produced |= {value[0] for value in _chain.BUNDLE_IDS.values()}
+    produced |= {value[0] for value in _chain.DISTINCTIVE_DIRS.values()}
     assert produced <= IDE_IDS
-    products = {value[1] for value in _ides.PROCESS_IDES.values()} | {
-        value[1] for value in _ides.BUNDLE_IDS.values()}
-    products |= set(_ides.JETBRAINS_SELECTORS.values()) | set(_ides.JETBRAINS_PREFIXES.values())
-    assert products - {None} <= set(_ides.JETBRAINS_PRODUCTS)
+    products = {value[1] for value in _chain.PROCESS_IDES.values()} | {
+        value[1] for value in _chain.BUNDLE_IDS.values()}
+    products |= set(_chain.JETBRAINS_SELECTORS.values()) | set(_chain.JETBRAINS_PREFIXES.values())
+    assert products - {None} <= set(_chain.JETBRAINS_PRODUCTS)
 
 
 CHAIN_FIXTURES = [path for path in fixture_paths() if "by-chain" in path.name]
@@ -111,11 +111,11 @@ def test_chain_fixtures_are_decided_by_the_chain(path: Path) -> None:
 # -- privacy -------------------------------------------------------------------
 
 PROCESS_TOKENS = (
-    set(_ides.PROCESS_IDES) | set(_ides.TERMINAL_PROCESSES)
+    set(_chain.PROCESS_IDES) | set(_chain.TERMINAL_PROCESSES)
     | {"emacs", "idle", "tmux", "sshd", "executable", "command line", "java (intellij platform)",
        "python (ipykernel)", "python (spyder)", "python (idlelib)", "python (idle)"}
 )
-FILES = set(_ides.SAGEMAKER_FILES) | set(_ides.DATABRICKS_FILES)
+FILES = set(_chain.SAGEMAKER_FILES) | set(_chain.DATABRICKS_FILES)
 
 
 @pytest.mark.parametrize("path", fixture_paths(), ids=fixture_id)
@@ -238,7 +238,7 @@ def test_term_program_vscode_is_confirmed_by_a_bundle_id() -> None:
     assert ide_of(document) == {"id": "cursor", "name": "Cursor", "product": None}
 
 
-@pytest.mark.parametrize("marker", _ides.VSCODE_EXTENSION_MARKERS)
+@pytest.mark.parametrize("marker", _chain.VSCODE_EXTENSION_MARKERS)
 def test_extension_spawned_children_are_vscode(marker: str) -> None:
     assert ide_id(world({marker: "x"}, tty=False)) == "vscode"
 
@@ -302,7 +302,7 @@ def test_cloud9_extension_host() -> None:
     ("", None),
 ])
 def test_classify_path(path: str, expected: str | None) -> None:
-    hit = _chain.classify_path(path, _ides.PROCESS_IDES)
+    hit = _chain.classify_path(path, _chain.PROCESS_IDES)
     assert (hit[0] if hit else None) == expected
 
 

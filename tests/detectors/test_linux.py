@@ -29,7 +29,7 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _linux
+from envdetect.detectors import os as os_detector
 from tests.conftest import FIXTURES, ROOT, fixture_id, fixture_paths, load
 
 LINUX_DIR = FIXTURES / "linux"
@@ -70,7 +70,7 @@ def distro_facts_of(root: Path) -> dict[str, str | None]:
 def distro_cannot_read(path: Path, name: str) -> bool:
     """Whether distro raises on this file, read the way distro reads it."""
     try:
-        if name in _linux.OS_RELEASE_PATHS:
+        if name in os_detector.OS_RELEASE_PATHS:
             with open(path, encoding="utf-8") as handle:
                 distro.LinuxDistribution._parse_os_release_content(handle)
         elif name == "/etc/debian_version":
@@ -118,7 +118,7 @@ def test_fixture_agrees_with_distro(path: Path, tmp_path: Path) -> None:
     files: dict[str, str] = document.get("files") or {}
     expected, garbled = reference(tmp_path, files)
 
-    facts = _linux.distro_facts(FixtureContext(document))
+    facts = os_detector.distro_facts(FixtureContext(document))
     assert facts == expected, f"distro read past {garbled}" if garbled else None
 
     env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
@@ -139,7 +139,7 @@ def test_garbled_fixture_breaks_distro_but_not_envdetect(path: Path, tmp_path: P
     write_tree(tmp_path, document["files"])
     with pytest.raises((UnicodeError, ValueError)):
         distro_facts_of(tmp_path)
-    facts = _linux.distro_facts(FixtureContext(document))
+    facts = os_detector.distro_facts(FixtureContext(document))
     assert facts == dict.fromkeys(FACTS)
     os_facet = envdetect.detect(envdetect.load_fixture(document), plugins=False).os
     assert os_facet.name is None
@@ -168,7 +168,7 @@ def _without_codename(props: dict[str, str]) -> dict[str, str]:
 
 
 def envdetect_parse(data: bytes) -> dict[str, str]:
-    return _without_codename(_linux.parse_os_release(data.decode("utf-8", "replace")))
+    return _without_codename(os_detector.parse_os_release(data.decode("utf-8", "replace")))
 
 
 EDGE_CASES = {
@@ -232,10 +232,10 @@ def test_unparseable_os_release_raises_in_distro_and_is_empty_here(data: bytes,
                                                                    tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"No closing quotation|No escaped character"):
         distro_parse(tmp_path, data)
-    assert _linux.parse_os_release(data.decode()) == {}
+    assert os_detector.parse_os_release(data.decode()) == {}
     ctx = FixtureContext({"files": {"/etc/os-release": data.decode()}})
-    assert _linux.os_release(ctx) == (None, {})
-    assert _linux.distro_facts(ctx) == dict.fromkeys(FACTS)
+    assert os_detector.os_release(ctx) == (None, {})
+    assert os_detector.distro_facts(ctx) == dict.fromkeys(FACTS)
 
 
 def test_huge_os_release(tmp_path: Path) -> None:
@@ -257,8 +257,8 @@ def test_undecodable_os_release_breaks_distro_and_counts_as_absent(tmp_path: Pat
     with pytest.raises(UnicodeDecodeError):
         distro_parse(tmp_path, data)
     ctx = FixtureContext({"files": {"/etc/os-release": data.decode("utf-8", "replace")}})
-    assert _linux.os_release(ctx) == (None, {})
-    assert _linux.distro_facts(ctx) == dict.fromkeys(FACTS)
+    assert os_detector.os_release(ctx) == (None, {})
+    assert os_detector.distro_facts(ctx) == dict.fromkeys(FACTS)
 
 
 def test_garbled_etc_os_release_falls_back_to_usr_lib(tmp_path: Path) -> None:
@@ -267,7 +267,7 @@ def test_garbled_etc_os_release_falls_back_to_usr_lib(tmp_path: Path) -> None:
     expected, garbled = reference(tmp_path, files)
     assert garbled == ["/etc/os-release"]
     assert expected == {"id": "fedora", "version": "40", "like": None, "name": "Fedora Linux"}
-    assert _linux.distro_facts(FixtureContext({"files": files})) == expected
+    assert os_detector.distro_facts(FixtureContext({"files": files})) == expected
 
 
 def test_etc_os_release_wins_over_usr_lib(tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_etc_os_release_wins_over_usr_lib(tmp_path: Path) -> None:
              "/usr/lib/os-release": "ID=vendor\nNAME=Vendor\nVERSION_ID=2\n"}
     expected, _ = reference(tmp_path, files)
     assert expected["id"] == "admin-edited"
-    assert _linux.distro_facts(FixtureContext({"files": files})) == expected
+    assert os_detector.distro_facts(FixtureContext({"files": files})) == expected
 
 
 # -- legacy release files and debian_version ------------------------------------------
@@ -338,12 +338,12 @@ LEGACY_WORLDS = {
 @pytest.mark.parametrize("files", list(LEGACY_WORLDS.values()), ids=list(LEGACY_WORLDS))
 def test_legacy_world_agrees_with_distro(files: dict[str, str], tmp_path: Path) -> None:
     expected, _ = reference(tmp_path, files)
-    assert _linux.distro_facts(FixtureContext({"files": files})) == expected
+    assert os_detector.distro_facts(FixtureContext({"files": files})) == expected
 
 
 def test_legacy_answers() -> None:
     def facts(files: dict[str, str]) -> dict[str, str | None]:
-        return _linux.distro_facts(FixtureContext({"files": files}))
+        return os_detector.distro_facts(FixtureContext({"files": files}))
 
     assert facts(LEGACY_WORLDS["centos 5"]) == {
         "id": "rhel", "version": "5.11", "like": None, "name": "CentOS"}
@@ -373,7 +373,7 @@ def test_unlistable_etc_falls_back_to_known_names() -> None:
     ctx = _UnlistableEtc({"files": {"/etc/redhat-release": "CentOS release 6.10 (Final)\n",
                                     "/etc/centos-release": "CentOS release 6.10 (Final)\n",
                                     "/etc/unknown-release": "Unknown 1\n"}})
-    assert _linux.distro_facts(ctx) == {"id": "centos", "version": "6.10", "like": None,
+    assert os_detector.distro_facts(ctx) == {"id": "centos", "version": "6.10", "like": None,
                                         "name": "CentOS"}
 
 
@@ -392,7 +392,8 @@ def test_release_file_prefix_matches_distros_pattern() -> None:
             ["release", "version", "releases", "Release", "release\n"]))
     for name in names:
         match = pattern.match(name)
-        assert _linux.release_file_prefix(name) == (match.group(1) if match else None), repr(name)
+        expected = match.group(1) if match else None
+        assert os_detector.release_file_prefix(name) == expected, repr(name)
 
 
 RELEASE_LINES = [
@@ -416,7 +417,7 @@ def test_parse_release_line_matches_distro() -> None:
         lines.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))))
     for line in lines:
         expected = distro.LinuxDistribution._parse_distro_release_content(line)
-        assert _linux.parse_release_line(line) == expected, repr(line)
+        assert os_detector.parse_release_line(line) == expected, repr(line)
 
 
 @pytest.mark.parametrize("text", ["", "one", "one\n", "one\ntwo\n", "one\r\ntwo", "one\rtwo",
@@ -425,7 +426,7 @@ def test_first_line_is_what_distro_readline_returns(text: str, tmp_path: Path) -
     path = tmp_path / "file"
     path.write_bytes(text.encode())
     with open(path, encoding="utf-8") as handle:
-        assert _linux.first_line(text) == handle.readline()
+        assert os_detector.first_line(text) == handle.readline()
 
 
 # -- fuzzing the os-release parser ----------------------------------------------------
@@ -444,7 +445,7 @@ def test_parse_os_release_fuzz_matches_distro(tmp_path: Path) -> None:
             expected: dict[str, str] | None = distro_parse(tmp_path, data)
         except ValueError:
             expected = None
-        got = _linux._parse(text)
+        got = os_detector._parse(text)
         assert (None if got is None else _without_codename(got)) == expected, repr(text)
 
 
@@ -454,7 +455,7 @@ PROBE = """
 import sys
 sys.path.insert(0, {root!r})
 from envdetect._fixture import FixtureContext
-from envdetect.detectors._linux import distro_facts
+from envdetect.detectors.os import distro_facts
 documents = {documents!r}
 before = set(sys.modules)
 for document in documents:
@@ -507,15 +508,15 @@ def test_distro_is_never_imported_by_detection() -> None:
 def test_evidence_names_the_files_used() -> None:
     document: dict[str, Any] = load(LINUX_DIR / "debian-testing-trixie-sid.json")
     ctx = FixtureContext(document)
-    _linux.distro_facts(ctx)
+    os_detector.distro_facts(ctx)
     assert ctx._take_evidence() == ["file /etc/os-release", "file /etc/debian_version"]
     legacy = FixtureContext(load(LINUX_DIR / "centos-6.10-legacy.json"))
-    _linux.distro_facts(legacy)
+    os_detector.distro_facts(legacy)
     assert legacy._take_evidence() == ["file /etc/*-release"]
 
 
 def test_parse_os_release_accepts_a_stream_like_distro() -> None:
     # distro's parser takes a stream; ours a string: the same text gives the same fields.
     text = 'NAME="Ubuntu"\nID=ubuntu\n'
-    assert _linux.parse_os_release(text) == _without_codename(
+    assert os_detector.parse_os_release(text) == _without_codename(
         distro.LinuxDistribution._parse_os_release_content(io.StringIO(text)))

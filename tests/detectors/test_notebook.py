@@ -10,7 +10,7 @@ import pytest
 import envdetect
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _ides, notebook
+from envdetect.detectors import _chain, notebook
 from tests.conftest import fixture_paths, load
 
 
@@ -52,7 +52,7 @@ def test_every_notebook_id_has_a_fixture() -> None:
         expected = load(path).get("expect", {}).get("notebook")
         if isinstance(expected, dict):
             found.add(expected["id"])
-    assert found == set(_ides.NOTEBOOK_NAMES) == set(notebook.IDS)
+    assert found == set(_chain.NOTEBOOK_NAMES) == set(notebook.IDS)
 
 
 @pytest.mark.parametrize(("environ", "expected"), [

@@ -10,7 +10,7 @@ import pytest
 import envdetect
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _ides, terminal
+from envdetect.detectors import _chain, terminal
 from tests.conftest import fixture_paths, load
 
 
@@ -77,7 +77,7 @@ def test_every_program_id_is_exported_and_has_a_fixture() -> None:
         expected = load(path).get("expect", {}).get("terminal")
         if isinstance(expected, dict) and expected.get("program"):
             seen.add(expected["program"])
-    assert set(terminal.PROGRAMS) == set(_ides.TERMINAL_PROGRAM_IDS)
+    assert set(terminal.PROGRAMS) == set(_chain.TERMINAL_PROGRAM_IDS)
     assert seen <= set(terminal.PROGRAMS)
     required = {"apple_terminal", "iterm2", "wezterm", "ghostty", "warp", "kitty", "alacritty",
                 "windows_terminal", "conemu", "vte", "konsole", "xterm", "mintty", "tmux",
@@ -85,9 +85,22 @@ def test_every_program_id_is_exported_and_has_a_fixture() -> None:
     assert required <= seen
 
 
+def test_program_ids_are_what_the_tables_produce() -> None:
+    # TERMINAL_PROGRAM_IDS is a literal (free to import): it must stay the
+    # set of programs the tables, the JetBrains terminal and the editors
+    # hosting a terminal can name, sorted and without repeats.
+    produced = {*_chain.TERM_PROGRAMS.values(), *_chain.TERM_VALUES.values(), "jetbrains"}
+    produced |= {program for _, program in _chain.EDITOR_TERMINALS}
+    produced |= {program for _, program in _chain.MULTIPLEXERS}
+    produced |= {program for _, _, program in _chain.EMULATOR_VARIABLES}
+    produced |= {program for program in _chain.TERMINAL_PROCESSES.values() if program}
+    produced |= set(_chain._TERMINAL_HOSTS.values())
+    assert tuple(sorted(produced)) == _chain.TERMINAL_PROGRAM_IDS
+
+
 @pytest.mark.parametrize(("value", "expected"), [
-    (value, expected) for value, expected in _ides.TERM_PROGRAMS.items()
-    if value not in _ides.IDE_TERM_PROGRAMS
+    (value, expected) for value, expected in _chain.TERM_PROGRAMS.items()
+    if value not in _chain.IDE_TERM_PROGRAMS
 ])
 def test_term_program_values(value: str, expected: str) -> None:
     assert program({"TERM_PROGRAM": value}) == expected
@@ -106,7 +119,7 @@ def test_term_program_is_case_sensitive() -> None:
 
 
 @pytest.mark.parametrize(("name", "value", "expected"), [
-    (name, value or "x", expected) for name, value, expected in _ides.EMULATOR_VARIABLES
+    (name, value or "x", expected) for name, value, expected in _chain.EMULATOR_VARIABLES
 ])
 def test_emulator_variables(name: str, value: str, expected: str) -> None:
     assert program({name: value}) == expected
@@ -116,7 +129,7 @@ def test_lc_terminal_must_be_iterm2() -> None:
     assert program({"LC_TERMINAL": "SomethingElse"}) is None
 
 
-@pytest.mark.parametrize(("term", "expected"), sorted(_ides.TERM_VALUES.items()))
+@pytest.mark.parametrize(("term", "expected"), sorted(_chain.TERM_VALUES.items()))
 def test_term_values_only_one_emulator_uses(term: str, expected: str) -> None:
     assert program({"TERM": term}) == expected
 
