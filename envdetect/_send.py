@@ -324,15 +324,24 @@ def redact(url: str) -> str:
 
 def route(url: str) -> str:
     """Debug wording: how a body for ``url`` would travel, or why it would not."""
+    resolved = _resolve(url)
+    if isinstance(resolved, str):
+        what = "endpoint" if resolved == "malformed-endpoint" else "proxy setting"
+        return f"(malformed {what}: it would not be sent)"
+    _, proxy = resolved
+    return f"(via proxy {proxy.authority})" if proxy else "(direct, no proxy)"
+
+
+def _resolve(url: str) -> tuple[Target, Target | None] | str:
+    """The target and its proxy, or why there is none (``"malformed-endpoint"``...)."""
     try:
         target = Target(url)
     except Exception:  # noqa: BLE001
-        return "(malformed endpoint: it would not be sent)"
+        return "malformed-endpoint"
     try:
-        proxy = find_proxy(target)
+        return target, find_proxy(target)
     except Exception:  # noqa: BLE001
-        return "(malformed proxy setting: it would not be sent)"
-    return f"(via proxy {proxy.authority})" if proxy else "(direct, no proxy)"
+        return "malformed-proxy"
 
 
 class Route:
@@ -346,17 +355,12 @@ class Route:
 
 def prepare(url: str) -> Route | str:
     """The route for ``url``, or why there is none (``"malformed-endpoint"``...)."""
-    try:
-        target = Target(url)
-    except Exception:  # noqa: BLE001
-        return "malformed-endpoint"
-    try:
-        proxy = find_proxy(target)
-    except Exception:  # noqa: BLE001
-        return "malformed-proxy"
+    resolved = _resolve(url)
+    if isinstance(resolved, str):
+        return resolved
     import socket  # noqa: F401 - imported now, while the host works, not at exit
 
-    return Route(target, proxy)
+    return Route(*resolved)
 
 
 def send(route: Route | str, data: bytes, headers: Mapping[str, str] | None = None) -> str:

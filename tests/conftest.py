@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import envdetect
+from envdetect._context import Process
+from envdetect._fixture import FixtureContext
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -41,6 +44,23 @@ def mismatches(expected: Any, actual: Any, where: str = "") -> list[str]:
     if expected != actual:
         return [f"{where}: expected {expected!r}, got {actual!r}"]
     return []
+
+
+class CountingContext(FixtureContext):
+    """A fixture context that counts ancestry reads and records existence checks."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        super().__init__(document)
+        self.ancestry_reads = 0
+        self.paths_checked: list[str] = []
+
+    def _read_processes(self) -> Iterable[Process]:
+        self.ancestry_reads += 1
+        return super()._read_processes()
+
+    def exists(self, path: str) -> bool:
+        self.paths_checked.append(path)
+        return super().exists(path)
 
 
 @pytest.fixture

@@ -13,21 +13,9 @@ import envdetect
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _chain, ide
-from tests.conftest import FIXTURES, fixture_id, fixture_paths, load
+from tests.conftest import FIXTURES, CountingContext, fixture_id, fixture_paths, load
 
 IDE_IDS = set(_chain.IDE_NAMES)
-
-
-class CountingContext(FixtureContext):
-    """A fixture context that counts how often the ancestry is read."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        super().__init__(document)
-        self.ancestry_reads = 0
-
-    def _read_processes(self) -> Iterable[Process]:
-        self.ancestry_reads += 1
-        return super()._read_processes()
 
 
 def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
 import envdetect
-from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _chain, notebook
-from tests.conftest import fixture_paths, load
-
-
-class CountingContext(FixtureContext):
-    def __init__(self, document: dict[str, Any]) -> None:
-        super().__init__(document)
-        self.ancestry_reads = 0
-        self.paths_checked: list[str] = []
-
-    def _read_processes(self) -> Iterable[Process]:
-        self.ancestry_reads += 1
-        return super()._read_processes()
-
-    def exists(self, path: str) -> bool:
-        self.paths_checked.append(path)
-        return super().exists(path)
+from tests.conftest import CountingContext, fixture_paths, load
 
 
 def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
 import envdetect
-from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _chain, terminal
-from tests.conftest import fixture_paths, load
-
-
-class CountingContext(FixtureContext):
-    def __init__(self, document: dict[str, Any]) -> None:
-        super().__init__(document)
-        self.ancestry_reads = 0
-
-    def _read_processes(self) -> Iterable[Process]:
-        self.ancestry_reads += 1
-        return super()._read_processes()
+from tests.conftest import CountingContext, fixture_paths, load
 
 
 def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,
