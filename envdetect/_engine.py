@@ -111,14 +111,15 @@ def _run(ctx: Context, extra: Iterable[Detector]) -> Environment:
         else:
             extensions[facet] = result
 
-    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": runtime_kind(found)}}
+    kind, reason = _kind_and_reason(found)
+    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": kind}}
     for facet in FACETS:
         document[facet] = found.get(facet)
     if document["terminal"] is None:
         document["terminal"] = {"interactive": None, "program": None}
     if extensions:
         document["extensions"] = extensions
-    explanation["runtime"] = {"because": _kind_reason(found), "error": None}
+    explanation["runtime"] = {"because": [reason], "error": None}
     return Environment(document, explanation)
 
 
@@ -158,10 +159,6 @@ def _merge(base: Any, update: dict[str, Any]) -> dict[str, Any]:
 def runtime_kind(found: dict[str, Any]) -> str:
     """The headline, from the facets; first match wins (see the README)."""
     return _kind_and_reason(found)[0]
-
-
-def _kind_reason(found: dict[str, Any]) -> list[str]:
-    return [_kind_and_reason(found)[1]]
 
 
 def _kind_and_reason(found: dict[str, Any]) -> tuple[str, str]:
