@@ -67,10 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         context = envdetect.load_fixture(args.fixture) if args.fixture is not None else None
-    except UsageError as error:
-        print(f"envdetect: error: {error}", file=sys.stderr)
-        return 2
-    except envdetect.FixtureError as error:
+    except (UsageError, envdetect.FixtureError) as error:
         print(f"envdetect: error: {error}", file=sys.stderr)
         return 2
     if args.capture is not None:
@@ -78,16 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.payload:  # telemetry (issue 7): the sender detects without plugins
         from envdetect._payload import sample
 
-        live = envdetect.detect(context, plugins=False)
-        print(sample((live.fingerprint(), live.resource_attributes())))
+        print(sample(_summary(envdetect.detect(context, plugins=False))))
         return 0
     env = envdetect.detect(context, plugins=not args.no_plugins)
     payload: Any
     if args.fingerprint:
         import json
 
-        payload = {"fingerprint": env.fingerprint(),
-                   "resource_attributes": env.resource_attributes()}
+        fields, attributes = _summary(env)
+        payload = {"fingerprint": fields, "resource_attributes": attributes}
         print(json.dumps(payload, indent=2, ensure_ascii=True))
         return 0
     if args.json:
@@ -101,6 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(render(env, explain=args.explain))
     return 0
+
+
+def _summary(env: Environment) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fingerprint and its OpenTelemetry form, computing the fingerprint once."""
+    from envdetect._fingerprint import resource_attributes
+
+    fields = env.fingerprint()
+    return fields, resource_attributes(fields)
 
 
 def _capture(target: str, context: envdetect.Context | None) -> int:

@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 import sys
 
+# The file speaks the same on/off words as the app's variable.
+from envdetect.telemetry import _OFF as OFF
+from envdetect.telemetry import _ON as ON
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
 
 FILE_NAME = "telemetry.conf"
-ON = ("1", "true", "yes", "on")
-OFF = ("0", "false", "no", "off")
 _MAX_BYTES = 4096
 
 #: What the notice says unless the host words its own.  {app}, {opt_out} filled in.
