@@ -40,6 +40,15 @@ PLATFORM_KEYS = (
 )
 
 
+#: What a flag variable set to "no" looks like (``CI=false``, ``CLAUDECODE=0``).
+OFF_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def is_off(value: str) -> bool:
+    """Whether a variable's value switches its flag off (any case, blanks ignored)."""
+    return value.strip().lower() in OFF_WORDS
+
+
 class Process:
     """One ancestor: its name and, where the OS lets us see them, exe and cmdline.
 

@@ -47,6 +47,7 @@ Values are only compared, never returned: the detector reports an id from
 
 from __future__ import annotations
 
+from envdetect._context import is_off
 from envdetect._engine import MANAGED_PLATFORMS
 
 TYPE_CHECKING = False
@@ -148,9 +149,6 @@ ENV_RULES: tuple[tuple[str, str, str | None], ...] = (
     ("other", "PI_CODING_AGENT", None),
     ("other", "WINDSURF_CASCADE_TERMINAL", None),
 )
-
-#: Values that mean "off" for a flag variable.
-FALSY = frozenset({"0", "false", "no", "off"})
 
 #: Normalised ``AI_AGENT`` values -> id (see :func:`from_ai_agent`).
 AI_AGENT_NAMES = {
@@ -254,7 +252,7 @@ def from_environment(env: Callable[[str], str | None]) -> tuple[str, str] | None
         if value is None:
             continue
         if test is None:
-            matched = value.strip().lower() not in FALSY
+            matched = not is_off(value)
         elif test[0] == "=":
             matched = value.strip().lower() == test[1:]
         else:

@@ -65,6 +65,8 @@ from __future__ import annotations
 
 import sys
 
+from envdetect._context import is_off
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -102,12 +104,12 @@ def detect(ctx: Context) -> dict[str, Any] | None:
                 ctx.because(signal)
                 return _answer(ctx, env, vendor)
     flag = env("CI")
-    if flag is not None and flag.strip().lower() in FALSE_VALUES:
+    if flag is not None and is_off(flag):
         ctx.because("env CI")
         return None
     for name in GENERIC:
         value = env(name)
-        if value is not None and value.strip().lower() not in FALSE_VALUES:
+        if value is not None and not is_off(value):
             ctx.because(f"env {name}")
             return {"id": None, "name": None, "is_pr": None}
     return None
@@ -149,7 +151,7 @@ def holds(env: Env, rule: Any) -> bool:
     op = rule[0]
     if op == "flag":
         value = env(rule[1])
-        return value is not None and value.strip().lower() not in FALSE_VALUES
+        return value is not None and not is_off(value)
     if op == "eq":
         value = env(rule[1])
         return value is not None and value.strip().lower() == rule[2].lower()
@@ -287,9 +289,6 @@ PROBES: dict[str, Callable[[Context], str | None]] = {
 # =============================================================================
 # The vendor table: plain data from here to the end of the module.
 # =============================================================================
-
-#: Values that mean "no" for a flag variable (compared lowercased and stripped).
-FALSE_VALUES = frozenset({"false", "0", "no", "off"})
 
 #: Generic "this is CI" variables: count when set to a true-ish value and no
 #: vendor matched.  ``BUILD_ID``, ``BUILD_NUMBER`` and ``RUN_ID`` are *not*
