@@ -9,9 +9,11 @@ come from the ``envdetect.detectors`` entry-point group or are passed in code.
 from __future__ import annotations
 
 import os
+import sys
 
 from envdetect._context import Context, LiveContext
 from envdetect._model import FACETS, SCHEMA, Environment
+from envdetect.detectors import BUILTIN, GATES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,24 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
         def detect(self, ctx: Context) -> dict[str, Any] | None: ...
 
-
-#: Built-in detectors, in the order they run.  Later detectors may read the
-#: facets of earlier ones through ``ctx.found``: the OS detector needs to know
-#: about containers (a WSL2 kernel inside Docker Desktop is not WSL), the
-#: cloud detector too (a VM platform is not reported from inside a container).
-BUILTIN_DETECTORS = (
-    "container",
-    "os",
-    "host",
-    "python",
-    "cloud",
-    "ci",
-    "toolkit",
-    "agent",
-    "ide",
-    "notebook",
-    "terminal",
-)
 
 ENTRY_POINT_GROUP = "envdetect.detectors"
 
@@ -89,13 +73,16 @@ def _empty_document() -> dict[str, Any]:
 
 
 def _run(ctx: Context, extra: Iterable[Detector]) -> Environment:
-    from importlib import import_module
-
     explanation: dict[str, dict[str, Any]] = {}
     found = ctx.found
-    for name in BUILTIN_DETECTORS:
-        module = import_module(f"envdetect.detectors.{name}")
-        found[name] = _run_one(ctx, module, explanation)
+    ancestry: list[bool] = []  # whether the ancestry matters: decided once, when first asked
+    for name in BUILTIN:
+        gate = GATES.get(name)
+        if gate is not None and not _gate_open(ctx, gate, ancestry):
+            found[name] = None
+            explanation[name] = {"because": [], "error": None}
+            continue
+        found[name] = _run_one(ctx, _builtin(name), explanation)
 
     extensions: dict[str, Any] = {}
     for detector in extra:
@@ -121,6 +108,40 @@ def _run(ctx: Context, extra: Iterable[Detector]) -> Environment:
         document["extensions"] = extensions
     explanation["runtime"] = {"because": [reason], "error": None}
     return Environment(document, explanation)
+
+
+def _builtin(name: str) -> Detector:
+    # importlib.import_module would import importlib (and warnings) first:
+    # hundreds of microseconds on every start, for nothing __import__ lacks.
+    qualified = f"envdetect.detectors.{name}"
+    module = sys.modules.get(qualified)
+    if module is None:
+        __import__(qualified)
+        module = sys.modules[qualified]
+    return module  # a module with ``facet`` and ``detect()``
+
+
+def _gate_open(
+    ctx: Context, gate: tuple[frozenset[str], tuple[str, ...], bool], ancestry: list[bool],
+) -> bool:
+    """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`)."""
+    variables, paths, reads_ancestry = gate
+    environ = ctx.environ
+    if environ.__class__ is dict:
+        if not variables.isdisjoint(environ):
+            return True
+    # Windows' os.environ ignores case; a recording context must see each name.
+    elif any(ctx.has(name) for name in variables):
+        return True
+    if any(ctx.exists(path) for path in paths):
+        return True
+    if not reads_ancestry or (ctx.isatty("stdin") and ctx.isatty("stdout")):
+        return False
+    if not ancestry:
+        from envdetect.detectors import _chain
+
+        ancestry.append(_chain.ancestry_matters(ctx))
+    return ancestry[0]
 
 
 def _label(detector: object, facet: str) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._engine import BUILTIN_DETECTORS, runtime_kind
+from envdetect._engine import runtime_kind
+from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
 
 LINUX = {
     "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},

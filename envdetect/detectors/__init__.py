@@ -1,6 +1,120 @@
-"""Built-in detectors, one module per facet.
+"""Built-in detectors, one module per facet, and when each one has to run.
 
 Each module has a ``facet`` name and a ``detect(ctx)`` function returning the
 facet's fields as a dict, or ``None`` when the facet does not apply.  Modules
 whose names start with an underscore are helpers shared by detectors.
+
+This package module is the registry the engine reads: the order the
+detectors run in (:data:`BUILTIN`) and, for the facets that only exist where
+something names them, what has to be there for them to have any chance
+(:data:`GATES`).  Every run imports it, so it holds data only.  A module
+whose gate is shut is not even imported: on most machines nothing is a CI
+job, a toolkit, an agent, an IDE or a notebook kernel, and loading those
+tables would cost more than the whole detection (each module costs the
+import machinery about 70 µs in a fresh process, more with its tables).
 """
+
+#: Built-in detectors, in the order they run.  Later detectors may read the
+#: facets of earlier ones through ``ctx.found``: the OS detector needs to know
+#: about containers (a WSL2 kernel inside Docker Desktop is not WSL), the
+#: cloud detector too (a VM platform is not reported from inside a container).
+BUILTIN = (
+    "container",
+    "os",
+    "host",
+    "python",
+    "cloud",
+    "ci",
+    "toolkit",
+    "agent",
+    "ide",
+    "notebook",
+    "terminal",
+)
+
+#: Every variable the CI vendor table consults; :mod:`envdetect.detectors.ci`
+#: walks its table only for these (a test keeps the two equal).
+CI_VARIABLES = frozenset({
+    "AC_APPCIRCLE", "AC_GIT_PR", "ACT", "AGOLA_GIT_REF", "AGOLA_GIT_REF_TYPE",
+    "AGOLA_PULL_REQUEST_ID", "ALPIC_HOST", "APPCENTER_BUILD_ID", "APPVEYOR",
+    "APPVEYOR_PULL_REQUEST_NUMBER", "AWS_APP_ID", "AWS_JOB_ID", "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_PULL_REQUEST_ID", "bamboo_buildKey", "bamboo_planKey", "bamboo_repository_pr_key",
+    "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT", "BITBUCKET_PR_ID", "BITRISE_IO",
+    "BITRISE_PULL_REQUEST", "BUDDY_EXECUTION_PULL_REQUEST_ID", "BUDDY_EXECUTION_PULL_REQUEST_NO",
+    "BUDDY_PIPELINE_ID", "BUDDY_RUN_PULL_REQUEST_ID", "BUDDY_RUN_PULL_REQUEST_NO",
+    "BUDDY_WORKSPACE_ID", "BUILD_ID", "BUILD_REASON", "BUILD_TAG", "BUILDER_OUTPUT", "BUILDKITE",
+    "BUILDKITE_PULL_REQUEST", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES", "CF_PULL_REQUEST_ID",
+    "CF_PULL_REQUEST_NUMBER", "CHANGE_ID", "CI", "CI_APP_ID", "CI_BUILD_EVENT", "CI_BUILD_ID",
+    "CI_EXTERNAL_PULL_REQUEST_IID", "CI_GIT_REFERENCE", "CI_MERGE_REQUEST_ID",
+    "CI_MERGE_REQUEST_IID", "CI_NAME", "CI_PIPELINE_EVENT", "CI_PLATFORM",
+    "CI_PULL_REQUEST_NUMBER", "CI_WORKFLOW", "CI_XCODE_PROJECT", "CI_XCODEBUILD_ACTION",
+    "CIRCLE_PR_NUMBER", "CIRCLE_PULL_REQUEST", "CIRCLECI", "CIRRUS_CI", "CIRRUS_PR",
+    "CM_BUILD_ID", "CM_PULL_REQUEST", "CM_PULL_REQUEST_NUMBER", "CODEBUILD_BUILD_ARN",
+    "CODEBUILD_BUILD_ID", "CODEBUILD_WEBHOOK_EVENT", "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME",
+    "DRONE", "DRONE_BUILD_EVENT", "DRONE_PULL_REQUEST", "DSARI", "EARTHLY_CI", "EAS_BUILD",
+    "EO_PAGES_CI", "FIREBASE_APP_HOSTING", "FORGEJO_ACTIONS", "FORGEJO_EVENT_NAME",
+    "GERRIT_CHANGE_NUMBER", "GERRIT_EVENT_TYPE", "GERRIT_PROJECT", "ghprbPullId", "GITEA_ACTIONS",
+    "GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "GITLAB_CI", "gitlabMergeRequestId",
+    "GO_PIPELINE_LABEL", "GO_PIPELINE_NAME", "GO_SERVER_URL", "HARNESS_BUILD_ID",
+    "HEROKU_TEST_RUN_ID", "HUDSON_URL", "IS_PULL_REQUEST", "JB_SPACE_EXECUTION_NUMBER",
+    "JENKINS_URL", "JOB_TYPE", "K_SERVICE", "LAYERCI", "LAYERCI_PULL_REQUEST", "MAGNUM",
+    "NETLIFY", "NETLIFY_DEV", "NETLIFY_LOCAL", "NEVERCODE", "NEVERCODE_PULL_REQUEST",
+    "NOW_BUILDER", "PATCHSET_ID", "PR", "PROW_JOB_ID", "PULL_REQUEST", "PULL_REQUEST_ID",
+    "PULL_REQUEST_NUMBER", "RELEASE_BUILD_ID", "RENDER", "RENDER_BUILD_ID", "RENDER_INSTANCE_ID",
+    "RUN_ID", "RWX", "SAIL_PULL_REQUEST_NUMBER", "SAILCI", "SCREWDRIVER", "SCRUTINIZER",
+    "SCRUTINIZER_PR_NUMBER", "SD_PULL_REQUEST", "SEMAPHORE", "SEMAPHORE_GIT_PR_NUMBER",
+    "SEMAPHORE_GIT_REF_TYPE", "SHIPPABLE", "STRIDER", "TASK_GROUP_ID", "TASK_ID",
+    "TASKCLUSTER_PROXY_URL", "TASKCLUSTER_ROOT_URL", "TASKCLUSTER_WORKER_LOCATION", "TDDIUM",
+    "TEAMCITY_VERSION", "TF_BUILD", "TRAVIS", "TRAVIS_PULL_REQUEST", "VELA", "VELA_BUILD_EVENT",
+    "VERCEL", "VERCEL_GIT_PULL_REQUEST_ID", "VERCEL_REGION", "WERCKER_MAIN_PIPELINE_STARTED",
+    "WORKERS_CI", "X_GOOGLE_TARGET_PLATFORM", "XCS", "XCS_BOT_ID", "XCS_BOT_NAME",
+    "XCS_INTEGRATION_ID",
+})
+
+#: facet -> (variables, paths, ancestry).  The detector runs only when one of
+#: the variables is set, one of the paths exists, or ``ancestry`` is true, the
+#: process ancestry may be read (stdin and stdout are not both terminals) and
+#: an ancestor is something this facet looks for (see
+#: :func:`envdetect.detectors._chain.ancestry_matters`).  A shut gate means the
+#: detector could only have answered ``None``; tests hold each gate to every
+#: name its detector reads, over every fixture.
+GATES: dict[str, tuple[frozenset[str], tuple[str, ...], bool]] = {
+    "ci": (CI_VARIABLES, ("/tmp/build",), True),
+    "toolkit": (frozenset({"AWS_TOOLING_USER_AGENT", "SAM_CLI_TELEMETRY_FROM_IDE"}), (), False),
+    "agent": (frozenset({
+        "AGENT", "AGENT_CONTEXT_OUT", "AI_AGENT", "AMP_CURRENT_THREAD_ID",
+        "ANTIGRAVITY_AGENT", "AUGMENT_AGENT", "AWS_EXECUTION_ENV", "CLAUDECODE",
+        "CLAUDE_CODE_CHILD_SESSION", "CLINE_ACTIVE", "CODEX_CI", "CODEX_MANAGED_BY_BUN",
+        "CODEX_MANAGED_BY_NPM", "CODEX_SANDBOX", "CODEX_SANDBOX_NETWORK_DISABLED",
+        "CODEX_THREAD_ID", "COPILOT_AGENT", "COPILOT_AGENT_SESSION_ID", "COPILOT_CLI",
+        "CRUSH", "CURSOR_AGENT", "CURSOR_EXTENSION_HOST_ROLE", "GEMINI_CLI",
+        "GOOSE_TERMINAL", "GROK_SESSION_ID", "KILO_PID", "KIRO_SESSION_ID",
+        "OPENCLAW_SHELL", "OPENCODE", "PI_CODING_AGENT", "QWEN_CODE", "REPLIT_MODE",
+        "WINDSURF_CASCADE_TERMINAL", "__COG_BASHRC_SOURCED",
+    }), ("/opt/.devin",), True),
+    "ide": (frozenset({
+        "ANTIGRAVITY_CLI_ALIAS", "BROWSER", "C9_PID", "C9_PROJECT", "C9_SH_EXECUTED",
+        "CODEIUM_EDITOR_APP_ROOT", "CURSOR_TRACE_ID", "EMACS_VTERM_PATH",
+        "IDEA_INITIAL_DIRECTORY", "INSIDE_EMACS", "JETBRAINS_REMOTE_RUN", "MYVIMRC", "NVIM",
+        "POSITRON", "POSITRON_VERSION", "PYCHARM_HOSTED", "SPY_AUTOCALL_O",
+        "SPY_EXTERNAL_INTERPRETER", "SPY_GREEDY_O", "SPY_JEDI_O", "SPY_PARENT_PID",
+        "SPY_UMR_ENABLED", "SPY_UMR_NAMELIST", "TERMINAL_EMULATOR", "TERMINUS_SUBLIME",
+        "TERM_PRODUCT", "TERM_PROGRAM", "VIM", "VIMRUNTIME", "VIM_TERMINAL",
+        "VSCODE_AMD_ENTRYPOINT", "VSCODE_CODE_CACHE_PATH",
+        "VSCODE_CRASH_REPORTER_PROCESS_TYPE", "VSCODE_CWD", "VSCODE_ESM_ENTRYPOINT",
+        "VSCODE_GIT_ASKPASS_MAIN", "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_IPC_HANDLE",
+        "VSCODE_HANDLES_UNCAUGHT_ERRORS", "VSCODE_INJECTION", "VSCODE_IPC_HOOK",
+        "VSCODE_IPC_HOOK_CLI", "VSCODE_NLS_CONFIG", "VSCODE_PID",
+        "WINDSURF_CASCADE_TERMINAL", "WINDSURF_CASCADE_TERMINAL_KIND", "ZED_TERM",
+        "__CFBundleIdentifier", "__INTELLIJ_COMMAND_HISTFILE__",
+        "__XCODE_BUILT_PRODUCTS_DIR_PATHS",
+    }), (), True),
+    "notebook": (frozenset({
+        "COLAB_BACKEND_VERSION", "COLAB_JUPYTER_IP", "COLAB_KERNEL_MANAGER_PROXY_HOST",
+        "COLAB_RELEASE_TAG", "DATABRICKS_RUNTIME_VERSION", "JPY_PARENT_PID",
+        "JPY_SESSION_NAME", "KAGGLE_DATA_PROXY_URL", "KAGGLE_KERNEL_RUN_TYPE",
+        "KAGGLE_URL_BASE", "MPLBACKEND", "SAGEMAKER_APP_TYPE",
+        "SAGEMAKER_INTERNAL_IMAGE_URI", "SAGEMAKER_SPACE_NAME", "SM_APP_TYPE",
+        "SM_INTERNAL_IMAGE_URI",
+    }), (), True),
+}

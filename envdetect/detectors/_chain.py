@@ -1,9 +1,12 @@
-"""Shared by the ``ide``, ``notebook`` and ``terminal`` detectors: their tables
-and the classification of the process ancestry.
+"""Who started us: the ancestry tables and classifiers of every facet that
+reads the process chain, and the shared tables of the ``ide``, ``notebook``
+and ``terminal`` detectors.
 
-One module rather than a table module and a chain module: all three
-detectors need both on every run, and each module costs the import machinery
-about 70 µs in a fresh process.
+One module, because the detector registry asks it, before importing the
+``ci``, ``agent``, ``ide`` or ``notebook`` detector, whether any ancestor is
+something one of them looks for (:func:`ancestry_matters`); the terminal
+detector needs its tables on every run anyway.  Each module costs the import
+machinery about 70 µs in a fresh process.
 
 The tables come first, as plain data.  Every table is closed: a value that
 is not listed here is never echoed, it simply does not match.  Names are
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
     from envdetect._context import Context, Process
 
     #: (kind, id, product, evidence); kind is "ide", "terminal" or "kernel".
@@ -436,6 +441,33 @@ TERMINAL_PROGRAM_IDS = (
 # Classifying the ancestry
 # =============================================================================
 
+# -- agents and CI workers seen among the ancestors ---------------------------
+
+#: Ancestor process names (the executable's name) -> id.  Only for agents
+#: whose tool children may carry no variable: Aider never sets one, older
+#: Codex builds set none on Linux, older Kiro/Q CLIs and cursor-agent builds
+#: predate their markers.
+AGENT_PROCESSES = {
+    "aider": "aider",
+    "codex": "codex",
+    "cursor-agent": "cursor",
+    "qchat": "amazon_q_cli",
+    "kiro-cli": "kiro",
+    "kiro-cli-chat": "kiro",
+}
+#: Name prefixes -> (id, key): Codex's Linux sandbox helper
+#: (``codex-linux-sandbox``) and the early npm builds' per-target binaries
+#: (``codex-x86_64-unknown-linux-musl``, ``codex-aarch64-apple-darwin``).
+AGENT_PROCESS_PREFIXES = (("codex-", "codex", "codex"),)
+#: Scripts and modules run by a Python interpreter (``python …/bin/aider``,
+#: ``python -m aider``) -> id, for systems that name the process after the
+#: interpreter.
+AGENT_SCRIPTS = {"aider": "aider"}
+
+#: Script names of Buildbot's daemons (``buildbot-worker start``, the old
+#: ``buildslave start``, the master's ``buildbot start``).
+BUILDBOT_SCRIPTS = ("buildbot-worker", "buildslave", "buildbot")
+
 #: Command-line arguments looked at for a Python process, and for a JVM
 #: (whose command line carries the classpath and dozens of -D options).
 MAX_PYTHON_ARGS = 8
@@ -699,3 +731,82 @@ def nearest_terminal_layer(ctx: Context) -> tuple[str | None, str] | None:
             if ident in _TERMINAL_HOSTS:
                 return _TERMINAL_HOSTS[ident], hit[3]
     return None
+
+
+def agent_process(name: str, cmdline: Sequence[str]) -> tuple[str, str] | None:
+    """``(id, table key)`` for an ancestor that :data:`AGENT_PROCESSES` or
+    :data:`AGENT_SCRIPTS` knows."""
+    if name[-4:].lower() == ".exe":  # Windows: aider.exe, codex.exe
+        name = name[:-4].lower()
+    agent = AGENT_PROCESSES.get(name)
+    if agent is not None:
+        return agent, name
+    for prefix, agent, key in AGENT_PROCESS_PREFIXES:
+        if name.startswith(prefix):
+            return agent, key
+    if name.lower().startswith("python"):
+        script = _script(cmdline)
+        if script is not None and script in AGENT_SCRIPTS:
+            return AGENT_SCRIPTS[script], script
+    return None
+
+
+def _script(cmdline: Sequence[str]) -> str | None:
+    """The script or ``-m`` module a Python command line runs, by its bare name."""
+    args = cmdline[1:5]
+    for index, arg in enumerate(args):
+        if arg == "-m":
+            return args[index + 1].partition(".")[0] if index + 1 < len(args) else None
+        if not arg.startswith("-"):
+            base = arg.replace("\\", "/").rsplit("/", 1)[-1]
+            for suffix in ("-script.py", ".py", ".exe"):
+                if base.endswith(suffix):
+                    return base[: -len(suffix)]
+            return base
+    return None
+
+
+def ci_process(process: Process) -> str | None:
+    """``buildbot`` or ``concourse`` for an ancestor that runs a CI system's
+    steps without exporting any variable: Buildbot's twistd (worker or
+    master) and Concourse's worker on macOS and Windows (no container)."""
+    if _stem(process.name) == "concourse" and "worker" in process.cmdline[1:3]:
+        return "concourse"
+    return "buildbot" if _is_buildbot(process) else None
+
+
+def _is_buildbot(process: Process) -> bool:
+    args = process.cmdline
+    text = "\0".join(args) + "\0" + process.name
+    if "buildbot" not in text and "buildslave" not in text:
+        return False  # the common case, decided by one substring search
+    for arg in args:
+        if _stem(arg) == "buildbot.tac" or arg.endswith("=buildbot.tac"):
+            return True
+    script = _stem(process.name) in BUILDBOT_SCRIPTS or any(
+        _stem(arg) in BUILDBOT_SCRIPTS for arg in args[:2])
+    return script and ("start" in args or "restart" in args)
+
+
+def _stem(path: str) -> str:
+    """The lowercased file name of a path, without a Windows ``.exe``."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+def ancestry_matters(ctx: Context) -> bool:
+    """Whether an ancestor is anything the ``ci``, ``agent``, ``ide`` or
+    ``notebook`` detector looks for; when none is, the registry skips them.
+
+    IDEs and kernels count up to the first terminal, as :func:`walk` sees
+    them; agents and CI workers anywhere in the ancestry, as their detectors
+    look.
+    """
+    for hit in walk(ctx):
+        if hit[0] != "terminal":
+            return True
+    for process in ctx.processes():
+        if agent_process(process.name, process.cmdline) is not None \
+                or ci_process(process) is not None:
+            return True
+    return False

@@ -11,7 +11,9 @@ In order, first answer wins:
    only when the environment did not already decide the run: not under an IDE
    toolkit, not in CI, not in a managed cloud workload, and not a person at a
    terminal (stdin and stdout both terminals).  Names and command lines
-   classify an ancestor; they are never copied out.
+   classify an ancestor; they are never copied out.  The agents' process
+   table lives with the other ancestry tables in :mod:`~envdetect.detectors._chain`,
+   which the detector registry consults before importing this module.
 
 "No tty" is never an agent test: GitHub Copilot's and Kiro's IDE agents run
 their commands in real terminals, and people pipe output all the time.  A
@@ -49,10 +51,11 @@ from __future__ import annotations
 
 from envdetect._context import is_off
 from envdetect._engine import MANAGED_PLATFORMS
+from envdetect.detectors import _chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
     from typing import Any
 
     from envdetect._context import Context
@@ -175,27 +178,6 @@ AI_AGENT_NAMES = {
 #: Longest ``AI_AGENT`` value worth normalising; anything longer is "other".
 MAX_AI_AGENT = 64
 
-#: Ancestor process names (the executable's name) -> id.  Only for agents
-#: whose tool children may carry no variable: Aider never sets one, older
-#: Codex builds set none on Linux, older Kiro/Q CLIs and cursor-agent builds
-#: predate their markers.
-PROCESSES = {
-    "aider": "aider",
-    "codex": "codex",
-    "cursor-agent": "cursor",
-    "qchat": "amazon_q_cli",
-    "kiro-cli": "kiro",
-    "kiro-cli-chat": "kiro",
-}
-#: Name prefixes -> (id, key): Codex's Linux sandbox helper
-#: (``codex-linux-sandbox``) and the early npm builds' per-target binaries
-#: (``codex-x86_64-unknown-linux-musl``, ``codex-aarch64-apple-darwin``).
-PROCESS_PREFIXES = (("codex-", "codex", "codex"),)
-#: Scripts and modules run by a Python interpreter (``python …/bin/aider``,
-#: ``python -m aider``) -> id, for systems that name the process after the
-#: interpreter.
-SCRIPTS = {"aider": "aider"}
-
 IDS = tuple(AGENTS)
 
 #: Present on the machines Devin works on (@vercel/detect-agent, detect-agent,
@@ -225,7 +207,7 @@ def _decide(ctx: Context) -> tuple[str, str] | None:
         return "devin", f"file {DEVIN_MARKER}"
     if not _environment_decided(ctx):
         for process in ctx.processes():
-            match = from_process(process.name, process.cmdline)
+            match = _chain.agent_process(process.name, process.cmdline)
             if match is not None:
                 return match[0], f"process {match[1]}"
     return None
@@ -282,35 +264,3 @@ def from_ai_agent(value: str) -> str:
         if name and version and all(char in "0123456789-." for char in version):
             text = name
     return AI_AGENT_NAMES.get(text.replace("_", "-"), "other")
-
-
-def from_process(name: str, cmdline: Sequence[str]) -> tuple[str, str] | None:
-    """``(id, table key)`` for an ancestor :data:`PROCESSES` or :data:`SCRIPTS` knows."""
-    if name[-4:].lower() == ".exe":  # Windows: aider.exe, codex.exe
-        name = name[:-4].lower()
-    agent = PROCESSES.get(name)
-    if agent is not None:
-        return agent, name
-    for prefix, agent, key in PROCESS_PREFIXES:
-        if name.startswith(prefix):
-            return agent, key
-    if name.lower().startswith("python"):
-        script = _script(cmdline)
-        if script is not None and script in SCRIPTS:
-            return SCRIPTS[script], script
-    return None
-
-
-def _script(cmdline: Sequence[str]) -> str | None:
-    """The script or ``-m`` module a Python command line runs, by its bare name."""
-    args = cmdline[1:5]
-    for index, arg in enumerate(args):
-        if arg == "-m":
-            return args[index + 1].partition(".")[0] if index + 1 < len(args) else None
-        if not arg.startswith("-"):
-            base = arg.replace("\\", "/").rsplit("/", 1)[-1]
-            for suffix in ("-script.py", ".py", ".exe"):
-                if base.endswith(suffix):
-                    return base[: -len(suffix)]
-            return base
-    return None

@@ -66,13 +66,14 @@ from __future__ import annotations
 import sys
 
 from envdetect._context import is_off
+from envdetect.detectors import CI_VARIABLES, _chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
     from typing import Any
 
-    from envdetect._context import Context, Process
+    from envdetect._context import Context
 
     Env = Callable[[str], "str | None"]
 
@@ -205,11 +206,6 @@ CONCOURSE_INITS = ("/tmp/gdn-init", "/tmp/garden-init")
 #: the handle being 8 hex digits (a hash of the step) or, in old versions, a UUID.
 CONCOURSE_BUILD_ROOT = "/tmp/build"
 
-#: Script names of Buildbot's daemons (``buildbot-worker start``, the old
-#: ``buildslave start``, the master's ``buildbot start``).
-BUILDBOT_SCRIPTS = ("buildbot-worker", "buildslave", "buildbot")
-
-
 def _concourse(ctx: Context) -> str | None:
     """A Concourse step: /tmp/build/<handle> plus Concourse's init as PID 1.
 
@@ -228,7 +224,7 @@ def _concourse(ctx: Context) -> str | None:
     if _interactive(ctx):
         return None
     for process in ctx.processes():
-        if _stem(process.name) == "concourse" and "worker" in process.cmdline[1:3]:
+        if _chain.ci_process(process) == "concourse":
             return "process concourse"
     return None
 
@@ -250,32 +246,13 @@ def _buildbot(ctx: Context) -> str | None:
     if _interactive(ctx):
         return None
     for process in ctx.processes():
-        if _is_buildbot(process):
+        if _chain.ci_process(process) == "buildbot":
             return "process twistd (buildbot)"
     return None
 
 
-def _is_buildbot(process: Process) -> bool:
-    args = process.cmdline
-    text = "\0".join(args) + "\0" + process.name
-    if "buildbot" not in text and "buildslave" not in text:
-        return False  # the common case, decided by one substring search
-    for arg in args:
-        if _stem(arg) == "buildbot.tac" or arg.endswith("=buildbot.tac"):
-            return True
-    script = _stem(process.name) in BUILDBOT_SCRIPTS or any(
-        _stem(arg) in BUILDBOT_SCRIPTS for arg in args[:2])
-    return script and ("start" in args or "restart" in args)
-
-
 def _interactive(ctx: Context) -> bool:
     return bool(ctx.isatty("stdin") and ctx.isatty("stdout"))
-
-
-def _stem(path: str) -> str:
-    """The lowercased file name of a path, without a Windows ``.exe``."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return name[:-4] if name.endswith(".exe") else name
 
 
 #: ``("probe", name)`` rules of the vendor table -> the function deciding them;
@@ -558,43 +535,9 @@ IDS = tuple(entry[0] for entry in VENDORS)
 
 #: Every variable a rule above consults (kept equal to the table by a test).
 #: ``detect()`` intersects it with the environment's names first: on a
-#: machine that has none of them, the table is not walked at all.
-NAMES = frozenset({
-    "AC_APPCIRCLE", "AC_GIT_PR", "ACT", "AGOLA_GIT_REF", "AGOLA_GIT_REF_TYPE",
-    "AGOLA_PULL_REQUEST_ID", "ALPIC_HOST", "APPCENTER_BUILD_ID", "APPVEYOR",
-    "APPVEYOR_PULL_REQUEST_NUMBER", "AWS_APP_ID", "AWS_JOB_ID", "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_PULL_REQUEST_ID", "bamboo_buildKey", "bamboo_planKey", "bamboo_repository_pr_key",
-    "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT", "BITBUCKET_PR_ID", "BITRISE_IO",
-    "BITRISE_PULL_REQUEST", "BUDDY_EXECUTION_PULL_REQUEST_ID", "BUDDY_EXECUTION_PULL_REQUEST_NO",
-    "BUDDY_PIPELINE_ID", "BUDDY_RUN_PULL_REQUEST_ID", "BUDDY_RUN_PULL_REQUEST_NO",
-    "BUDDY_WORKSPACE_ID", "BUILD_ID", "BUILD_REASON", "BUILD_TAG", "BUILDER_OUTPUT", "BUILDKITE",
-    "BUILDKITE_PULL_REQUEST", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES", "CF_PULL_REQUEST_ID",
-    "CF_PULL_REQUEST_NUMBER", "CHANGE_ID", "CI", "CI_APP_ID", "CI_BUILD_EVENT", "CI_BUILD_ID",
-    "CI_EXTERNAL_PULL_REQUEST_IID", "CI_GIT_REFERENCE", "CI_MERGE_REQUEST_ID",
-    "CI_MERGE_REQUEST_IID", "CI_NAME", "CI_PIPELINE_EVENT", "CI_PLATFORM",
-    "CI_PULL_REQUEST_NUMBER", "CI_WORKFLOW", "CI_XCODE_PROJECT", "CI_XCODEBUILD_ACTION",
-    "CIRCLE_PR_NUMBER", "CIRCLE_PULL_REQUEST", "CIRCLECI", "CIRRUS_CI", "CIRRUS_PR",
-    "CM_BUILD_ID", "CM_PULL_REQUEST", "CM_PULL_REQUEST_NUMBER", "CODEBUILD_BUILD_ARN",
-    "CODEBUILD_BUILD_ID", "CODEBUILD_WEBHOOK_EVENT", "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME",
-    "DRONE", "DRONE_BUILD_EVENT", "DRONE_PULL_REQUEST", "DSARI", "EARTHLY_CI", "EAS_BUILD",
-    "EO_PAGES_CI", "FIREBASE_APP_HOSTING", "FORGEJO_ACTIONS", "FORGEJO_EVENT_NAME",
-    "GERRIT_CHANGE_NUMBER", "GERRIT_EVENT_TYPE", "GERRIT_PROJECT", "ghprbPullId", "GITEA_ACTIONS",
-    "GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "GITLAB_CI", "gitlabMergeRequestId",
-    "GO_PIPELINE_LABEL", "GO_PIPELINE_NAME", "GO_SERVER_URL", "HARNESS_BUILD_ID",
-    "HEROKU_TEST_RUN_ID", "HUDSON_URL", "IS_PULL_REQUEST", "JB_SPACE_EXECUTION_NUMBER",
-    "JENKINS_URL", "JOB_TYPE", "K_SERVICE", "LAYERCI", "LAYERCI_PULL_REQUEST", "MAGNUM",
-    "NETLIFY", "NETLIFY_DEV", "NETLIFY_LOCAL", "NEVERCODE", "NEVERCODE_PULL_REQUEST",
-    "NOW_BUILDER", "PATCHSET_ID", "PR", "PROW_JOB_ID", "PULL_REQUEST", "PULL_REQUEST_ID",
-    "PULL_REQUEST_NUMBER", "RELEASE_BUILD_ID", "RENDER", "RENDER_BUILD_ID", "RENDER_INSTANCE_ID",
-    "RUN_ID", "RWX", "SAIL_PULL_REQUEST_NUMBER", "SAILCI", "SCREWDRIVER", "SCRUTINIZER",
-    "SCRUTINIZER_PR_NUMBER", "SD_PULL_REQUEST", "SEMAPHORE", "SEMAPHORE_GIT_PR_NUMBER",
-    "SEMAPHORE_GIT_REF_TYPE", "SHIPPABLE", "STRIDER", "TASK_GROUP_ID", "TASK_ID",
-    "TASKCLUSTER_PROXY_URL", "TASKCLUSTER_ROOT_URL", "TASKCLUSTER_WORKER_LOCATION", "TDDIUM",
-    "TEAMCITY_VERSION", "TF_BUILD", "TRAVIS", "TRAVIS_PULL_REQUEST", "VELA", "VELA_BUILD_EVENT",
-    "VERCEL", "VERCEL_GIT_PULL_REQUEST_ID", "VERCEL_REGION", "WERCKER_MAIN_PIPELINE_STARTED",
-    "WORKERS_CI", "X_GOOGLE_TARGET_PLATFORM", "XCS", "XCS_BOT_ID", "XCS_BOT_NAME",
-    "XCS_INTEGRATION_ID",
-})
+#: machine that has none of them, the table is not walked at all.  It lives
+#: in the detector registry, which skips this module when none is set.
+NAMES = CI_VARIABLES
 
 #: The names in :data:`NAMES` that are not all upper case.  Windows upper-cases
 #: the names it lists (``os.environ`` iterates ``BAMBOO_PLANKEY``), so these are

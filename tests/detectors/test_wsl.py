@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import envdetect
-from envdetect._engine import BUILTIN_DETECTORS
+from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
 from envdetect.detectors.os import is_wsl
 from tests.detectors.test_container import Recording
 
