@@ -1,25 +1,24 @@
-"""Who started us: the ancestry tables and classifiers of every facet that
-reads the process chain, and the shared tables of the ``ide``, ``notebook``
-and ``terminal`` detectors.
+"""Who started us: classifying the process ancestry for every facet that reads it.
 
-One module, because the detector registry asks it, before importing the
+The ``ide``, ``notebook``, ``terminal``, ``agent`` and ``ci`` detectors all
+look at the same ancestors; this module holds the tables and the classifier
+they share, and nothing they read from the environment (each detector keeps
+those tables itself).  The detector registry asks it, before importing the
 ``ci``, ``agent``, ``ide`` or ``notebook`` detector, whether any ancestor is
-something one of them looks for (:func:`ancestry_matters`); the terminal
-detector needs its tables on every run anyway.  Each module costs the import
-machinery about 70 µs in a fresh process.
+something one of them looks for (:func:`ancestry_matters`), so it loads only
+when the ancestry is read: a person typing at a terminal never pays for it.
 
 The tables come first, as plain data.  Every table is closed: a value that
-is not listed here is never echoed, it simply does not match.  Names are
-compared case-insensitively where the producer's spelling varies (process
-names, bundle ids), exactly where it does not (``TERM_PROGRAM``).  The
-sources behind the entries are listed in the README section on IDEs,
-notebooks and terminals.
+is not listed here is never echoed, it simply does not match.  Process names
+are compared case-insensitively.  The sources behind the entries are listed
+in the README section on IDEs, notebooks and terminals.
 
-Then the ancestry: which ancestors are IDEs, terminals or notebook kernels.
-Names, executables and command lines are used to classify and for nothing
-else: a classification is a table entry, never a piece of the process.  The
-evidence strings returned name the table entry that matched ("process
-pycharm", "process java (idea.platform.prefix)"), not the ancestor.
+Then the ancestry: which ancestors are IDEs, terminals, notebook kernels,
+agents or CI workers.  Names, executables and command lines are used to
+classify and for nothing else: a classification is a table entry, never a
+piece of the process.  The evidence strings returned name the table entry
+that matched ("process pycharm", "process java (idea.platform.prefix)"), not
+the ancestor.
 
 Every ancestor may lack ``exe`` and ``cmdline`` (another user's process, a
 sandbox, psutil denied access): the name alone must then do.
@@ -42,51 +41,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # -- IDEs --------------------------------------------------------------------
 
-IDE_NAMES = {
-    "vscode": "Visual Studio Code",
-    "vscodium": "VSCodium",
-    "cursor": "Cursor",
-    "windsurf": "Windsurf",
-    "positron": "Positron",
-    "trae": "Trae",
-    "kiro": "Kiro",
-    "antigravity": "Antigravity",
-    "jetbrains": "JetBrains IDE",
-    "zed": "Zed",
-    "neovim": "Neovim",
-    "vim": "Vim",
-    "emacs": "Emacs",
-    "sublime_text": "Sublime Text",
-    "xcode": "Xcode",
-    "cloud9": "AWS Cloud9",
-    "idle": "IDLE",
-    "spyder": "Spyder",
-}
-
 #: VS Code and the editors built from it: they share VS Code's terminal,
 #: its ``VSCODE_*`` variables and ``TERM_PROGRAM=vscode`` (Kiro: ``kiro``).
 VSCODE_FAMILY = frozenset({
     "vscode", "vscodium", "cursor", "windsurf", "positron", "trae", "kiro", "antigravity",
 })
-
-#: JetBrains product ids -> the product's name (used as the ide ``name``).
-JETBRAINS_PRODUCTS = {
-    "pycharm": "PyCharm",
-    "idea": "IntelliJ IDEA",
-    "goland": "GoLand",
-    "webstorm": "WebStorm",
-    "clion": "CLion",
-    "rider": "Rider",
-    "phpstorm": "PhpStorm",
-    "rubymine": "RubyMine",
-    "datagrip": "DataGrip",
-    "dataspell": "DataSpell",
-    "rustrover": "RustRover",
-    "android_studio": "Android Studio",
-    "aqua": "Aqua",
-    "writerside": "Writerside",
-    "appcode": "AppCode",
-}
 
 #: ``idea.paths.selector`` prefixes (the ``PyCharm`` of ``PyCharm2024.3``), as
 #: JetBrains' ``ProductPaths.kt`` lists them, lowercased -> product.  The same
@@ -108,106 +67,6 @@ JETBRAINS_PREFIXES = {
     "appcode": "appcode", "clion": "clion", "datagrip": "datagrip", "rider": "rider",
     "goland": "goland", "androidstudio": "android_studio", "dataspell": "dataspell",
     "rustrover": "rustrover", "aqua": "aqua", "writerside": "writerside",
-}
-
-#: Variables only VS Code (or a fork) puts in the environment of what it
-#: starts.  The first five are re-added to integrated terminals after VS Code
-#: strips ``VSCODE_*``; the rest reach extension-spawned children (tasks run
-#: by extensions, test runners, notebook kernels, the AWS Toolkit's ``sam``).
-VSCODE_TERMINAL_MARKERS = (
-    "VSCODE_GIT_IPC_HANDLE", "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_ASKPASS_MAIN",
-    "VSCODE_INJECTION", "VSCODE_IPC_HOOK_CLI",
-)
-VSCODE_EXTENSION_MARKERS = (
-    "VSCODE_PID", "VSCODE_ESM_ENTRYPOINT", "VSCODE_AMD_ENTRYPOINT", "VSCODE_IPC_HOOK",
-    "VSCODE_CODE_CACHE_PATH", "VSCODE_NLS_CONFIG", "VSCODE_HANDLES_UNCAUGHT_ERRORS",
-    "VSCODE_CRASH_REPORTER_PROCESS_TYPE", "VSCODE_CWD",
-)
-
-#: Variables whose value is a path inside the editor's installation or its
-#: per-product data directory: classified (never echoed) to tell the forks
-#: apart.  Most specific first: the git helper is re-set by the innermost editor.
-VSCODE_PATH_VARIABLES = (
-    "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_ASKPASS_MAIN", "VSCODE_CODE_CACHE_PATH",
-    "VSCODE_IPC_HOOK", "VSCODE_NLS_CONFIG", "CODEIUM_EDITOR_APP_ROOT", "BROWSER",
-)
-
-#: Fork markers: (variable, required lowercased value or None, ide id).
-VSCODE_FORK_MARKERS = (
-    ("CURSOR_TRACE_ID", None, "cursor"),
-    ("TERM_PRODUCT", "trae", "trae"),
-    ("POSITRON", "1", "positron"),
-    ("POSITRON_VERSION", None, "positron"),
-    ("ANTIGRAVITY_CLI_ALIAS", None, "antigravity"),
-    ("WINDSURF_CASCADE_TERMINAL_KIND", None, "windsurf"),
-    ("WINDSURF_CASCADE_TERMINAL", None, "windsurf"),
-)
-
-#: ``TERM_PROGRAM`` values an editor's integrated terminal writes.  Copied
-#: into a container or an SSH session they prove nothing, so they count only
-#: together with another marker of the same editor (env or process chain).
-IDE_TERM_PROGRAMS = {"vscode": "vscode", "kiro": "kiro", "zed": "zed"}
-
-#: JetBrains: variables its terminal and its run configurations set.
-#: ``PYCHARM`` (a Windows installer PATH helper) and ``*_VM_OPTIONS`` are
-#: deliberately absent: they exist outside the IDE too.
-JETBRAINS_VARIABLES = (
-    "PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN", "__INTELLIJ_COMMAND_HISTFILE__",
-)
-#: Set by the launcher and inherited by everything the IDE starts, other
-#: editors opened from it included: weighed after the other editors' own
-#: markers, like a bundle id.
-JETBRAINS_LAUNCHER_VARIABLE = "IDEA_INITIAL_DIRECTORY"
-
-#: Spyder's kernels (spyder/plugins/ipythonconsole/utils/kernelspec.py).
-SPYDER_VARIABLES = (
-    "SPY_UMR_ENABLED", "SPY_EXTERNAL_INTERPRETER", "SPY_PARENT_PID", "SPY_AUTOCALL_O",
-    "SPY_JEDI_O", "SPY_GREEDY_O", "SPY_UMR_NAMELIST",
-)
-
-#: The c9 core's environment script and AWS's own samples test these.
-CLOUD9_VARIABLES = ("C9_SH_EXECUTED", "C9_PROJECT", "C9_PID")
-
-#: macOS ``__CFBundleIdentifier`` (lowercased) -> (ide id, JetBrains product).
-BUNDLE_IDS = {
-    "com.microsoft.vscode": ("vscode", None),
-    "com.microsoft.vscodeinsiders": ("vscode", None),
-    "com.visualstudio.code.oss": ("vscode", None),
-    "com.vscodium": ("vscodium", None),
-    "com.vscodium.codium": ("vscodium", None),
-    "com.todesktop.230313mzl4w4u92": ("cursor", None),
-    "com.exafunction.windsurf": ("windsurf", None),
-    "com.codeium.windsurf": ("windsurf", None),
-    "com.windsurf.ide": ("windsurf", None),
-    "com.rstudio.positron": ("positron", None),
-    "com.trae.app": ("trae", None),
-    "dev.kiro.desktop": ("kiro", None),
-    "com.google.antigravity": ("antigravity", None),
-    "dev.zed.zed": ("zed", None),
-    "dev.zed.zed-preview": ("zed", None),
-    "com.sublimetext.4": ("sublime_text", None),
-    "com.sublimetext.3": ("sublime_text", None),
-    "com.apple.dt.xcode": ("xcode", None),
-    "org.gnu.emacs": ("emacs", None),
-    "org.vim.macvim": ("vim", None),
-    "com.neovide.neovide": ("neovim", None),
-    "org.python.idle": ("idle", None),
-    "com.jetbrains.intellij": ("jetbrains", "idea"),
-    "com.jetbrains.intellij.ce": ("jetbrains", "idea"),
-    "com.jetbrains.pycharm": ("jetbrains", "pycharm"),
-    "com.jetbrains.pycharm.ce": ("jetbrains", "pycharm"),
-    "com.jetbrains.goland": ("jetbrains", "goland"),
-    "com.jetbrains.webstorm": ("jetbrains", "webstorm"),
-    "com.jetbrains.clion": ("jetbrains", "clion"),
-    "com.jetbrains.phpstorm": ("jetbrains", "phpstorm"),
-    "com.jetbrains.rubymine": ("jetbrains", "rubymine"),
-    "com.jetbrains.rider": ("jetbrains", "rider"),
-    "com.jetbrains.datagrip": ("jetbrains", "datagrip"),
-    "com.jetbrains.dataspell": ("jetbrains", "dataspell"),
-    "com.jetbrains.rustrover": ("jetbrains", "rustrover"),
-    "com.jetbrains.aqua": ("jetbrains", "aqua"),
-    "com.jetbrains.writerside": ("jetbrains", "writerside"),
-    "com.google.android.studio": ("jetbrains", "android_studio"),
 }
 
 #: Normalised process, executable or application names (lowercase, no
@@ -281,119 +140,7 @@ DISTINCTIVE_DIRS = {
     ".antigravity-server": ("antigravity", None), ".c9": ("cloud9", None),
 }
 
-# -- notebooks ---------------------------------------------------------------
-
-NOTEBOOK_NAMES = {
-    "jupyter": "Jupyter",
-    "colab": "Google Colab",
-    "kaggle": "Kaggle",
-    "databricks": "Databricks",
-    "sagemaker": "Amazon SageMaker",
-}
-
-#: Colab VMs export these to every process (``COLAB_GPU`` is empty on CPU
-#: runtimes, so it is not listed: empty means unset here).
-COLAB_VARIABLES = (
-    "COLAB_RELEASE_TAG", "COLAB_BACKEND_VERSION", "COLAB_JUPYTER_IP",
-    "COLAB_KERNEL_MANAGER_PROXY_HOST",
-)
-
-#: A Jupyter kernel, from the environment: jupyter_client's launcher sets
-#: ``JPY_PARENT_PID``, jupyter_server ``JPY_SESSION_NAME``; ipykernel itself
-#: sets ``MPLBACKEND`` to its inline backend when nothing else set one.
-JUPYTER_VARIABLES = ("JPY_PARENT_PID", "JPY_SESSION_NAME")
-INLINE_BACKENDS = (
-    "module://matplotlib_inline.backend_inline", "module://ipykernel.pylab.backend_inline",
-)
-
-#: SageMaker Studio spaces and Studio Lab.
-SAGEMAKER_VARIABLES = (
-    "SAGEMAKER_APP_TYPE", "SM_APP_TYPE", "SAGEMAKER_SPACE_NAME",
-    "SAGEMAKER_INTERNAL_IMAGE_URI", "SM_INTERNAL_IMAGE_URI",
-)
-#: App types that are notebooks by themselves (lowercased); a Code Editor
-#: space counts only while a kernel runs.
-SAGEMAKER_NOTEBOOK_APPS = frozenset({"jupyterlab", "jupyterserver", "kernelgateway"})
-#: Metadata files, consulted only once a kernel is known.
-SAGEMAKER_FILES = (
-    "/opt/ml/metadata/resource-metadata.json",
-    "/etc/opt/ml/sagemaker-notebook-instance-version.txt",
-)
-DATABRICKS_FILES = ("/databricks/DBR_VERSION",)
-
 # -- terminals ---------------------------------------------------------------
-
-#: Exact ``TERM_PROGRAM`` values -> terminal program id.  ``vscode``, ``kiro``
-#: and ``zed`` count only when the ide facet found that editor.
-TERM_PROGRAMS = {
-    "Apple_Terminal": "apple_terminal",
-    "iTerm.app": "iterm2",
-    "WezTerm": "wezterm",
-    "ghostty": "ghostty",
-    "WarpTerminal": "warp",
-    "Hyper": "hyper",
-    "Tabby": "tabby",
-    "rio": "rio",
-    "mintty": "mintty",
-    "waveterm": "wave",
-    "kitty": "kitty",
-    "tmux": "tmux",
-    "vscode": "vscode",
-    "kiro": "vscode",
-    "zed": "zed",
-}
-
-#: ``TERM`` values only one emulator uses; ``TERM`` is written by the
-#: innermost emulator, so these win over an inherited ``TERM_PROGRAM``.
-TERM_VALUES = {
-    "xterm-kitty": "kitty",
-    "xterm-ghostty": "ghostty",
-    "alacritty": "alacritty",
-    "alacritty-direct": "alacritty",
-    "foot": "foot",
-    "foot-direct": "foot",
-    "rio": "rio",
-    "wezterm": "wezterm",
-}
-
-#: Terminal editors' own terminals, innermost of all: (variable, program).
-EDITOR_TERMINALS = (
-    ("NVIM", "neovim"),
-    ("VIM_TERMINAL", "vim"),
-    ("INSIDE_EMACS", "emacs"),
-    ("TERMINUS_SUBLIME", "terminus"),
-)
-
-#: Multiplexers: (variable, program).  ``TERM_PROGRAM=tmux`` counts too.
-MULTIPLEXERS = (("TMUX", "tmux"), ("STY", "screen"), ("ZELLIJ", "zellij"),
-                ("ZELLIJ_SESSION_NAME", "zellij"))
-
-#: Emulators' own variables, most specific first.  ``VTE_VERSION`` and
-#: ``WT_SESSION`` come last: they leak into whatever is started from those
-#: terminals, other terminal emulators included.  ``LC_TERMINAL`` is iTerm2's
-#: and survives SSH (``AcceptEnv LC_*``).
-EMULATOR_VARIABLES = (
-    ("KITTY_WINDOW_ID", None, "kitty"),
-    ("ALACRITTY_WINDOW_ID", None, "alacritty"),
-    ("ALACRITTY_SOCKET", None, "alacritty"),
-    ("ALACRITTY_LOG", None, "alacritty"),
-    ("WEZTERM_PANE", None, "wezterm"),
-    ("WEZTERM_EXECUTABLE", None, "wezterm"),
-    ("GHOSTTY_RESOURCES_DIR", None, "ghostty"),
-    ("WARP_IS_LOCAL_SHELL_SESSION", None, "warp"),
-    ("ITERM_SESSION_ID", None, "iterm2"),
-    ("KONSOLE_VERSION", None, "konsole"),
-    ("KONSOLE_DBUS_SESSION", None, "konsole"),
-    ("XTERM_VERSION", None, "xterm"),
-    ("ConEmuPID", None, "conemu"),
-    ("ConEmuANSI", None, "conemu"),
-    ("TILIX_ID", None, "vte"),
-    ("TERMINATOR_UUID", None, "vte"),
-    ("GNOME_TERMINAL_SCREEN", None, "vte"),
-    ("VTE_VERSION", None, "vte"),
-    ("WT_SESSION", None, "windows_terminal"),
-    ("LC_TERMINAL", "iterm2", "iterm2"),
-)
 
 #: Normalised names of terminal emulator, multiplexer and remote-login
 #: processes -> terminal program (``None``: a transport such as sshd).  In
@@ -425,16 +172,6 @@ TERMINAL_PROCESSES = {
     "zellij": "zellij",
     "sshd": None, "mosh-server": None,
 }
-
-#: Every terminal program id the tables above can produce, plus ``jetbrains``
-#: (JetBrains' terminal names itself in ``TERMINAL_EMULATOR``).  A literal, so
-#: that importing costs nothing; a test holds it equal to the tables.
-TERMINAL_PROGRAM_IDS = (
-    "alacritty", "apple_terminal", "conemu", "emacs", "foot", "ghostty", "hyper", "iterm2",
-    "jetbrains", "kitty", "konsole", "mintty", "neovim", "rio", "screen", "tabby", "terminus",
-    "tmux", "vim", "vscode", "vte", "warp", "wave", "wezterm", "windows_terminal", "xterm",
-    "zed", "zellij",
-)
 
 
 # =============================================================================
@@ -536,7 +273,6 @@ def classify_path(
         if hit is not None:
             return hit
     return None
-
 
 #: Substrings without which :func:`classify_path` can only match the file name.
 _PATH_MARKERS = ("/contents/", "/resources/app", "/cacheddata", "/application support/",
@@ -658,7 +394,6 @@ def _distinctive(path: str) -> tuple[str, str | None] | None:
             return hit
     return None
 
-
 #: The last ancestry classified and its result: the ide, notebook and
 #: terminal detectors all walk the same (cached) ancestry of one context.
 _last: list[tuple[tuple[Process, ...], list[Hit]]] = []
@@ -710,7 +445,6 @@ def nearest_kernel(ctx: Context) -> Hit | None:
         if hit[0] == "kernel":
             return hit
     return None
-
 
 #: IDEs whose process hosts a terminal, as the terminal program they host.
 _TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",

@@ -21,6 +21,7 @@ product) and to corroborate a lone ``TERM_PROGRAM=vscode``.
 from __future__ import annotations
 
 from envdetect.detectors import _chain
+from envdetect.detectors.terminal import IDE_TERM_PROGRAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,9 +33,146 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "ide"
 
+IDE_NAMES = {
+    "vscode": "Visual Studio Code",
+    "vscodium": "VSCodium",
+    "cursor": "Cursor",
+    "windsurf": "Windsurf",
+    "positron": "Positron",
+    "trae": "Trae",
+    "kiro": "Kiro",
+    "antigravity": "Antigravity",
+    "jetbrains": "JetBrains IDE",
+    "zed": "Zed",
+    "neovim": "Neovim",
+    "vim": "Vim",
+    "emacs": "Emacs",
+    "sublime_text": "Sublime Text",
+    "xcode": "Xcode",
+    "cloud9": "AWS Cloud9",
+    "idle": "IDLE",
+    "spyder": "Spyder",
+}
+
+#: JetBrains product ids -> the product's name (used as the ide ``name``).
+JETBRAINS_PRODUCTS = {
+    "pycharm": "PyCharm",
+    "idea": "IntelliJ IDEA",
+    "goland": "GoLand",
+    "webstorm": "WebStorm",
+    "clion": "CLion",
+    "rider": "Rider",
+    "phpstorm": "PhpStorm",
+    "rubymine": "RubyMine",
+    "datagrip": "DataGrip",
+    "dataspell": "DataSpell",
+    "rustrover": "RustRover",
+    "android_studio": "Android Studio",
+    "aqua": "Aqua",
+    "writerside": "Writerside",
+    "appcode": "AppCode",
+}
+
+#: Variables only VS Code (or a fork) puts in the environment of what it
+#: starts.  The first five are re-added to integrated terminals after VS Code
+#: strips ``VSCODE_*``; the rest reach extension-spawned children (tasks run
+#: by extensions, test runners, notebook kernels, the AWS Toolkit's ``sam``).
+VSCODE_TERMINAL_MARKERS = (
+    "VSCODE_GIT_IPC_HANDLE", "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_ASKPASS_MAIN",
+    "VSCODE_INJECTION", "VSCODE_IPC_HOOK_CLI",
+)
+
+VSCODE_EXTENSION_MARKERS = (
+    "VSCODE_PID", "VSCODE_ESM_ENTRYPOINT", "VSCODE_AMD_ENTRYPOINT", "VSCODE_IPC_HOOK",
+    "VSCODE_CODE_CACHE_PATH", "VSCODE_NLS_CONFIG", "VSCODE_HANDLES_UNCAUGHT_ERRORS",
+    "VSCODE_CRASH_REPORTER_PROCESS_TYPE", "VSCODE_CWD",
+)
+
+#: Variables whose value is a path inside the editor's installation or its
+#: per-product data directory: classified (never echoed) to tell the forks
+#: apart.  Most specific first: the git helper is re-set by the innermost editor.
+VSCODE_PATH_VARIABLES = (
+    "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_ASKPASS_MAIN", "VSCODE_CODE_CACHE_PATH",
+    "VSCODE_IPC_HOOK", "VSCODE_NLS_CONFIG", "CODEIUM_EDITOR_APP_ROOT", "BROWSER",
+)
+
+#: Fork markers: (variable, required lowercased value or None, ide id).
+VSCODE_FORK_MARKERS = (
+    ("CURSOR_TRACE_ID", None, "cursor"),
+    ("TERM_PRODUCT", "trae", "trae"),
+    ("POSITRON", "1", "positron"),
+    ("POSITRON_VERSION", None, "positron"),
+    ("ANTIGRAVITY_CLI_ALIAS", None, "antigravity"),
+    ("WINDSURF_CASCADE_TERMINAL_KIND", None, "windsurf"),
+    ("WINDSURF_CASCADE_TERMINAL", None, "windsurf"),
+)
+
+#: JetBrains: variables its terminal and its run configurations set.
+#: ``PYCHARM`` (a Windows installer PATH helper) and ``*_VM_OPTIONS`` are
+#: deliberately absent: they exist outside the IDE too.
+JETBRAINS_VARIABLES = (
+    "PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN", "__INTELLIJ_COMMAND_HISTFILE__",
+)
+
+#: Set by the launcher and inherited by everything the IDE starts, other
+#: editors opened from it included: weighed after the other editors' own
+#: markers, like a bundle id.
+JETBRAINS_LAUNCHER_VARIABLE = "IDEA_INITIAL_DIRECTORY"
+
+#: Spyder's kernels (spyder/plugins/ipythonconsole/utils/kernelspec.py).
+SPYDER_VARIABLES = (
+    "SPY_UMR_ENABLED", "SPY_EXTERNAL_INTERPRETER", "SPY_PARENT_PID", "SPY_AUTOCALL_O",
+    "SPY_JEDI_O", "SPY_GREEDY_O", "SPY_UMR_NAMELIST",
+)
+
+#: The c9 core's environment script and AWS's own samples test these.
+CLOUD9_VARIABLES = ("C9_SH_EXECUTED", "C9_PROJECT", "C9_PID")
+
+#: macOS ``__CFBundleIdentifier`` (lowercased) -> (ide id, JetBrains product).
+BUNDLE_IDS = {
+    "com.microsoft.vscode": ("vscode", None),
+    "com.microsoft.vscodeinsiders": ("vscode", None),
+    "com.visualstudio.code.oss": ("vscode", None),
+    "com.vscodium": ("vscodium", None),
+    "com.vscodium.codium": ("vscodium", None),
+    "com.todesktop.230313mzl4w4u92": ("cursor", None),
+    "com.exafunction.windsurf": ("windsurf", None),
+    "com.codeium.windsurf": ("windsurf", None),
+    "com.windsurf.ide": ("windsurf", None),
+    "com.rstudio.positron": ("positron", None),
+    "com.trae.app": ("trae", None),
+    "dev.kiro.desktop": ("kiro", None),
+    "com.google.antigravity": ("antigravity", None),
+    "dev.zed.zed": ("zed", None),
+    "dev.zed.zed-preview": ("zed", None),
+    "com.sublimetext.4": ("sublime_text", None),
+    "com.sublimetext.3": ("sublime_text", None),
+    "com.apple.dt.xcode": ("xcode", None),
+    "org.gnu.emacs": ("emacs", None),
+    "org.vim.macvim": ("vim", None),
+    "com.neovide.neovide": ("neovim", None),
+    "org.python.idle": ("idle", None),
+    "com.jetbrains.intellij": ("jetbrains", "idea"),
+    "com.jetbrains.intellij.ce": ("jetbrains", "idea"),
+    "com.jetbrains.pycharm": ("jetbrains", "pycharm"),
+    "com.jetbrains.pycharm.ce": ("jetbrains", "pycharm"),
+    "com.jetbrains.goland": ("jetbrains", "goland"),
+    "com.jetbrains.webstorm": ("jetbrains", "webstorm"),
+    "com.jetbrains.clion": ("jetbrains", "clion"),
+    "com.jetbrains.phpstorm": ("jetbrains", "phpstorm"),
+    "com.jetbrains.rubymine": ("jetbrains", "rubymine"),
+    "com.jetbrains.rider": ("jetbrains", "rider"),
+    "com.jetbrains.datagrip": ("jetbrains", "datagrip"),
+    "com.jetbrains.dataspell": ("jetbrains", "dataspell"),
+    "com.jetbrains.rustrover": ("jetbrains", "rustrover"),
+    "com.jetbrains.aqua": ("jetbrains", "aqua"),
+    "com.jetbrains.writerside": ("jetbrains", "writerside"),
+    "com.google.android.studio": ("jetbrains", "android_studio"),
+}
+
 #: Every id and JetBrains product this facet can report.
-IDS = tuple(_chain.IDE_NAMES)
-PRODUCTS = tuple(_chain.JETBRAINS_PRODUCTS)
+IDS = tuple(IDE_NAMES)
+PRODUCTS = tuple(JETBRAINS_PRODUCTS)
 
 #: Variables a terminal editor exports to what it runs: (variable, ide id).
 #: ``NVIM_LISTEN_ADDRESS`` and ``VIMRUNTIME`` are absent on purpose: people
@@ -59,9 +197,9 @@ def detect(ctx: Context) -> dict[str, Any] | None:
         return None
     ide_id, product = found
     if ide_id == "jetbrains":
-        name = _chain.JETBRAINS_PRODUCTS.get(product or "", _chain.IDE_NAMES["jetbrains"])
+        name = JETBRAINS_PRODUCTS.get(product or "", IDE_NAMES["jetbrains"])
     else:
-        name = _chain.IDE_NAMES[ide_id]
+        name = IDE_NAMES[ide_id]
         product = None
     return {"id": ide_id, "name": name, "product": product}
 
@@ -71,7 +209,7 @@ def _from_environment(ctx: Context) -> Found | None:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
             return ide_id, None
-    for variable in _chain.SPYDER_VARIABLES:
+    for variable in SPYDER_VARIABLES:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
             return "spyder", None
@@ -87,11 +225,11 @@ def _from_environment(ctx: Context) -> Found | None:
     if ctx.has("ZED_TERM"):
         ctx.because("env ZED_TERM")
         return "zed", None
-    for variable in _chain.CLOUD9_VARIABLES:
+    for variable in CLOUD9_VARIABLES:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
             return "cloud9", None
-    if ctx.has(_chain.JETBRAINS_LAUNCHER_VARIABLE):
+    if ctx.has(JETBRAINS_LAUNCHER_VARIABLE):
         return _jetbrains(ctx, launcher=True)
     bundle = _bundle(ctx)
     if bundle is not None:
@@ -114,7 +252,7 @@ def _from_chain(ctx: Context, pending: str | None) -> Found | None:
         return None
     ide_id = hit[1]
     if pending is not None:
-        expected = _chain.IDE_TERM_PROGRAMS[pending]
+        expected = IDE_TERM_PROGRAMS[pending]
         if ide_id == expected or (expected != "zed" and ide_id in _chain.VSCODE_FAMILY):
             ctx.because("env TERM_PROGRAM")
             if pending == "kiro":
@@ -143,9 +281,9 @@ def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
     emulator = ctx.env("TERMINAL_EMULATOR")
     if emulator is not None and "jetbrains" in emulator.lower():
         signals.append("env TERMINAL_EMULATOR")
-    signals.extend(f"env {name}" for name in _chain.JETBRAINS_VARIABLES if ctx.has(name))
+    signals.extend(f"env {name}" for name in JETBRAINS_VARIABLES if ctx.has(name))
     if launcher:
-        signals.append(f"env {_chain.JETBRAINS_LAUNCHER_VARIABLE}")
+        signals.append(f"env {JETBRAINS_LAUNCHER_VARIABLE}")
     if not signals:
         return None
     ctx.because(signals[0])
@@ -177,10 +315,10 @@ def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
 def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
     """The VS Code family member, or (None, pending TERM_PROGRAM value)."""
     term_program = ctx.env("TERM_PROGRAM")
-    pending = term_program if term_program in _chain.IDE_TERM_PROGRAMS else None
-    marker = next((name for name in _chain.VSCODE_TERMINAL_MARKERS if ctx.has(name)), None)
+    pending = term_program if term_program in IDE_TERM_PROGRAMS else None
+    marker = next((name for name in VSCODE_TERMINAL_MARKERS if ctx.has(name)), None)
     if marker is None:
-        marker = next((name for name in _chain.VSCODE_EXTENSION_MARKERS if ctx.has(name)), None)
+        marker = next((name for name in VSCODE_EXTENSION_MARKERS if ctx.has(name)), None)
     fork = _fork_marker(ctx)
     if marker is None and fork is not None:
         marker = fork[0]
@@ -206,7 +344,7 @@ def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
 
 
 def _fork_marker(ctx: Context) -> tuple[str, str] | None:
-    for name, value, ide_id in _chain.VSCODE_FORK_MARKERS:
+    for name, value, ide_id in VSCODE_FORK_MARKERS:
         found = ctx.env(name)
         if found is not None and (value is None or found.strip().lower() == value):
             return name, ide_id
@@ -216,7 +354,7 @@ def _fork_marker(ctx: Context) -> tuple[str, str] | None:
 def _which_fork(ctx: Context, fork: tuple[str, str] | None) -> str:
     # 1. Paths of the editor's own helper binaries and data directories,
     #    re-set by the innermost editor (its git extension).
-    for name in _chain.VSCODE_PATH_VARIABLES:
+    for name in VSCODE_PATH_VARIABLES:
         value = ctx.env(name)
         if value is None:
             continue
@@ -245,4 +383,4 @@ def _bundle(ctx: Context) -> Found | None:
     value = ctx.env("__CFBundleIdentifier")
     if value is None:
         return None
-    return _chain.BUNDLE_IDS.get(value.strip().lower())
+    return BUNDLE_IDS.get(value.strip().lower())

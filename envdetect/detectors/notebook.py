@@ -24,8 +24,50 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "notebook"
 
+NOTEBOOK_NAMES = {
+    "jupyter": "Jupyter",
+    "colab": "Google Colab",
+    "kaggle": "Kaggle",
+    "databricks": "Databricks",
+    "sagemaker": "Amazon SageMaker",
+}
+
+#: Colab VMs export these to every process (``COLAB_GPU`` is empty on CPU
+#: runtimes, so it is not listed: empty means unset here).
+COLAB_VARIABLES = (
+    "COLAB_RELEASE_TAG", "COLAB_BACKEND_VERSION", "COLAB_JUPYTER_IP",
+    "COLAB_KERNEL_MANAGER_PROXY_HOST",
+)
+
+#: A Jupyter kernel, from the environment: jupyter_client's launcher sets
+#: ``JPY_PARENT_PID``, jupyter_server ``JPY_SESSION_NAME``; ipykernel itself
+#: sets ``MPLBACKEND`` to its inline backend when nothing else set one.
+JUPYTER_VARIABLES = ("JPY_PARENT_PID", "JPY_SESSION_NAME")
+
+INLINE_BACKENDS = (
+    "module://matplotlib_inline.backend_inline", "module://ipykernel.pylab.backend_inline",
+)
+
+#: SageMaker Studio spaces and Studio Lab.
+SAGEMAKER_VARIABLES = (
+    "SAGEMAKER_APP_TYPE", "SM_APP_TYPE", "SAGEMAKER_SPACE_NAME",
+    "SAGEMAKER_INTERNAL_IMAGE_URI", "SM_INTERNAL_IMAGE_URI",
+)
+
+#: App types that are notebooks by themselves (lowercased); a Code Editor
+#: space counts only while a kernel runs.
+SAGEMAKER_NOTEBOOK_APPS = frozenset({"jupyterlab", "jupyterserver", "kernelgateway"})
+
+#: Metadata files, consulted only once a kernel is known.
+SAGEMAKER_FILES = (
+    "/opt/ml/metadata/resource-metadata.json",
+    "/etc/opt/ml/sagemaker-notebook-instance-version.txt",
+)
+
+DATABRICKS_FILES = ("/databricks/DBR_VERSION",)
+
 #: Every id this facet can report.
-IDS = tuple(_chain.NOTEBOOK_NAMES)
+IDS = tuple(NOTEBOOK_NAMES)
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
@@ -34,11 +76,11 @@ def detect(ctx: Context) -> dict[str, Any] | None:
         ident = _kernel(ctx)
     if ident is None:
         return None
-    return {"id": ident, "name": _chain.NOTEBOOK_NAMES[ident]}
+    return {"id": ident, "name": NOTEBOOK_NAMES[ident]}
 
 
 def _platform(ctx: Context) -> str | None:
-    for name in _chain.COLAB_VARIABLES:
+    for name in COLAB_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")
             return "colab"
@@ -52,10 +94,10 @@ def _platform(ctx: Context) -> str | None:
     if version is not None and _runtime_version(version):
         ctx.because("env DATABRICKS_RUNTIME_VERSION")
         return "databricks"
-    studio = next((name for name in _chain.SAGEMAKER_VARIABLES if ctx.has(name)), None)
+    studio = next((name for name in SAGEMAKER_VARIABLES if ctx.has(name)), None)
     if studio is not None:
         app = ctx.env("SAGEMAKER_APP_TYPE") or ctx.env("SM_APP_TYPE")
-        if app is None or app.strip().lower() in _chain.SAGEMAKER_NOTEBOOK_APPS:
+        if app is None or app.strip().lower() in SAGEMAKER_NOTEBOOK_APPS:
             ctx.because(f"env {studio}")
             return "sagemaker"
         # A Code Editor space: a notebook only while a kernel runs.
@@ -85,11 +127,11 @@ def _kernel(ctx: Context) -> str | None:
         return None
     if not _kernel_signal(ctx):
         return None
-    for path in _chain.SAGEMAKER_FILES:
+    for path in SAGEMAKER_FILES:
         if ctx.exists(path):
             ctx.because(f"file {path}")
             return "sagemaker"
-    for path in _chain.DATABRICKS_FILES:
+    for path in DATABRICKS_FILES:
         if ctx.exists(path):
             ctx.because(f"file {path}")
             return "databricks"
@@ -97,12 +139,12 @@ def _kernel(ctx: Context) -> str | None:
 
 
 def _kernel_signal(ctx: Context) -> bool:
-    for name in _chain.JUPYTER_VARIABLES:
+    for name in JUPYTER_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")
             return True
     backend = ctx.env("MPLBACKEND")
-    if backend is not None and backend.strip() in _chain.INLINE_BACKENDS:
+    if backend is not None and backend.strip() in INLINE_BACKENDS:
         ctx.because("env MPLBACKEND")
         return True
     # A kernel never has a terminal; CI, agents and managed cloud platforms

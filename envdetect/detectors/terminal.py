@@ -30,8 +30,6 @@ of the two wins, and the multiplexer when the chain cannot tell.
 
 from __future__ import annotations
 
-from envdetect.detectors import _chain
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -40,8 +38,96 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "terminal"
 
+#: ``TERM_PROGRAM`` values an editor's integrated terminal writes.  Copied
+#: into a container or an SSH session they prove nothing, so they count only
+#: together with another marker of the same editor (env or process chain).
+IDE_TERM_PROGRAMS = {"vscode": "vscode", "kiro": "kiro", "zed": "zed"}
+
+#: Exact ``TERM_PROGRAM`` values -> terminal program id.  ``vscode``, ``kiro``
+#: and ``zed`` count only when the ide facet found that editor.
+TERM_PROGRAMS = {
+    "Apple_Terminal": "apple_terminal",
+    "iTerm.app": "iterm2",
+    "WezTerm": "wezterm",
+    "ghostty": "ghostty",
+    "WarpTerminal": "warp",
+    "Hyper": "hyper",
+    "Tabby": "tabby",
+    "rio": "rio",
+    "mintty": "mintty",
+    "waveterm": "wave",
+    "kitty": "kitty",
+    "tmux": "tmux",
+    "vscode": "vscode",
+    "kiro": "vscode",
+    "zed": "zed",
+}
+
+#: ``TERM`` values only one emulator uses; ``TERM`` is written by the
+#: innermost emulator, so these win over an inherited ``TERM_PROGRAM``.
+TERM_VALUES = {
+    "xterm-kitty": "kitty",
+    "xterm-ghostty": "ghostty",
+    "alacritty": "alacritty",
+    "alacritty-direct": "alacritty",
+    "foot": "foot",
+    "foot-direct": "foot",
+    "rio": "rio",
+    "wezterm": "wezterm",
+}
+
+#: Terminal editors' own terminals, innermost of all: (variable, program).
+EDITOR_TERMINALS = (
+    ("NVIM", "neovim"),
+    ("VIM_TERMINAL", "vim"),
+    ("INSIDE_EMACS", "emacs"),
+    ("TERMINUS_SUBLIME", "terminus"),
+)
+
+#: Multiplexers: (variable, program).  ``TERM_PROGRAM=tmux`` counts too.
+MULTIPLEXERS = (("TMUX", "tmux"), ("STY", "screen"), ("ZELLIJ", "zellij"),
+                ("ZELLIJ_SESSION_NAME", "zellij"))
+
+#: Emulators' own variables, most specific first.  ``VTE_VERSION`` and
+#: ``WT_SESSION`` come last: they leak into whatever is started from those
+#: terminals, other terminal emulators included.  ``LC_TERMINAL`` is iTerm2's
+#: and survives SSH (``AcceptEnv LC_*``).
+EMULATOR_VARIABLES = (
+    ("KITTY_WINDOW_ID", None, "kitty"),
+    ("ALACRITTY_WINDOW_ID", None, "alacritty"),
+    ("ALACRITTY_SOCKET", None, "alacritty"),
+    ("ALACRITTY_LOG", None, "alacritty"),
+    ("WEZTERM_PANE", None, "wezterm"),
+    ("WEZTERM_EXECUTABLE", None, "wezterm"),
+    ("GHOSTTY_RESOURCES_DIR", None, "ghostty"),
+    ("WARP_IS_LOCAL_SHELL_SESSION", None, "warp"),
+    ("ITERM_SESSION_ID", None, "iterm2"),
+    ("KONSOLE_VERSION", None, "konsole"),
+    ("KONSOLE_DBUS_SESSION", None, "konsole"),
+    ("XTERM_VERSION", None, "xterm"),
+    ("ConEmuPID", None, "conemu"),
+    ("ConEmuANSI", None, "conemu"),
+    ("TILIX_ID", None, "vte"),
+    ("TERMINATOR_UUID", None, "vte"),
+    ("GNOME_TERMINAL_SCREEN", None, "vte"),
+    ("VTE_VERSION", None, "vte"),
+    ("WT_SESSION", None, "windows_terminal"),
+    ("LC_TERMINAL", "iterm2", "iterm2"),
+)
+
+#: Every terminal program id the tables above and the ancestry's
+#: (``_chain.TERMINAL_PROCESSES``) can produce, plus ``jetbrains``
+#: (JetBrains' terminal names itself in ``TERMINAL_EMULATOR``).  A literal, so
+#: that importing costs nothing; a test holds it equal to the tables.
+TERMINAL_PROGRAM_IDS = (
+    "alacritty", "apple_terminal", "conemu", "emacs", "foot", "ghostty", "hyper", "iterm2",
+    "jetbrains", "kitty", "konsole", "mintty", "neovim", "rio", "screen", "tabby", "terminus",
+    "tmux", "vim", "vscode", "vte", "warp", "wave", "wezterm", "windows_terminal", "xterm",
+    "zed", "zellij",
+)
+
 #: Every program id this facet can report.
-PROGRAMS = _chain.TERMINAL_PROGRAM_IDS
+PROGRAMS = TERMINAL_PROGRAM_IDS
 
 
 def detect(ctx: Context) -> dict[str, Any] | None:
@@ -67,13 +153,15 @@ def program_from(
     if mux is not None:
         if inner is None or not use_chain:
             return mux, [mux_signal]
+        from envdetect.detectors import _chain
+
         layer = _chain.nearest_terminal_layer(ctx)
         if layer is not None and layer[0] == inner:
             return inner, [inner_signal, layer[1]]
         return mux, [mux_signal] if layer is None else [mux_signal, layer[1]]
     if inner is not None:
         return inner, [inner_signal]
-    for name, value, program in _chain.EMULATOR_VARIABLES:
+    for name, value, program in EMULATOR_VARIABLES:
         found = ctx.env(name)
         if found is not None and (value is None or found.strip().lower() == value):
             return program, [f"env {name}"]
@@ -81,17 +169,17 @@ def program_from(
 
 
 def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
-    for name, program in _chain.EDITOR_TERMINALS:
+    for name, program in EDITOR_TERMINALS:
         if ctx.has(name):
             return program, f"env {name}"
     term = ctx.env("TERM")
-    if term is not None and term in _chain.TERM_VALUES:
-        return _chain.TERM_VALUES[term], "env TERM"
+    if term is not None and term in TERM_VALUES:
+        return TERM_VALUES[term], "env TERM"
     emulator = ctx.env("TERMINAL_EMULATOR")
     if emulator is not None and "jetbrains" in emulator.lower():
         return "jetbrains", "env TERMINAL_EMULATOR"
     value = (ctx.env("TERM_PROGRAM") or "").strip()
-    named = _chain.TERM_PROGRAMS.get(value)
+    named = TERM_PROGRAMS.get(value)
     if named is not None and named != "tmux" and _hosted_by(value, ide_id):
         return named, "env TERM_PROGRAM"
     return None, ""
@@ -99,18 +187,20 @@ def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
 
 def _hosted_by(term_program: str, ide_id: str | None) -> bool:
     """An IDE's own TERM_PROGRAM value counts only where that IDE was found."""
-    expected = _chain.IDE_TERM_PROGRAMS.get(term_program)
+    expected = IDE_TERM_PROGRAMS.get(term_program)
     if expected is None:
         return True
     if expected == "zed":
         return ide_id == "zed"
+    from envdetect.detectors import _chain
+
     return ide_id in _chain.VSCODE_FAMILY
 
 
 def _multiplexer(ctx: Context) -> tuple[str | None, str]:
     if (ctx.env("TERM_PROGRAM") or "").strip() == "tmux":
         return "tmux", "env TERM_PROGRAM"
-    for name, program in _chain.MULTIPLEXERS:
+    for name, program in MULTIPLEXERS:
         if ctx.has(name):
             return program, f"env {name}"
     return None, ""

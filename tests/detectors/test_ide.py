@@ -12,10 +12,10 @@ import pytest
 import envdetect
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, ide
+from envdetect.detectors import _chain, ide, notebook
 from tests.conftest import FIXTURES, CountingContext, fixture_id, fixture_paths, load
 
-IDE_IDS = set(_chain.IDE_NAMES)
+IDE_IDS = set(ide.IDE_NAMES)
 
 
 def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,
@@ -57,15 +57,15 @@ def test_every_ide_id_has_a_fixture() -> None:
 
 def test_ids_and_products_are_exported_for_the_fingerprint() -> None:
     assert set(ide.IDS) == IDE_IDS
-    assert set(ide.PRODUCTS) == set(_chain.JETBRAINS_PRODUCTS)
+    assert set(ide.PRODUCTS) == set(ide.JETBRAINS_PRODUCTS)
     produced = {value[0] for value in _chain.PROCESS_IDES.values()}
-    produced |= {value[0] for value in _chain.BUNDLE_IDS.values()}
+    produced |= {value[0] for value in ide.BUNDLE_IDS.values()}
     produced |= {value[0] for value in _chain.DISTINCTIVE_DIRS.values()}
     assert produced <= IDE_IDS
     products = {value[1] for value in _chain.PROCESS_IDES.values()} | {
-        value[1] for value in _chain.BUNDLE_IDS.values()}
+        value[1] for value in ide.BUNDLE_IDS.values()}
     products |= set(_chain.JETBRAINS_SELECTORS.values()) | set(_chain.JETBRAINS_PREFIXES.values())
-    assert products - {None} <= set(_chain.JETBRAINS_PRODUCTS)
+    assert products - {None} <= set(ide.JETBRAINS_PRODUCTS)
 
 
 CHAIN_FIXTURES = [path for path in fixture_paths() if "by-chain" in path.name]
@@ -103,7 +103,7 @@ PROCESS_TOKENS = (
     | {"emacs", "idle", "tmux", "sshd", "executable", "command line", "java (intellij platform)",
        "python (ipykernel)", "python (spyder)", "python (idlelib)", "python (idle)"}
 )
-FILES = set(_chain.SAGEMAKER_FILES) | set(_chain.DATABRICKS_FILES)
+FILES = set(notebook.SAGEMAKER_FILES) | set(notebook.DATABRICKS_FILES)
 
 
 @pytest.mark.parametrize("path", fixture_paths(), ids=fixture_id)
@@ -226,7 +226,7 @@ def test_term_program_vscode_is_confirmed_by_a_bundle_id() -> None:
     assert ide_of(document) == {"id": "cursor", "name": "Cursor", "product": None}
 
 
-@pytest.mark.parametrize("marker", _chain.VSCODE_EXTENSION_MARKERS)
+@pytest.mark.parametrize("marker", ide.VSCODE_EXTENSION_MARKERS)
 def test_extension_spawned_children_are_vscode(marker: str) -> None:
     assert ide_id(world({marker: "x"}, tty=False)) == "vscode"
 

@@ -8,7 +8,7 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, notebook
+from envdetect.detectors import notebook
 from tests.conftest import CountingContext, fixture_paths, load
 
 
@@ -35,7 +35,7 @@ def test_every_notebook_id_has_a_fixture() -> None:
         expected = load(path).get("expect", {}).get("notebook")
         if isinstance(expected, dict):
             found.add(expected["id"])
-    assert found == set(_chain.NOTEBOOK_NAMES) == set(notebook.IDS)
+    assert found == set(notebook.NOTEBOOK_NAMES) == set(notebook.IDS)
 
 
 @pytest.mark.parametrize(("environ", "expected"), [

@@ -65,7 +65,7 @@ def test_every_program_id_is_exported_and_has_a_fixture() -> None:
         expected = load(path).get("expect", {}).get("terminal")
         if isinstance(expected, dict) and expected.get("program"):
             seen.add(expected["program"])
-    assert set(terminal.PROGRAMS) == set(_chain.TERMINAL_PROGRAM_IDS)
+    assert set(terminal.PROGRAMS) == set(terminal.TERMINAL_PROGRAM_IDS)
     assert seen <= set(terminal.PROGRAMS)
     required = {"apple_terminal", "iterm2", "wezterm", "ghostty", "warp", "kitty", "alacritty",
                 "windows_terminal", "conemu", "vte", "konsole", "xterm", "mintty", "tmux",
@@ -77,18 +77,18 @@ def test_program_ids_are_what_the_tables_produce() -> None:
     # TERMINAL_PROGRAM_IDS is a literal (free to import): it must stay the
     # set of programs the tables, the JetBrains terminal and the editors
     # hosting a terminal can name, sorted and without repeats.
-    produced = {*_chain.TERM_PROGRAMS.values(), *_chain.TERM_VALUES.values(), "jetbrains"}
-    produced |= {program for _, program in _chain.EDITOR_TERMINALS}
-    produced |= {program for _, program in _chain.MULTIPLEXERS}
-    produced |= {program for _, _, program in _chain.EMULATOR_VARIABLES}
+    produced = {*terminal.TERM_PROGRAMS.values(), *terminal.TERM_VALUES.values(), "jetbrains"}
+    produced |= {program for _, program in terminal.EDITOR_TERMINALS}
+    produced |= {program for _, program in terminal.MULTIPLEXERS}
+    produced |= {program for _, _, program in terminal.EMULATOR_VARIABLES}
     produced |= {program for program in _chain.TERMINAL_PROCESSES.values() if program}
     produced |= set(_chain._TERMINAL_HOSTS.values())
-    assert tuple(sorted(produced)) == _chain.TERMINAL_PROGRAM_IDS
+    assert tuple(sorted(produced)) == terminal.TERMINAL_PROGRAM_IDS
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (value, expected) for value, expected in _chain.TERM_PROGRAMS.items()
-    if value not in _chain.IDE_TERM_PROGRAMS
+    (value, expected) for value, expected in terminal.TERM_PROGRAMS.items()
+    if value not in terminal.IDE_TERM_PROGRAMS
 ])
 def test_term_program_values(value: str, expected: str) -> None:
     assert program({"TERM_PROGRAM": value}) == expected
@@ -107,7 +107,7 @@ def test_term_program_is_case_sensitive() -> None:
 
 
 @pytest.mark.parametrize(("name", "value", "expected"), [
-    (name, value or "x", expected) for name, value, expected in _chain.EMULATOR_VARIABLES
+    (name, value or "x", expected) for name, value, expected in terminal.EMULATOR_VARIABLES
 ])
 def test_emulator_variables(name: str, value: str, expected: str) -> None:
     assert program({name: value}) == expected
@@ -117,7 +117,7 @@ def test_lc_terminal_must_be_iterm2() -> None:
     assert program({"LC_TERMINAL": "SomethingElse"}) is None
 
 
-@pytest.mark.parametrize(("term", "expected"), sorted(_chain.TERM_VALUES.items()))
+@pytest.mark.parametrize(("term", "expected"), sorted(terminal.TERM_VALUES.items()))
 def test_term_values_only_one_emulator_uses(term: str, expected: str) -> None:
     assert program({"TERM": term}) == expected
 
