@@ -27,9 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
     from envdetect._context import Context
-    from envdetect._engine import Detector
+    from envdetect._engine import Detector, Environment
     from envdetect._fixture import FixtureContext, FixtureError
-    from envdetect._model import Environment
 
 
 def detect(
@@ -71,7 +70,7 @@ def __getattr__(name: str) -> object:
 
         return getattr(_fixture, name)
     if name == "Environment":
-        from envdetect._model import Environment
+        from envdetect._engine import Environment
 
         return Environment
     raise AttributeError(f"module 'envdetect' has no attribute {name!r}")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping, Sequence
     from typing import Any, NoReturn
 
-    from envdetect._model import Environment
+    from envdetect._engine import Environment
 
 #: Report rows: facet, label.  Order: the headline first, then who is driving,
 #: where it runs, and the machine.

@@ -11,7 +11,7 @@ nothing for it; ``packaging`` and ``hashlib`` load here, lazily.
 
 from __future__ import annotations
 
-from envdetect._model import SCHEMA
+from envdetect._engine import SCHEMA
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover

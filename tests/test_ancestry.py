@@ -9,9 +9,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from envdetect import _ancestry
-from envdetect._ancestry import proc_ancestry, psutil_ancestry
-from envdetect._context import LiveContext
+from envdetect import _context
+from envdetect._context import LiveContext, proc_ancestry, psutil_ancestry
 
 
 def make_proc(root: Path, pid: int, comm: str, ppid: int, *, state: str = "S",
@@ -103,7 +102,7 @@ def test_a_long_command_line_is_read_whole(proc: Path) -> None:
     args = ["java", "-cp", ":".join(f"/opt/lib/jar{i}.jar" for i in range(3000)), "Main"]
     make_proc(proc, 1, "systemd", 0)
     make_proc(proc, 900, "java", 1, cmdline=args)
-    assert len("\0".join(args)) > _ancestry._FIRST_READ
+    assert len("\0".join(args)) > _context._FIRST_READ
     chain = list(proc_ancestry(900, 6, str(proc)))
     assert chain[0].cmdline == tuple(args)
 
@@ -119,7 +118,7 @@ def test_garbled_stat_ends_walk(proc: Path, stat: str) -> None:
 def test_live_walk_sees_this_test_runner() -> None:
     if not os.path.isdir("/proc/self"):
         pytest.skip("no /proc on this OS")
-    chain = _ancestry.live_ancestry(6)
+    chain = _context.live_ancestry(6)
     assert chain, "a test process has a parent"
     assert chain[0].name == psutil.Process(os.getppid()).name()
 
@@ -127,11 +126,11 @@ def test_live_walk_sees_this_test_runner() -> None:
 def test_live_context_reads_ancestry_lazily_once(monkeypatch) -> None:
     calls = []
 
-    def fake(limit: int) -> list[_ancestry.Process]:
+    def fake(limit: int) -> list[_context.Process]:
         calls.append(limit)
-        return [_ancestry.Process(f"p{i}") for i in range(10)]
+        return [_context.Process(f"p{i}") for i in range(10)]
 
-    monkeypatch.setattr(_ancestry, "live_ancestry", fake)
+    monkeypatch.setattr(_context, "live_ancestry", fake)
     ctx = LiveContext({})
     assert calls == []
     assert len(ctx.processes()) == 6
@@ -140,10 +139,10 @@ def test_live_context_reads_ancestry_lazily_once(monkeypatch) -> None:
 
 
 def test_live_context_survives_a_failing_walk(monkeypatch) -> None:
-    def broken(limit: int) -> list[_ancestry.Process]:
+    def broken(limit: int) -> list[_context.Process]:
         raise PermissionError("hidepid=2")
 
-    monkeypatch.setattr(_ancestry, "live_ancestry", broken)
+    monkeypatch.setattr(_context, "live_ancestry", broken)
     assert LiveContext({}).processes() == ()
 
 
