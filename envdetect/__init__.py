@@ -9,8 +9,6 @@ True
 Importing this package is cheap: the detectors load when ``detect()`` runs.
 """
 
-from __future__ import annotations
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -32,11 +30,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def detect(
-    context: Context | None = None,
+    context: "Context | None" = None,
     *,
-    plugins: bool | None = None,
-    detectors: Sequence[Detector] = (),
-) -> Environment:
+    plugins: "bool | None" = None,
+    detectors: "Sequence[Detector]" = (),
+) -> "Environment":
     """Detect the environment this process runs in.
 
     ``context`` replaces the live machine (see :func:`load_fixture`).
@@ -49,7 +47,7 @@ def detect(
     return _detect(context, plugins=plugins, detectors=detectors)
 
 
-def load_fixture(source: object) -> FixtureContext:
+def load_fixture(source: object) -> "FixtureContext":
     """A context replaying a fixture: a path, ``"-"`` for stdin, a file or a dict.
 
     Raises :class:`FixtureError` saying what is wrong with the fixture.

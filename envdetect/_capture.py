@@ -9,8 +9,6 @@ a user name in a path, a container id in mountinfo or a token in a variable
 cannot survive, because no detector's answer depends on it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping as MappingABC
 
 from envdetect._context import PLATFORM_KEYS, Context, Process
@@ -29,7 +27,7 @@ PLACEHOLDER = "x"
 class RecordingContext(Context):
     """Delegates to another context and remembers every signal consulted."""
 
-    def __init__(self, inner: Context) -> None:
+    def __init__(self, inner: "Context") -> None:
         super().__init__()
         self.inner = inner
         self.env_names: set[str] = set()
@@ -40,10 +38,10 @@ class RecordingContext(Context):
         self.ttys: set[str] = set()
 
     @property
-    def environ(self) -> Mapping[str, str]:
+    def environ(self) -> "Mapping[str, str]":
         return _RecordingMapping(self.inner.environ, self.env_names)
 
-    def read(self, path: str) -> str | None:
+    def read(self, path: str) -> "str | None":
         self.paths.add(path)
         return self.inner.read(path)
 
@@ -51,20 +49,20 @@ class RecordingContext(Context):
         self.paths.add(path)
         return self.inner.exists(path)
 
-    def listdir(self, path: str) -> list[str] | None:
+    def listdir(self, path: str) -> "list[str] | None":
         self.listed.add(path)
         return self.inner.listdir(path)
 
-    def _read_processes(self) -> Iterable[Process]:
+    def _read_processes(self) -> "Iterable[Process]":
         self.used_processes = True
         return self.inner.processes()
 
     @property
-    def platform(self) -> Platform:
+    def platform(self) -> "Platform":
         self.used_platform = True
         return self.inner.platform
 
-    def isatty(self, stream: str) -> bool | None:
+    def isatty(self, stream: str) -> "bool | None":
         self.ttys.add(stream)
         return self.inner.isatty(stream)
 
@@ -72,7 +70,7 @@ class RecordingContext(Context):
 class _RecordingMapping(MappingABC[str, str]):
     """A view of the environment that records the names looked up."""
 
-    def __init__(self, environ: Mapping[str, str], names: set[str]) -> None:
+    def __init__(self, environ: "Mapping[str, str]", names: "set[str]") -> None:
         self._environ = environ
         self._names = names
 
@@ -80,7 +78,7 @@ class _RecordingMapping(MappingABC[str, str]):
         self._names.add(name)
         return self._environ[name]
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> "Iterator[str]":
         # A detector that scans every variable consults all of them.
         names = list(self._environ)
         self._names.update(names)
@@ -90,7 +88,7 @@ class _RecordingMapping(MappingABC[str, str]):
         return len(self._environ)
 
 
-def capture(inner: Context | None = None) -> dict[str, Any]:
+def capture(inner: "Context | None" = None) -> "dict[str, Any]":
     """A fixture document of ``inner`` (the live machine by default), redacted."""
     from envdetect._context import LiveContext
     from envdetect._engine import detect
@@ -101,7 +99,7 @@ def capture(inner: Context | None = None) -> dict[str, Any]:
     return minimise(fixture, target)
 
 
-def _raw_fixture(recorder: RecordingContext) -> dict[str, Any]:
+def _raw_fixture(recorder: "RecordingContext") -> "dict[str, Any]":
     inner = recorder.inner
     environ = {name: inner.environ[name] for name in sorted(recorder.env_names)
                if name in inner.environ}
@@ -131,12 +129,12 @@ def _raw_fixture(recorder: RecordingContext) -> dict[str, Any]:
     return fixture
 
 
-def minimise(fixture: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+def minimise(fixture: "dict[str, Any]", target: "dict[str, Any]") -> "dict[str, Any]":
     """Drop or blank everything in ``fixture`` that ``target`` does not depend on."""
     from envdetect._engine import detect
     from envdetect._fixture import FixtureContext
 
-    def same(candidate: dict[str, Any]) -> bool:
+    def same(candidate: "dict[str, Any]") -> bool:
         return detect(FixtureContext(candidate), plugins=False).to_dict() == target
 
     if not same(fixture):
@@ -169,11 +167,11 @@ def minimise(fixture: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
     return fixture
 
 
-def _dict_slot(mapping: dict[str, Any], key: str, *,
-               required: bool = False) -> Callable[[str | None], None]:
+def _dict_slot(mapping: "dict[str, Any]", key: str, *,
+               required: bool = False) -> "Callable[[str | None], None]":
     """A setter for one value; ``None`` removes it (or blanks a required field)."""
 
-    def put(value: str | None) -> None:
+    def put(value: "str | None") -> None:
         if value is not None:
             mapping[key] = value
         elif required:
@@ -184,15 +182,15 @@ def _dict_slot(mapping: dict[str, Any], key: str, *,
     return put
 
 
-def _list_slot(items: list[str], index: int) -> Callable[[str | None], None]:
-    def put(value: str | None) -> None:
+def _list_slot(items: "list[str]", index: int) -> "Callable[[str | None], None]":
+    def put(value: "str | None") -> None:
         items[index] = PLACEHOLDER if value is None else value
 
     return put
 
 
-def _shrink_text(put: Callable[[str | None], None], value: str,
-                 same: Callable[[Any], bool], fixture: dict[str, Any],
+def _shrink_text(put: "Callable[[str | None], None]", value: str,
+                 same: "Callable[[Any], bool]", fixture: "dict[str, Any]",
                  *, lines: bool = False) -> None:
     """Remove the value, else blank it, else keep only the words that matter."""
     put(None)
@@ -224,7 +222,7 @@ def _shrink_text(put: Callable[[str | None], None], value: str,
     put("".join(words))
 
 
-def _split_words(text: str) -> list[str]:
+def _split_words(text: str) -> "list[str]":
     """Alternating runs of letters/digits and of everything else."""
     words: list[str] = []
     current = ""

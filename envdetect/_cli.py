@@ -1,7 +1,5 @@
 """``python -m envdetect``: a diagnostic report of where this program runs."""
 
-from __future__ import annotations
-
 import argparse
 import sys
 
@@ -29,12 +27,12 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
+    def error(self, message: str) -> "NoReturn":
         # One line, no usage dump: scripts parse stderr too.
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> "argparse.ArgumentParser":
     parser = _Parser(
         prog="envdetect",
         description="Report where this program runs: CI, IDE, agent, notebook, cloud, "
@@ -63,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: "Sequence[str] | None" = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         context = envdetect.load_fixture(args.fixture) if args.fixture is not None else None
@@ -99,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _summary(env: Environment) -> tuple[dict[str, Any], dict[str, Any]]:
+def _summary(env: "Environment") -> "tuple[dict[str, Any], dict[str, Any]]":
     """The fingerprint and its OpenTelemetry form, computing the fingerprint once."""
     from envdetect._fingerprint import resource_attributes
 
@@ -107,7 +105,7 @@ def _summary(env: Environment) -> tuple[dict[str, Any], dict[str, Any]]:
     return fields, resource_attributes(fields)
 
 
-def _capture(target: str, context: envdetect.Context | None) -> int:
+def _capture(target: str, context: "envdetect.Context | None") -> int:
     import json
 
     from envdetect._capture import capture
@@ -128,7 +126,7 @@ def _capture(target: str, context: envdetect.Context | None) -> int:
     return 0
 
 
-def render(env: Environment, *, explain: bool = False) -> str:
+def render(env: "Environment", *, explain: bool = False) -> str:
     doc = env.to_dict()
     lines = [f"envdetect {envdetect.__version__}   runtime: {doc['runtime']['kind']}", ""]
     facets = list(ROWS)
@@ -148,7 +146,7 @@ def render(env: Environment, *, explain: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _rows(label: str, value: Any) -> list[str]:
+def _rows(label: str, value: "Any") -> "list[str]":
     if value is None:
         return [f"{label:<{LABEL_WIDTH}} -"]
     if not isinstance(value, dict):
@@ -163,21 +161,21 @@ def _rows(label: str, value: Any) -> list[str]:
     return lines
 
 
-def _explain_rows(explanation: Mapping[str, Mapping[str, Any]], facet: str) -> list[str]:
+def _explain_rows(explanation: "Mapping[str, Mapping[str, Any]]", facet: str) -> "list[str]":
     info = explanation.get(facet)
     if info is None:
         return []
     return [f"{'':<{LABEL_WIDTH}} why: " + _reason(info)]
 
 
-def _reason(info: Mapping[str, Any]) -> str:
+def _reason(info: "Mapping[str, Any]") -> str:
     because = ", ".join(info.get("because") or []) or "no signal"
     if info.get("error"):
         return f"detector failed ({info['error']}); facet unknown"
     return because
 
 
-def _text(value: Any) -> str:
+def _text(value: "Any") -> str:
     if value is None:
         return "-"
     if value is True:

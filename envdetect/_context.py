@@ -11,8 +11,6 @@ so it imports nothing beyond ``os`` and ``sys`` (both already loaded by the
 interpreter) and defers everything costly until a detector actually asks.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -59,7 +57,7 @@ class Process:
     __slots__ = ("cmdline", "exe", "name")
 
     def __init__(
-        self, name: str, exe: str | None = None, cmdline: tuple[str, ...] = ()
+        self, name: str, exe: "str | None" = None, cmdline: "tuple[str, ...]" = ()
     ) -> None:
         self.name = name
         self.exe = exe
@@ -91,7 +89,7 @@ class Platform:
         python_implementation: str = "",
         python_version: str = "",
         mac_ver: str = "",
-        extra: dict[str, object] | None = None,
+        extra: "dict[str, object] | None" = None,
     ) -> None:
         self.system = system
         self.release = release
@@ -114,7 +112,7 @@ class Context:
     #: Facets decided so far, in detector order.  A detector may read the
     #: facets of detectors that ran before it (the container facet, say, is
     #: known when the OS detector decides WSL).
-    found: dict[str, object]
+    found: "dict[str, object]"
 
     def __init__(self) -> None:
         self.found = {}
@@ -123,10 +121,10 @@ class Context:
 
     # -- environment -----------------------------------------------------
     @property
-    def environ(self) -> Mapping[str, str]:
+    def environ(self) -> "Mapping[str, str]":
         raise NotImplementedError
 
-    def env(self, name: str) -> str | None:
+    def env(self, name: str) -> "str | None":
         """The variable's value, or ``None`` when it is unset *or empty*.
 
         An empty variable counts as absent everywhere: shells and CI systems
@@ -140,19 +138,19 @@ class Context:
         return bool(self.environ.get(name))
 
     # -- files -----------------------------------------------------------
-    def read(self, path: str) -> str | None:
+    def read(self, path: str) -> "str | None":
         """The file's text (undecodable bytes replaced), or ``None``."""
         raise NotImplementedError
 
     def exists(self, path: str) -> bool:
         raise NotImplementedError
 
-    def listdir(self, path: str) -> list[str] | None:
+    def listdir(self, path: str) -> "list[str] | None":
         """Names in a directory, sorted, or ``None`` when it cannot be listed."""
         raise NotImplementedError
 
     # -- processes, platform, terminals -----------------------------------
-    def processes(self) -> tuple[Process, ...]:
+    def processes(self) -> "tuple[Process, ...]":
         """The ancestry, nearest parent first, at most :data:`MAX_ANCESTRY` long.
 
         Read lazily and once: most runs are decided by the environment alone.
@@ -164,14 +162,14 @@ class Context:
                 self._processes = ()
         return self._processes
 
-    def _read_processes(self) -> Iterable[Process]:
+    def _read_processes(self) -> "Iterable[Process]":
         raise NotImplementedError
 
     @property
-    def platform(self) -> Platform:
+    def platform(self) -> "Platform":
         raise NotImplementedError
 
-    def isatty(self, stream: str) -> bool | None:
+    def isatty(self, stream: str) -> "bool | None":
         """Whether ``"stdin"`` or ``"stdout"`` is a terminal; ``None`` if unknown."""
         raise NotImplementedError
 
@@ -184,7 +182,7 @@ class Context:
         """
         self._evidence.extend(signals)
 
-    def _take_evidence(self) -> list[str]:
+    def _take_evidence(self) -> "list[str]":
         evidence, self._evidence = self._evidence, []
         return evidence
 
@@ -192,16 +190,16 @@ class Context:
 class LiveContext(Context):
     """The running machine, read cheaply: no subprocess, no network."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: "Mapping[str, str] | None" = None) -> None:
         super().__init__()
         self._environ: Mapping[str, str] = _environ_snapshot() if environ is None else environ
         self._platform: Platform | None = None
 
     @property
-    def environ(self) -> Mapping[str, str]:
+    def environ(self) -> "Mapping[str, str]":
         return self._environ
 
-    def read(self, path: str) -> str | None:
+    def read(self, path: str) -> "str | None":
         data = read_bytes(path)
         return None if data is None else data.decode("utf-8", "replace")
 
@@ -211,22 +209,22 @@ class LiveContext(Context):
         except (OSError, ValueError):
             return False
 
-    def listdir(self, path: str) -> list[str] | None:
+    def listdir(self, path: str) -> "list[str] | None":
         try:
             return sorted(os.listdir(path))
         except (OSError, ValueError):
             return None
 
-    def _read_processes(self) -> Iterable[Process]:
+    def _read_processes(self) -> "Iterable[Process]":
         return live_ancestry(MAX_ANCESTRY)
 
     @property
-    def platform(self) -> Platform:
+    def platform(self) -> "Platform":
         if self._platform is None:
             self._platform = _live_platform(self._environ)
         return self._platform
 
-    def isatty(self, stream: str) -> bool | None:
+    def isatty(self, stream: str) -> "bool | None":
         handle = sys.stdin if stream == "stdin" else sys.stdout
         try:
             if handle is None:
@@ -243,7 +241,7 @@ _CHUNK = 16 * 1024
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> "bytes | None":
     """A file's first ``limit`` bytes, or ``None``; never blocks.
 
     O_NONBLOCK makes a FIFO planted at a well-known path read as empty instead
@@ -271,7 +269,7 @@ def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
     return b"".join(chunks)
 
 
-def _environ_snapshot() -> Mapping[str, str]:
+def _environ_snapshot() -> "Mapping[str, str]":
     """A plain-dict copy of the environment, for fast repeated lookups.
 
     Detectors look up a few hundred names, most of them absent; on POSIX each
@@ -292,7 +290,7 @@ def _environ_snapshot() -> Mapping[str, str]:
     return dict(os.environ)
 
 
-def _live_platform(environ: Mapping[str, str]) -> Platform:
+def _live_platform(environ: "Mapping[str, str]") -> "Platform":
     """Platform facts without the :mod:`platform` module.
 
     ``platform`` imports ``re`` and, depending on the OS and Python version,
@@ -337,9 +335,9 @@ def _live_platform(environ: Mapping[str, str]) -> Platform:
 
 
 def _windows_platform(
-    environ: Mapping[str, str], python_impl: str, python_version: str,
-    extra: dict[str, object],
-) -> Platform:
+    environ: "Mapping[str, str]", python_impl: str, python_version: str,
+    extra: "dict[str, object]",
+) -> "Platform":
     winver = sys.getwindowsversion()  # type: ignore[attr-defined,unused-ignore]
     # WOW64 (32-bit Python on 64-bit Windows) hides the real architecture in
     # PROCESSOR_ARCHITEW6432; platform.machine() makes the same choice.
@@ -389,13 +387,13 @@ def _mac_product_version() -> str:
 # import machinery more than the walk itself.
 
 
-def live_ancestry(limit: int, proc_root: str = "/proc") -> list[Process]:
+def live_ancestry(limit: int, proc_root: str = "/proc") -> "list[Process]":
     if os.path.isdir(os.path.join(proc_root, "self")):
         return list(proc_ancestry(os.getppid(), limit, proc_root))
     return psutil_ancestry(limit)
 
 
-def proc_ancestry(pid: int, limit: int, proc_root: str = "/proc") -> Iterator[Process]:
+def proc_ancestry(pid: int, limit: int, proc_root: str = "/proc") -> "Iterator[Process]":
     """Ancestors starting at ``pid``, read from a /proc tree (real or a test copy)."""
     seen: set[int] = set()
     while pid > 0 and len(seen) < limit and pid not in seen:
@@ -426,7 +424,7 @@ def proc_ancestry(pid: int, limit: int, proc_root: str = "/proc") -> Iterator[Pr
             return
 
 
-def _process_name(comm: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
+def _process_name(comm: str, exe: "str | None", cmdline: "tuple[str, ...]") -> str:
     # /proc/<pid>/stat truncates names to 15 bytes ("jetbrains-toolb"); the
     # executable's basename is the full name when we are allowed to see it.
     if len(comm) >= 15:
@@ -442,7 +440,7 @@ def _process_name(comm: str, exe: str | None, cmdline: tuple[str, ...]) -> str:
 _FIRST_READ = 16 * 1024
 
 
-def _read_proc(path: str) -> str | None:
+def _read_proc(path: str) -> "str | None":
     """A /proc/<pid> file's text, in one read where it fits.
 
     The kernel generates ``stat`` and ``cmdline`` whole on every read, so a
@@ -467,7 +465,7 @@ def _read_proc(path: str) -> str | None:
     return data.decode("utf-8", "replace")
 
 
-def psutil_ancestry(limit: int) -> list[Process]:
+def psutil_ancestry(limit: int) -> "list[Process]":
     try:
         import psutil
     except ImportError:

@@ -15,8 +15,6 @@ needs both: a module of their own cost the import machinery more than their
 code.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -48,10 +46,10 @@ class View:
 
     __slots__ = ("_data",)
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: "Mapping[str, Any]") -> None:
         object.__setattr__(self, "_data", data)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> "Any":
         try:
             value = self._data[name]
         except KeyError:
@@ -60,13 +58,13 @@ class View:
             return View(value)
         return value
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> "Any":
         return self._data[name]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("detection results are read-only")
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> "Iterator[str]":
         return iter(self._data)
 
     def __eq__(self, other: object) -> bool:
@@ -80,12 +78,12 @@ class View:
         fields = ", ".join(f"{key}={value!r}" for key, value in self._data.items())
         return f"{type(self).__name__}({fields})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> "dict[str, Any]":
         copied: dict[str, Any] = _copy(self._data)
         return copied
 
 
-def _copy(value: Any) -> Any:
+def _copy(value: "Any") -> "Any":
     if isinstance(value, dict):
         return {key: _copy(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -158,30 +156,30 @@ class Environment(View):
     """Where the program runs, as ``envdetect.detect()`` found it."""
 
     schema: int
-    runtime: Runtime
-    ci: CI | None
-    toolkit: Toolkit | None
-    ide: IDE | None
-    agent: Named | None
-    notebook: Named | None
-    cloud: Cloud | None
-    container: Container | None
-    terminal: Terminal
-    os: OS
-    host: Host
-    python: Python
+    runtime: "Runtime"
+    ci: "CI | None"
+    toolkit: "Toolkit | None"
+    ide: "IDE | None"
+    agent: "Named | None"
+    notebook: "Named | None"
+    cloud: "Cloud | None"
+    container: "Container | None"
+    terminal: "Terminal"
+    os: "OS"
+    host: "Host"
+    python: "Python"
 
     __slots__ = ("explanation",)
 
-    def __init__(self, data: Mapping[str, Any],
-                 explanation: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    def __init__(self, data: "Mapping[str, Any]",
+                 explanation: "Mapping[str, Mapping[str, Any]] | None" = None) -> None:
         super().__init__(data)
         object.__setattr__(self, "explanation", explanation or {})
 
-    explanation: Mapping[str, Mapping[str, Any]]
+    explanation: "Mapping[str, Mapping[str, Any]]"
     """Per facet: the signals that decided it and, if its detector failed, why."""
 
-    def fingerprint(self) -> dict[str, Any]:
+    def fingerprint(self) -> "dict[str, Any]":
         """The non-identifying summary meant for sending, with a stable ``digest``.
 
         Every value is an id from a closed table, a coarse version or a
@@ -191,13 +189,13 @@ class Environment(View):
 
         return fingerprint(self._data)
 
-    def resource_attributes(self) -> dict[str, Any]:
+    def resource_attributes(self) -> "dict[str, Any]":
         """The fingerprint as OpenTelemetry resource attributes (nulls omitted)."""
         from envdetect._fingerprint import fingerprint, resource_attributes
 
         return resource_attributes(fingerprint(self._data))
 
-    def to_json(self, indent: int | None = 2) -> str:
+    def to_json(self, indent: "int | None" = 2) -> str:
         import json
 
         return json.dumps(self._data, indent=indent, ensure_ascii=True)
@@ -222,11 +220,11 @@ _TRUTHY = ("1", "true", "yes", "on")
 
 
 def detect(
-    context: Context | None = None,
+    context: "Context | None" = None,
     *,
-    plugins: bool | None = None,
-    detectors: Sequence[Detector] = (),
-) -> Environment:
+    plugins: "bool | None" = None,
+    detectors: "Sequence[Detector]" = (),
+) -> "Environment":
     ctx = context if context is not None else LiveContext()
     try:
         if plugins is None:
@@ -243,7 +241,7 @@ def detect(
         return Environment(document, explanation)
 
 
-def _empty_document() -> dict[str, Any]:
+def _empty_document() -> "dict[str, Any]":
     document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": "script"}}
     for facet in FACETS:
         document[facet] = None
@@ -251,7 +249,7 @@ def _empty_document() -> dict[str, Any]:
     return document
 
 
-def _run(ctx: Context, extra: Iterable[Detector]) -> Environment:
+def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
     explanation: dict[str, dict[str, Any]] = {}
     found = ctx.found
     ancestry: list[bool] = []  # whether the ancestry matters: decided once, when first asked
@@ -289,7 +287,7 @@ def _run(ctx: Context, extra: Iterable[Detector]) -> Environment:
     return Environment(document, explanation)
 
 
-def _builtin(name: str) -> Detector:
+def _builtin(name: str) -> "Detector":
     # importlib.import_module would import importlib (and warnings) first:
     # hundreds of microseconds on every start, for nothing __import__ lacks.
     qualified = f"envdetect.detectors.{name}"
@@ -301,7 +299,7 @@ def _builtin(name: str) -> Detector:
 
 
 def _gate_open(
-    ctx: Context, gate: tuple[frozenset[str], tuple[str, ...], bool], ancestry: list[bool],
+    ctx: "Context", gate: "tuple[frozenset[str], tuple[str, ...], bool]", ancestry: "list[bool]",
 ) -> bool:
     """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`)."""
     variables, paths, reads_ancestry = gate
@@ -329,9 +327,9 @@ def _label(detector: object, facet: str) -> str:
 
 
 def _run_one(
-    ctx: Context, detector: Detector, explanation: dict[str, dict[str, Any]],
-    label: str | None = None,
-) -> Any:
+    ctx: "Context", detector: "Detector", explanation: "dict[str, dict[str, Any]]",
+    label: "str | None" = None,
+) -> "Any":
     ctx._take_evidence()
     error: str | None = None
     result: Any = None
@@ -347,7 +345,7 @@ def _run_one(
     return result
 
 
-def _merge(base: Any, update: dict[str, Any]) -> dict[str, Any]:
+def _merge(base: "Any", update: "dict[str, Any]") -> "dict[str, Any]":
     """A plugin's partial result over a built-in one: its non-null fields win."""
     merged = dict(base) if isinstance(base, dict) else {}
     for key, value in update.items():
@@ -356,12 +354,12 @@ def _merge(base: Any, update: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def runtime_kind(found: dict[str, Any]) -> str:
+def runtime_kind(found: "dict[str, Any]") -> str:
     """The headline, from the facets; first match wins (see the README)."""
     return _kind_and_reason(found)[0]
 
 
-def _kind_and_reason(found: dict[str, Any]) -> tuple[str, str]:
+def _kind_and_reason(found: "dict[str, Any]") -> "tuple[str, str]":
     if found.get("toolkit"):
         return "ide", "facet toolkit"
     if found.get("agent"):
@@ -381,7 +379,7 @@ def _kind_and_reason(found: dict[str, Any]) -> tuple[str, str]:
     return "script", "no facet above applies"
 
 
-def load_entry_point_detectors() -> list[Detector]:
+def load_entry_point_detectors() -> "list[Detector]":
     """Detectors registered under the ``envdetect.detectors`` entry-point group.
 
     Discovery scans every installed distribution's metadata (tens of
@@ -397,12 +395,12 @@ def load_entry_point_detectors() -> list[Detector]:
         about 15 µs of every ``detect()``'s import, and only this path needs it.
         """
 
-        def __init__(self, name: str, error: Exception) -> None:
+        def __init__(self, name: str, error: "Exception") -> None:
             self.facet = name
             self.__module__ = f"entry point {name}"
             self._error = error
 
-        def detect(self, ctx: Context) -> dict[str, Any] | None:
+        def detect(self, ctx: "Context") -> "dict[str, Any] | None":
             raise self._error
 
     try:

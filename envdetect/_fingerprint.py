@@ -9,8 +9,6 @@ Computed only when asked (``Environment.fingerprint()``), so ``detect()`` pays
 nothing for it; ``packaging`` and ``hashlib`` load here, lazily.
 """
 
-from __future__ import annotations
-
 from envdetect._engine import SCHEMA
 
 TYPE_CHECKING = False
@@ -66,13 +64,13 @@ FIELDS = (
 )
 
 
-def closed_tables() -> dict[str, frozenset[str]]:
+def closed_tables() -> "dict[str, frozenset[str]]":
     """Every id a facet may report, from the detector modules that define them."""
     from importlib import import_module
 
     from envdetect.detectors.host import ARCHES
 
-    def ids(module: str, name: str = "IDS") -> frozenset[str]:
+    def ids(module: str, name: str = "IDS") -> "frozenset[str]":
         table: Iterable[str] = getattr(import_module(f"envdetect.detectors.{module}"), name,
                                        ())
         return frozenset(table)
@@ -97,11 +95,11 @@ def closed_tables() -> dict[str, frozenset[str]]:
     }
 
 
-def fingerprint(document: Mapping[str, Any]) -> dict[str, Any]:
+def fingerprint(document: "Mapping[str, Any]") -> "dict[str, Any]":
     """The non-identifying summary of a detection document, with its digest."""
     tables = closed_tables()
 
-    def get(path: str) -> Any:
+    def get(path: str) -> "Any":
         value: Any = document
         for part in path.split("."):
             if not isinstance(value, dict):
@@ -109,11 +107,11 @@ def fingerprint(document: Mapping[str, Any]) -> dict[str, Any]:
             value = value.get(part)
         return value
 
-    def closed(path: str) -> str | None:
+    def closed(path: str) -> "str | None":
         value = get(path)
         return value if isinstance(value, str) and value in tables[path] else None
 
-    def flag(path: str) -> bool | None:
+    def flag(path: str) -> "bool | None":
         value = get(path)
         return value if isinstance(value, bool) else None
 
@@ -160,7 +158,7 @@ def fingerprint(document: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def digest(fields: Mapping[str, Any]) -> str:
+def digest(fields: "Mapping[str, Any]") -> str:
     """A short, stable hash of the fingerprint's values: a class label, not an id.
 
     Two machines in the same environment class share it.  It hashes only
@@ -173,7 +171,7 @@ def digest(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()[:16]
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: "Any") -> str:
     if value is None:
         return "null"
     if value is True:
@@ -187,7 +185,7 @@ def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 6
 
 
-def major_minor(value: Any) -> str | None:
+def major_minor(value: "Any") -> "str | None":
     """"22.04" -> "22.04", "9.4" -> "9.4", "2023.5.20240805" -> "2023.5", "12" -> "12"."""
     if not isinstance(value, str):
         return None
@@ -198,7 +196,7 @@ def major_minor(value: Any) -> str | None:
     return ".".join(parts[:2])
 
 
-def windows_version(value: Any) -> str | None:
+def windows_version(value: "Any") -> "str | None":
     """"10.0.22631": the build names the release (23H2), so it stays; nothing more."""
     if not isinstance(value, str):
         return None
@@ -208,13 +206,13 @@ def windows_version(value: Any) -> str | None:
     return ".".join(parts[:3])
 
 
-def python_version(value: Any) -> str | None:
+def python_version(value: "Any") -> "str | None":
     from envdetect.detectors.python import python_version as strict
 
     return strict(value) if isinstance(value, str) else None
 
 
-def coarse_version(value: Any) -> str | None:
+def coarse_version(value: "Any") -> "str | None":
     """A toolkit version coarsened to major.minor with ``packaging``'s parser.
 
     The document keeps the spelling the toolkit used ("1.60-223"); only the
@@ -248,7 +246,7 @@ OTEL_NAMES = {
 }
 
 
-def resource_attributes(fields: Mapping[str, Any]) -> dict[str, Any]:
+def resource_attributes(fields: "Mapping[str, Any]") -> "dict[str, Any]":
     """The fingerprint as OpenTelemetry resource attributes (nulls omitted)."""
     attributes: dict[str, Any] = {}
     for key in (*FIELDS, "digest"):

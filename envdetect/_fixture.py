@@ -4,8 +4,6 @@ Loaded only when a fixture is replayed (``--fixture``, tests, ``--capture``):
 the live path never imports it.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -39,10 +37,10 @@ class FixtureContext(Context):
         self._tty = _tty(document.get("tty"))
 
     @property
-    def environ(self) -> Mapping[str, str]:
+    def environ(self) -> "Mapping[str, str]":
         return self._environ
 
-    def read(self, path: str) -> str | None:
+    def read(self, path: str) -> "str | None":
         return self._files.get(path)
 
     def exists(self, path: str) -> bool:
@@ -51,24 +49,24 @@ class FixtureContext(Context):
         prefix = path.rstrip("/") + "/"
         return any(name.startswith(prefix) for name in self._files)
 
-    def listdir(self, path: str) -> list[str] | None:
+    def listdir(self, path: str) -> "list[str] | None":
         prefix = path.rstrip("/") + "/"
         names = {name[len(prefix):].split("/", 1)[0] for name in self._files
                  if name.startswith(prefix)}
         return sorted(names) if names else None
 
-    def _read_processes(self) -> Iterable[Process]:
+    def _read_processes(self) -> "Iterable[Process]":
         return self._ancestry
 
     @property
-    def platform(self) -> Platform:
+    def platform(self) -> "Platform":
         return self._platform
 
-    def isatty(self, stream: str) -> bool | None:
+    def isatty(self, stream: str) -> "bool | None":
         return self._tty.get(stream, False)
 
 
-def _string_map(value: object, section: str) -> dict[str, str]:
+def _string_map(value: object, section: str) -> "dict[str, str]":
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -79,7 +77,7 @@ def _string_map(value: object, section: str) -> dict[str, str]:
     return dict(value)
 
 
-def _process_list(value: object) -> tuple[Process, ...]:
+def _process_list(value: object) -> "tuple[Process, ...]":
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -98,7 +96,7 @@ def _process_list(value: object) -> tuple[Process, ...]:
     return tuple(result)
 
 
-def _platform_facts(value: object) -> Platform:
+def _platform_facts(value: object) -> "Platform":
     if value is None:
         return Platform()
     if not isinstance(value, dict):
@@ -115,7 +113,7 @@ def _platform_facts(value: object) -> Platform:
     return Platform(extra=extra, **known)
 
 
-def _tty(value: object) -> dict[str, bool]:
+def _tty(value: object) -> "dict[str, bool]":
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(isinstance(v, bool) for v in value.values()):
@@ -123,7 +121,7 @@ def _tty(value: object) -> dict[str, bool]:
     return dict(value)
 
 
-def load_fixture(source: object) -> FixtureContext:
+def load_fixture(source: object) -> "FixtureContext":
     """A :class:`FixtureContext` from a path, ``"-"`` (stdin), an open file or a dict.
 
     Raises :class:`FixtureError` with a one-line reason when the fixture cannot

@@ -6,8 +6,6 @@ already reduced by :mod:`envdetect.telemetry` to booleans, numbers and
 allowlisted or host-vocabulary strings.
 """
 
-from __future__ import annotations
-
 import json
 
 from envdetect import __version__
@@ -33,7 +31,7 @@ def namespace(app: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in app.lower())
 
 
-def environment() -> tuple[dict[str, Any], dict[str, Any]]:
+def environment() -> "tuple[dict[str, Any], dict[str, Any]]":
     """Detect (no plugins) and return the fingerprint and its resource attributes."""
     import envdetect
     from envdetect._fingerprint import resource_attributes
@@ -42,13 +40,13 @@ def environment() -> tuple[dict[str, Any], dict[str, Any]]:
     return fingerprint, resource_attributes(fingerprint)
 
 
-def _dumps(document: Any) -> bytes:
+def _dumps(document: "Any") -> bytes:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")
 
 
-def json_body(app: str, version: str, fingerprint: Mapping[str, Any],
-              events: Iterable[Event], dropped: int = 0) -> bytes:
+def json_body(app: str, version: str, fingerprint: "Mapping[str, Any]",
+              events: "Iterable[Event]", dropped: int = 0) -> bytes:
     """Schema 1: ``{schema, app, sender, fingerprint, dropped, events}``."""
     return _dumps({
         "schema": SCHEMA,
@@ -62,7 +60,7 @@ def json_body(app: str, version: str, fingerprint: Mapping[str, Any],
     })
 
 
-def any_value(value: Value) -> dict[str, Any]:
+def any_value(value: "Value") -> "dict[str, Any]":
     """An OTLP ``AnyValue`` (JSON mapping: 64-bit integers as strings)."""
     if isinstance(value, bool):
         return {"boolValue": value}
@@ -73,11 +71,11 @@ def any_value(value: Value) -> dict[str, Any]:
     return {"stringValue": str(value)}
 
 
-def _attributes(pairs: Iterable[tuple[str, Value]]) -> list[dict[str, Any]]:
+def _attributes(pairs: "Iterable[tuple[str, Value]]") -> "list[dict[str, Any]]":
     return [{"key": key, "value": any_value(value)} for key, value in pairs]
 
 
-def log_record(ns: str, event: Event) -> dict[str, Any]:
+def log_record(ns: str, event: "Event") -> "dict[str, Any]":
     name, time_ns, attributes = event
     full_name = f"{ns}.{name}"
     pairs: list[tuple[str, Value]] = [("event.name", full_name)]
@@ -100,8 +98,8 @@ def log_record(ns: str, event: Event) -> dict[str, Any]:
     }
 
 
-def otlp_body(app: str, version: str, resource: Mapping[str, Any],
-              events: Iterable[Event], dropped: int = 0) -> bytes:
+def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
+              events: "Iterable[Event]", dropped: int = 0) -> bytes:
     """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event."""
     ns = namespace(app)
     scope: dict[str, Any] = {"name": SCOPE, "version": __version__}
@@ -120,8 +118,8 @@ def otlp_body(app: str, version: str, resource: Mapping[str, Any],
     }]})
 
 
-def body(wire: str, app: str, version: str, environment: tuple[dict[str, Any], dict[str, Any]],
-         events: Sequence[Event], *, dropped: int = 0) -> bytes:
+def body(wire: str, app: str, version: str, environment: "tuple[dict[str, Any], dict[str, Any]]",
+         events: "Sequence[Event]", *, dropped: int = 0) -> bytes:
     fingerprint, resource = environment
     if wire == "otlp":
         return otlp_body(app, version, resource, events, dropped)
@@ -135,7 +133,7 @@ def target_url(endpoint: str, wire: str) -> str:
     return endpoint.rstrip("/") + "/v1/logs"
 
 
-def sample(environment: tuple[dict[str, Any], dict[str, Any]]) -> str:
+def sample(environment: "tuple[dict[str, Any], dict[str, Any]]") -> str:
     """``python -m envdetect --payload``: both bodies for one sample command event."""
     import time
 

@@ -19,8 +19,6 @@ come from the standard library's environment handling
 does not parse means no send.
 """
 
-from __future__ import annotations
-
 import _thread
 import atexit
 import os
@@ -44,7 +42,7 @@ _MAX_HEAD = 16384
 #: Every sender of this process.  One atexit callback closes them all: it wakes
 #: every worker first, then waits once, so several Telemetry objects together
 #: still keep the host at most one exit_wait.
-_senders: list[Sender] = []
+_senders: "list[Sender]" = []
 
 
 def _at_exit() -> None:
@@ -67,8 +65,8 @@ class Config:
 
     __slots__ = ("app", "debug", "endpoint", "exit_wait", "headers", "version", "wire")
 
-    def __init__(self, app: str, version: str, endpoint: str | None, *, wire: str,
-                 exit_wait: float, headers: Mapping[str, str], debug: bool) -> None:
+    def __init__(self, app: str, version: str, endpoint: "str | None", *, wire: str,
+                 exit_wait: float, headers: "Mapping[str, str]", debug: bool) -> None:
         self.app = app
         self.version = version
         self.endpoint = endpoint
@@ -81,7 +79,7 @@ class Config:
 class Sender:
     """The queue and the worker.  ``add`` is the only method on the host's hot path."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: "Config") -> None:
         self.config = config
         self.pid = os.getpid()
         self.lock = _thread.allocate_lock()
@@ -101,7 +99,7 @@ class Sender:
         _senders.append(self)
 
     # -- host side -----------------------------------------------------------------
-    def add(self, event: Event) -> None:
+    def add(self, event: "Event") -> None:
         if os.getpid() != self.pid:  # a forked child: never the parent's queue
             return
         with self.lock:
@@ -170,7 +168,7 @@ class Sender:
         self.wake.set()
         return True
 
-    def close(self, wait: float | None = None) -> None:
+    def close(self, wait: "float | None" = None) -> None:
         """Close this sender alone, waiting at most ``wait`` (default ``exit_wait``)."""
         try:
             if self.begin_close() and self.done is not None:
@@ -214,8 +212,8 @@ class Sender:
             if self.done is not None:
                 self.done.set()
 
-    def _deliver(self, facts: tuple[dict[str, Any], dict[str, Any]], route: Route | str,
-                 batch: list[Event], dropped: int) -> None:
+    def _deliver(self, facts: "tuple[dict[str, Any], dict[str, Any]]", route: "Route | str",
+                 batch: "list[Event]", dropped: int) -> None:
         from envdetect._payload import body
 
         config = self.config
@@ -287,7 +285,7 @@ class Target:
         self.auth = _basic(parts.username, parts.password)
 
 
-def _basic(user: str | None, password: str | None) -> str | None:
+def _basic(user: "str | None", password: "str | None") -> "str | None":
     if user is None:
         return None
     import base64
@@ -297,7 +295,7 @@ def _basic(user: str | None, password: str | None) -> str | None:
     return "Basic " + base64.b64encode(token).decode("ascii")
 
 
-def find_proxy(target: Target) -> Target | None:
+def find_proxy(target: "Target") -> "Target | None":
     """The proxy for ``target`` per the standard library, or None.  Raises ValueError
     when one is configured but malformed (``HTTPS_PROXY=http://``) or unsupported."""
     if sys.platform not in ("darwin", "win32") and not any(
@@ -332,7 +330,7 @@ def route(url: str) -> str:
     return f"(via proxy {proxy.authority})" if proxy else "(direct, no proxy)"
 
 
-def _resolve(url: str) -> tuple[Target, Target | None] | str:
+def _resolve(url: str) -> "tuple[Target, Target | None] | str":
     """The target and its proxy, or why there is none (``"malformed-endpoint"``...)."""
     try:
         target = Target(url)
@@ -349,11 +347,11 @@ class Route:
 
     __slots__ = ("proxy", "target")
 
-    def __init__(self, target: Target, proxy: Target | None) -> None:
+    def __init__(self, target: "Target", proxy: "Target | None") -> None:
         self.target, self.proxy = target, proxy
 
 
-def prepare(url: str) -> Route | str:
+def prepare(url: str) -> "Route | str":
     """The route for ``url``, or why there is none (``"malformed-endpoint"``...)."""
     resolved = _resolve(url)
     if isinstance(resolved, str):
@@ -363,7 +361,7 @@ def prepare(url: str) -> Route | str:
     return Route(*resolved)
 
 
-def send(route: Route | str, data: bytes, headers: Mapping[str, str] | None = None) -> str:
+def send(route: "Route | str", data: bytes, headers: "Mapping[str, str] | None" = None) -> str:
     """POST once, within the time bounds.  Returns one word for the outcome; never raises."""
     if isinstance(route, str):
         return route  # silent no-send: malformed endpoint or proxy
@@ -375,7 +373,7 @@ def send(route: Route | str, data: bytes, headers: Mapping[str, str] | None = No
     return f"http-{status}"
 
 
-def _outcome(error: Exception) -> str:
+def _outcome(error: "Exception") -> str:
     import socket
 
     # (socket.timeout is TimeoutError only from Python 3.10 on.)
@@ -388,13 +386,13 @@ def _outcome(error: Exception) -> str:
     return type(error).__name__
 
 
-def post(url: str, data: bytes, headers: Mapping[str, str] | None = None) -> str:
+def post(url: str, data: bytes, headers: "Mapping[str, str] | None" = None) -> str:
     """:func:`prepare` and :func:`send` in one go."""
     return send(prepare(url), data, headers)
 
 
-def _exchange(target: Target, proxy: Target | None, data: bytes,
-              headers: Mapping[str, str], deadline: float) -> int:
+def _exchange(target: "Target", proxy: "Target | None", data: bytes,
+              headers: "Mapping[str, str]", deadline: float) -> int:
     hop = proxy or target
     sock = _connect(hop.host, hop.port, min(time.monotonic() + CONNECT_TIMEOUT, deadline))
     try:
@@ -440,7 +438,7 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _connect(host: str, port: int, deadline: float) -> socket.socket:
+def _connect(host: str, port: int, deadline: float) -> "socket.socket":
     import socket
 
     error: Exception = TimeoutError("connect deadline passed")
@@ -459,12 +457,12 @@ def _connect(host: str, port: int, deadline: float) -> socket.socket:
     raise error
 
 
-def _send(sock: socket.socket, data: bytes, deadline: float) -> None:
+def _send(sock: "socket.socket", data: bytes, deadline: float) -> None:
     sock.settimeout(_remaining(deadline))  # sendall: the timeout bounds the whole call
     sock.sendall(data)
 
 
-def _read_status(sock: socket.socket, deadline: float, whole_head: bool = False) -> int:
+def _read_status(sock: "socket.socket", deadline: float, whole_head: bool = False) -> int:
     """The status code of the response; reads the status line (or the whole head)."""
     buffer = b""
     end = b"\r\n\r\n" if whole_head else b"\r\n"

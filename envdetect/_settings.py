@@ -14,8 +14,6 @@ read-only home reads as "no choice made" and a write reports ``False``.  The
 home directory itself is never created.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -40,8 +38,8 @@ NOTICE = (
 )
 
 
-def config_base(platform: str | None = None,
-                environ: Mapping[str, str] | None = None) -> str | None:
+def config_base(platform: "str | None" = None,
+                environ: "Mapping[str, str] | None" = None) -> "str | None":
     """The platform's per-user configuration directory, or None if there is no home."""
     import ntpath
     import posixpath
@@ -64,7 +62,7 @@ def config_base(platform: str | None = None,
     return posixpath.join(home, ".config") if posixpath.isabs(home) else None
 
 
-def choice_file(app: str, config_dir: str | None = None) -> str | None:
+def choice_file(app: str, config_dir: "str | None" = None) -> "str | None":
     """Where ``app``'s choice lives: ``config_dir`` (tests, embedders) or the platform's."""
     if config_dir is not None:
         return os.path.join(config_dir, FILE_NAME)
@@ -72,7 +70,7 @@ def choice_file(app: str, config_dir: str | None = None) -> str | None:
     return os.path.join(base, app, FILE_NAME) if base else None
 
 
-def read(path: str | None) -> dict[str, str]:
+def read(path: "str | None") -> "dict[str, str]":
     """The file's ``key = value`` lines, lowercased; empty when absent or unreadable."""
     if path is None:
         return {}
@@ -90,12 +88,12 @@ def read(path: str | None) -> dict[str, str]:
     return values
 
 
-def stored_choice(path: str | None) -> bool | None:
+def stored_choice(path: "str | None") -> "bool | None":
     value = read(path).get("enabled")
     return True if value in ON else False if value in OFF else None
 
 
-def write(path: str | None, app: str, values: Mapping[str, str]) -> bool:
+def write(path: "str | None", app: str, values: "Mapping[str, str]") -> bool:
     """Replace the file atomically; create at most the config dir and the app dir."""
     if path is None:
         return False
@@ -119,7 +117,7 @@ def write(path: str | None, app: str, values: Mapping[str, str]) -> bool:
         return False
 
 
-def remember(path: str | None, app: str, enabled: bool) -> bool:
+def remember(path: "str | None", app: str, enabled: bool) -> bool:
     values = read(path)
     values["enabled"] = "true" if enabled else "false"
     return write(path, app, values)
@@ -134,7 +132,7 @@ def in_ci() -> bool:
     return envdetect.detect(plugins=False).ci is not None
 
 
-def first_run_notice(path: str | None, app: str, message: str) -> str:
+def first_run_notice(path: "str | None", app: str, message: str) -> str:
     """Show the notice if due.  Returns what happened, one word.
 
     ``"shown"``: printed, and recorded so it is not shown again; ``"unrecorded"``:

@@ -19,8 +19,6 @@ Importing this module loads nothing beyond it; the sender, the payload code
 and the settings file helpers load on first use.
 """
 
-from __future__ import annotations
-
 import os
 import time
 
@@ -54,13 +52,13 @@ _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 OFF, SEND, DEBUG = "off", "send", "debug"
 
 
-def _is_word(value: object, chars: frozenset[str] = _WORD) -> bool:
+def _is_word(value: object, chars: "frozenset[str]" = _WORD) -> bool:
     """A short token of the host's vocabulary: no spaces, slashes, quotes or @."""
     return (isinstance(value, str) and 0 < len(value) <= MAX_TEXT and value.isascii()
             and value[0].isalnum() and chars.issuperset(value))
 
 
-def _env_flag(name: str | None) -> str:
+def _env_flag(name: "str | None") -> str:
     return (os.environ.get(name, "") if name else "").strip().lower()
 
 
@@ -91,15 +89,15 @@ class Telemetry:
         self,
         app: str,
         version: str,
-        endpoint: str | None = None,
+        endpoint: "str | None" = None,
         *,
-        opt_out_env: str | None = None,
+        opt_out_env: "str | None" = None,
         wire: str = "json",
         exit_wait: float = 0.25,
-        debug_env: str | None = None,
-        allowed_values: Mapping[str, Iterable[str]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        config_dir: str | None = None,
+        debug_env: "str | None" = None,
+        allowed_values: "Mapping[str, Iterable[str]] | None" = None,
+        headers: "Mapping[str, str] | None" = None,
+        config_dir: "str | None" = None,
     ) -> None:
         self._mode = OFF
         self._reason = "not configured"
@@ -116,9 +114,9 @@ class Telemetry:
         except Exception:  # noqa: BLE001 - never raise into the host
             self._mode, self._reason = OFF, "internal error"
 
-    def _decide(self, exit_wait: float, debug_env: str | None,
-                allowed_values: Mapping[str, Iterable[str]] | None,
-                headers: Mapping[str, str] | None) -> tuple[str, str]:
+    def _decide(self, exit_wait: float, debug_env: "str | None",
+                allowed_values: "Mapping[str, Iterable[str]] | None",
+                headers: "Mapping[str, str] | None") -> "tuple[str, str]":
         # 1. The user's word, before anything else.
         if _env_flag("DO_NOT_TRACK") not in ("", "0"):
             return OFF, "DO_NOT_TRACK is set"
@@ -144,8 +142,8 @@ class Telemetry:
                 return OFF, "disabled by the stored setting"
         return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, "enabled")
 
-    def _configure(self, exit_wait: float, allowed: Mapping[str, Iterable[str]] | None,
-                   headers: Mapping[str, str] | None) -> str | None:
+    def _configure(self, exit_wait: float, allowed: "Mapping[str, Iterable[str]] | None",
+                   headers: "Mapping[str, str] | None") -> "str | None":
         if not _is_word(self._app, _WORD - {":"}) or self._app[0] == ".":
             return "app"
         if not _is_word(self._version, _WORD | {"+"}):
@@ -200,7 +198,7 @@ class Telemetry:
         return sender.dropped_total if sender is not None else 0
 
     @property
-    def config_file(self) -> str | None:
+    def config_file(self) -> "str | None":
         """The file holding the persistent choice (None when there is no home)."""
         try:
             from envdetect._settings import choice_file
@@ -230,7 +228,7 @@ class Telemetry:
         except Exception:  # noqa: BLE001
             return False
 
-    def first_run_notice(self, text: str | None = None) -> bool:
+    def first_run_notice(self, text: "str | None" = None) -> bool:
         """Tell the user about telemetry once, on stderr; True if shown now.
 
         Shown only when telemetry is on, stderr is a terminal, not in CI, and no
@@ -256,7 +254,7 @@ class Telemetry:
         return outcome == "shown"
 
     # -- recording -----------------------------------------------------------------
-    def track(self, command: str, subcommand: str | None = None) -> Tracker:
+    def track(self, command: str, subcommand: "str | None" = None) -> "Tracker":
         """Time a command: ``with t.track("deploy", "stack"):`` or ``@t.track("deploy")``.
 
         Records the duration, the status, the exit code (a ``SystemExit`` inside
@@ -265,9 +263,9 @@ class Telemetry:
         """
         return Tracker(self, command, subcommand)
 
-    def record_command(self, command: str, subcommand: str | None = None, *,
+    def record_command(self, command: str, subcommand: "str | None" = None, *,
                        duration_ms: float, exit_code: int = 0,
-                       error: BaseException | type[BaseException] | None = None) -> None:
+                       error: "BaseException | type[BaseException] | None" = None) -> None:
         """Record a command the host timed itself; ``error``: only its class name is kept."""
         if self._mode == OFF:
             return
@@ -283,7 +281,7 @@ class Telemetry:
         except Exception:  # noqa: BLE001
             pass
 
-    def event(self, name: str, attributes: Mapping[str, object] | None = None) -> None:
+    def event(self, name: str, attributes: "Mapping[str, object] | None" = None) -> None:
         """Record another event: a name (lowercase, digits, ``_`` and ``.``) and
         attributes that are booleans, numbers or strings allowed by ``allowed_values``
         for that attribute.  Anything else is left out, silently."""
@@ -303,7 +301,7 @@ class Telemetry:
         except Exception:  # noqa: BLE001
             pass
 
-    def _value(self, key: str, value: object) -> Value | None:
+    def _value(self, key: str, value: object) -> "Value | None":
         if isinstance(value, bool):
             return value
         if isinstance(value, int):
@@ -321,7 +319,7 @@ class Telemetry:
         return value if _is_word(value) else OTHER  # type: ignore[return-value]
 
     def _command(self, command: object, subcommand: object, duration_ms: object,
-                 exit_code: int, error: str | None) -> None:
+                 exit_code: int, error: "str | None") -> None:
         attributes: dict[str, Value] = {"command": self._word("command", command)}
         if subcommand is not None:
             attributes["subcommand"] = self._word("subcommand", subcommand)
@@ -335,12 +333,12 @@ class Telemetry:
             attributes["duration_ms"] = round(float(duration_ms), 3)
         self._record("command", attributes)
 
-    def _record(self, name: str, attributes: Mapping[str, Value]) -> None:
+    def _record(self, name: str, attributes: "Mapping[str, Value]") -> None:
         sender = self._sender or self._start()
         if sender is not None:
             sender.add((name, time.time_ns(), attributes))
 
-    def _start(self) -> Sender | None:
+    def _start(self) -> "Sender | None":
         """The sender, made on first use: a daemon thread begins detecting right away."""
         if self._mode == OFF:
             return None
@@ -363,11 +361,11 @@ class Tracker:
 
     __slots__ = ("_command", "_owner", "_start", "_subcommand")
 
-    def __init__(self, owner: Telemetry, command: str, subcommand: str | None) -> None:
+    def __init__(self, owner: "Telemetry", command: str, subcommand: "str | None") -> None:
         self._owner, self._command, self._subcommand = owner, command, subcommand
         self._start: float | None = None
 
-    def __enter__(self) -> Tracker:
+    def __enter__(self) -> "Tracker":
         owner = self._owner
         if owner._mode != OFF:
             if owner._sender is None:
@@ -375,8 +373,8 @@ class Tracker:
             self._start = time.perf_counter()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(self, exc_type: "type[BaseException] | None", exc: "BaseException | None",
+                 traceback: "TracebackType | None") -> None:
         start, self._start = self._start, None
         if start is None or self._owner._mode == OFF:
             return
@@ -392,7 +390,7 @@ class Tracker:
         except Exception:  # noqa: BLE001 - the host's exception, if any, goes on as is
             pass
 
-    def __call__(self, func: F) -> F:
+    def __call__(self, func: "F") -> "F":
         if self._owner._mode == OFF:
             return func  # off stays off: no wrapper, no cost
         import functools
@@ -400,7 +398,7 @@ class Tracker:
         owner, command, subcommand = self._owner, self._command, self._subcommand
 
         @functools.wraps(func)
-        def tracked(*args: Any, **kwargs: Any) -> Any:
+        def tracked(*args: "Any", **kwargs: "Any") -> "Any":
             with Tracker(owner, command, subcommand):
                 return func(*args, **kwargs)
 

@@ -24,8 +24,6 @@ Every ancestor may lack ``exe`` and ``cmdline`` (another user's process, a
 sandbox, psutil denied access): the name alone must then do.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
@@ -229,8 +227,8 @@ def normalize(name: str) -> str:
 
 
 def classify_path(
-    path: str, table: dict[str, tuple[str, str | None]],
-) -> tuple[str, str | None] | None:
+    path: str, table: "dict[str, tuple[str, str | None]]",
+) -> "tuple[str, str | None] | None":
     """The editor a path belongs to, from the parts of it that name one.
 
     Only the parts an installation or an editor's own data directory
@@ -283,13 +281,13 @@ def _basename(arg: str) -> str:
     return arg.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
-def _is_python(name: str, exe: str | None) -> bool:
+def _is_python(name: str, exe: "str | None") -> bool:
     if name.startswith("python") or name in ("py", "pyw"):
         return True
     return bool(exe) and _basename(exe or "").startswith("python")
 
 
-def _python_role(cmdline: tuple[str, ...]) -> Hit | None:
+def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
     """A Python ancestor that is a Jupyter kernel, IDLE or Spyder."""
     args = cmdline[1:MAX_PYTHON_ARGS + 1]
     for position, arg in enumerate(args):
@@ -316,7 +314,7 @@ def _python_role(cmdline: tuple[str, ...]) -> Hit | None:
     return None
 
 
-def jetbrains_product_from_selector(value: str) -> str | None:
+def jetbrains_product_from_selector(value: str) -> "str | None":
     """``PyCharm2024.3`` -> ``pycharm``; anything without the version tail -> None."""
     stem = value.rstrip("0123456789.")
     if stem == value or not stem:
@@ -324,7 +322,7 @@ def jetbrains_product_from_selector(value: str) -> str | None:
     return JETBRAINS_SELECTORS.get(stem.lower())
 
 
-def _java_role(cmdline: tuple[str, ...]) -> Hit | None:
+def _java_role(cmdline: "tuple[str, ...]") -> "Hit | None":
     """A JVM running a JetBrains IDE (``pycharm.sh``, Toolbox, remote backends)."""
     jetbrains = False
     product = None
@@ -343,7 +341,7 @@ def _java_role(cmdline: tuple[str, ...]) -> Hit | None:
     return ("ide", "jetbrains", product, "process java (intellij platform)")
 
 
-def classify(process: Process) -> Hit | None:
+def classify(process: "Process") -> "Hit | None":
     """What one ancestor is, or ``None`` for anything unremarkable (a shell)."""
     name = normalize(process.name)
     if name in TERMINAL_PROCESSES:
@@ -384,7 +382,7 @@ def classify(process: Process) -> Hit | None:
     return None
 
 
-def _distinctive(path: str) -> tuple[str, str | None] | None:
+def _distinctive(path: str) -> "tuple[str, str | None] | None":
     lowered = path.replace("\\", "/").lower()
     if "-server" not in lowered and "/.c9" not in lowered:
         return None
@@ -396,10 +394,10 @@ def _distinctive(path: str) -> tuple[str, str | None] | None:
 
 #: The last ancestry classified and its result: the ide, notebook and
 #: terminal detectors all walk the same (cached) ancestry of one context.
-_last: list[tuple[tuple[Process, ...], list[Hit]]] = []
+_last: "list[tuple[tuple[Process, ...], list[Hit]]]" = []
 
 
-def walk(ctx: Context) -> list[Hit]:
+def walk(ctx: "Context") -> "list[Hit]":
     """The classified ancestors, nearest first, up to the first terminal.
 
     The terminal itself is included (its kind says so); what lies beyond it
@@ -421,7 +419,7 @@ def walk(ctx: Context) -> list[Hit]:
     return hits
 
 
-def explained_elsewhere(ctx: Context) -> bool:
+def explained_elsewhere(ctx: "Context") -> bool:
     """CI, an agent or a managed cloud platform already says who runs us:
     no IDE or notebook kernel is worth an ancestry walk then."""
     from envdetect._engine import MANAGED_PLATFORMS
@@ -433,14 +431,14 @@ def explained_elsewhere(ctx: Context) -> bool:
     return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
 
 
-def nearest_ide(ctx: Context) -> Hit | None:
+def nearest_ide(ctx: "Context") -> "Hit | None":
     for hit in walk(ctx):
         if hit[0] == "ide":
             return hit
     return None
 
 
-def nearest_kernel(ctx: Context) -> Hit | None:
+def nearest_kernel(ctx: "Context") -> "Hit | None":
     for hit in walk(ctx):
         if hit[0] == "kernel":
             return hit
@@ -451,7 +449,7 @@ _TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
                    "vim": "vim", "emacs": "emacs"}
 
 
-def nearest_terminal_layer(ctx: Context) -> tuple[str | None, str] | None:
+def nearest_terminal_layer(ctx: "Context") -> "tuple[str | None, str] | None":
     """The innermost process that draws a terminal: an emulator, a
     multiplexer, or an editor with a built-in terminal.  ``None`` as the
     program means a transport (sshd) came first."""
@@ -467,7 +465,7 @@ def nearest_terminal_layer(ctx: Context) -> tuple[str | None, str] | None:
     return None
 
 
-def agent_process(name: str, cmdline: Sequence[str]) -> tuple[str, str] | None:
+def agent_process(name: str, cmdline: "Sequence[str]") -> "tuple[str, str] | None":
     """``(id, table key)`` for an ancestor that :data:`AGENT_PROCESSES` or
     :data:`AGENT_SCRIPTS` knows."""
     if name[-4:].lower() == ".exe":  # Windows: aider.exe, codex.exe
@@ -485,7 +483,7 @@ def agent_process(name: str, cmdline: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
-def _script(cmdline: Sequence[str]) -> str | None:
+def _script(cmdline: "Sequence[str]") -> "str | None":
     """The script or ``-m`` module a Python command line runs, by its bare name."""
     args = cmdline[1:5]
     for index, arg in enumerate(args):
@@ -500,7 +498,7 @@ def _script(cmdline: Sequence[str]) -> str | None:
     return None
 
 
-def ci_process(process: Process) -> str | None:
+def ci_process(process: "Process") -> "str | None":
     """``buildbot`` or ``concourse`` for an ancestor that runs a CI system's
     steps without exporting any variable: Buildbot's twistd (worker or
     master) and Concourse's worker on macOS and Windows (no container)."""
@@ -509,7 +507,7 @@ def ci_process(process: Process) -> str | None:
     return "buildbot" if _is_buildbot(process) else None
 
 
-def _is_buildbot(process: Process) -> bool:
+def _is_buildbot(process: "Process") -> bool:
     args = process.cmdline
     text = "\0".join(args) + "\0" + process.name
     if "buildbot" not in text and "buildslave" not in text:
@@ -528,7 +526,7 @@ def _stem(path: str) -> str:
     return name[:-4] if name.endswith(".exe") else name
 
 
-def ancestry_matters(ctx: Context) -> bool:
+def ancestry_matters(ctx: "Context") -> bool:
     """Whether an ancestor is anything the ``ci``, ``agent``, ``ide`` or
     ``notebook`` detector looks for; when none is, the registry skips them.
 

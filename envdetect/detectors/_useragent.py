@@ -23,8 +23,6 @@ and only when it has the shape of a version; ``str.isdigit()`` is avoided on
 purpose (it accepts Arabic-Indic and fullwidth digits).
 """
 
-from __future__ import annotations
-
 #: Product names exactly as the toolkits write them (case and spaces matter).
 PRODUCTS = {
     "AWS-Toolkit-For-VSCode": "aws_toolkit_vscode",
@@ -54,7 +52,7 @@ _TOKEN = _ALNUM | frozenset("._+-")
 _PAIR_NAME = _ALNUM | frozenset("._-")
 
 
-def parse(value: str | None) -> tuple[str, str | None] | None:
+def parse(value: "str | None") -> "tuple[str, str | None] | None":
     """``(product id, version or None)`` for a well-formed value; otherwise ``None``.
 
     Well-formed: after trimming ASCII whitespace, exactly ``<known product>/<token>``
@@ -76,7 +74,7 @@ def parse(value: str | None) -> tuple[str, str | None] | None:
     return product, (token if version_shape(token) else None)
 
 
-def parse_legacy(value: str | None) -> tuple[str, str | None] | None:
+def parse_legacy(value: "str | None") -> "tuple[str, str | None] | None":
     """The 2023 ``SAM_CLI_TELEMETRY_FROM_IDE`` variable of the VS Code toolkit.
 
     Toolkits released between aws-toolkit-vscode PR #3170 (2023-02-15) and
@@ -123,5 +121,5 @@ def _is_pair(pair: str) -> bool:
             and _is_token(version))
 
 
-def _only(text: str, allowed: frozenset[str]) -> bool:
+def _only(text: str, allowed: "frozenset[str]") -> bool:
     return all(char in allowed for char in text)

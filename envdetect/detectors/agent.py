@@ -47,8 +47,6 @@ Values are only compared, never returned: the detector reports an id from
 :data:`AGENTS` and the *name* of the variable that decided it.
 """
 
-from __future__ import annotations
-
 from envdetect._context import is_off
 from envdetect._engine import MANAGED_PLATFORMS
 from envdetect.detectors import _chain
@@ -65,7 +63,7 @@ facet = "agent"
 # == The agent table: plain data =============================================
 
 #: id -> display name.  ``other`` (an agent we cannot name) has no name.
-AGENTS: dict[str, str | None] = {
+AGENTS: "dict[str, str | None]" = {
     "claude_code": "Claude Code",
     "amp": "Amp",
     "codex": "Codex",
@@ -96,7 +94,7 @@ AGENTS: dict[str, str | None] = {
 #: is the renamed Q CLI and keeps its AWS_EXECUTION_ENV token).  Between
 #: unrelated agents nested in one another the order follows the AWS SAM CLI's
 #: agent table (Claude Code, Codex, Cursor, Gemini CLI, Kiro, OpenCode, Copilot).
-ENV_RULES: tuple[tuple[str, str, str | None], ...] = (
+ENV_RULES: "tuple[tuple[str, str, str | None], ...]" = (
     # Amp: "AMP_CURRENT_THREAD_ID, AGENT_THREAD_ID, plus AGENT=amp" on shell-tool
     # children, and CLAUDECODE too.
     ("amp", "AMP_CURRENT_THREAD_ID", None),
@@ -187,7 +185,7 @@ DEVIN_MARKER = "/opt/.devin"
 # == Detection ================================================================
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     found = _decide(ctx)
     if found is None:
         return None
@@ -196,7 +194,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     return {"id": agent, "name": AGENTS[agent]}
 
 
-def _decide(ctx: Context) -> tuple[str, str] | None:
+def _decide(ctx: "Context") -> "tuple[str, str] | None":
     explicit = ctx.env("AI_AGENT")
     if explicit is not None and explicit.strip():
         return from_ai_agent(explicit), "env AI_AGENT"
@@ -213,7 +211,7 @@ def _decide(ctx: Context) -> tuple[str, str] | None:
     return None
 
 
-def _environment_decided(ctx: Context) -> bool:
+def _environment_decided(ctx: "Context") -> bool:
     """True when the run is already explained: no ancestry walk then."""
     found = ctx.found
     if found.get("toolkit") or found.get("ci"):
@@ -227,7 +225,7 @@ def _environment_decided(ctx: Context) -> bool:
 # == Reading the table ========================================================
 
 
-def from_environment(env: Callable[[str], str | None]) -> tuple[str, str] | None:
+def from_environment(env: "Callable[[str], str | None]") -> "tuple[str, str] | None":
     """``(id, variable name)`` of the first :data:`ENV_RULES` row that matches."""
     for agent, name, test in ENV_RULES:
         value = env(name)

@@ -61,8 +61,6 @@ vendor's source code, ``[3p]`` third-party code or captured environments, and
 documentation is gone.
 """
 
-from __future__ import annotations
-
 import sys
 
 from envdetect._context import is_off
@@ -80,7 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover
 facet = "ci"
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     values = _snapshot(ctx)
     env = values.get
     if values:
@@ -116,7 +114,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     return None
 
 
-def _snapshot(ctx: Context) -> dict[str, str]:
+def _snapshot(ctx: "Context") -> "dict[str, str]":
     """``ctx.env`` restricted to the variables the table consults, as a dict lookup.
 
     One pass over the environment's names finds which of :data:`NAMES` are
@@ -136,7 +134,7 @@ def _snapshot(ctx: Context) -> dict[str, str]:
     return values
 
 
-def _answer(ctx: Context, env: Env, vendor: tuple[str, str, Any, Any]) -> dict[str, Any]:
+def _answer(ctx: "Context", env: "Env", vendor: "tuple[str, str, Any, Any]") -> "dict[str, Any]":
     pr_rule = vendor[3]
     is_pr: bool | None = None
     if pr_rule is not None:
@@ -145,7 +143,7 @@ def _answer(ctx: Context, env: Env, vendor: tuple[str, str, Any, Any]) -> dict[s
     return {"id": vendor[0], "name": vendor[1], "is_pr": is_pr}
 
 
-def holds(env: Env, rule: Any) -> bool:
+def holds(env: "Env", rule: "Any") -> bool:
     """Whether a rule of the vendor table holds (the rule language is in the module docstring)."""
     if rule.__class__ is str:
         return env(rule) is not None
@@ -178,7 +176,7 @@ def holds(env: Env, rule: Any) -> bool:
     return False  # "probe": not an environment rule
 
 
-def _signals(env: Env, rule: Any) -> list[str]:
+def _signals(env: "Env", rule: "Any") -> "list[str]":
     """The set variables a rule looked at, as ``env NAME`` (names, never values)."""
     if rule.__class__ is str:
         return [f"env {rule}"] if env(rule) is not None else []
@@ -206,7 +204,7 @@ CONCOURSE_INITS = ("/tmp/gdn-init", "/tmp/garden-init")
 #: the handle being 8 hex digits (a hash of the step) or, in old versions, a UUID.
 CONCOURSE_BUILD_ROOT = "/tmp/build"
 
-def _concourse(ctx: Context) -> str | None:
+def _concourse(ctx: "Context") -> "str | None":
     """A Concourse step: /tmp/build/<handle> plus Concourse's init as PID 1.
 
     Task steps get no build metadata at all, by design; the container itself
@@ -234,7 +232,7 @@ def _is_handle(name: str) -> bool:
     return len(digits) in (8, 32) and all(c in "0123456789abcdef" for c in digits)
 
 
-def _buildbot(ctx: Context) -> str | None:
+def _buildbot(ctx: "Context") -> "str | None":
     """A Buildbot step: a child of the worker's (or master's) twistd process.
 
     The worker runs ``twistd ... buildbot.tac`` (the Docker image) or
@@ -251,13 +249,13 @@ def _buildbot(ctx: Context) -> str | None:
     return None
 
 
-def _interactive(ctx: Context) -> bool:
+def _interactive(ctx: "Context") -> bool:
     return bool(ctx.isatty("stdin") and ctx.isatty("stdout"))
 
 
 #: ``("probe", name)`` rules of the vendor table -> the function deciding them;
 #: each returns the signal (a name, never a value) or ``None``.
-PROBES: dict[str, Callable[[Context], str | None]] = {
+PROBES: "dict[str, Callable[[Context], str | None]]" = {
     "concourse": _concourse,
     "buildbot": _buildbot,
 }
@@ -281,7 +279,7 @@ _GITHUB_PR = ("in", "GITHUB_EVENT_NAME", _GITHUB_PR_EVENTS)
 #: Drone's (and Harness's Drone-compatible) event variable.
 _DRONE_PR = ("eq", "DRONE_BUILD_EVENT", "pull_request")
 
-VENDORS: tuple[tuple[str, str, Any, Any], ...] = (
+VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     # -- look-alikes of GitHub Actions first -----------------------------------
     # Forgejo runner sets FORGEJO_ACTIONS *and* GITEA_ACTIONS *and* GITHUB_ACTIONS
     # [src forgejo runner, runner.go]; https://forgejo.org/docs/latest/user/actions/reference/

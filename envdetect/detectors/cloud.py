@@ -38,8 +38,6 @@ aws/apprunner-roadmap#202) and ``azure.container_instances`` (nothing
 documented is injected) are OpenTelemetry values this detector never claims.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -76,7 +74,7 @@ _ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME,
               ("not", ("=", "AWS_SAM_LOCAL", "true")))
 
 #: ``(provider, platform, conditions, flags)``, first match wins.
-RULES: tuple[tuple[str, str, tuple[Any, ...], int], ...] = (
+RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     # Hosted developer environments.  Codespaces carry GITHUB_REPOSITORY and a
     # GITHUB_TOKEN but no GITHUB_ACTIONS: they are not CI.
     ("github", "github_codespaces", (("=", "CODESPACES", "true"), "CODESPACE_NAME"), LINUX),
@@ -223,7 +221,7 @@ BEANSTALK_DIR = "/opt/elasticbeanstalk"
 _LOCAL_ENGINES = ("docker", "podman")
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     container = _container_id(ctx)
     hit = match_rules(ctx, container)
     if hit is not None:
@@ -234,7 +232,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     return from_files(ctx, container)
 
 
-def _container_id(ctx: Context) -> str | None:
+def _container_id(ctx: "Context") -> "str | None":
     found = ctx.found.get("container")
     if isinstance(found, dict):
         value = found.get("id")
@@ -242,12 +240,12 @@ def _container_id(ctx: Context) -> str | None:
     return None
 
 
-def _linux(ctx: Context) -> bool:
+def _linux(ctx: "Context") -> bool:
     system = ctx.platform.system
     return not system or system == "Linux"
 
 
-def match_rules(ctx: Context, container: str | None = None) -> tuple[str, str] | None:
+def match_rules(ctx: "Context", container: "str | None" = None) -> "tuple[str, str] | None":
     """The first rule of :data:`RULES` that holds, as ``(provider, platform)``."""
     environ = ctx.environ
     if _GATE_NAMES.isdisjoint(environ):
@@ -263,8 +261,8 @@ def match_rules(ctx: Context, container: str | None = None) -> tuple[str, str] |
     return None
 
 
-def _holds(environ: Mapping[str, str], condition: Condition,
-           signals: list[str]) -> bool:
+def _holds(environ: "Mapping[str, str]", condition: "Condition",
+           signals: "list[str]") -> bool:
     if isinstance(condition, str):
         if environ.get(condition):
             signals.append(f"env {condition}")
@@ -299,7 +297,7 @@ def _holds(environ: Mapping[str, str], condition: Condition,
     return ok
 
 
-def _flags_allow(ctx: Context, flags: int, container: str | None) -> bool:
+def _flags_allow(ctx: "Context", flags: int, container: "str | None") -> bool:
     if flags & LINUX and not _linux(ctx):
         return False
     if flags & NO_TTY and ctx.isatty("stdin"):
@@ -307,7 +305,7 @@ def _flags_allow(ctx: Context, flags: int, container: str | None) -> bool:
     return not (flags & NO_LOCAL_ENGINE and container in _LOCAL_ENGINES)
 
 
-def from_files(ctx: Context, container: str | None) -> dict[str, Any] | None:
+def from_files(ctx: "Context", container: "str | None") -> "dict[str, Any] | None":
     """SageMaker's metadata files and the DMI strings (Linux only)."""
     if ctx.has("SAGEMAKER_APP_TYPE_LOWERCASE") and ctx.exists(SAGEMAKER_STUDIO_FILE):
         # The variable can be baked into a bring-your-own image; the metadata
@@ -340,7 +338,7 @@ def from_files(ctx: Context, container: str | None) -> dict[str, Any] | None:
     return {"provider": provider, "platform": VM_PLATFORMS[provider]}
 
 
-def dmi_provider(ctx: Context) -> str | None:
+def dmi_provider(ctx: "Context") -> "str | None":
     """``aws``, ``gcp`` or ``azure`` from the firmware's DMI strings, or ``None``.
 
     One small read on most machines (``sys_vendor``); a second only for the
@@ -368,7 +366,7 @@ def dmi_provider(ctx: Context) -> str | None:
     return None
 
 
-def _dmi(ctx: Context, name: str) -> str | None:
+def _dmi(ctx: "Context", name: str) -> "str | None":
     text = ctx.read(DMI + name)
     if text is None:
         return None

@@ -42,8 +42,6 @@ of the lines they sit in; only the shape of a path is matched.  The
 service-account token is never touched.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -65,7 +63,7 @@ KUBERNETES_VARIABLE = "KUBERNETES_SERVICE_HOST"
 #: ``None``: not a container here (WSL is ``os.wsl``).  ``""``: a container,
 #: runtime unknown ("oci" names the image format, not the engine) - the marker
 #: files may still tell.  Any other name is ``other``.
-MANAGER_NAMES: dict[str, str | None] = {
+MANAGER_NAMES: "dict[str, str | None]" = {
     "docker": "docker",
     "podman": "podman",
     "lxc": "lxc",
@@ -106,19 +104,19 @@ MOUNT_MARKERS = (
 )
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     cid = from_environment(ctx)
     if cid is None and _linux(ctx):
         cid = from_files(ctx)
     return {"id": cid} if cid is not None else None
 
 
-def _linux(ctx: Context) -> bool:
+def _linux(ctx: "Context") -> bool:
     system = ctx.platform.system
     return not system or system == "Linux"
 
 
-def from_environment(ctx: Context) -> str | None:
+def from_environment(ctx: "Context") -> "str | None":
     for name in ECS_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")
@@ -129,7 +127,7 @@ def from_environment(ctx: Context) -> str | None:
     return None
 
 
-def from_files(ctx: Context) -> str | None:
+def from_files(ctx: "Context") -> "str | None":
     unknown_runtime = False
     for path in SYSTEMD_FILES:
         text = ctx.read(path)
@@ -182,7 +180,7 @@ def from_files(ctx: Context) -> str | None:
     return cid
 
 
-def manager_id(text: str) -> str | None:
+def manager_id(text: str) -> "str | None":
     """The container id for a manager name ("docker", "lxc", "oci", ...).
 
     ``None`` when the name says "not a container" (empty, ``wsl``); ``""``
@@ -195,7 +193,7 @@ def manager_id(text: str) -> str | None:
     return MANAGER_NAMES.get(name, "other")
 
 
-def cgroup_id(ctx: Context) -> str | None:
+def cgroup_id(ctx: "Context") -> "str | None":
     text = ctx.read("/proc/self/cgroup")
     if text is None:
         return None
@@ -211,7 +209,7 @@ def cgroup_id(ctx: Context) -> str | None:
     return cid
 
 
-def parse_cgroup(text: str) -> tuple[str | None, bool]:
+def parse_cgroup(text: str) -> "tuple[str | None, bool]":
     """``(id, namespaced)`` from /proc/self/cgroup.
 
     ``id`` when a path names an engine; ``namespaced`` when every path is the
@@ -233,7 +231,7 @@ def parse_cgroup(text: str) -> tuple[str | None, bool]:
     return None, all(path == "/" for path in paths)
 
 
-def mountinfo_id(ctx: Context, namespaced: bool = False) -> str | None:
+def mountinfo_id(ctx: "Context", namespaced: bool = False) -> "str | None":
     text = ctx.read("/proc/self/mountinfo")
     if text is None:
         return None
@@ -243,7 +241,7 @@ def mountinfo_id(ctx: Context, namespaced: bool = False) -> str | None:
     return cid
 
 
-def parse_mountinfo(text: str, namespaced: bool = False) -> str | None:
+def parse_mountinfo(text: str, namespaced: bool = False) -> "str | None":
     """The engine named by /proc/self/mountinfo, or ``None``.
 
     Lines look like ``472 456 254:1 /docker/containers/<id>/hosts /etc/hosts

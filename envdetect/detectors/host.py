@@ -1,7 +1,5 @@
 """The ``host`` facet: the machine's architecture in OpenTelemetry ``host.arch`` terms."""
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -24,7 +22,7 @@ ARCHES = {
 }
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     plat = ctx.platform
     arch = ARCHES.get(plat.machine.strip().lower())
     if arch is not None:

@@ -18,8 +18,6 @@ an answer the environment left open (which VS Code fork, which JetBrains
 product) and to corroborate a lone ``TERM_PROGRAM=vscode``.
 """
 
-from __future__ import annotations
-
 from envdetect.detectors import _chain
 from envdetect.detectors.terminal import IDE_TERM_PROGRAMS
 
@@ -191,7 +189,7 @@ _EDITOR_VARIABLES = (
 _VIM_HINTS = ("VIMRUNTIME", "MYVIMRC", "VIM")
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     found = _from_environment(ctx)
     if found is None:
         return None
@@ -204,7 +202,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     return {"id": ide_id, "name": name, "product": product}
 
 
-def _from_environment(ctx: Context) -> Found | None:
+def _from_environment(ctx: "Context") -> "Found | None":
     for variable, ide_id in _EDITOR_VARIABLES:
         if ctx.has(variable):
             ctx.because(f"env {variable}")
@@ -240,7 +238,7 @@ def _from_environment(ctx: Context) -> Found | None:
     return _from_chain(ctx, pending)
 
 
-def _from_chain(ctx: Context, pending: str | None) -> Found | None:
+def _from_chain(ctx: "Context", pending: "str | None") -> "Found | None":
     """The nearest IDE among the ancestors.
 
     ``pending`` is an IDE's own ``TERM_PROGRAM`` value (``vscode``, ``kiro``,
@@ -261,7 +259,7 @@ def _from_chain(ctx: Context, pending: str | None) -> Found | None:
     return ide_id, hit[2]
 
 
-def _chain_worth_reading(ctx: Context) -> bool:
+def _chain_worth_reading(ctx: "Context") -> bool:
     if _chain.explained_elsewhere(ctx):
         return False
     if ctx.isatty("stdin") and ctx.isatty("stdout"):
@@ -276,7 +274,7 @@ def _chain_worth_reading(ctx: Context) -> bool:
 # -- JetBrains ----------------------------------------------------------------
 
 
-def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
+def _jetbrains(ctx: "Context", *, launcher: bool = False) -> "Found | None":
     signals = []
     emulator = ctx.env("TERMINAL_EMULATOR")
     if emulator is not None and "jetbrains" in emulator.lower():
@@ -312,7 +310,7 @@ def _jetbrains(ctx: Context, *, launcher: bool = False) -> Found | None:
 # -- VS Code and its forks ----------------------------------------------------
 
 
-def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
+def _vscode_family(ctx: "Context") -> "tuple[Found | None, str | None]":
     """The VS Code family member, or (None, pending TERM_PROGRAM value)."""
     term_program = ctx.env("TERM_PROGRAM")
     pending = term_program if term_program in IDE_TERM_PROGRAMS else None
@@ -343,7 +341,7 @@ def _vscode_family(ctx: Context) -> tuple[Found | None, str | None]:
     return (_which_fork(ctx, fork), None), None
 
 
-def _fork_marker(ctx: Context) -> tuple[str, str] | None:
+def _fork_marker(ctx: "Context") -> "tuple[str, str] | None":
     for name, value, ide_id in VSCODE_FORK_MARKERS:
         found = ctx.env(name)
         if found is not None and (value is None or found.strip().lower() == value):
@@ -351,7 +349,7 @@ def _fork_marker(ctx: Context) -> tuple[str, str] | None:
     return None
 
 
-def _which_fork(ctx: Context, fork: tuple[str, str] | None) -> str:
+def _which_fork(ctx: "Context", fork: "tuple[str, str] | None") -> str:
     # 1. Paths of the editor's own helper binaries and data directories,
     #    re-set by the innermost editor (its git extension).
     for name in VSCODE_PATH_VARIABLES:
@@ -379,7 +377,7 @@ def _which_fork(ctx: Context, fork: tuple[str, str] | None) -> str:
     return "vscode"
 
 
-def _bundle(ctx: Context) -> Found | None:
+def _bundle(ctx: "Context") -> "Found | None":
     value = ctx.env("__CFBundleIdentifier")
     if value is None:
         return None

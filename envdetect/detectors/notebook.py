@@ -12,8 +12,6 @@ Not notebooks: terminal IPython (no kernel), Spyder's console (a kernel, but
 Spyder's: the ide facet says ``spyder``), SageMaker training jobs.
 """
 
-from __future__ import annotations
-
 from envdetect.detectors import _chain
 
 TYPE_CHECKING = False
@@ -70,7 +68,7 @@ DATABRICKS_FILES = ("/databricks/DBR_VERSION",)
 IDS = tuple(NOTEBOOK_NAMES)
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     ident = _platform(ctx)
     if ident is None:
         ident = _kernel(ctx)
@@ -79,7 +77,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     return {"id": ident, "name": NOTEBOOK_NAMES[ident]}
 
 
-def _platform(ctx: Context) -> str | None:
+def _platform(ctx: "Context") -> "str | None":
     for name in COLAB_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")
@@ -119,7 +117,7 @@ def _runtime_version(value: str) -> bool:
         and tail[:1].isascii() and tail[:1].isdigit()
 
 
-def _kernel(ctx: Context) -> str | None:
+def _kernel(ctx: "Context") -> "str | None":
     """A Jupyter kernel (or a process it started); hosted platforms' kernels
     are recognised by their metadata files, read only once a kernel is known."""
     ide = ctx.found.get("ide")
@@ -138,7 +136,7 @@ def _kernel(ctx: Context) -> str | None:
     return "jupyter"
 
 
-def _kernel_signal(ctx: Context) -> bool:
+def _kernel_signal(ctx: "Context") -> bool:
     for name in JUPYTER_VARIABLES:
         if ctx.has(name):
             ctx.because(f"env {name}")

@@ -21,8 +21,6 @@ The common case (a well-formed os-release carrying ``ID``, ``VERSION_ID`` and
 unusual quoting and for legacy release lines that hold a version number.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -56,7 +54,7 @@ WINDOWS_11_BUILD = 22000
 _VERSION_CHARS = frozenset("0123456789.")
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     plat = ctx.platform
     system = plat.system.strip().lower()
     if system.startswith(("cygwin", "msys", "mingw")):
@@ -81,7 +79,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     return result
 
 
-def numeric_prefix(text: str) -> str | None:
+def numeric_prefix(text: str) -> "str | None":
     """The leading dotted number of a release string: "6.8.0-45-generic" -> "6.8.0"."""
     end = 0
     while end < len(text) and text[end] in _VERSION_CHARS:
@@ -90,7 +88,7 @@ def numeric_prefix(text: str) -> str | None:
     return value if value and value[0].isdigit() else None
 
 
-def release_version(text: str) -> str | None:
+def release_version(text: str) -> "str | None":
     """A BSD-style release ("14.1-RELEASE-p3") when it only holds version characters."""
     text = text.strip()
     if 0 < len(text) <= 32 and text[0].isdigit() and all(
@@ -100,7 +98,7 @@ def release_version(text: str) -> str | None:
     return None
 
 
-def _linux(ctx: Context, result: dict[str, Any]) -> None:
+def _linux(ctx: "Context", result: "dict[str, Any]") -> None:
     release = ctx.platform.release
     result["kernel"] = numeric_prefix(release)
     facts = distro_facts(ctx)
@@ -110,7 +108,7 @@ def _linux(ctx: Context, result: dict[str, Any]) -> None:
     result["wsl"] = is_wsl(ctx)
 
 
-def is_wsl(ctx: Context) -> bool:
+def is_wsl(ctx: "Context") -> bool:
     """WSL 1 ("4.4.0-19041-Microsoft") or WSL 2 ("5.15.x-microsoft-standard-WSL2").
 
     The kernel is the witness, case-insensitively: WSL 1 says "Microsoft",
@@ -147,7 +145,7 @@ def _wsl_kernel(text: str) -> bool:
     return "microsoft" in text.lower()
 
 
-def _macos(ctx: Context, result: dict[str, Any]) -> None:
+def _macos(ctx: "Context", result: "dict[str, Any]") -> None:
     release = ctx.platform.release
     result["name"] = "macOS"
     result["kernel"] = numeric_prefix(release)
@@ -156,7 +154,7 @@ def _macos(ctx: Context, result: dict[str, Any]) -> None:
         ctx.because("platform mac_ver")
 
 
-def macos_version(mac_ver: str, darwin_release: str) -> str | None:
+def macos_version(mac_ver: str, darwin_release: str) -> "str | None":
     """The product version; the kernel release answers when mac_ver cannot.
 
     With SYSTEM_VERSION_COMPAT=1 (or an old binary) macOS 11+ reports 10.16,
@@ -182,7 +180,7 @@ def macos_version(mac_ver: str, darwin_release: str) -> str | None:
     return None
 
 
-def _windows(ctx: Context, result: dict[str, Any]) -> None:
+def _windows(ctx: "Context", result: "dict[str, Any]") -> None:
     plat = ctx.platform
     version = numeric_prefix(plat.version)
     # Cygwin and MSYS2 put a build date in version(); the Windows version is
@@ -196,7 +194,7 @@ def _windows(ctx: Context, result: dict[str, Any]) -> None:
         ctx.because("platform version")
 
 
-def windows_name(release: str, version: str | None) -> str | None:
+def windows_name(release: str, version: "str | None") -> "str | None":
     parts = (version or "").split(".")
     if len(parts) < 3 or not all(part.isdigit() for part in parts[:3]):
         return None
@@ -252,7 +250,7 @@ _RELEASE_LINE_REVERSED = r"(?:[^)]*\)(.*)\()? *(?:STL )?([\d.+\-a-z]*\d) *(?:esa
 _SAFE_UNQUOTED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+:/,@%"
 
 
-def distro_facts(ctx: Context) -> dict[str, str | None]:
+def distro_facts(ctx: "Context") -> "dict[str, str | None]":
     """``id``, ``version``, ``like`` and ``name`` as distro computes them (``None``: unknown)."""
     path, osr = os_release(ctx)
     if path and osr:
@@ -287,14 +285,14 @@ def distro_facts(ctx: Context) -> dict[str, str | None]:
     }
 
 
-def _normalize(distro_id: str, table: dict[str, str]) -> str:
+def _normalize(distro_id: str, table: "dict[str, str]") -> str:
     distro_id = distro_id.lower().replace(" ", "_")
     return table.get(distro_id, distro_id)
 
 
 # -- os-release -----------------------------------------------------------------
 
-def os_release(ctx: Context) -> tuple[str | None, dict[str, str]]:
+def os_release(ctx: "Context") -> "tuple[str | None, dict[str, str]]":
     """(path read, parsed fields with lowercase keys): /etc first, as distro does.
 
     A garbled file (undecodable bytes, an unterminated quote) counts as
@@ -311,7 +309,7 @@ def os_release(ctx: Context) -> tuple[str | None, dict[str, str]]:
     return None, {}
 
 
-def parse_os_release(text: str) -> dict[str, str]:
+def parse_os_release(text: str) -> "dict[str, str]":
     """os-release fields with lowercase keys, parsed the way distro parses them.
 
     distro runs a POSIX :class:`shlex.shlex` (whitespace-split) over the file
@@ -326,7 +324,7 @@ def parse_os_release(text: str) -> dict[str, str]:
     return {} if props is None else props
 
 
-def _parse(text: str) -> dict[str, str] | None:
+def _parse(text: str) -> "dict[str, str] | None":
     if "\r" in text:
         # distro opens the file in text mode: "\r\n" and "\r" end lines too.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -346,7 +344,7 @@ def _parse(text: str) -> dict[str, str] | None:
     return props
 
 
-def _simple_value(value: str) -> str | None:
+def _simple_value(value: str) -> "str | None":
     """The value as shlex reads it, or None when more than trivial rules apply."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         inner = value[1:-1]
@@ -359,7 +357,7 @@ def _simple_value(value: str) -> str | None:
     return None
 
 
-def _parse_with_shlex(text: str) -> dict[str, str] | None:
+def _parse_with_shlex(text: str) -> "dict[str, str] | None":
     import shlex
 
     props: dict[str, str] = {}
@@ -379,7 +377,7 @@ def _parse_with_shlex(text: str) -> dict[str, str] | None:
 
 # -- legacy release files ---------------------------------------------------------
 
-def release_file_info(ctx: Context) -> dict[str, str]:
+def release_file_info(ctx: "Context") -> "dict[str, str]":
     """The first legacy ``/etc/*-release`` / ``*_version`` file distro would pick.
 
     ``{"id", "name"}`` plus ``version_id`` and ``codename`` when the line has
@@ -407,7 +405,7 @@ def release_file_info(ctx: Context) -> dict[str, str]:
     return {}
 
 
-def release_file_prefix(name: str) -> str | None:
+def release_file_prefix(name: str) -> "str | None":
     r"""The ``(\w+)`` of distro's ``(\w+)[-_](release|version)$`` file-name match, or None."""
     base = name[:-1] if name.endswith("\n") else name  # "$" also matches before a final "\n"
     if len(base) < 9 or base[-7:] not in ("release", "version") or base[-8] not in "-_":
@@ -428,7 +426,7 @@ def first_line(text: str) -> str:
     return text if end == len(text) else text[:end] + "\n"
 
 
-def parse_release_line(line: str) -> dict[str, str]:
+def parse_release_line(line: str) -> "dict[str, str]":
     """distro's parse of one release-file line ("CentOS release 6.10 (Final)").
 
     ``name`` always (when the line is not empty), ``version_id`` and
@@ -453,7 +451,7 @@ def parse_release_line(line: str) -> dict[str, str]:
     return info
 
 
-def debian_version(ctx: Context) -> str | None:
+def debian_version(ctx: "Context") -> "str | None":
     """The first line of /etc/debian_version; None when absent or not ASCII (distro raises)."""
     text = ctx.read("/etc/debian_version")
     if text is None or not text.isascii():

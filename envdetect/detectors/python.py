@@ -1,7 +1,5 @@
 """The ``python`` facet: implementation, version and build of this interpreter."""
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -16,7 +14,7 @@ IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "ironpython", "jython
 _ALIASES = {"graalvm": "graalpy"}
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     plat = ctx.platform
     impl = plat.python_implementation.strip().lower()
     impl = _ALIASES.get(impl, impl)
@@ -45,7 +43,7 @@ def detect(ctx: Context) -> dict[str, Any] | None:
     }
 
 
-def python_version(text: str) -> str | None:
+def python_version(text: str) -> "str | None":
     """A strict version: 3.12.3, 3.14.0rc1, 3.13.0a2 (anything else is dropped)."""
     text = text.strip()
     if not text or len(text) > 16:

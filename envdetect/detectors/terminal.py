@@ -28,8 +28,6 @@ layers 1-4 also claims the session (an IDE started from inside tmux passes
 of the two wins, and the multiplexer when the chain cannot tell.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -130,7 +128,7 @@ TERMINAL_PROGRAM_IDS = (
 PROGRAMS = TERMINAL_PROGRAM_IDS
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     stdin, stdout = ctx.isatty("stdin"), ctx.isatty("stdout")
     interactive = None if stdin is None or stdout is None else bool(stdin and stdout)
     ctx.because("tty stdin", "tty stdout")
@@ -142,8 +140,8 @@ def detect(ctx: Context) -> dict[str, Any] | None:
 
 
 def program_from(
-    ctx: Context, ide_id: str | None, *, use_chain: bool = True,
-) -> tuple[str | None, list[str]]:
+    ctx: "Context", ide_id: "str | None", *, use_chain: bool = True,
+) -> "tuple[str | None, list[str]]":
     """The terminal program and the signals that named it.
 
     With ``use_chain=False`` the environment alone answers.
@@ -168,7 +166,7 @@ def program_from(
     return None, []
 
 
-def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
+def _inner_layer(ctx: "Context", ide_id: "str | None") -> "tuple[str | None, str]":
     for name, program in EDITOR_TERMINALS:
         if ctx.has(name):
             return program, f"env {name}"
@@ -185,7 +183,7 @@ def _inner_layer(ctx: Context, ide_id: str | None) -> tuple[str | None, str]:
     return None, ""
 
 
-def _hosted_by(term_program: str, ide_id: str | None) -> bool:
+def _hosted_by(term_program: str, ide_id: "str | None") -> bool:
     """An IDE's own TERM_PROGRAM value counts only where that IDE was found."""
     expected = IDE_TERM_PROGRAMS.get(term_program)
     if expected is None:
@@ -197,7 +195,7 @@ def _hosted_by(term_program: str, ide_id: str | None) -> bool:
     return ide_id in _chain.VSCODE_FAMILY
 
 
-def _multiplexer(ctx: Context) -> tuple[str | None, str]:
+def _multiplexer(ctx: "Context") -> "tuple[str | None, str]":
     if (ctx.env("TERM_PROGRAM") or "").strip() == "tmux":
         return "tmux", "env TERM_PROGRAM"
     for name, program in MULTIPLEXERS:

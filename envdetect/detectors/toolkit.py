@@ -11,8 +11,6 @@ makes ``runtime.kind`` ``ide``): an inherited agent or CI variable does not
 change who launched the process.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
@@ -34,7 +32,7 @@ VARIABLE = "AWS_TOOLING_USER_AGENT"
 LEGACY_VARIABLE = "SAM_CLI_TELEMETRY_FROM_IDE"
 
 
-def detect(ctx: Context) -> dict[str, Any] | None:
+def detect(ctx: "Context") -> "dict[str, Any] | None":
     value = ctx.env(VARIABLE)
     if value is None and not ctx.has(LEGACY_VARIABLE):
         return None
