@@ -298,11 +298,9 @@ def _builtin(name: str) -> "Detector":
     return module  # a module with ``facet`` and ``detect()``
 
 
-def _gate_open(
-    ctx: "Context", gate: "tuple[frozenset[str], tuple[str, ...], bool]", ancestry: "list[bool]",
-) -> bool:
+def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -> bool:
     """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`)."""
-    variables, paths, reads_ancestry = gate
+    variables = gate.get("variables", ())
     environ = ctx.environ
     if environ.__class__ is dict:
         if not variables.isdisjoint(environ):
@@ -310,9 +308,17 @@ def _gate_open(
     # Windows' os.environ ignores case; a recording context must see each name.
     elif any(ctx.has(name) for name in variables):
         return True
-    if any(ctx.exists(path) for path in paths):
+    if any(ctx.exists(path) for path in gate.get("paths", ())):
         return True
-    if not reads_ancestry or (ctx.isatty("stdin") and ctx.isatty("stdout")):
+    for path, values in gate.get("contents", ()):
+        text = ctx.read(path)
+        if text is not None and text.strip() in values:
+            return True
+    for facet, ids in gate.get("facets", ()):
+        found = ctx.found.get(facet)
+        if isinstance(found, dict) and found.get("id") in ids:
+            return True
+    if not gate.get("ancestry") or (ctx.isatty("stdin") and ctx.isatty("stdout")):
         return False
     if not ancestry:
         from envdetect.detectors import _chain

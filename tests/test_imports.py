@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+from envdetect.detectors import GATES
 from tests.conftest import ROOT
 
 HEAVY = ["distro", "psutil", "packaging", "dataclasses", "typing", "re", "json",
@@ -58,10 +60,16 @@ def test_default_path_modules() -> None:
     result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
                             text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
     loaded = [name for name in json.loads(result.stdout) if name.startswith("envdetect")]
-    assert loaded == ["envdetect._engine", "envdetect.detectors", "envdetect.detectors._chain",
-                      "envdetect.detectors.cloud", "envdetect.detectors.container",
-                      "envdetect.detectors.host", "envdetect.detectors.os",
-                      "envdetect.detectors.python", "envdetect.detectors.terminal"]
+    expected = ["envdetect._engine", "envdetect.detectors", "envdetect.detectors._chain",
+                "envdetect.detectors.container", "envdetect.detectors.host",
+                "envdetect.detectors.os", "envdetect.detectors.python",
+                "envdetect.detectors.terminal"]
+    # The cloud detector loads where the firmware names a cloud (a CI runner's VM).
+    vendor = Path("/sys/class/dmi/id/sys_vendor")
+    text = vendor.read_text(errors="replace").strip() if vendor.is_file() else ""
+    if text in GATES["cloud"]["contents"][0][1]:
+        expected = sorted([*expected, "envdetect.detectors.cloud"])
+    assert loaded == expected
 
 
 def test_detect_imports_no_heavy_module() -> None:

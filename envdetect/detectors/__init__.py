@@ -9,10 +9,14 @@ detectors run in (:data:`BUILTIN`) and, for the facets that only exist where
 something names them, what has to be there for them to have any chance
 (:data:`GATES`).  Every run imports it, so it holds data only.  A module
 whose gate is shut is not even imported: on most machines nothing is a CI
-job, a toolkit, an agent, an IDE or a notebook kernel, and loading those
+job, a toolkit, an agent, an IDE, a notebook kernel or a cloud, and loading those
 tables would cost more than the whole detection (each module costs the
 import machinery about 70 µs in a fresh process, more with its tables).
 """
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
 
 #: Built-in detectors, in the order they run.  Later detectors may read the
 #: facets of earlier ones through ``ctx.found``: the OS detector needs to know
@@ -108,17 +112,50 @@ NOTEBOOK_VARIABLES = frozenset({
     "SM_INTERNAL_IMAGE_URI",
 })
 
-#: facet -> (variables, paths, ancestry).  The detector runs only when one of
-#: the variables is set, one of the paths exists, or ``ancestry`` is true, the
-#: process ancestry may be read (stdin and stdout are not both terminals) and
-#: an ancestor is something this facet looks for (see
-#: :func:`envdetect.detectors._chain.ancestry_matters`).  A shut gate means the
-#: detector could only have answered ``None``; tests hold each gate to every
-#: name its detector reads, over every fixture.
-GATES: dict[str, tuple[frozenset[str], tuple[str, ...], bool]] = {
-    "ci": (CI_VARIABLES, ("/tmp/build",), True),
-    "toolkit": (frozenset(("AWS_TOOLING_USER_AGENT", "SAM_CLI_TELEMETRY_FROM_IDE")), (), False),
-    "agent": (AGENT_VARIABLES, ("/opt/.devin",), True),
-    "ide": (IDE_VARIABLES, (), True),
-    "notebook": (NOTEBOOK_VARIABLES, (), True),
+#: Every variable one of the cloud rules needs (:mod:`.cloud` holds the rules).
+CLOUD_VARIABLES = frozenset({
+    "ACC_CLOUD", "ACC_TERM_ID", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_TOOLING_USER_AGENT", "C9_PID", "CLOUDFLARE_APPLICATION_ID", "CLOUD_RUN_JOB",
+    "CLOUD_RUN_WORKER_POOL", "CLOUD_SHELL", "CODESPACES", "CONTAINER_APP_JOB_NAME",
+    "CONTAINER_APP_NAME", "DYNO", "ECS_CONTAINER_METADATA_URI", "ECS_CONTAINER_METADATA_URI_V4",
+    "FLY_APP_NAME", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", "FUNCTION_NAME",
+    "FUNCTION_TARGET", "GAE_SERVICE", "GITPOD_ENVIRONMENT_ID", "GITPOD_WORKSPACE_ID",
+    "GOOGLE_CLOUD_WORKSTATIONS", "HEROKU_TEST_RUN_ID", "KUBERNETES_SERVICE_HOST", "K_SERVICE",
+    "RAILWAY_REPLICA_ID", "RENDER", "REPL_ID", "SITE_ID", "VERCEL", "WEBSITE_SITE_NAME",
+    "X_GOOGLE_FUNCTION_NAME",
+})
+
+
+#: facet -> what has to be there for its detector to have any chance; the
+#: detector runs when any one is:
+#:
+#: ``variables``
+#:     one of these environment variables is set;
+#: ``paths``
+#:     one of these paths exists;
+#: ``contents``
+#:     one of these files, stripped, reads as one of the listed values;
+#: ``facets``
+#:     a facet decided earlier has one of the listed ids;
+#: ``ancestry``
+#:     the process ancestry may be read (stdin and stdout are not both
+#:     terminals) and an ancestor is something one of these facets looks for
+#:     (:func:`envdetect.detectors._chain.ancestry_matters`).
+#:
+#: A shut gate means the detector could only have answered ``None``; tests
+#: hold each gate to every signal its detector reads, over every fixture.
+GATES: "dict[str, dict[str, Any]]" = {
+    "cloud": {
+        "variables": CLOUD_VARIABLES | {"SAGEMAKER_APP_TYPE_LOWERCASE"},
+        # A VM's firmware names its cloud; inside a container too.
+        "contents": (("/sys/class/dmi/id/sys_vendor",
+                      ("Amazon EC2", "Google", "Microsoft Corporation", "Xen")),),
+        # ECS tasks are recognised from their cgroup paths alone.
+        "facets": (("container", ("ecs",)),),
+    },
+    "ci": {"variables": CI_VARIABLES, "paths": ("/tmp/build",), "ancestry": True},
+    "toolkit": {"variables": frozenset(("AWS_TOOLING_USER_AGENT", "SAM_CLI_TELEMETRY_FROM_IDE"))},
+    "agent": {"variables": AGENT_VARIABLES, "paths": ("/opt/.devin",), "ancestry": True},
+    "ide": {"variables": IDE_VARIABLES, "ancestry": True},
+    "notebook": {"variables": NOTEBOOK_VARIABLES, "ancestry": True},
 }

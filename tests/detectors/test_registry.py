@@ -1,0 +1,183 @@
+"""The detector registry: a shut gate never costs an answer.
+
+A gated detector is not even imported when its gate is shut, so a gate that
+misses a signal its detector reads would silently lose a detection.  These
+tests hold every gate to its detector three ways: over every fixture the
+gated engine answers exactly like the ungated one; in every fixture stripped
+of the gate's signals the detector answers ``None`` and reads nothing the
+gate does not list; and every name in the detectors' own tables is in their
+gate.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import envdetect
+from envdetect import _engine
+from envdetect._context import Process
+from envdetect._fixture import FixtureContext
+from envdetect.detectors import BUILTIN, GATES, _chain, agent, ci, cloud, ide, notebook, toolkit
+from tests.conftest import ROOT, fixture_id, fixture_paths, load
+
+ALL = fixture_paths()
+#: A few worlds no fixture describes: nothing set, on each OS, piped and at a terminal.
+EMPTY_WORLDS = [
+    {"platform": {"system": system}, "tty": {"stdin": tty, "stdout": tty}}
+    for system in ("Linux", "Darwin", "Windows", "FreeBSD") for tty in (True, False)
+]
+
+
+def _detect(document: dict[str, Any]) -> envdetect.Environment:
+    return envdetect.detect(FixtureContext(document), plugins=False)
+
+
+@pytest.mark.parametrize("path", ALL, ids=fixture_id)
+def test_gates_never_change_an_answer(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = load(path)
+    gated = _detect(document)
+    monkeypatch.setattr(_engine, "GATES", {})
+    ungated = _detect(document)
+    assert gated.to_dict() == ungated.to_dict()
+    assert gated.explanation == ungated.explanation
+
+
+def test_gates_cover_every_gated_detector() -> None:
+    assert set(GATES) == {"cloud", "ci", "toolkit", "agent", "ide", "notebook"}
+    assert set(GATES) <= set(BUILTIN)
+    for gate in GATES.values():
+        assert set(gate) <= {"variables", "paths", "contents", "facets", "ancestry"}
+
+
+def _interesting(process: Process) -> bool:
+    hit = _chain.classify(process)
+    return (hit is not None and hit[0] != "terminal") \
+        or _chain.agent_process(process.name, process.cmdline) is not None \
+        or _chain.ci_process(process) is not None
+
+
+def _shut(document: dict[str, Any], gate: dict[str, Any]) -> dict[str, Any]:
+    """The document without anything that opens ``gate``."""
+    shut = copy.deepcopy(document)
+    variables = gate.get("variables", ())
+    shut["environ"] = {k: v for k, v in shut.get("environ", {}).items() if k not in variables}
+    files = dict(shut.get("files", {}))
+    for root in gate.get("paths", ()):
+        files = {name: text for name, text in files.items()
+                 if name != root and not name.startswith(root.rstrip("/") + "/")}
+    for path, values in gate.get("contents", ()):
+        if path in files and files[path].strip() in values:
+            files[path] = "Some Other Vendor\n"
+    shut["files"] = files
+    if gate.get("ancestry"):
+        shut["processes"] = [p for p in shut.get("processes", [])
+                             if not _interesting(Process(p["name"], p.get("exe"),
+                                                         tuple(p.get("cmdline", ()))))]
+    return shut
+
+
+class _Recorded(Mapping[str, str]):
+    def __init__(self, environ: Mapping[str, str], names: set[str]) -> None:
+        self._environ, self._names = environ, names
+
+    def __getitem__(self, name: str) -> str:
+        self._names.add(name)
+        return self._environ[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._names.add("*")  # the detector scans every name
+        return iter(self._environ)
+
+    def __len__(self) -> int:
+        return len(self._environ)
+
+
+class RecordingFixture(FixtureContext):
+    def __init__(self, document: dict[str, Any]) -> None:
+        super().__init__(document)
+        self.names: set[str] = set()
+        self.paths: set[str] = set()
+        self._environ = _Recorded(self._environ, self.names)  # type: ignore[assignment]
+
+    def read(self, path: str) -> str | None:
+        self.paths.add(path)
+        return super().read(path)
+
+    def exists(self, path: str) -> bool:
+        self.paths.add(path)
+        return super().exists(path)
+
+    def listdir(self, path: str) -> list[str] | None:
+        self.paths.add(path)
+        return super().listdir(path)
+
+
+def _check_shut(document: dict[str, Any], facet: str) -> None:
+    gate = GATES[facet]
+    shut = _shut(document, gate)
+    found = _detect(shut).to_dict()
+    for earlier, ids in gate.get("facets", ()):
+        if isinstance(found.get(earlier), dict) and found[earlier].get("id") in ids:
+            found[earlier] = None
+    ctx = RecordingFixture(shut)
+    ctx.found = {name: found.get(name) for name in BUILTIN[:BUILTIN.index(facet)]}
+    probe = FixtureContext(shut)
+    probe.found = ctx.found
+    assert not _engine._gate_open(probe, gate, [])
+    module = import_module(f"envdetect.detectors.{facet}")
+    assert module.detect(ctx) is None, "the gate is shut but the detector answered"
+    # ci and cloud scan the names once, then read only their gate's names.
+    allowed = set(gate.get("variables", ())) | ({"*"} if facet in ("ci", "cloud") else set())
+    assert ctx.names <= allowed, f"read variables the gate does not list: {ctx.names - allowed}"
+    paths = set(gate.get("paths", ())) | {path for path, _ in gate.get("contents", ())}
+    assert ctx.paths <= paths, f"read files the gate does not list: {ctx.paths - paths}"
+
+
+@pytest.mark.parametrize("facet", sorted(GATES))
+@pytest.mark.parametrize("path", ALL, ids=fixture_id)
+def test_a_shut_gate_leaves_nothing_to_find(path: Path, facet: str) -> None:
+    _check_shut(load(path), facet)
+
+
+@pytest.mark.parametrize("facet", sorted(GATES))
+@pytest.mark.parametrize("world", EMPTY_WORLDS, ids=repr)
+def test_an_empty_world_shuts_every_gate(world: dict[str, Any], facet: str) -> None:
+    _check_shut(world, facet)
+    assert not _engine._gate_open(FixtureContext(world), GATES[facet], [])
+
+
+def test_every_table_name_is_in_its_gate() -> None:
+    assert ci.NAMES is GATES["ci"]["variables"]
+    assert set(ci.MIXED_CASE) <= ci.NAMES
+    assert GATES["cloud"]["variables"] >= cloud._GATE_NAMES
+    assert {toolkit.VARIABLE, toolkit.LEGACY_VARIABLE} == set(GATES["toolkit"]["variables"])
+    agent_names = {"AI_AGENT"} | {name for _, name, _ in agent.ENV_RULES}
+    assert agent_names == set(GATES["agent"]["variables"])
+    ide_names = {
+        *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
+        *(name for name, _, _ in ide.VSCODE_FORK_MARKERS), *ide.JETBRAINS_VARIABLES,
+        ide.JETBRAINS_LAUNCHER_VARIABLE, *ide.SPYDER_VARIABLES, *ide.CLOUD9_VARIABLES,
+        *(name for name, _ in ide._EDITOR_VARIABLES), *ide._VIM_HINTS,
+    }
+    assert ide_names <= GATES["ide"]["variables"]
+    notebook_names = {*notebook.COLAB_VARIABLES, *notebook.JUPYTER_VARIABLES,
+                      *notebook.SAGEMAKER_VARIABLES}
+    assert notebook_names <= GATES["notebook"]["variables"]
+
+
+@pytest.mark.parametrize("facet", sorted(GATES))
+def test_every_gate_name_is_read_by_its_detector(facet: str) -> None:
+    # No stale entries: each name appears in the detector's own source.
+    source = (ROOT / "envdetect" / "detectors" / f"{facet}.py").read_text()
+    if facet == "ci":
+        return  # ci.NAMES is the gate set itself; a test in test_ci holds it to the table
+    stale = {name for name in GATES[facet].get("variables", ()) if f'"{name}"' not in source}
+    if facet == "cloud":
+        stale -= cloud._GATE_NAMES  # held to the rules by test_cloud
+    assert not stale
