@@ -305,8 +305,12 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -
     if environ.__class__ is dict:
         if not variables.isdisjoint(environ):
             return True
-    # Windows' os.environ ignores case; a recording context must see each name.
-    elif any(ctx.has(name) for name in variables):
+    elif sys.platform == "win32":
+        # os.environ there lists its names upper-cased and ignores case on lookup.
+        names = {name.upper() for name in environ}
+        if any(name.upper() in names for name in variables):
+            return True
+    elif any(ctx.has(name) for name in variables):  # a recording context sees each name
         return True
     if any(ctx.exists(path) for path in gate.get("paths", ())):
         return True
@@ -321,9 +325,12 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -
     if not gate.get("ancestry") or (ctx.isatty("stdin") and ctx.isatty("stdout")):
         return False
     if not ancestry:
-        from envdetect.detectors import _chain
+        if ctx.processes():
+            from envdetect.detectors import _chain
 
-        ancestry.append(_chain.ancestry_matters(ctx))
+            ancestry.append(_chain.ancestry_matters(ctx))
+        else:
+            ancestry.append(False)
     return ancestry[0]
 
 
