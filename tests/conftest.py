@@ -63,6 +63,27 @@ class CountingContext(FixtureContext):
         return super().exists(path)
 
 
+class WindowsEnviron(dict):  # type: ignore[type-arg]
+    """Like os.environ on Windows: lists upper-case names, looks up ignoring case."""
+
+    def __iter__(self) -> Any:
+        return iter([name.upper() for name in dict.keys(self)])
+
+    def get(self, name: str, default: Any = None) -> Any:
+        for key, value in self.items():
+            if key.upper() == name.upper():
+                return value
+        return default
+
+
+class WindowsContext(FixtureContext):
+    """A fixture whose environment behaves like Windows' (see :class:`WindowsEnviron`)."""
+
+    @property
+    def environ(self) -> Any:
+        return WindowsEnviron(self._environ)
+
+
 @pytest.fixture
 def replay():
     """Detect from an in-memory fixture document."""

@@ -9,7 +9,7 @@ import pytest
 import envdetect
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import ci
-from tests.conftest import fixture_paths, load
+from tests.conftest import WindowsContext, fixture_paths, load
 
 #: ci-info 4.5.0's vendors.json constants, lowercased: every one is an envdetect id.
 CI_INFO_IDS = {
@@ -518,23 +518,6 @@ def test_mixed_case_names_are_listed_for_windows() -> None:
 
 
 def test_windows_upper_cases_listed_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    class WindowsEnviron(dict):  # type: ignore[type-arg]
-        """Like os.environ on Windows: lists upper-case names, looks up ignoring case."""
-
-        def __iter__(self) -> Any:
-            return iter([name.upper() for name in dict.keys(self)])
-
-        def get(self, name: str, default: Any = None) -> Any:
-            for key, value in self.items():
-                if key.upper() == name.upper():
-                    return value
-            return default
-
-    class WindowsContext(FixtureContext):
-        @property
-        def environ(self) -> Any:
-            return WindowsEnviron(self._environ)
-
     monkeypatch.setattr(ci.sys, "platform", "win32")
     ctx = WindowsContext({"environ": {"bamboo_planKey": "W-CI", "bamboo_repository_pr_key": "4"}})
     assert ci.detect(ctx) == {"id": "bamboo", "name": "Bamboo", "is_pr": True}

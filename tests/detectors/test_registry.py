@@ -24,7 +24,7 @@ from envdetect import _engine
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import BUILTIN, GATES, _chain, agent, ci, cloud, ide, notebook, toolkit
-from tests.conftest import ROOT, fixture_id, fixture_paths, load
+from tests.conftest import ROOT, WindowsContext, fixture_id, fixture_paths, load
 
 ALL = fixture_paths()
 #: A few worlds no fixture describes: nothing set, on each OS, piped and at a terminal.
@@ -183,33 +183,14 @@ def test_every_gate_name_is_read_by_its_detector(facet: str) -> None:
     assert not stale
 
 
-class _WindowsEnviron(dict):  # type: ignore[type-arg]
-    """Like os.environ on Windows: lists upper-case names, looks up ignoring case."""
-
-    def __iter__(self) -> Any:
-        return iter([name.upper() for name in dict.keys(self)])
-
-    def get(self, name: str, default: Any = None) -> Any:
-        for key, value in self.items():
-            if key.upper() == name.upper():
-                return value
-        return default
-
-
-class _WindowsContext(FixtureContext):
-    @property
-    def environ(self) -> Any:
-        return _WindowsEnviron(self._environ)
-
-
 def test_windows_gates_ignore_case(monkeypatch: pytest.MonkeyPatch) -> None:
     # Bamboo's variables are mixed case; Windows lists them upper-cased.
     monkeypatch.setattr("sys.platform", "win32")
     document = {"environ": {"bamboo_planKey": "W-CI", "bamboo_buildKey": "W-CI-7"},
                 "platform": {"system": "Windows"}}
-    env = envdetect.detect(_WindowsContext(document), plugins=False)
+    env = envdetect.detect(WindowsContext(document), plugins=False)
     assert env.to_dict()["ci"] == {"id": "bamboo", "name": "Bamboo", "is_pr": False}
-    quiet = envdetect.detect(_WindowsContext({"environ": {"PATH": "C:\\Windows"},
+    quiet = envdetect.detect(WindowsContext({"environ": {"PATH": "C:\\Windows"},
                                               "platform": {"system": "Windows"}}),
                              plugins=False)
     assert quiet.to_dict()["ci"] is None
