@@ -300,7 +300,7 @@ def _builtin(name: str) -> "Detector":
 
 def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -> bool:
     """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`)."""
-    variables = gate.get("variables", ())
+    variables = gate.get("variables", frozenset())
     environ = ctx.environ
     if environ.__class__ is dict:
         if not variables.isdisjoint(environ):
