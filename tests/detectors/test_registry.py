@@ -231,3 +231,20 @@ def test_windows_gates_ignore_case(monkeypatch: pytest.MonkeyPatch) -> None:
                                               "platform": {"system": "Windows"}}),
                              plugins=False)
     assert quiet.to_dict()["ci"] is None
+
+
+@pytest.mark.parametrize(("gate", "document", "expected"), [
+    ({"paths": ("/opt/x",)}, {"files": {"/opt/x/y": ""}}, True),
+    ({"paths": ("/opt/x",)}, {"files": {"/opt/xy": ""}}, False),
+    ({"contents": (("/v", ("A",)),)}, {"files": {"/v": " A\n"}}, True),
+    ({"contents": (("/v", ("A",)),)}, {"files": {"/v": "AB"}}, False),
+    ({"variables": frozenset({"X"})}, {"environ": {"X": "1"}}, True),
+    ({"ancestry": True}, {"processes": [{"name": "aider"}], "tty": {"stdin": False}}, True),
+    ({"ancestry": True}, {"processes": [{"name": "aider"}],
+                          "tty": {"stdin": True, "stdout": True}}, False),
+    ({"ancestry": True}, {"processes": [{"name": "bash"}]}, False),
+    ({}, {"environ": {"X": "1"}, "files": {"/v": "A"}}, False),
+])
+def test_each_kind_of_gate_signal(gate: dict[str, Any], document: dict[str, Any],
+                                  expected: bool) -> None:
+    assert _engine._gate_open(FixtureContext(document), gate, []) is expected
