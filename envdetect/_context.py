@@ -173,6 +173,10 @@ class Context:
         """Whether ``"stdin"`` or ``"stdout"`` is a terminal; ``None`` if unknown."""
         raise NotImplementedError
 
+    def interactive(self) -> bool:
+        """Whether stdin and stdout are both terminals: a person typing."""
+        return bool(self.isatty("stdin") and self.isatty("stdout"))
+
     # -- evidence --------------------------------------------------------
     def because(self, *signals: str) -> None:
         """Record the signals that decided the current facet (for ``--explain``).

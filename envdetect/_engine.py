@@ -236,16 +236,18 @@ def detect(
     except Exception as error:  # noqa: BLE001 - the public promise: detect() never raises
         # Only a bug in the engine itself can get here; every detector is
         # already isolated.  Return the empty world rather than break the host.
-        document = _empty_document()
+        document = _document("script", {})
         explanation = {"engine": {"because": [], "error": type(error).__name__}}
         return Environment(document, explanation)
 
 
-def _empty_document() -> "dict[str, Any]":
-    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": "script"}}
+def _document(kind: str, found: "Mapping[str, Any]") -> "dict[str, Any]":
+    """The JSON document: every facet present, null where nothing was found."""
+    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": kind}}
     for facet in FACETS:
-        document[facet] = None
-    document["terminal"] = {"interactive": None, "program": None}
+        document[facet] = found.get(facet)
+    if document["terminal"] is None:
+        document["terminal"] = {"interactive": None, "program": None}
     return document
 
 
@@ -276,11 +278,7 @@ def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
             extensions[facet] = result
 
     kind, reason = _kind_and_reason(found)
-    document: dict[str, Any] = {"schema": SCHEMA, "runtime": {"kind": kind}}
-    for facet in FACETS:
-        document[facet] = found.get(facet)
-    if document["terminal"] is None:
-        document["terminal"] = {"interactive": None, "program": None}
+    document = _document(kind, found)
     if extensions:
         document["extensions"] = extensions
     explanation["runtime"] = {"because": [reason], "error": None}
@@ -322,7 +320,7 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -
         found = ctx.found.get(facet)
         if isinstance(found, dict) and found.get("id") in ids:
             return True
-    if not gate.get("ancestry") or (ctx.isatty("stdin") and ctx.isatty("stdout")):
+    if not gate.get("ancestry") or ctx.interactive():
         return False
     if not ancestry:
         if ctx.processes():

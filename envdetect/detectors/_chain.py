@@ -444,6 +444,7 @@ def nearest_kernel(ctx: "Context") -> "Hit | None":
             return hit
     return None
 
+
 #: IDEs whose process hosts a terminal, as the terminal program they host.
 _TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
                    "vim": "vim", "emacs": "emacs"}
@@ -522,7 +523,7 @@ def _is_buildbot(process: "Process") -> bool:
 
 def _stem(path: str) -> str:
     """The lowercased file name of a path, without a Windows ``.exe``."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    name = _basename(path)
     return name[:-4] if name.endswith(".exe") else name
 
 

@@ -219,7 +219,7 @@ def _environment_decided(ctx: "Context") -> bool:
     cloud = found.get("cloud")
     if isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS:
         return True
-    return bool(ctx.isatty("stdin") and ctx.isatty("stdout"))
+    return ctx.interactive()
 
 
 # == Reading the table ========================================================

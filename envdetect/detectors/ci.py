@@ -219,7 +219,7 @@ def _concourse(ctx: "Context") -> "str | None":
             if init is not None and init.split("\0", 1)[0].strip() in CONCOURSE_INITS:
                 return "file /proc/1/cmdline"
         return None
-    if _interactive(ctx):
+    if ctx.interactive():
         return None
     for process in ctx.processes():
         if _chain.ci_process(process) == "concourse":
@@ -241,16 +241,12 @@ def _buildbot(ctx: "Context") -> "str | None":
     the step asks for one (``usePTY``); a person at a terminal is not a step,
     and skipping the ancestry then saves a walk no other facet needs.
     """
-    if _interactive(ctx):
+    if ctx.interactive():
         return None
     for process in ctx.processes():
         if _chain.ci_process(process) == "buildbot":
             return "process twistd (buildbot)"
     return None
-
-
-def _interactive(ctx: "Context") -> bool:
-    return bool(ctx.isatty("stdin") and ctx.isatty("stdout"))
 
 
 #: ``("probe", name)`` rules of the vendor table -> the function deciding them;

@@ -262,7 +262,7 @@ def _from_chain(ctx: "Context", pending: "str | None") -> "Found | None":
 def _chain_worth_reading(ctx: "Context") -> bool:
     if _chain.explained_elsewhere(ctx):
         return False
-    if ctx.isatty("stdin") and ctx.isatty("stdout"):
+    if ctx.interactive():
         # A person typing at a terminal.  Every IDE terminal names itself in
         # the environment (TERM_PROGRAM, TERMINAL_EMULATOR, ZED_TERM, NVIM...),
         # so the ancestry would only show the terminal, unless a terminal

@@ -149,7 +149,7 @@ def _kernel_signal(ctx: "Context") -> bool:
     # already say who runs us.
     if _chain.explained_elsewhere(ctx):
         return False
-    if ctx.isatty("stdin") and ctx.isatty("stdout"):
+    if ctx.interactive():
         return False
     hit = _chain.nearest_kernel(ctx)
     if hit is not None:
