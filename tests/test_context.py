@@ -195,3 +195,14 @@ def test_live_read_is_capped(tmp_path: Path) -> None:
     text = LiveContext({}).read(str(big))
     assert text is not None
     assert len(text) == MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize(("tty", "expected"), [
+    ({"stdin": True, "stdout": True}, True),
+    ({"stdin": True, "stdout": False}, False),
+    ({"stdin": False, "stdout": True}, False),
+    ({}, False),
+])
+def test_interactive_means_both_streams_are_terminals(tty: dict[str, bool],
+                                                      expected: bool) -> None:
+    assert envdetect.load_fixture({"tty": tty}).interactive() is expected
