@@ -219,12 +219,7 @@ def _concourse(ctx: "Context") -> "str | None":
             if init is not None and init.split("\0", 1)[0].strip() in CONCOURSE_INITS:
                 return "file /proc/1/cmdline"
         return None
-    if ctx.interactive():
-        return None
-    for process in ctx.processes():
-        if _chain.ci_process(process) == "concourse":
-            return "process concourse"
-    return None
+    return "process concourse" if _ancestor(ctx, "concourse") else None
 
 
 def _is_handle(name: str) -> bool:
@@ -241,12 +236,14 @@ def _buildbot(ctx: "Context") -> "str | None":
     the step asks for one (``usePTY``); a person at a terminal is not a step,
     and skipping the ancestry then saves a walk no other facet needs.
     """
-    if ctx.interactive():
-        return None
-    for process in ctx.processes():
-        if _chain.ci_process(process) == "buildbot":
-            return "process twistd (buildbot)"
-    return None
+    return "process twistd (buildbot)" if _ancestor(ctx, "buildbot") else None
+
+
+def _ancestor(ctx: "Context", vendor: str) -> bool:
+    """Whether an ancestor runs ``vendor``'s steps; never for a person at a
+    terminal, where the walk would only cost."""
+    return not ctx.interactive() and any(
+        _chain.ci_process(process) == vendor for process in ctx.processes())
 
 
 #: ``("probe", name)`` rules of the vendor table -> the function deciding them;
