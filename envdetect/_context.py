@@ -42,9 +42,18 @@ PLATFORM_KEYS = (
 OFF_WORDS = frozenset({"0", "false", "no", "off"})
 
 
+#: What a switch variable set to "yes" looks like (``ENVDETECT_PLUGINS=1``).
+ON_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
 def is_off(value: str) -> bool:
     """Whether a variable's value switches its flag off (any case, blanks ignored)."""
     return value.strip().lower() in OFF_WORDS
+
+
+def is_on(value: str) -> bool:
+    """Whether a variable's value switches its switch on (any case, blanks ignored)."""
+    return value.strip().lower() in ON_WORDS
 
 
 class Process:

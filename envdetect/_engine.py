@@ -18,7 +18,7 @@ code.
 import os
 import sys
 
-from envdetect._context import Context, LiveContext
+from envdetect._context import Context, LiveContext, is_on
 from envdetect.detectors import BUILTIN, GATES
 
 TYPE_CHECKING = False
@@ -216,9 +216,6 @@ MANAGED_PLATFORMS = frozenset({
     "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
 })
 
-_TRUTHY = ("1", "true", "yes", "on")
-
-
 def detect(
     context: "Context | None" = None,
     *,
@@ -228,7 +225,7 @@ def detect(
     ctx = context if context is not None else LiveContext()
     try:
         if plugins is None:
-            plugins = (os.environ.get("ENVDETECT_PLUGINS") or "").strip().lower() in _TRUTHY
+            plugins = is_on(os.environ.get("ENVDETECT_PLUGINS") or "")
         extra = list(detectors)
         if plugins:
             extra.extend(load_entry_point_detectors())

@@ -41,6 +41,9 @@ MAX_EXIT_WAIT = 1.0
 MAX_TEXT = 64
 MAX_ATTRIBUTES = 32
 OTHER = "other"
+# The same words as envdetect._context.ON_WORDS / OFF_WORDS, kept here so that
+# importing the sender (at a host program's start, telemetry on or off) does
+# not load the detection modules.
 _ON = ("1", "true", "yes", "on")
 _OFF = ("0", "false", "no", "off")
 _INT64 = 2**63

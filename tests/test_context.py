@@ -206,3 +206,14 @@ def test_live_read_is_capped(tmp_path: Path) -> None:
 def test_interactive_means_both_streams_are_terminals(tty: dict[str, bool],
                                                       expected: bool) -> None:
     assert envdetect.load_fixture({"tty": tty}).interactive() is expected
+
+
+def test_the_sender_keeps_the_same_switch_words() -> None:
+    # envdetect.telemetry keeps its own copy so that importing it loads no
+    # detection module; the copy must not drift.
+    from envdetect import _context, telemetry
+
+    assert set(telemetry._ON) == _context.ON_WORDS
+    assert set(telemetry._OFF) == _context.OFF_WORDS
+    assert _context.is_on(" Yes\n")
+    assert not _context.is_on("enabled")
