@@ -207,14 +207,21 @@ class LiveContext(Context):
         super().__init__()
         self._environ: Mapping[str, str] = _environ_snapshot() if environ is None else environ
         self._platform: Platform | None = None
+        self._texts: dict[str, str | None] = {}
 
     @property
     def environ(self) -> "Mapping[str, str]":
         return self._environ
 
     def read(self, path: str) -> "str | None":
+        # One look per path: a file that a gate and its detector both consult
+        # (the firmware vendor) is read once, and both see the same text.
+        if path in self._texts:
+            return self._texts[path]
         data = read_bytes(path)
-        return None if data is None else data.decode("utf-8", "replace")
+        text = None if data is None else data.decode("utf-8", "replace")
+        self._texts[path] = text
+        return text
 
     def exists(self, path: str) -> bool:
         try:

@@ -197,6 +197,22 @@ def test_live_read_is_capped(tmp_path: Path) -> None:
     assert len(text) == MAX_FILE_BYTES
 
 
+def test_live_context_reads_each_file_once(tmp_path: Path) -> None:
+    # A detection is one snapshot: a file consulted twice (a gate, then its
+    # detector) is read once, and a change in between is not seen.
+    target = tmp_path / "sys_vendor"
+    target.write_text("Google\n")
+    ctx = LiveContext({})
+    assert ctx.read(str(target)) == "Google\n"
+    target.write_text("Amazon EC2\n")
+    assert ctx.read(str(target)) == "Google\n"
+    assert LiveContext({}).read(str(target)) == "Amazon EC2\n"
+    missing = str(tmp_path / "later")
+    assert ctx.read(missing) is None
+    Path(missing).write_text("x")
+    assert ctx.read(missing) is None
+
+
 @pytest.mark.parametrize(("tty", "expected"), [
     ({"stdin": True, "stdout": True}, True),
     ({"stdin": True, "stdout": False}, False),
