@@ -251,10 +251,10 @@ def _document(kind: str, found: "Mapping[str, Any]") -> "dict[str, Any]":
 def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
     explanation: dict[str, dict[str, Any]] = {}
     found = ctx.found
-    ancestry: list[bool] = []  # whether the ancestry matters: decided once, when first asked
+    shared: dict[str, Any] = {}
     for name in BUILTIN:
         gate = GATES.get(name)
-        if gate is not None and not _gate_open(ctx, gate, ancestry):
+        if gate is not None and not _gate_open(ctx, gate, shared):
             found[name] = None
             explanation[name] = {"because": [], "error": None}
             continue
@@ -293,8 +293,13 @@ def _builtin(name: str) -> "Detector":
     return module  # a module with ``facet`` and ``detect()``
 
 
-def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -> bool:
-    """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`)."""
+def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]") -> bool:
+    """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`).
+
+    ``shared`` keeps what every gate of one detection would otherwise work out
+    again: the upper-cased variable names (Windows) and whether the ancestry
+    matters.
+    """
     variables = gate.get("variables", frozenset())
     environ = ctx.environ
     if environ.__class__ is dict:
@@ -302,7 +307,9 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -
             return True
     elif sys.platform == "win32":
         # os.environ there lists its names upper-cased and ignores case on lookup.
-        names = {name.upper() for name in environ}
+        names = shared.get("names")
+        if names is None:
+            names = shared["names"] = {name.upper() for name in environ}
         if any(name.upper() in names for name in variables):
             return True
     elif any(ctx.has(name) for name in variables):  # a recording context sees each name
@@ -319,14 +326,14 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", ancestry: "list[bool]") -
             return True
     if not gate.get("ancestry") or ctx.interactive():
         return False
-    if not ancestry:
+    if "ancestry" not in shared:
+        matters = False
         if ctx.processes():
             from envdetect.detectors import _chain
 
-            ancestry.append(_chain.ancestry_matters(ctx))
-        else:
-            ancestry.append(False)
-    return ancestry[0]
+            matters = _chain.ancestry_matters(ctx)
+        shared["ancestry"] = matters
+    return bool(shared["ancestry"])
 
 
 def _label(detector: object, facet: str) -> str:

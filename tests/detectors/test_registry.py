@@ -129,7 +129,7 @@ def _check_shut(document: dict[str, Any], facet: str) -> None:
     ctx.found = {name: found.get(name) for name in BUILTIN[:BUILTIN.index(facet)]}
     probe = FixtureContext(shut)
     probe.found = ctx.found
-    assert not _engine._gate_open(probe, gate, [])
+    assert not _engine._gate_open(probe, gate, {})
     module = import_module(f"envdetect.detectors.{facet}")
     assert module.detect(ctx) is None, "the gate is shut but the detector answered"
     # ci and cloud scan the names once; ci then reads every name of its table
@@ -152,7 +152,7 @@ def test_a_shut_gate_leaves_nothing_to_find(path: Path, facet: str) -> None:
 @pytest.mark.parametrize("world", EMPTY_WORLDS, ids=repr)
 def test_an_empty_world_shuts_every_gate(world: dict[str, Any], facet: str) -> None:
     _check_shut(world, facet)
-    assert not _engine._gate_open(FixtureContext(world), GATES[facet], [])
+    assert not _engine._gate_open(FixtureContext(world), GATES[facet], {})
 
 
 def _necessary(rule: Any) -> set[str] | None:
@@ -247,4 +247,23 @@ def test_windows_gates_ignore_case(monkeypatch: pytest.MonkeyPatch) -> None:
 ])
 def test_each_kind_of_gate_signal(gate: dict[str, Any], document: dict[str, Any],
                                   expected: bool) -> None:
-    assert _engine._gate_open(FixtureContext(document), gate, []) is expected
+    assert _engine._gate_open(FixtureContext(document), gate, {}) is expected
+
+
+def test_gates_of_one_detection_share_their_groundwork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.platform", "win32")
+    calls: list[object] = []
+    classify = _chain.ancestry_matters
+
+    def counting(ctx: Any) -> bool:
+        calls.append(ctx)
+        return classify(ctx)
+
+    monkeypatch.setattr(_chain, "ancestry_matters", counting)
+    ctx = WindowsContext({"environ": {"Path": "C:\\Windows"},
+                          "processes": [{"name": "aider"}], "tty": {"stdin": False}})
+    shared: dict[str, Any] = {}
+    assert _engine._gate_open(ctx, GATES["agent"], shared)  # by the ancestry
+    assert shared == {"names": {"PATH"}, "ancestry": True}
+    assert _engine._gate_open(ctx, GATES["ide"], shared)
+    assert len(calls) == 1
