@@ -23,7 +23,7 @@ from envdetect.detectors import BUILTIN, GATES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import Any, Protocol
 
     class Detector(Protocol):
@@ -252,13 +252,13 @@ def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
     explanation: dict[str, dict[str, Any]] = {}
     found = ctx.found
     shared: dict[str, Any] = {}
-    for name in BUILTIN:
-        gate = GATES.get(name)
+    for facet, where in BUILTIN.items():
+        gate = GATES.get(facet)
         if gate is not None and not _gate_open(ctx, gate, shared):
-            found[name] = None
-            explanation[name] = {"because": [], "error": None}
+            found[facet] = None
+            explanation[facet] = {"because": [], "error": None}
             continue
-        found[name] = _run_one(ctx, _builtin(name), explanation)
+        found[facet] = _run_one(ctx, facet, _builtin(where), explanation)
 
     extensions: dict[str, Any] = {}
     for detector in extra:
@@ -266,7 +266,12 @@ def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
         if not isinstance(facet, str) or not facet:
             explanation[repr(detector)] = {"because": [], "error": "missing facet name"}
             continue
-        result = _run_one(ctx, detector, explanation, label=_label(detector, facet))
+        label = _label(detector, facet)
+        detect = getattr(detector, "detect", None)
+        if not callable(detect):
+            explanation[label] = {"because": [], "error": "missing detect()"}
+            continue
+        result = _run_one(ctx, label, detect, explanation)
         if result is None:
             continue
         if facet in FACETS:
@@ -282,15 +287,18 @@ def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
     return Environment(document, explanation)
 
 
-def _builtin(name: str) -> "Detector":
+def _builtin(where: str) -> "Callable[[Context], Any]":
+    """The ``detect`` function a registry entry (``module`` or ``module:function``) names."""
+    module_name, _, function = where.partition(":")
     # importlib.import_module would import importlib (and warnings) first:
     # hundreds of microseconds on every start, for nothing __import__ lacks.
-    qualified = f"envdetect.detectors.{name}"
+    qualified = f"envdetect.detectors.{module_name}"
     module = sys.modules.get(qualified)
     if module is None:
         __import__(qualified)
         module = sys.modules[qualified]
-    return module  # a module with ``facet`` and ``detect()``
+    detect: Callable[[Context], Any] = getattr(module, function or "detect")
+    return detect
 
 
 def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]") -> bool:
@@ -342,21 +350,21 @@ def _label(detector: object, facet: str) -> str:
 
 
 def _run_one(
-    ctx: "Context", detector: "Detector", explanation: "dict[str, dict[str, Any]]",
-    label: "str | None" = None,
+    ctx: "Context", label: str, detect: "Callable[[Context], Any]",
+    explanation: "dict[str, dict[str, Any]]",
 ) -> "Any":
     ctx._take_evidence()
     error: str | None = None
     result: Any = None
     try:
-        result = detector.detect(ctx)
+        result = detect(ctx)
         if result is not None and not isinstance(result, dict):
             error = f"returned {type(result).__name__}, not a dict"
             result = None
     except Exception as exc:  # noqa: BLE001 - one detector's failure never breaks the rest
         error = type(exc).__name__
         result = None
-    explanation[label or detector.facet] = {"because": ctx._take_evidence(), "error": error}
+    explanation[label] = {"because": ctx._take_evidence(), "error": error}
     return result
 
 

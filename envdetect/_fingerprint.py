@@ -68,7 +68,7 @@ def closed_tables() -> "dict[str, frozenset[str]]":
     """Every id a facet may report, from the detector modules that define them."""
     from importlib import import_module
 
-    from envdetect.detectors.host import ARCHES
+    from envdetect.detectors.os import ARCHES
 
     def ids(module: str, name: str = "IDS") -> "frozenset[str]":
         table: Iterable[str] = getattr(import_module(f"envdetect.detectors.{module}"), name,
@@ -207,7 +207,7 @@ def windows_version(value: "Any") -> "str | None":
 
 
 def python_version(value: "Any") -> "str | None":
-    from envdetect.detectors.python import python_version as strict
+    from envdetect.detectors.os import python_version as strict
 
     return strict(value) if isinstance(value, str) else None
 

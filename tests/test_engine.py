@@ -40,12 +40,12 @@ class Raising:
 
 
 def test_builtin_detector_that_raises_leaves_the_others(monkeypatch, replay) -> None:
-    from envdetect.detectors import host
+    from envdetect.detectors import os as os_detectors
 
     def boom(ctx: envdetect.Context) -> None:
         raise KeyError("oops")
 
-    monkeypatch.setattr(host, "detect", boom)
+    monkeypatch.setattr(os_detectors, "detect_host", boom)
     env = replay(LINUX)
     assert env.host is None
     assert env.explanation["host"]["error"] == "KeyError"
@@ -77,6 +77,18 @@ def test_detector_without_facet_name_is_reported(replay) -> None:
     env = replay(LINUX, detectors=[Nameless()])  # type: ignore[list-item]
     assert "extensions" not in env.to_dict()
     assert any(info["error"] == "missing facet name" for info in env.explanation.values())
+
+
+def test_detector_without_detect_is_reported_and_the_rest_still_comes_out(replay) -> None:
+    class Inert:
+        facet = "license"
+        detect = None
+
+    env = replay(LINUX, detectors=[Inert()])  # type: ignore[list-item]
+    assert "extensions" not in env.to_dict()
+    assert env.os.distro.id == "debian"
+    assert [info["error"] for info in env.explanation.values() if info["error"]] == [
+        "missing detect()"]
 
 
 def test_plugin_partial_result_merges_over_builtin(replay) -> None:
@@ -125,13 +137,17 @@ def test_document_keys_are_the_schema() -> None:
                          "cloud", "container", "terminal", "os", "host", "python"]
 
 
-def test_builtin_detectors_exist_and_are_modules() -> None:
+def test_builtin_detectors_exist() -> None:
     from importlib import import_module
 
-    for name in BUILTIN_DETECTORS:
-        module = import_module(f"envdetect.detectors.{name}")
-        assert module.facet == name
-        assert callable(module.detect)
+    assert list(BUILTIN_DETECTORS) == ["container", "os", "host", "python", "cloud", "ci",
+                                       "toolkit", "agent", "ide", "notebook", "terminal"]
+    for facet, where in BUILTIN_DETECTORS.items():
+        module_name, _, function = where.partition(":")
+        module = import_module(f"envdetect.detectors.{module_name}")
+        assert callable(getattr(module, function or "detect"))
+        if not function:  # a module of its own says which facet it fills
+            assert module.facet == facet
 
 
 TOOLKIT = {"id": "aws_toolkit_vscode", "name": "AWS Toolkit for VS Code", "version": "3.30.0"}

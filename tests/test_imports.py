@@ -61,8 +61,7 @@ def test_default_path_modules() -> None:
                             text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
     loaded = [name for name in json.loads(result.stdout) if name.startswith("envdetect")]
     expected = ["envdetect._engine", "envdetect.detectors", "envdetect.detectors.container",
-                "envdetect.detectors.host", "envdetect.detectors.os",
-                "envdetect.detectors.python", "envdetect.detectors.terminal"]
+                "envdetect.detectors.os", "envdetect.detectors.terminal"]
     # The cloud detector loads where the firmware names a cloud (a CI runner's VM).
     vendor = Path("/sys/class/dmi/id/sys_vendor")
     text = vendor.read_text(errors="replace").strip() if vendor.is_file() else ""

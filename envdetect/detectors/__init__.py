@@ -1,8 +1,8 @@
-"""Built-in detectors, one module per facet, and when each one has to run.
+"""Built-in detectors, one module per concern, and when each one has to run.
 
-Each module has a ``facet`` name and a ``detect(ctx)`` function returning the
-facet's fields as a dict, or ``None`` when the facet does not apply.  Modules
-whose names start with an underscore are helpers shared by detectors.
+A detector is a ``detect(ctx)`` function returning its facet's fields as a
+dict, or ``None`` when the facet does not apply.  Modules whose names start
+with an underscore are helpers shared by detectors.
 
 This package module is the registry the engine reads: the order the
 detectors run in (:data:`BUILTIN`) and, for the facets that only exist where
@@ -18,23 +18,28 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
 
-#: Built-in detectors, in the order they run.  Later detectors may read the
-#: facets of earlier ones through ``ctx.found``: the OS detector needs to know
-#: about containers (a WSL2 kernel inside Docker Desktop is not WSL), the
-#: cloud detector too (a VM platform is not reported from inside a container).
-BUILTIN = (
-    "container",
-    "os",
-    "host",
-    "python",
-    "cloud",
-    "ci",
-    "toolkit",
-    "agent",
-    "ide",
-    "notebook",
-    "terminal",
-)
+#: Built-in detectors, in the order they run: facet -> the module whose
+#: ``detect(ctx)`` fills it, or ``module:function`` where one module serves
+#: several facets (the ``os`` module also answers ``host`` and ``python``:
+#: all three read the same platform facts, and a module of their own would
+#: cost the import machinery more than their code).  Later detectors may
+#: read the facets of earlier ones through ``ctx.found``: the OS detector
+#: needs to know about containers (a WSL2 kernel inside Docker Desktop is not
+#: WSL), the cloud detector too (a VM platform is not reported from inside a
+#: container).
+BUILTIN = {
+    "container": "container",
+    "os": "os",
+    "host": "os:detect_host",
+    "python": "os:detect_python",
+    "cloud": "cloud",
+    "ci": "ci",
+    "toolkit": "toolkit",
+    "agent": "agent",
+    "ide": "ide",
+    "notebook": "notebook",
+    "terminal": "terminal",
+}
 
 #: For each row of the CI vendor table (:mod:`.ci`), a variable it cannot hold
 #: without, plus the generic ``CI`` flags: while none is set, no row can

@@ -1,4 +1,9 @@
-"""The ``os`` facet: type, name, version, kernel, WSL and the Linux distribution.
+"""The platform facets: ``os`` (type, name, version, kernel, WSL and the Linux
+distribution), ``host`` (the architecture) and ``python`` (the interpreter).
+
+All three read the context's platform facts; ``host`` and ``python`` are a
+few lines each, and a module of their own would cost more in import
+machinery than their code (see the registry, :mod:`envdetect.detectors`).
 
 The second half of this module gives Linux distribution facts with the
 ``distro`` package's semantics, cheaply (one module rather than two: every
@@ -211,6 +216,95 @@ def windows_name(release: str, version: "str | None") -> "str | None":
     if (major, minor) == (6, 1):
         return "Windows 7"
     return None
+
+
+# =============================================================================
+# The host facet: the machine's architecture in OpenTelemetry ``host.arch`` terms
+# =============================================================================
+
+#: platform.machine() spellings (lowercased) -> host.arch.  Closed: an
+#: unknown spelling becomes null rather than being echoed.
+ARCHES = {
+    "x86_64": "amd64", "amd64": "amd64", "x64": "amd64", "em64t": "amd64",
+    "aarch64": "arm64", "arm64": "arm64", "arm64e": "arm64", "aarch64_be": "arm64",
+    "armv6l": "arm32", "armv7l": "arm32", "armv7": "arm32", "armv8l": "arm32", "arm": "arm32",
+    "i386": "x86", "i486": "x86", "i586": "x86", "i686": "x86", "x86": "x86", "i86pc": "x86",
+    "ppc64le": "ppc64", "ppc64": "ppc64", "ppc": "ppc32", "powerpc": "ppc32",
+    "s390x": "s390x", "ia64": "ia64",
+    "riscv64": "riscv64", "loongarch64": "loongarch64", "mips64": "mips64",
+    "sparc64": "sparc64",
+}
+
+
+def detect_host(ctx: "Context") -> "dict[str, Any] | None":
+    plat = ctx.platform
+    arch = ARCHES.get(plat.machine.strip().lower())
+    if arch is not None:
+        ctx.because("platform machine")
+    # Under Rosetta 2 the process sees x86_64, but the Darwin kernel build
+    # string still names the ARM kernel it runs on.
+    if arch == "amd64" and plat.system == "Darwin" and "RELEASE_ARM64" in plat.version:
+        ctx.because("platform version")
+        arch = "arm64"
+    return {"arch": arch}
+
+
+# =============================================================================
+# The python facet: implementation, version and build of this interpreter
+# =============================================================================
+
+IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "ironpython", "jython",
+                             "micropython"})
+#: platform.python_implementation() says "GraalVM" for GraalPy.
+_ALIASES = {"graalvm": "graalpy"}
+
+
+def detect_python(ctx: "Context") -> "dict[str, Any] | None":
+    plat = ctx.platform
+    impl = plat.python_implementation.strip().lower()
+    impl = _ALIASES.get(impl, impl)
+    extra = plat.extra
+    bits = extra.get("python_bits")
+    abiflags = extra.get("python_abiflags")
+    free_threaded: bool | None = None
+    if isinstance(abiflags, str):
+        free_threaded = "t" in abiflags
+    elif isinstance(extra.get("python_free_threaded"), bool):
+        free_threaded = bool(extra["python_free_threaded"])
+    environment: str | None = None
+    if extra.get("python_conda") is True:
+        environment = "conda"
+    elif extra.get("python_venv") is True:
+        environment = "venv"
+    elif extra.get("python_venv") is False:
+        environment = "system"
+    ctx.because("platform python_implementation", "platform python_version")
+    return {
+        "implementation": impl if impl in IMPLEMENTATIONS else None,
+        "version": python_version(plat.python_version),
+        "bits": bits if bits in (32, 64) else None,
+        "free_threaded": free_threaded,
+        "environment": environment,
+    }
+
+
+def python_version(text: str) -> "str | None":
+    """A strict version: 3.12.3, 3.14.0rc1, 3.13.0a2 (anything else is dropped)."""
+    text = text.strip()
+    if not text or len(text) > 16:
+        return None
+    numbers, suffix = text, ""
+    for marker in ("rc", "a", "b"):
+        head, sep, tail = text.partition(marker)
+        if sep:
+            numbers, suffix = head, marker + tail
+            if not tail.isdigit() or not tail.isascii():
+                return None
+            break
+    parts = numbers.split(".")
+    if not 2 <= len(parts) <= 3 or not all(p.isdigit() and p.isascii() for p in parts):
+        return None
+    return numbers + suffix
 
 
 # =============================================================================

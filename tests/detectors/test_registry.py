@@ -126,7 +126,8 @@ def _check_shut(document: dict[str, Any], facet: str) -> None:
         if isinstance(found.get(earlier), dict) and found[earlier].get("id") in ids:
             found[earlier] = None
     ctx = RecordingFixture(shut)
-    ctx.found = {name: found.get(name) for name in BUILTIN[:BUILTIN.index(facet)]}
+    order = list(BUILTIN)
+    ctx.found = {name: found.get(name) for name in order[:order.index(facet)]}
     probe = FixtureContext(shut)
     probe.found = ctx.found
     assert not _engine._gate_open(probe, gate, {})
