@@ -252,13 +252,13 @@ def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
     explanation: dict[str, dict[str, Any]] = {}
     found = ctx.found
     shared: dict[str, Any] = {}
-    for facet, where in BUILTIN.items():
-        gate = GATES.get(facet)
+    for name, where in BUILTIN.items():
+        gate = GATES.get(name)
         if gate is not None and not _gate_open(ctx, gate, shared):
-            found[facet] = None
-            explanation[facet] = {"because": [], "error": None}
+            found[name] = None
+            explanation[name] = {"because": [], "error": None}
             continue
-        found[facet] = _run_one(ctx, facet, _builtin(where), explanation)
+        found[name] = _run_one(ctx, name, _builtin(where), explanation)
 
     extensions: dict[str, Any] = {}
     for detector in extra:
