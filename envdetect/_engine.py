@@ -91,65 +91,22 @@ def _copy(value: "Any") -> "Any":
     return value
 
 
-# The facet views exist for type checkers only: at run time every nested
-# object is a plain View (one class instead of fourteen on the import path).
+# The facet views (:mod:`envdetect._views`) exist for type checkers only: at
+# run time every nested object is a plain View.
 if TYPE_CHECKING:  # pragma: no cover
-
-    class Runtime(View):
-        kind: str  # ide | agent | ci | notebook | cloud | terminal | script
-
-    class CI(View):
-        id: str | None
-        name: str | None
-        is_pr: bool | None
-
-    class Toolkit(View):
-        id: str
-        name: str
-        version: str | None
-
-    class Named(View):
-        """IDE, agent and notebook facets: a stable ``id`` and a display ``name``."""
-
-        id: str
-        name: str
-
-    class IDE(Named):
-        product: str | None  # the JetBrains product (pycharm, goland...), else None
-
-    class Cloud(View):
-        provider: str | None
-        platform: str | None
-
-    class Container(View):
-        id: str
-
-    class Terminal(View):
-        interactive: bool | None
-        program: str | None
-
-    class Distro(View):
-        id: str | None
-        version: str | None
-        like: str | None
-
-    class OS(View):
-        type: str | None
-        name: str | None
-        version: str | None
-        kernel: str | None
-        wsl: bool | None
-        distro: Distro | None
-
-    class Host(View):
-        arch: str | None
-
-    class Python(View):
-        implementation: str | None
-        version: str | None
-        bits: int | None
-        free_threaded: bool | None
-        environment: str | None
+    from envdetect._views import (
+        CI,
+        IDE,
+        OS,
+        Cloud,
+        Container,
+        Host,
+        Named,
+        Python,
+        Runtime,
+        Terminal,
+        Toolkit,
+    )
 
 
 class Environment(View):
@@ -203,8 +160,6 @@ class Environment(View):
 
 # == The engine ==================================================================
 
-ENTRY_POINT_GROUP = "envdetect.detectors"
-
 #: Cloud platforms that run managed workloads (functions, apps, containers).
 #: Virtual machines and hosted developer shells fill the cloud facet but a
 #: person typing in one is still at a terminal, so they do not set the kind.
@@ -228,6 +183,8 @@ def detect(
             plugins = is_on(os.environ.get("ENVDETECT_PLUGINS") or "")
         extra = list(detectors)
         if plugins:
+            from envdetect._plugins import load_entry_point_detectors
+
             extra.extend(load_entry_point_detectors())
         return _run(ctx, extra)
     except Exception as error:  # noqa: BLE001 - the public promise: detect() never raises
@@ -400,41 +357,3 @@ def _kind_and_reason(found: "dict[str, Any]") -> "tuple[str, str]":
     if isinstance(terminal, dict) and terminal.get("interactive"):
         return "terminal", "facet terminal (stdin and stdout are terminals)"
     return "script", "no facet above applies"
-
-
-def load_entry_point_detectors() -> "list[Detector]":
-    """Detectors registered under the ``envdetect.detectors`` entry-point group.
-
-    Discovery scans every installed distribution's metadata (tens of
-    milliseconds), which is why it only runs when asked.  A plugin that fails
-    to load is reported as a detector that raised.
-    """
-    from importlib.metadata import entry_points
-
-    class BrokenPlugin:
-        """Stands in for a plugin whose import failed, so the failure shows in --explain.
-
-        Defined here rather than at module level: creating a class costs
-        about 15 µs of every ``detect()``'s import, and only this path needs it.
-        """
-
-        def __init__(self, name: str, error: "Exception") -> None:
-            self.facet = name
-            self.__module__ = f"entry point {name}"
-            self._error = error
-
-        def detect(self, ctx: "Context") -> "dict[str, Any] | None":
-            raise self._error
-
-    try:
-        selected = entry_points(group=ENTRY_POINT_GROUP)  # type: ignore[call-arg,unused-ignore]
-    except TypeError:  # Python 3.9: entry_points() takes no arguments
-        selected = entry_points().get(ENTRY_POINT_GROUP, ())  # type: ignore[attr-defined,arg-type,unused-ignore]
-    loaded: list[Detector] = []
-    for entry in sorted(selected, key=lambda item: item.name):
-        try:
-            loaded.append(entry.load())
-        except Exception as exc:  # noqa: BLE001
-            loaded.append(BrokenPlugin(entry.name, exc))
-    return loaded
-

@@ -208,3 +208,31 @@ def test_result_views_are_read_only(replay) -> None:
         env.os.nonexistent  # noqa: B018
     env.to_dict()["os"]["name"] = "changed"
     assert env.os.name == "Debian GNU/Linux"
+
+
+def test_typed_views_name_exactly_the_keys_the_detectors_emit() -> None:
+    from envdetect import _views
+    from tests.conftest import fixture_paths, load
+
+    views = {"runtime": _views.Runtime, "ci": _views.CI, "toolkit": _views.Toolkit,
+             "ide": _views.IDE, "agent": _views.Named, "notebook": _views.Named,
+             "cloud": _views.Cloud, "container": _views.Container,
+             "terminal": _views.Terminal, "os": _views.OS, "host": _views.Host,
+             "python": _views.Python}
+
+    def annotated(view: type) -> set[str]:
+        names: set[str] = set()
+        for klass in view.__mro__:
+            names.update(getattr(klass, "__annotations__", {}))
+        return names - {"_data"}
+
+    seen = set()
+    for path in fixture_paths():
+        document = envdetect.detect(envdetect.load_fixture(load(path)), plugins=False).to_dict()
+        for facet, view in views.items():
+            if document[facet] is not None:
+                assert set(document[facet]) == annotated(view), (path.name, facet)
+                seen.add(facet)
+        if document["os"]["distro"] is not None:
+            assert set(document["os"]["distro"]) == annotated(_views.Distro), path.name
+    assert seen == set(views)

@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 import pytest
 
 import envdetect
-from envdetect._engine import load_entry_point_detectors
+from envdetect._plugins import load_entry_point_detectors
 from tests.conftest import ROOT
 
 try:
