@@ -4,6 +4,8 @@ distribution), ``host`` (the architecture) and ``python`` (the interpreter).
 All three read the context's platform facts; ``host`` and ``python`` are a
 few lines each, and a module of their own would cost more in import
 machinery than their code (see the registry, :mod:`envdetect.detectors`).
+The macOS and Windows halves of the ``os`` facet live in :mod:`._macos` and
+:mod:`._windows`, loaded only there; Linux, the BSDs and the rest are here.
 
 The second half of this module gives Linux distribution facts with the
 ``distro`` package's semantics, cheaply (one module rather than two: every
@@ -50,12 +52,6 @@ OS_TYPES = {
     "zos": "z_os",
 }
 
-#: Windows Server builds -> marketing year.
-WINDOWS_SERVER_YEARS = {14393: "2016", 17763: "2019", 20348: "2022", 26100: "2025"}
-
-#: First build of Windows 11: platform.release() says "10" on it before 3.12.
-WINDOWS_11_BUILD = 22000
-
 _VERSION_CHARS = frozenset("0123456789.")
 
 
@@ -74,9 +70,13 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
     if os_type == "linux":
         _linux(ctx, result)
     elif os_type == "darwin":
-        _macos(ctx, result)
+        from envdetect.detectors import _macos
+
+        _macos.describe(ctx, result)
     elif os_type == "windows":
-        _windows(ctx, result)
+        from envdetect.detectors import _windows
+
+        _windows.describe(ctx, result)
     else:
         result["name"] = plat.system.strip() or None
         result["version"] = release_version(plat.release)
@@ -148,74 +148,6 @@ def _wsl_kernel(text: str) -> bool:
     # "microsoft" as systemd-detect-virt does it, lowercased so that a
     # rebuilt "...-microsoft-standard" kernel without the WSL2 suffix counts.
     return "microsoft" in text.lower()
-
-
-def _macos(ctx: "Context", result: "dict[str, Any]") -> None:
-    release = ctx.platform.release
-    result["name"] = "macOS"
-    result["kernel"] = numeric_prefix(release)
-    result["version"] = macos_version(ctx.platform.mac_ver, release)
-    if ctx.platform.mac_ver:
-        ctx.because("platform mac_ver")
-
-
-def macos_version(mac_ver: str, darwin_release: str) -> "str | None":
-    """The product version; the kernel release answers when mac_ver cannot.
-
-    With SYSTEM_VERSION_COMPAT=1 (or an old binary) macOS 11+ reports 10.16,
-    which is no real release.  Darwin 20-24 are macOS 11-15; Darwin 25 is
-    macOS 26 (Apple aligned versions with the year).
-    """
-    kernel = numeric_prefix(darwin_release) or ""
-    parts = kernel.split(".")
-    darwin_major = int(parts[0]) if parts and parts[0].isdigit() else 0
-    mac = numeric_prefix(mac_ver.strip())
-    if mac and not (mac.startswith("10.16") and darwin_major >= 20):
-        return mac
-    if darwin_major >= 20:
-        major = darwin_major - 9 if darwin_major < 25 else darwin_major + 1
-        minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-        # macOS 11-13 shipped x.0 with Darwin N.1 (Darwin 22.1 is macOS 13.0);
-        # from Darwin 23 the minors line up (23.5 is macOS 14.5).
-        if darwin_major <= 22:
-            minor = max(minor - 1, 0)
-        return f"{major}.{minor}"
-    if darwin_major >= 5:
-        return f"10.{darwin_major - 4}"
-    return None
-
-
-def _windows(ctx: "Context", result: "dict[str, Any]") -> None:
-    plat = ctx.platform
-    version = numeric_prefix(plat.version)
-    # Cygwin and MSYS2 put a build date in version(); the Windows version is
-    # in the system name instead: "CYGWIN_NT-10.0-19045".
-    _, sep, nt_version = plat.system.partition("_NT-")
-    if sep:
-        version = numeric_prefix(nt_version.replace("-", ".", 1))
-    result["version"] = version
-    result["name"] = windows_name(plat.release, version)
-    if version:
-        ctx.because("platform version")
-
-
-def windows_name(release: str, version: "str | None") -> "str | None":
-    parts = (version or "").split(".")
-    if len(parts) < 3 or not all(part.isdigit() for part in parts[:3]):
-        return None
-    major, minor, build = int(parts[0]), int(parts[1]), int(parts[2])
-    if "server" in release.lower():
-        year = WINDOWS_SERVER_YEARS.get(build)
-        return f"Windows Server {year}" if year else "Windows Server"
-    if major == 10:
-        return "Windows 11" if build >= WINDOWS_11_BUILD else "Windows 10"
-    if (major, minor) == (6, 3):
-        return "Windows 8.1"
-    if (major, minor) == (6, 2):
-        return "Windows 8"
-    if (major, minor) == (6, 1):
-        return "Windows 7"
-    return None
 
 
 # =============================================================================

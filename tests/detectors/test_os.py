@@ -8,13 +8,9 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
-from envdetect.detectors.os import (
-    is_wsl,
-    macos_version,
-    numeric_prefix,
-    release_version,
-    windows_name,
-)
+from envdetect.detectors._macos import macos_version
+from envdetect.detectors._windows import windows_name
+from envdetect.detectors.os import is_wsl, numeric_prefix, release_version
 
 
 def os_facet(platform: dict[str, str], files: dict[str, str] | None = None) -> dict[str, Any]:

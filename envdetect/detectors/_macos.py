@@ -1,0 +1,49 @@
+"""The ``os`` facet on macOS: the product version, from ``platform.mac_ver()``
+or, failing that, the Darwin kernel release.
+
+Loaded by :mod:`envdetect.detectors.os` only where the platform says
+Darwin, so a Linux run never pays for it.
+"""
+
+from envdetect.detectors.os import numeric_prefix
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
+    from envdetect._context import Context
+
+
+def describe(ctx: "Context", result: "dict[str, Any]") -> None:
+    release = ctx.platform.release
+    result["name"] = "macOS"
+    result["kernel"] = numeric_prefix(release)
+    result["version"] = macos_version(ctx.platform.mac_ver, release)
+    if ctx.platform.mac_ver:
+        ctx.because("platform mac_ver")
+
+
+def macos_version(mac_ver: str, darwin_release: str) -> "str | None":
+    """The product version; the kernel release answers when mac_ver cannot.
+
+    With SYSTEM_VERSION_COMPAT=1 (or an old binary) macOS 11+ reports 10.16,
+    which is no real release.  Darwin 20-24 are macOS 11-15; Darwin 25 is
+    macOS 26 (Apple aligned versions with the year).
+    """
+    kernel = numeric_prefix(darwin_release) or ""
+    parts = kernel.split(".")
+    darwin_major = int(parts[0]) if parts and parts[0].isdigit() else 0
+    mac = numeric_prefix(mac_ver.strip())
+    if mac and not (mac.startswith("10.16") and darwin_major >= 20):
+        return mac
+    if darwin_major >= 20:
+        major = darwin_major - 9 if darwin_major < 25 else darwin_major + 1
+        minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        # macOS 11-13 shipped x.0 with Darwin N.1 (Darwin 22.1 is macOS 13.0);
+        # from Darwin 23 the minors line up (23.5 is macOS 14.5).
+        if darwin_major <= 22:
+            minor = max(minor - 1, 0)
+        return f"{major}.{minor}"
+    if darwin_major >= 5:
+        return f"10.{darwin_major - 4}"
+    return None
