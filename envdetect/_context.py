@@ -427,7 +427,8 @@ def proc_ancestry(pid: int, limit: int, proc_root: str = "/proc") -> "Iterator[P
         open_paren, close_paren = stat.find("("), stat.rfind(")")
         if open_paren < 0 or close_paren < open_paren:
             return
-        fields = stat[close_paren + 2:].split()
+        # Only the state and the parent's pid are wanted, not all 50 fields.
+        fields = stat[close_paren + 2:].split(None, 2)
         if len(fields) < 2 or fields[0] == "Z":
             return
         comm = stat[open_paren + 1:close_paren]

@@ -240,10 +240,7 @@ def classify_path(
     A user's own directory names (``~/code/project``) are never consulted.
     """
     lowered = path.replace("\\", "/").lower()
-    parts = [part for part in lowered.split("/") if part]
-    if not parts:
-        return None
-    hit = table.get(normalize(parts[-1]))
+    hit = table.get(normalize(lowered.rstrip("/").rpartition("/")[2]))
     if hit is not None:
         return hit
     for marker in _PATH_MARKERS:
@@ -251,6 +248,7 @@ def classify_path(
             break
     else:
         return None  # the common case: nothing below can match
+    parts = [part for part in lowered.split("/") if part]
     count = len(parts)
     for index in range(count - 2, -1, -1):
         part = parts[index]
