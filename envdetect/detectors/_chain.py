@@ -45,28 +45,6 @@ VSCODE_FAMILY = frozenset({
     "vscode", "vscodium", "cursor", "windsurf", "positron", "trae", "kiro", "antigravity",
 })
 
-#: ``idea.paths.selector`` prefixes (the ``PyCharm`` of ``PyCharm2024.3``), as
-#: JetBrains' ``ProductPaths.kt`` lists them, lowercased -> product.  The same
-#: names head the config directory in ``__INTELLIJ_COMMAND_HISTFILE__``.
-JETBRAINS_SELECTORS = {
-    "intellijidea": "idea", "ideaic": "idea", "ideaie": "idea",
-    "pycharm": "pycharm", "pycharmce": "pycharm", "pycharmedu": "pycharm",
-    "dataspell": "dataspell", "phpstorm": "phpstorm", "webstorm": "webstorm",
-    "appcode": "appcode", "clion": "clion", "datagrip": "datagrip", "rider": "rider",
-    "goland": "goland", "androidstudio": "android_studio", "rustrover": "rustrover",
-    "rubymine": "rubymine", "aqua": "aqua", "writerside": "writerside",
-}
-
-#: ``idea.platform.prefix`` values (``IntelliJPlatformProduct``), lowercased.
-JETBRAINS_PREFIXES = {
-    "idea": "idea", "ideaedu": "idea",
-    "python": "pycharm", "pycharmcore": "pycharm", "pycharmedu": "pycharm",
-    "ruby": "rubymine", "phpstorm": "phpstorm", "webstorm": "webstorm",
-    "appcode": "appcode", "clion": "clion", "datagrip": "datagrip", "rider": "rider",
-    "goland": "goland", "androidstudio": "android_studio", "dataspell": "dataspell",
-    "rustrover": "rustrover", "aqua": "aqua", "writerside": "writerside",
-}
-
 #: Normalised process, executable or application names (lowercase, no
 #: ``.exe``/``.app``, no `` Helper (Plugin)`` suffix) -> (ide id, product).
 PROCESS_IDES = {
@@ -203,13 +181,10 @@ AGENT_SCRIPTS = {"aider": "aider"}
 #: ``buildslave start``, the master's ``buildbot start``).
 BUILDBOT_SCRIPTS = ("buildbot-worker", "buildslave", "buildbot")
 
-#: Command-line arguments looked at for a Python process, and for a JVM
-#: (whose command line carries the classpath and dozens of -D options).
+#: Command-line arguments looked at for a Python process.
 MAX_PYTHON_ARGS = 8
-MAX_JAVA_ARGS = 80
 
 _KERNEL_MODULES = ("ipykernel_launcher", "ipykernel", "colab_kernel_launcher")
-_JETBRAINS_MAIN = "com.intellij.idea.main"
 #: IDLE launchers: ``idle3.12``, Debian/Ubuntu's ``idle-python3.12``.
 _IDLE_PREFIXES = ("idle3.", "idle-python")
 
@@ -312,33 +287,6 @@ def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
     return None
 
 
-def jetbrains_product_from_selector(value: str) -> "str | None":
-    """``PyCharm2024.3`` -> ``pycharm``; anything without the version tail -> None."""
-    stem = value.rstrip("0123456789.")
-    if stem == value or not stem:
-        return None
-    return JETBRAINS_SELECTORS.get(stem.lower())
-
-
-def _java_role(cmdline: "tuple[str, ...]") -> "Hit | None":
-    """A JVM running a JetBrains IDE (``pycharm.sh``, Toolbox, remote backends)."""
-    jetbrains = False
-    product = None
-    for arg in cmdline[1:MAX_JAVA_ARGS + 1]:
-        lowered = arg.lower()
-        if lowered.startswith("-didea.platform.prefix="):
-            jetbrains = True
-            product = product or JETBRAINS_PREFIXES.get(lowered.split("=", 1)[1])
-        elif lowered.startswith("-didea.paths.selector="):
-            jetbrains = True
-            product = product or jetbrains_product_from_selector(arg.split("=", 1)[1])
-        elif lowered == _JETBRAINS_MAIN or lowered.startswith("-djb.vmoptionsfile="):
-            jetbrains = True
-    if not jetbrains:
-        return None
-    return ("ide", "jetbrains", product, "process java (intellij platform)")
-
-
 def classify(process: "Process") -> "Hit | None":
     """What one ancestor is, or ``None`` for anything unremarkable (a shell)."""
     name = normalize(process.name)
@@ -362,7 +310,9 @@ def classify(process: "Process") -> "Hit | None":
     if hit is not None:
         return ("ide", hit[0], hit[1], f"process {token}")
     if name in ("java", "javaw") and process.cmdline:
-        return _java_role(process.cmdline)
+        from envdetect.detectors import _jetbrains
+
+        return _jetbrains.jvm_role(process.cmdline)
     if _is_python(name, process.exe) and process.cmdline:
         role = _python_role(process.cmdline)
         if role is not None:

@@ -214,7 +214,7 @@ def _from_environment(ctx: "Context") -> "Found | None":
     if ctx.has("__XCODE_BUILT_PRODUCTS_DIR_PATHS"):
         ctx.because("env __XCODE_BUILT_PRODUCTS_DIR_PATHS")
         return "xcode", None
-    found = _jetbrains(ctx)
+    found = _jetbrains_ide(ctx)
     if found is not None:
         return found
     found, pending = _vscode_family(ctx)
@@ -228,7 +228,7 @@ def _from_environment(ctx: "Context") -> "Found | None":
             ctx.because(f"env {variable}")
             return "cloud9", None
     if ctx.has(JETBRAINS_LAUNCHER_VARIABLE):
-        return _jetbrains(ctx, launcher=True)
+        return _jetbrains_ide(ctx, launcher=True)
     bundle = _bundle(ctx)
     if bundle is not None:
         ctx.because("env __CFBundleIdentifier")
@@ -274,7 +274,7 @@ def _chain_worth_reading(ctx: "Context") -> bool:
 # -- JetBrains ----------------------------------------------------------------
 
 
-def _jetbrains(ctx: "Context", *, launcher: bool = False) -> "Found | None":
+def _jetbrains_ide(ctx: "Context", *, launcher: bool = False) -> "Found | None":
     signals = []
     emulator = ctx.env("TERMINAL_EMULATOR")
     if emulator is not None and "jetbrains" in emulator.lower():
@@ -289,8 +289,10 @@ def _jetbrains(ctx: "Context", *, launcher: bool = False) -> "Found | None":
     histfile = ctx.env("__INTELLIJ_COMMAND_HISTFILE__")
     if histfile is not None:
         # <config>/JetBrains/PyCharm2024.3/terminal/history/<project>-history1
+        from envdetect.detectors import _jetbrains
+
         for part in histfile.replace("\\", "/").split("/"):
-            product = _chain.jetbrains_product_from_selector(part)
+            product = _jetbrains.product_from_selector(part)
             if product is not None:
                 ctx.because("env __INTELLIJ_COMMAND_HISTFILE__")
                 break

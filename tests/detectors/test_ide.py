@@ -12,7 +12,7 @@ import pytest
 import envdetect
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, ide, notebook
+from envdetect.detectors import _chain, _jetbrains, ide, notebook
 from tests.conftest import FIXTURES, CountingContext, fixture_id, fixture_paths, load
 
 IDE_IDS = set(ide.IDE_NAMES)
@@ -64,7 +64,7 @@ def test_ids_and_products_are_exported_for_the_fingerprint() -> None:
     assert produced <= IDE_IDS
     products = {value[1] for value in _chain.PROCESS_IDES.values()} | {
         value[1] for value in ide.BUNDLE_IDS.values()}
-    products |= set(_chain.JETBRAINS_SELECTORS.values()) | set(_chain.JETBRAINS_PREFIXES.values())
+    products |= set(_jetbrains.SELECTORS.values()) | set(_jetbrains.PREFIXES.values())
     assert products - {None} <= set(ide.JETBRAINS_PRODUCTS)
 
 
@@ -311,7 +311,7 @@ def test_normalize() -> None:
     ("2024.3", None), ("Unknown2024.3", None),
 ])
 def test_jetbrains_selectors(selector: str, product: str | None) -> None:
-    assert _chain.jetbrains_product_from_selector(selector) == product
+    assert _jetbrains.product_from_selector(selector) == product
 
 
 @pytest.mark.parametrize(("prefix", "product"), [
