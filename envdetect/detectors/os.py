@@ -8,9 +8,9 @@ The macOS and Windows halves of the ``os`` facet live in :mod:`._macos` and
 :mod:`._windows`, loaded only there; Linux, the BSDs and the rest are here.
 
 The second half of this module gives Linux distribution facts with the
-``distro`` package's semantics, cheaply (one module rather than two: every
-Linux run needs both halves, and a module costs the import machinery about
-70 µs in a fresh process).  ``distro`` costs ~17 ms to import and ~28 ms for
+``distro`` package's semantics, cheaply: from os-release here, and from the
+legacy release files in :mod:`._release_files` where os-release leaves an
+id, a version or a name empty.  ``distro`` costs ~17 ms to import and ~28 ms for
 ``distro.info()`` (it spawns ``lsb_release`` and ``uname``).
 :func:`distro_facts` gives the same ``id``, ``version``, ``name`` and
 ``like`` as
@@ -24,7 +24,7 @@ that is not ASCII -- the offending file counts as absent here: ``detect()``
 never raises, and a garbled file says nothing about the distribution.
 
 The common case (a well-formed os-release carrying ``ID``, ``VERSION_ID`` and
-``NAME``) imports nothing: :mod:`shlex` and :mod:`re` are loaded only for
+``NAME``) imports nothing more: :mod:`shlex` and :mod:`re` are loaded only for
 unusual quoting and for legacy release lines that hold a version number.
 """
 
@@ -245,31 +245,12 @@ def python_version(text: str) -> "str | None":
 
 # Mirrors of distro's tables (distro 1.9): ids normalised after lowercasing.
 NORMALIZED_OS_ID = {"ol": "oracle", "opensuse-leap": "opensuse"}
-NORMALIZED_DISTRO_ID = {"redhat": "rhel"}
-
-# Legacy release files distro never treats as "the" release file.
-IGNORED_RELEASE_FILES = frozenset({
-    "debian_version", "lsb-release", "oem-release", "os-release", "system-release",
-    "plesk-release", "iredmail-release", "board-release", "ec2_version",
-})
-
-# The names distro tries, in this order, when /etc cannot be listed.
-FALLBACK_RELEASE_FILES = (
-    "SuSE-release", "altlinux-release", "arch-release", "base-release", "centos-release",
-    "fedora-release", "gentoo-release", "mageia-release", "mandrake-release",
-    "mandriva-release", "mandrivalinux-release", "manjaro-release", "oracle-release",
-    "redhat-release", "rocky-release", "sl-release", "slackware-version",
-)
 
 OS_RELEASE_PATHS = ("/etc/os-release", "/usr/lib/os-release")
 
 #: What a context makes of a byte that is not UTF-8.  distro reads strictly
 #: and raises on such a file; here the file is treated as absent.
 UNDECODABLE = "\ufffd"
-
-# distro's content pattern, applied to the reversed first line:
-# "NAME [release] VERSION [LTS] [(CODENAME)]".
-_RELEASE_LINE_REVERSED = r"(?:[^)]*\)(.*)\()? *(?:STL )?([\d.+\-a-z]*\d) *(?:esaeler *)?(.+)"
 
 # Characters that are themselves to shlex wherever they stand.  ``not
 # text.strip(_SAFE_UNQUOTED)`` tests "only these characters" at C speed.
@@ -281,37 +262,21 @@ def distro_facts(ctx: "Context") -> "dict[str, str | None]":
     path, osr = os_release(ctx)
     if path and osr:
         ctx.because(f"file {path}")
-    # distro always consults the release files too, but only to fill what
-    # os-release leaves empty; skip the directory scan when nothing is left.
-    needs_legacy = not (osr.get("id") and osr.get("version_id") and osr.get("name"))
-    legacy = release_file_info(ctx) if needs_legacy else {}
-    if legacy:
-        ctx.because("file /etc/*-release")
+    if not (osr.get("id") and osr.get("version_id") and osr.get("name")):
+        # distro fills what os-release leaves empty from the legacy release
+        # files; most distributions leave nothing empty and never get there.
+        from envdetect.detectors import _release_files
 
-    distro_id = ""
-    if osr.get("id"):
-        distro_id = _normalize(osr["id"], NORMALIZED_OS_ID)
-    elif legacy.get("id"):
-        distro_id = _normalize(legacy["id"], NORMALIZED_DISTRO_ID)
-
-    like = osr.get("id_like", "")
-    version = osr.get("version_id") or legacy.get("version_id") or ""
-    if not version and osr.get("pretty_name"):
-        version = parse_release_line(osr["pretty_name"]).get("version_id", "")
-    if not version and (distro_id == "debian" or "debian" in like.split()):
-        version = debian_version(ctx) or ""
-        if version:
-            ctx.because("file /etc/debian_version")
-    name = osr.get("name") or legacy.get("name") or ""
+        return _release_files.distro_facts(ctx, osr)
     return {
-        "id": distro_id or None,
-        "version": version or None,
-        "like": like or None,
-        "name": name or None,
+        "id": normalize_id(osr["id"], NORMALIZED_OS_ID),
+        "version": osr["version_id"],
+        "like": osr.get("id_like") or None,
+        "name": osr["name"],
     }
 
 
-def _normalize(distro_id: str, table: "dict[str, str]") -> str:
+def normalize_id(distro_id: str, table: "dict[str, str]") -> str:
     distro_id = distro_id.lower().replace(" ", "_")
     return table.get(distro_id, distro_id)
 
@@ -399,87 +364,3 @@ def _parse_with_shlex(text: str) -> "dict[str, str] | None":
             key, value = token.split("=", 1)
             props[key.lower()] = value
     return props
-
-
-# -- legacy release files ---------------------------------------------------------
-
-def release_file_info(ctx: "Context") -> "dict[str, str]":
-    """The first legacy ``/etc/*-release`` / ``*_version`` file distro would pick.
-
-    ``{"id", "name"}`` plus ``version_id`` and ``codename`` when the line has
-    them, or ``{}``.
-    """
-    names = ctx.listdir("/etc")
-    candidates = FALLBACK_RELEASE_FILES if names is None else names
-    for name in candidates:
-        if name in IGNORED_RELEASE_FILES:
-            continue
-        prefix = release_file_prefix(name)
-        if prefix is None:
-            continue
-        text = ctx.read(f"/etc/{name}")
-        if text is None or UNDECODABLE in text:
-            continue
-        info = parse_release_line(first_line(text))
-        if "name" not in info:
-            continue
-        info["id"] = prefix
-        if "cloudlinux" in info["name"].lower():
-            # CloudLinux < 7 ships only redhat-release: distro's special case.
-            info["id"] = "cloudlinux"
-        return info
-    return {}
-
-
-def release_file_prefix(name: str) -> "str | None":
-    r"""The ``(\w+)`` of distro's ``(\w+)[-_](release|version)$`` file-name match, or None."""
-    base = name[:-1] if name.endswith("\n") else name  # "$" also matches before a final "\n"
-    if len(base) < 9 or base[-7:] not in ("release", "version") or base[-8] not in "-_":
-        return None
-    prefix = base[:-8]
-    if all(ch == "_" or ch.isalnum() for ch in prefix):
-        return prefix
-    return None
-
-
-def first_line(text: str) -> str:
-    """The first line as distro's ``readline()`` returns it: universal newlines, "\\n" kept."""
-    end = len(text)
-    for newline in ("\n", "\r"):
-        found = text.find(newline, 0, end)
-        if found >= 0:
-            end = found
-    return text if end == len(text) else text[:end] + "\n"
-
-
-def parse_release_line(line: str) -> "dict[str, str]":
-    """distro's parse of one release-file line ("CentOS release 6.10 (Final)").
-
-    ``name`` always (when the line is not empty), ``version_id`` and
-    ``codename`` when present.
-    """
-    stripped = line.strip()
-    if not any(ch.isdecimal() for ch in stripped):
-        # The pattern needs a digit (\d is any Unicode decimal): no match, no re.
-        return {"name": stripped} if line else {}
-    import re
-
-    matches = re.match(_RELEASE_LINE_REVERSED, stripped[::-1])
-    info: dict[str, str] = {}
-    if matches:
-        info["name"] = matches.group(3)[::-1]
-        if matches.group(2):
-            info["version_id"] = matches.group(2)[::-1]
-        if matches.group(1):
-            info["codename"] = matches.group(1)[::-1]
-    elif line:
-        info["name"] = stripped
-    return info
-
-
-def debian_version(ctx: "Context") -> "str | None":
-    """The first line of /etc/debian_version; None when absent or not ASCII (distro raises)."""
-    text = ctx.read("/etc/debian_version")
-    if text is None or not text.isascii():
-        return None
-    return first_line(text).rstrip()

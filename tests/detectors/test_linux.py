@@ -29,6 +29,7 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
+from envdetect.detectors import _release_files
 from envdetect.detectors import os as os_detector
 from tests.conftest import FIXTURES, ROOT, fixture_id, fixture_paths, load
 
@@ -393,7 +394,7 @@ def test_release_file_prefix_matches_distros_pattern() -> None:
     for name in names:
         match = pattern.match(name)
         expected = match.group(1) if match else None
-        assert os_detector.release_file_prefix(name) == expected, repr(name)
+        assert _release_files.release_file_prefix(name) == expected, repr(name)
 
 
 RELEASE_LINES = [
@@ -417,7 +418,7 @@ def test_parse_release_line_matches_distro() -> None:
         lines.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))))
     for line in lines:
         expected = distro.LinuxDistribution._parse_distro_release_content(line)
-        assert os_detector.parse_release_line(line) == expected, repr(line)
+        assert _release_files.parse_release_line(line) == expected, repr(line)
 
 
 @pytest.mark.parametrize("text", ["", "one", "one\n", "one\ntwo\n", "one\r\ntwo", "one\rtwo",
@@ -426,7 +427,7 @@ def test_first_line_is_what_distro_readline_returns(text: str, tmp_path: Path) -
     path = tmp_path / "file"
     path.write_bytes(text.encode())
     with open(path, encoding="utf-8") as handle:
-        assert os_detector.first_line(text) == handle.readline()
+        assert _release_files.first_line(text) == handle.readline()
 
 
 # -- fuzzing the os-release parser ----------------------------------------------------
