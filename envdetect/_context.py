@@ -56,6 +56,19 @@ def is_on(value: str) -> bool:
     return value.strip().lower() in ON_WORDS
 
 
+def normalize_name(name: str) -> str:
+    """A process name as the ancestry tables key it: ``Code Helper (Plugin).app``
+    -> ``code``; ``pycharm64.exe`` -> ``pycharm64``."""
+    value = name.strip().lower()
+    for suffix in (".exe", ".app"):
+        if value.endswith(suffix):
+            value = value[: -len(suffix)]
+    helper = value.find(" helper")
+    if helper > 0:
+        value = value[:helper]
+    return value
+
+
 class Process:
     """One ancestor: its name and, where the OS lets us see them, exe and cmdline.
 

@@ -18,13 +18,15 @@ code.
 import os
 import sys
 
-from envdetect._context import Context, LiveContext, is_on
-from envdetect.detectors import BUILTIN, GATES
+from envdetect._context import Context, LiveContext, is_on, normalize_name
+from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, BUILTIN, GATES, PROCESS_IDES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import Any, Protocol
+
+    from envdetect._context import Process
 
     class Detector(Protocol):
         facet: str
@@ -292,13 +294,49 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]")
     if not gate.get("ancestry") or ctx.interactive():
         return False
     if "ancestry" not in shared:
-        matters = False
-        if ctx.processes():
-            from envdetect.detectors import _chain
-
-            matters = _chain.ancestry_matters(ctx)
-        shared["ancestry"] = matters
+        shared["ancestry"] = _ancestry_matters(ctx)
     return bool(shared["ancestry"])
+
+
+def _ancestry_matters(ctx: "Context") -> bool:
+    if not any(_may_be_recognised(process) for process in ctx.processes()):
+        return False  # the common case: the classifier is not even imported
+    from envdetect.detectors import _chain
+
+    return _chain.ancestry_matters(ctx)
+
+
+def _may_be_recognised(process: "Process") -> bool:
+    """Whether the ancestry classifier could take this ancestor for anything
+    but a terminal: a necessary condition, from names and substrings alone.
+
+    Each test below stands for the rules of :mod:`envdetect.detectors._chain`
+    that need it (tests hold the screen to every rule, over every fixture and
+    a fuzzed world); anything they miss, the classifier would miss too.
+    """
+    name = normalize_name(process.name)
+    if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
+            or name.startswith(ANCESTRY_SCREEN["prefixes"]):
+        return True
+    args = process.cmdline
+    markers = ANCESTRY_SCREEN["path_markers"]
+    exe = (process.exe or "").replace("\\", "/").lower()
+    paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
+    for path in paths:  # the executable and argv[0]: its file name, its directories
+        if normalize_name(path.rstrip("/").rpartition("/")[2]) in PROCESS_IDES \
+                or any(marker in path for marker in markers):
+            return True
+    if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
+        return True  # a remote server's script as argv[1]
+    python = ANCESTRY_SCREEN["python"]
+    if name.startswith(python["prefix"]) or name in python["names"] \
+            or exe.rpartition("/")[2].startswith(python["prefix"]):
+        for arg in args[1:9]:
+            lowered = arg.lower()
+            if any(word in lowered for word in python["words"]):
+                return True
+    text = ("\0".join(args) + "\0" + process.name).lower()
+    return any(word in text for word in ANCESTRY_SCREEN["ci_words"])
 
 
 def _label(detector: object, facet: str) -> str:

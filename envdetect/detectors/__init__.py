@@ -112,6 +112,113 @@ CLOUD_VARIABLES = frozenset({
 })
 
 
+# -- the process ancestry -------------------------------------------------------
+#
+# The ancestry classifier (:mod:`._chain`) is the biggest module a piped run
+# could need.  The engine first screens every ancestor against the names and
+# substrings below, without which the classifier can only call it a terminal
+# or nothing; only an ancestor that passes loads the classifier.  The two
+# tables the classifier keys by name live here so that screen and classifier
+# read one copy; the tests hold the screen to every rule of the classifier.
+
+#: Normalised process, executable or application names (lowercase, no
+#: ``.exe``/``.app``, no `` Helper (Plugin)`` suffix) -> (ide id, product).
+PROCESS_IDES = {
+    # VS Code and forks: Linux/Windows binaries, macOS bundles and helpers.
+    "code": ("vscode", None), "code-insiders": ("vscode", None),
+    "code - insiders": ("vscode", None), "code-oss": ("vscode", None),
+    "code - oss": ("vscode", None), "visual studio code": ("vscode", None),
+    "visual studio code - insiders": ("vscode", None), "microsoft vs code": ("vscode", None),
+    "microsoft vs code insiders": ("vscode", None), "code-server": ("vscode", None),
+    "openvscode-server": ("vscode", None),
+    "codium": ("vscodium", None), "vscodium": ("vscodium", None),
+    "codium-insiders": ("vscodium", None), "vscodium - insiders": ("vscodium", None),
+    "cursor": ("cursor", None),
+    "windsurf": ("windsurf", None),
+    "positron": ("positron", None),
+    "trae": ("trae", None), "trae cn": ("trae", None),
+    "kiro": ("kiro", None),
+    "antigravity": ("antigravity", None),
+    # JetBrains: native launchers (Linux/macOS), Windows 64-bit launchers,
+    # macOS application bundles.
+    "pycharm": ("jetbrains", "pycharm"), "pycharm64": ("jetbrains", "pycharm"),
+    "pycharm ce": ("jetbrains", "pycharm"),
+    "pycharm community edition": ("jetbrains", "pycharm"),
+    "pycharm professional edition": ("jetbrains", "pycharm"),
+    "pycharm professional": ("jetbrains", "pycharm"),
+    "idea": ("jetbrains", "idea"), "idea64": ("jetbrains", "idea"),
+    "intellij idea": ("jetbrains", "idea"), "intellij idea ce": ("jetbrains", "idea"),
+    "intellij idea ultimate": ("jetbrains", "idea"),
+    "intellij idea community edition": ("jetbrains", "idea"),
+    "goland": ("jetbrains", "goland"), "goland64": ("jetbrains", "goland"),
+    "webstorm": ("jetbrains", "webstorm"), "webstorm64": ("jetbrains", "webstorm"),
+    "clion": ("jetbrains", "clion"), "clion64": ("jetbrains", "clion"),
+    "rider": ("jetbrains", "rider"), "rider64": ("jetbrains", "rider"),
+    "jetbrains rider": ("jetbrains", "rider"),
+    "phpstorm": ("jetbrains", "phpstorm"), "phpstorm64": ("jetbrains", "phpstorm"),
+    "rubymine": ("jetbrains", "rubymine"), "rubymine64": ("jetbrains", "rubymine"),
+    "datagrip": ("jetbrains", "datagrip"), "datagrip64": ("jetbrains", "datagrip"),
+    "dataspell": ("jetbrains", "dataspell"), "dataspell64": ("jetbrains", "dataspell"),
+    "rustrover": ("jetbrains", "rustrover"), "rustrover64": ("jetbrains", "rustrover"),
+    "aqua64": ("jetbrains", "aqua"), "writerside64": ("jetbrains", "writerside"),
+    "studio64": ("jetbrains", "android_studio"),
+    "android studio": ("jetbrains", "android_studio"),
+    # Other editors.
+    "zed": ("zed", None), "zed-editor": ("zed", None), "zeditor": ("zed", None),
+    "nvim": ("neovim", None), "nvim-qt": ("neovim", None), "neovide": ("neovim", None),
+    "vim": ("vim", None), "gvim": ("vim", None), "vimx": ("vim", None), "mvim": ("vim", None),
+    "macvim": ("vim", None), "vim.basic": ("vim", None), "vim.gtk3": ("vim", None),
+    "vim.nox": ("vim", None), "vim.tiny": ("vim", None),
+    "emacs": ("emacs", None), "runemacs": ("emacs", None),
+    "sublime_text": ("sublime_text", None), "sublime text": ("sublime_text", None),
+    "plugin_host": ("sublime_text", None), "plugin_host-3.3": ("sublime_text", None),
+    "plugin_host-3.8": ("sublime_text", None),
+    "xcode": ("xcode", None),
+    "idle": ("idle", None), "idle3": ("idle", None),
+    "spyder": ("spyder", None), "spyder3": ("spyder", None),
+}
+
+#: Ancestor process names (the executable's name) -> id.  Only for agents
+#: whose tool children may carry no variable: Aider never sets one, older
+#: Codex builds set none on Linux, older Kiro/Q CLIs and cursor-agent builds
+#: predate their markers.
+AGENT_PROCESSES = {
+    "aider": "aider",
+    "codex": "codex",
+    "cursor-agent": "cursor",
+    "qchat": "amazon_q_cli",
+    "kiro-cli": "kiro",
+    "kiro-cli-chat": "kiro",
+}
+
+#: The rest of the screen (see ``_may_be_recognised`` in :mod:`envdetect._engine`):
+#:
+#: ``names``
+#:     normalised names classified by their command line or executable
+#:     (a JVM running a JetBrains IDE, Android Studio's ``studio``);
+#: ``prefixes``
+#:     normalised name prefixes the classifier matches (versioned Emacs and
+#:     IDLE launchers, Codex's per-target binaries);
+#: ``path_markers``
+#:     substrings of an executable, ``argv[0]`` or ``argv[1]`` path without
+#:     which no directory in it names an editor (macOS bundles, install and
+#:     data directories, remote servers, Cloud9);
+#: ``python``
+#:     interpreter names, and words one of a Python ancestor's first
+#:     arguments holds when it is a Jupyter kernel, IDLE, Spyder or Aider;
+#: ``ci_words``
+#:     what a Buildbot or Concourse worker's name or command line holds.
+ANCESTRY_SCREEN: "dict[str, Any]" = {
+    "names": ("java", "javaw", "studio"),
+    "prefixes": ("emacs-", "idle3.", "idle-python", "codex-"),
+    "path_markers": ("/contents/", "/resources/app", "/cacheddata", "/application support/",
+                     "-server", "/.c9"),
+    "python": {"names": ("py", "pyw"), "prefix": "python",
+               "words": ("kernel", "idle", "spyder", "aider")},
+    "ci_words": ("buildbot", "buildslave", "concourse"),
+}
+
+
 #: facet -> what has to be there for its detector to have any chance; the
 #: detector runs when any one is:
 #:
@@ -125,7 +232,8 @@ CLOUD_VARIABLES = frozenset({
 #:     a facet decided earlier has one of the listed ids;
 #: ``ancestry``
 #:     the process ancestry may be read (stdin and stdout are not both
-#:     terminals) and an ancestor is something one of these facets looks for
+#:     terminals), an ancestor passes :data:`ANCESTRY_SCREEN`, and the
+#:     classifier finds something one of these facets looks for
 #:     (:func:`envdetect.detectors._chain.ancestry_matters`).
 #:
 #: A shut gate means the detector could only have answered ``None``; tests

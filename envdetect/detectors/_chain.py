@@ -1,12 +1,16 @@
 """Who started us: classifying the process ancestry for every facet that reads it.
 
 The ``ide``, ``notebook``, ``terminal``, ``agent`` and ``ci`` detectors all
-look at the same ancestors; this module holds the tables and the classifier
-they share, and nothing they read from the environment (each detector keeps
-those tables itself).  The detector registry asks it, before importing the
-``ci``, ``agent``, ``ide`` or ``notebook`` detector, whether any ancestor is
-something one of them looks for (:func:`ancestry_matters`), so it loads only
-when the ancestry is read: a person typing at a terminal never pays for it.
+look at the same ancestors; this module holds the classifier they share and
+the tables only it needs, and nothing they read from the environment (each
+detector keeps those tables itself).  Before importing the ``ci``,
+``agent``, ``ide`` or ``notebook`` detector the engine asks it whether any
+ancestor is something one of them looks for (:func:`ancestry_matters`), and
+before importing this module it screens the ancestors with the registry's
+:data:`~envdetect.detectors.ANCESTRY_SCREEN`: a person typing at a terminal,
+and most piped runs, never load it.  The two name tables the screen needs
+too (:data:`~envdetect.detectors.PROCESS_IDES`,
+:data:`~envdetect.detectors.AGENT_PROCESSES`) live in the registry.
 
 The tables come first, as plain data.  Every table is closed: a value that
 is not listed here is never echoed, it simply does not match.  Process names
@@ -23,6 +27,9 @@ the ancestor.
 Every ancestor may lack ``exe`` and ``cmdline`` (another user's process, a
 sandbox, psutil denied access): the name alone must then do.
 """
+
+from envdetect._context import normalize_name
+from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, PROCESS_IDES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,63 +51,6 @@ if TYPE_CHECKING:  # pragma: no cover
 VSCODE_FAMILY = frozenset({
     "vscode", "vscodium", "cursor", "windsurf", "positron", "trae", "kiro", "antigravity",
 })
-
-#: Normalised process, executable or application names (lowercase, no
-#: ``.exe``/``.app``, no `` Helper (Plugin)`` suffix) -> (ide id, product).
-PROCESS_IDES = {
-    # VS Code and forks: Linux/Windows binaries, macOS bundles and helpers.
-    "code": ("vscode", None), "code-insiders": ("vscode", None),
-    "code - insiders": ("vscode", None), "code-oss": ("vscode", None),
-    "code - oss": ("vscode", None), "visual studio code": ("vscode", None),
-    "visual studio code - insiders": ("vscode", None), "microsoft vs code": ("vscode", None),
-    "microsoft vs code insiders": ("vscode", None), "code-server": ("vscode", None),
-    "openvscode-server": ("vscode", None),
-    "codium": ("vscodium", None), "vscodium": ("vscodium", None),
-    "codium-insiders": ("vscodium", None), "vscodium - insiders": ("vscodium", None),
-    "cursor": ("cursor", None),
-    "windsurf": ("windsurf", None),
-    "positron": ("positron", None),
-    "trae": ("trae", None), "trae cn": ("trae", None),
-    "kiro": ("kiro", None),
-    "antigravity": ("antigravity", None),
-    # JetBrains: native launchers (Linux/macOS), Windows 64-bit launchers,
-    # macOS application bundles.
-    "pycharm": ("jetbrains", "pycharm"), "pycharm64": ("jetbrains", "pycharm"),
-    "pycharm ce": ("jetbrains", "pycharm"),
-    "pycharm community edition": ("jetbrains", "pycharm"),
-    "pycharm professional edition": ("jetbrains", "pycharm"),
-    "pycharm professional": ("jetbrains", "pycharm"),
-    "idea": ("jetbrains", "idea"), "idea64": ("jetbrains", "idea"),
-    "intellij idea": ("jetbrains", "idea"), "intellij idea ce": ("jetbrains", "idea"),
-    "intellij idea ultimate": ("jetbrains", "idea"),
-    "intellij idea community edition": ("jetbrains", "idea"),
-    "goland": ("jetbrains", "goland"), "goland64": ("jetbrains", "goland"),
-    "webstorm": ("jetbrains", "webstorm"), "webstorm64": ("jetbrains", "webstorm"),
-    "clion": ("jetbrains", "clion"), "clion64": ("jetbrains", "clion"),
-    "rider": ("jetbrains", "rider"), "rider64": ("jetbrains", "rider"),
-    "jetbrains rider": ("jetbrains", "rider"),
-    "phpstorm": ("jetbrains", "phpstorm"), "phpstorm64": ("jetbrains", "phpstorm"),
-    "rubymine": ("jetbrains", "rubymine"), "rubymine64": ("jetbrains", "rubymine"),
-    "datagrip": ("jetbrains", "datagrip"), "datagrip64": ("jetbrains", "datagrip"),
-    "dataspell": ("jetbrains", "dataspell"), "dataspell64": ("jetbrains", "dataspell"),
-    "rustrover": ("jetbrains", "rustrover"), "rustrover64": ("jetbrains", "rustrover"),
-    "aqua64": ("jetbrains", "aqua"), "writerside64": ("jetbrains", "writerside"),
-    "studio64": ("jetbrains", "android_studio"),
-    "android studio": ("jetbrains", "android_studio"),
-    # Other editors.
-    "zed": ("zed", None), "zed-editor": ("zed", None), "zeditor": ("zed", None),
-    "nvim": ("neovim", None), "nvim-qt": ("neovim", None), "neovide": ("neovim", None),
-    "vim": ("vim", None), "gvim": ("vim", None), "vimx": ("vim", None), "mvim": ("vim", None),
-    "macvim": ("vim", None), "vim.basic": ("vim", None), "vim.gtk3": ("vim", None),
-    "vim.nox": ("vim", None), "vim.tiny": ("vim", None),
-    "emacs": ("emacs", None), "runemacs": ("emacs", None),
-    "sublime_text": ("sublime_text", None), "sublime text": ("sublime_text", None),
-    "plugin_host": ("sublime_text", None), "plugin_host-3.3": ("sublime_text", None),
-    "plugin_host-3.8": ("sublime_text", None),
-    "xcode": ("xcode", None),
-    "idle": ("idle", None), "idle3": ("idle", None),
-    "spyder": ("spyder", None), "spyder3": ("spyder", None),
-}
 
 #: Directory names distinctive enough to classify wherever they appear in a
 #: path: the per-user servers of remote VS Code (Remote-SSH, WSL, Dev
@@ -156,18 +106,6 @@ TERMINAL_PROCESSES = {
 
 # -- agents and CI workers seen among the ancestors ---------------------------
 
-#: Ancestor process names (the executable's name) -> id.  Only for agents
-#: whose tool children may carry no variable: Aider never sets one, older
-#: Codex builds set none on Linux, older Kiro/Q CLIs and cursor-agent builds
-#: predate their markers.
-AGENT_PROCESSES = {
-    "aider": "aider",
-    "codex": "codex",
-    "cursor-agent": "cursor",
-    "qchat": "amazon_q_cli",
-    "kiro-cli": "kiro",
-    "kiro-cli-chat": "kiro",
-}
 #: Name prefixes -> (id, key): Codex's Linux sandbox helper
 #: (``codex-linux-sandbox``) and the early npm builds' per-target binaries
 #: (``codex-x86_64-unknown-linux-musl``, ``codex-aarch64-apple-darwin``).
@@ -189,18 +127,6 @@ _KERNEL_MODULES = ("ipykernel_launcher", "ipykernel", "colab_kernel_launcher")
 _IDLE_PREFIXES = ("idle3.", "idle-python")
 
 
-def normalize(name: str) -> str:
-    """``Code Helper (Plugin).app`` -> ``code``; ``pycharm64.exe`` -> ``pycharm64``."""
-    value = name.strip().lower()
-    for suffix in (".exe", ".app"):
-        if value.endswith(suffix):
-            value = value[: -len(suffix)]
-    helper = value.find(" helper")
-    if helper > 0:
-        value = value[:helper]
-    return value
-
-
 def classify_path(
     path: str, table: "dict[str, tuple[str, str | None]]",
 ) -> "tuple[str, str | None] | None":
@@ -215,7 +141,7 @@ def classify_path(
     A user's own directory names (``~/code/project``) are never consulted.
     """
     lowered = path.replace("\\", "/").lower()
-    hit = table.get(normalize(lowered.rstrip("/").rpartition("/")[2]))
+    hit = table.get(normalize_name(lowered.rstrip("/").rpartition("/")[2]))
     if hit is not None:
         return hit
     for marker in _PATH_MARKERS:
@@ -237,7 +163,7 @@ def classify_path(
             or (index > 0 and parts[index - 1] == "application support")
         )
         if names_editor:
-            hit = table.get(normalize(part))
+            hit = table.get(normalize_name(part))
             if hit is not None:
                 return hit
         hit = DISTINCTIVE_DIRS.get(part)
@@ -245,9 +171,9 @@ def classify_path(
             return hit
     return None
 
-#: Substrings without which :func:`classify_path` can only match the file name.
-_PATH_MARKERS = ("/contents/", "/resources/app", "/cacheddata", "/application support/",
-                 "-server", "/.c9")
+#: Substrings without which :func:`classify_path` can only match the file name
+#: (the engine screens ancestors with the same list).
+_PATH_MARKERS = ANCESTRY_SCREEN["path_markers"]
 
 
 def _basename(arg: str) -> str:
@@ -289,7 +215,7 @@ def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
 
 def classify(process: "Process") -> "Hit | None":
     """What one ancestor is, or ``None`` for anything unremarkable (a shell)."""
-    name = normalize(process.name)
+    name = normalize_name(process.name)
     if name in TERMINAL_PROCESSES:
         return ("terminal", TERMINAL_PROCESSES[name], None, f"process {name}")
     if name.startswith("tmux:"):

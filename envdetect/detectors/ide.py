@@ -18,7 +18,7 @@ an answer the environment left open (which VS Code fork, which JetBrains
 product) and to corroborate a lone ``TERM_PROGRAM=vscode``.
 """
 
-from envdetect.detectors import _chain
+from envdetect.detectors import PROCESS_IDES, _chain
 from envdetect.detectors.terminal import IDE_TERM_PROGRAMS
 
 TYPE_CHECKING = False
@@ -358,7 +358,7 @@ def _which_fork(ctx: "Context", fork: "tuple[str, str] | None") -> str:
         value = ctx.env(name)
         if value is None:
             continue
-        hit = _chain.classify_path(value, _chain.PROCESS_IDES)
+        hit = _chain.classify_path(value, PROCESS_IDES)
         if hit is not None and hit[0] in _chain.VSCODE_FAMILY:
             ctx.because(f"env {name}")
             return hit[0]

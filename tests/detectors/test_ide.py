@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._context import Process
+from envdetect._context import Process, normalize_name
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _chain, _jetbrains, ide, notebook
 from tests.conftest import FIXTURES, CountingContext, fixture_id, fixture_paths, load
@@ -295,9 +295,9 @@ def test_classify_path(path: str, expected: str | None) -> None:
 
 
 def test_normalize() -> None:
-    assert _chain.normalize("Code - Insiders Helper (Plugin).app") == "code - insiders"
-    assert _chain.normalize("pycharm64.exe") == "pycharm64"
-    assert _chain.normalize("  Cursor  ") == "cursor"
+    assert normalize_name("Code - Insiders Helper (Plugin).app") == "code - insiders"
+    assert normalize_name("pycharm64.exe") == "pycharm64"
+    assert normalize_name("  Cursor  ") == "cursor"
 
 
 # -- JetBrains -------------------------------------------------------------------

@@ -21,6 +21,7 @@ import pytest
 
 import envdetect
 from envdetect import _engine
+from envdetect import detectors as registry
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import BUILTIN, GATES, _chain, agent, ci, cloud, ide, notebook, toolkit
@@ -268,3 +269,138 @@ def test_gates_of_one_detection_share_their_groundwork(monkeypatch: pytest.Monke
     assert shared == {"names": {"PATH"}, "ancestry": True}
     assert _engine._gate_open(ctx, GATES["ide"], shared)
     assert len(calls) == 1
+
+
+# -- the ancestry screen: checked before the classifier is imported ---------------
+
+def _processes(document: dict[str, Any]) -> list[Process]:
+    return [Process(p["name"], p.get("exe"), tuple(p.get("cmdline", ())))
+            for p in document.get("processes", [])]
+
+
+def _assert_screened(process: Process) -> None:
+    if _interesting(process):
+        assert _engine._may_be_recognised(process), (
+            f"the classifier knows {process.name!r} ({process.exe!r}, {process.cmdline!r}) "
+            "but the screen would not load it")
+
+
+@pytest.mark.parametrize("path", ALL, ids=fixture_id)
+def test_the_screen_passes_every_ancestor_the_classifier_knows(path: Path) -> None:
+    for process in _processes(load(path)):
+        _assert_screened(process)
+
+
+def _decorated(key: str) -> list[str]:
+    return [key, key.upper(), f"{key}.exe", f"{key.title()}.app", f" {key} ",
+            f"{key} Helper (Plugin)", f"{key.title()} Helper (Renderer).app"]
+
+
+def test_the_screen_passes_every_table_entry_in_every_place_it_is_looked_for() -> None:
+    names = [*registry.PROCESS_IDES, *registry.AGENT_PROCESSES, "java", "javaw", "studio",
+             "emacs-29.4", "idle3.12", "idle-python3.12", "codex-x86_64-unknown-linux-musl",
+             "concourse", "buildbot-worker", "twistd"]
+    checked = 0
+    for key in names:
+        for name in _decorated(key):
+            for process in (
+                Process(name),
+                Process("launcher", f"/opt/{name}/bin/{name}", (f"/opt/{name}/bin/{name}",)),
+                Process("launcher", None, (name, "--flag")),
+                Process("electron", f"/Applications/{name}.app/Contents/MacOS/Electron"),
+                Process("electron", f"C:\\Program Files\\{name}\\resources\\app\\x.exe"),
+                Process("node", f"/home/u/.config/{name}/CachedData/x/node"),
+                Process("java", "/usr/bin/java", ("java", f"-Didea.paths.selector={name}2024.3",
+                                                 "com.intellij.idea.Main")),
+            ):
+                _assert_screened(process)
+                checked += 1
+    for directory in _chain.DISTINCTIVE_DIRS:
+        for where in ("exe", "argv0", "argv1"):
+            path = f"/home/u/{directory}/bin/abc123/node"
+            process = {"exe": Process("node", path), "argv0": Process("node", None, (path,)),
+                       "argv1": Process("sh", None, ("sh", path))}[where]
+            _assert_screened(process)
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("cmdline", [
+    ("python3", "-m", "ipykernel_launcher", "-f", "/run/k.json"),
+    ("python", "/usr/lib/python3/site-packages/ipykernel_launcher.py", "-f", "k.json"),
+    ("python3.12", "-m", "colab_kernel_launcher"),
+    ("python", "-m", "spyder_kernels.console"),
+    ("python3", "/usr/bin/spyder"),
+    ("python", "-m", "idlelib"),
+    ("pythonw.exe", "C:\\Python312\\Lib\\idlelib\\idle.pyw"),
+    ("python3", "/usr/bin/idle-python3.12"),
+    ("python3", "/home/u/.local/bin/aider", "--model", "x"),
+    ("python", "-m", "aider"),
+    ("py", "-m", "aider"),
+    ("/usr/bin/python3", "/usr/bin/buildbot-worker", "start", "/srv/worker"),
+    ("/usr/bin/python3", "/usr/bin/twistd", "--nodaemon", "--python=buildbot.tac"),
+])
+def test_the_screen_passes_every_python_role(cmdline: tuple[str, ...]) -> None:
+    assert _interesting(Process("python3", "/usr/bin/python3.12", cmdline)), cmdline
+    for name in (cmdline[0].rsplit("/", 1)[-1], "MainThread"):
+        _assert_screened(Process(name, "/usr/bin/python3.12", cmdline))
+
+
+def test_the_screen_holds_against_a_fuzzed_world() -> None:
+    # Processes assembled from the classifier's own vocabulary, path pieces
+    # and noise: whatever the classifier makes of one, the screen must pass.
+    import random
+
+    rng = random.Random(20261126)
+    words = [*registry.PROCESS_IDES, *registry.AGENT_PROCESSES, *_chain.TERMINAL_PROCESSES,
+             *_chain.DISTINCTIVE_DIRS, *_chain._KERNEL_MODULES, *_chain.BUILDBOT_SCRIPTS,
+             "java", "javaw", "python3", "py", "-m", "idlelib", "spyder", "aider", "studio",
+             "android", "Contents", "MacOS", "Resources", "resources", "app", "CachedData",
+             "Application Support", "bin", "usr", "opt", ".app", ".exe", " Helper", "worker",
+             "start", "buildbot.tac", "concourse", "emacs-29", "idle3.11", "codex-linux",
+             "-Didea.platform.prefix=Python", "com.intellij.idea.Main", "bash", "node",
+             "x", "tmux: server", "sshd: u@pts/0"]
+    separators = ["/", "\\", "", " ", "-"]
+
+    def token() -> str:
+        parts = [rng.choice(words) for _ in range(rng.randint(1, 4))]
+        joined = parts[0]
+        for part in parts[1:]:
+            joined += rng.choice(separators) + part
+        return joined.upper() if rng.random() < 0.1 else joined
+
+    recognised = 0
+    for _ in range(20000):
+        cmdline = tuple(token() for _ in range(rng.randint(0, 5)))
+        exe = token() if rng.random() < 0.7 else None
+        process = Process(token(), exe, cmdline)
+        recognised += _interesting(process)
+        _assert_screened(process)
+    assert recognised > 1000  # the fuzz reaches the classifier's rules
+
+
+def test_the_screen_keeps_ordinary_ancestries_from_loading_the_classifier() -> None:
+    ordinary = [
+        Process("python3", "/usr/bin/python3.12", ("python3", "/home/u/tools/build.py", "-v")),
+        Process("bash", "/usr/bin/bash", ("-bash",)),
+        Process("make", "/usr/bin/make", ("make", "test")),
+        Process("sshd", "/usr/sbin/sshd", ("sshd: u@pts/0",)),
+        Process("systemd", "/usr/lib/systemd/systemd", ("/sbin/init",)),
+        Process("containerd-shim", None, ()),
+    ]
+    assert not any(_engine._may_be_recognised(process) for process in ordinary)
+    ctx = FixtureContext({"processes": [{"name": p.name, "exe": p.exe, "cmdline": list(p.cmdline)}
+                                        for p in ordinary], "tty": {"stdin": False}})
+    assert not _engine._gate_open(ctx, GATES["ide"], {})
+
+
+def test_the_screen_tables_are_the_classifiers() -> None:
+    screen = registry.ANCESTRY_SCREEN
+    assert _chain._PATH_MARKERS is screen["path_markers"]
+    prefixes = {"emacs-", *_chain._IDLE_PREFIXES,
+                *(prefix for prefix, _, _ in _chain.AGENT_PROCESS_PREFIXES)}
+    assert prefixes == set(screen["prefixes"])
+    for word in (*_chain._KERNEL_MODULES, "spyder_kernels", "idlelib", *_chain.AGENT_SCRIPTS):
+        assert any(part in word for part in screen["python"]["words"]), word
+    for script in _chain.BUILDBOT_SCRIPTS:
+        assert any(part in script for part in screen["ci_words"]), script
