@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from envdetect.detectors import GATES
 from tests.conftest import ROOT
 
@@ -45,21 +47,38 @@ def test_import_envdetect_is_tiny() -> None:
 QUIET_PROBE = """
 import sys, json
 from envdetect import _context
-_context.live_ancestry = lambda limit: []  # an ancestry with nothing in it
+P = _context.Process
+_context.live_ancestry = lambda limit: ANCESTRY
 before = set(sys.modules)
 import envdetect
 envdetect.detect(_context.LiveContext(environ={}))
 print(json.dumps(sorted(set(sys.modules) - before)))
 """
 
+#: Ancestries of a piped run (stdin is /dev/null in the probe).
+NOTHING = "[]"
+ORDINARY = """[P("python3", "/usr/bin/python3.12", ("python3", "/home/u/tools/build.py")),
+               P("bash", "/usr/bin/bash", ("-bash",)), P("tmux: server", None, ()),
+               P("sshd", "/usr/sbin/sshd", ("sshd: u@pts/0",)), P("systemd", None, ())]"""
+UNDER_AN_IDE = """[P("bash", "/usr/bin/bash", ("bash",)),
+                   P("pycharm", "/opt/pycharm/bin/pycharm", ("/opt/pycharm/bin/pycharm",))]"""
 
-def test_default_path_modules() -> None:
-    # Where nothing names a CI system, a toolkit, an agent, an IDE or a
-    # notebook, their detectors are not even imported; every module counts.
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + QUIET_PROBE
+
+def _probe(ancestry: str) -> list[str]:
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            + QUIET_PROBE.replace("ANCESTRY", ancestry))
     result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
                             text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
-    loaded = [name for name in json.loads(result.stdout) if name.startswith("envdetect")]
+    return [name for name in json.loads(result.stdout) if name.startswith("envdetect")]
+
+
+@pytest.mark.parametrize("ancestry", [NOTHING, ORDINARY], ids=["nothing", "ordinary"])
+def test_default_path_modules(ancestry: str) -> None:
+    # Where nothing names a CI system, a toolkit, an agent, an IDE or a
+    # notebook, their detectors are not even imported, and an ancestry of
+    # shells, scripts and terminals does not load the ancestry classifier:
+    # every module counts.
+    loaded = _probe(ancestry)
     expected = ["envdetect._engine", "envdetect.detectors", "envdetect.detectors.container",
                 "envdetect.detectors.os", "envdetect.detectors.terminal"]
     # The cloud detector loads where the firmware names a cloud (a CI runner's VM).
@@ -76,6 +95,11 @@ def test_default_path_modules() -> None:
     elif not _os_release_complete():
         expected.append("envdetect.detectors._release_files")
     assert loaded == sorted(expected)
+
+
+def test_an_ide_among_the_ancestors_loads_the_classifier() -> None:
+    loaded = _probe(UNDER_AN_IDE)
+    assert {"envdetect.detectors._chain", "envdetect.detectors.ide"} <= set(loaded)
 
 
 def _os_release_complete() -> bool:

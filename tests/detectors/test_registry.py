@@ -6,7 +6,8 @@ tests hold every gate to its detector three ways: over every fixture the
 gated engine answers exactly like the ungated one; in every fixture stripped
 of the gate's signals the detector answers ``None`` and reads nothing the
 gate does not list; and every name in the detectors' own tables is in their
-gate.
+gate.  The ancestry screen, which decides whether the ancestry classifier is
+loaded at all, is held to every rule of that classifier the same way.
 """
 
 from __future__ import annotations
