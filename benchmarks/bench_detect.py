@@ -175,32 +175,38 @@ def report(title: str, samples: dict[str, list[float]], baseline: str, ours: str
           f"{(min(samples[ours]) - fastest) * 1000:+.2f} ms (fastest runs)")
 
 
-def instructions(code: str, cwd: str) -> int | None:
-    """Instructions ``python -c code`` executes (valgrind's cachegrind), piped."""
+def instructions(code: str, cwd: str, terminal: int | None = None) -> int | None:
+    """Instructions ``python -c code`` executes (valgrind's cachegrind): piped,
+    or with stdin and stdout on the pseudo-terminal ``terminal``."""
+    stream = subprocess.DEVNULL if terminal is None else terminal
     result = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, "-c", code],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=cwd, check=False)
+        stdin=stream, stdout=stream, stderr=subprocess.PIPE, text=True, cwd=cwd, check=False)
     for line in result.stderr.splitlines():
         if "I" in line and "refs:" in line:
             return int(line.split("refs:")[1].replace(",", "").strip())
     return None
 
 
-def count_instructions() -> None:
+def count_instructions(runner: Runner) -> None:
     """Wall-clock medians move with whatever else the machine does; instruction
     counts do not, so they show the ratio the medians scatter around."""
     if shutil.which("valgrind") is None:
         print("instructions: skipped (valgrind is not installed)")
         return
+    cases = [("piped", None)]
+    if runner.terminal is not None:
+        cases.append(("interactive", runner.terminal[1]))
     with tempfile.TemporaryDirectory() as scratch:
-        base = instructions(BASELINE, scratch)
-        mine = instructions(ENVDETECT, scratch)
-    if not base or not mine:
-        print("instructions: valgrind gave no count")
-        return
-    print(f"instructions (piped, valgrind): python -c pass {base / 1e6:.1f} M, "
-          f"envdetect.detect() {mine / 1e6:.1f} M: {mine / base:.3f}x")
+        for label, terminal in cases:
+            base = instructions(BASELINE, scratch, terminal)
+            mine = instructions(ENVDETECT, scratch, terminal)
+            if not base or not mine:
+                print(f"instructions ({label}): valgrind gave no count")
+                continue
+            print(f"instructions ({label}, valgrind): python -c pass {base / 1e6:.1f} M, "
+                  f"envdetect.detect() {mine / 1e6:.1f} M: {mine / base:.3f}x")
 
 
 def main() -> int:
@@ -255,7 +261,7 @@ def main() -> int:
         print(f"skipped: {name}")
 
     if args.instructions:
-        count_instructions()
+        count_instructions(runner)
 
     import envdetect
 
