@@ -310,9 +310,10 @@ def _may_be_recognised(process: "Process") -> bool:
     """Whether the ancestry classifier could take this ancestor for anything
     but a terminal: a necessary condition, from names and substrings alone.
 
-    Each test below stands for the rules of :mod:`envdetect.detectors._chain`
-    that need it (tests hold the screen to every rule, over every fixture and
-    a fuzzed world); anything they miss, the classifier would miss too.
+    Each check below stands for the rules of :mod:`envdetect.detectors._chain`
+    that need what it looks for; whatever passes none of them, the classifier
+    would not recognise either.  The tests hold the screen to every rule, over
+    every fixture, every table entry and a fuzzed world.
     """
     name = normalize_name(process.name)
     if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
@@ -331,7 +332,7 @@ def _may_be_recognised(process: "Process") -> bool:
     python = ANCESTRY_SCREEN["python"]
     if name.startswith(python["prefix"]) or name in python["names"] \
             or exe.rpartition("/")[2].startswith(python["prefix"]):
-        for arg in args[1:9]:
+        for arg in args[1:python["args"] + 1]:
             lowered = arg.lower()
             if any(word in lowered for word in python["words"]):
                 return True

@@ -204,8 +204,9 @@ AGENT_PROCESSES = {
 #:     which no directory in it names an editor (macOS bundles, install and
 #:     data directories, remote servers, Cloud9);
 #: ``python``
-#:     interpreter names, and words one of a Python ancestor's first
-#:     arguments holds when it is a Jupyter kernel, IDLE, Spyder or Aider;
+#:     interpreter names, how many arguments of a Python ancestor are read,
+#:     and words one of them holds when it is a Jupyter kernel, IDLE, Spyder
+#:     or Aider;
 #: ``ci_words``
 #:     what a Buildbot or Concourse worker's name or command line holds.
 ANCESTRY_SCREEN: "dict[str, Any]" = {
@@ -213,7 +214,7 @@ ANCESTRY_SCREEN: "dict[str, Any]" = {
     "prefixes": ("emacs-", "idle3.", "idle-python", "codex-"),
     "path_markers": ("/contents/", "/resources/app", "/cacheddata", "/application support/",
                      "-server", "/.c9"),
-    "python": {"names": ("py", "pyw"), "prefix": "python",
+    "python": {"names": ("py", "pyw"), "prefix": "python", "args": 8,
                "words": ("kernel", "idle", "spyder", "aider")},
     "ci_words": ("buildbot", "buildslave", "concourse"),
 }

@@ -119,8 +119,9 @@ AGENT_SCRIPTS = {"aider": "aider"}
 #: ``buildslave start``, the master's ``buildbot start``).
 BUILDBOT_SCRIPTS = ("buildbot-worker", "buildslave", "buildbot")
 
-#: Command-line arguments looked at for a Python process.
-MAX_PYTHON_ARGS = 8
+#: Command-line arguments looked at for a Python process (the engine's
+#: screen reads as many).
+MAX_PYTHON_ARGS: int = ANCESTRY_SCREEN["python"]["args"]
 
 _KERNEL_MODULES = ("ipykernel_launcher", "ipykernel", "colab_kernel_launcher")
 #: IDLE launchers: ``idle3.12``, Debian/Ubuntu's ``idle-python3.12``.
