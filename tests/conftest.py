@@ -46,6 +46,33 @@ def mismatches(expected: Any, actual: Any, where: str = "") -> list[str]:
     return []
 
 
+class Recording(FixtureContext):
+    """A fixture context that remembers every path a detector looked at:
+    files read, paths checked for existence, directories listed."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        super().__init__(document)
+        self.reads: list[str] = []
+        self.checks: list[str] = []
+        self.listings: list[str] = []
+
+    def read(self, path: str) -> str | None:
+        self.reads.append(path)
+        return super().read(path)
+
+    def exists(self, path: str) -> bool:
+        self.checks.append(path)
+        return super().exists(path)
+
+    def listdir(self, path: str) -> list[str] | None:
+        self.listings.append(path)
+        return super().listdir(path)
+
+    @property
+    def paths(self) -> set[str]:
+        return {*self.reads, *self.checks, *self.listings}
+
+
 class CountingContext(FixtureContext):
     """A fixture context that counts ancestry reads and records existence checks."""
 

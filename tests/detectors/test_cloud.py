@@ -11,8 +11,7 @@ import pytest
 import envdetect
 from envdetect._engine import MANAGED_PLATFORMS
 from envdetect.detectors import cloud, container
-from tests.conftest import fixture_id, fixture_paths, load
-from tests.detectors.test_container import Recording
+from tests.conftest import Recording, fixture_id, fixture_paths, load
 
 #: The ids the issue allows, provider -> platforms.
 ALLOWED = {

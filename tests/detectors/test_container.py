@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from envdetect._fixture import FixtureContext
 from envdetect.detectors import container
 from envdetect.detectors.container import manager_id, parse_cgroup, parse_mountinfo
+from tests.conftest import Recording
 
 CID = "be522444b60caf2d3934b8b24b916a8a314f4b68d4595aa419874657e8d103f2"
 POD = "6bcf846c-5fe3-45cb-995f-5d34aa16e4c3"
 LINUX = {"system": "Linux", "release": "6.8.0-49-generic"}
-
-
-class Recording(FixtureContext):
-    """A fixture context that remembers every path a detector looked at."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        super().__init__(document)
-        self.reads: list[str] = []
-        self.checks: list[str] = []
-
-    def read(self, path: str) -> str | None:
-        self.reads.append(path)
-        return super().read(path)
-
-    def exists(self, path: str) -> bool:
-        self.checks.append(path)
-        return super().exists(path)
 
 
 def run(environ: dict[str, str] | None = None, files: dict[str, str] | None = None,

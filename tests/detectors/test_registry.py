@@ -26,7 +26,7 @@ from envdetect import detectors as registry
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import BUILTIN, GATES, _chain, agent, ci, cloud, ide, notebook, toolkit
-from tests.conftest import ROOT, WindowsContext, fixture_id, fixture_paths, load
+from tests.conftest import ROOT, Recording, WindowsContext, fixture_id, fixture_paths, load
 
 ALL = fixture_paths()
 #: A few worlds no fixture describes: nothing set, on each OS, piped and at a terminal.
@@ -100,24 +100,13 @@ class _Recorded(Mapping[str, str]):
         return len(self._environ)
 
 
-class RecordingFixture(FixtureContext):
+class RecordingFixture(Recording):
+    """:class:`Recording`, which also remembers every variable name looked up."""
+
     def __init__(self, document: dict[str, Any]) -> None:
         super().__init__(document)
         self.names: set[str] = set()
-        self.paths: set[str] = set()
         self._environ = _Recorded(self._environ, self.names)  # type: ignore[assignment]
-
-    def read(self, path: str) -> str | None:
-        self.paths.add(path)
-        return super().read(path)
-
-    def exists(self, path: str) -> bool:
-        self.paths.add(path)
-        return super().exists(path)
-
-    def listdir(self, path: str) -> list[str] | None:
-        self.paths.add(path)
-        return super().listdir(path)
 
 
 def _check_shut(document: dict[str, Any], facet: str) -> None:

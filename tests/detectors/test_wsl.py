@@ -7,7 +7,7 @@ import pytest
 import envdetect
 from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
 from envdetect.detectors.os import is_wsl
-from tests.detectors.test_container import Recording
+from tests.conftest import Recording
 
 WSL1_VERSION = ("Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 "
                 "(GCC) ) #1237-Microsoft Sat Sep 11 14:32:00 PST 2021\n")
