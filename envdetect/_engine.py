@@ -373,6 +373,13 @@ def _merge(base: "Any", update: "dict[str, Any]") -> "dict[str, Any]":
     return merged
 
 
+def on_managed_platform(found: "Mapping[str, Any]") -> bool:
+    """Whether the cloud facet found so far is a managed workload platform
+    (:data:`MANAGED_PLATFORMS`): the platform itself runs the program."""
+    cloud = found.get("cloud")
+    return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
+
+
 def runtime_kind(found: "dict[str, Any]") -> str:
     """The headline, from the facets; first match wins (see the README)."""
     return _kind_and_reason(found)[0]
@@ -389,8 +396,7 @@ def _kind_and_reason(found: "dict[str, Any]") -> "tuple[str, str]":
         return "notebook", "facet notebook"
     if found.get("ide"):
         return "ide", "facet ide"
-    cloud = found.get("cloud")
-    if isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS:
+    if on_managed_platform(found):
         return "cloud", "facet cloud (managed platform)"
     terminal = found.get("terminal")
     if isinstance(terminal, dict) and terminal.get("interactive"):

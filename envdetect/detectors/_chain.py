@@ -297,13 +297,10 @@ def walk(ctx: "Context") -> "list[Hit]":
 def explained_elsewhere(ctx: "Context") -> bool:
     """CI, an agent or a managed cloud platform already says who runs us:
     no IDE or notebook kernel is worth an ancestry walk then."""
-    from envdetect._engine import MANAGED_PLATFORMS
+    from envdetect._engine import on_managed_platform
 
     found = ctx.found
-    if found.get("ci") or found.get("agent"):
-        return True
-    cloud = found.get("cloud")
-    return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
+    return bool(found.get("ci") or found.get("agent")) or on_managed_platform(found)
 
 
 def nearest_ide(ctx: "Context") -> "Hit | None":

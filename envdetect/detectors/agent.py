@@ -48,7 +48,7 @@ Values are only compared, never returned: the detector reports an id from
 """
 
 from envdetect._context import is_off
-from envdetect._engine import MANAGED_PLATFORMS
+from envdetect._engine import on_managed_platform
 from envdetect.detectors import _chain
 
 TYPE_CHECKING = False
@@ -214,10 +214,7 @@ def _decide(ctx: "Context") -> "tuple[str, str] | None":
 def _environment_decided(ctx: "Context") -> bool:
     """True when the run is already explained: no ancestry walk then."""
     found = ctx.found
-    if found.get("toolkit") or found.get("ci"):
-        return True
-    cloud = found.get("cloud")
-    if isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS:
+    if found.get("toolkit") or found.get("ci") or on_managed_platform(found):
         return True
     return ctx.interactive()
 
