@@ -405,6 +405,7 @@ def _mac_product_version() -> str:
         return ""
     return text[start + len("<string>"):end].strip()
 
+
 # -- the live process ancestry --------------------------------------------------
 #
 # Where /proc exists it is read directly: about 10 µs per ancestor, where
