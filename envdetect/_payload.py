@@ -1,12 +1,14 @@
 """The bodies telemetry sends: envdetect's JSON (schema 1) and OTLP/HTTP JSON logs.
 
-Both carry exactly two things: the environment fingerprint and the recorded
-events.  An event is ``(name, time in ns, attributes)``; its attributes were
-already reduced by :mod:`envdetect.telemetry` to booleans, numbers and
-allowlisted or host-vocabulary strings.
+Both carry the environment fingerprint, the recorded events and this
+process's run id (:func:`run_id`).  An event is ``(name, time in ns,
+attributes)``; its attributes were already reduced by
+:mod:`envdetect.telemetry` to booleans, numbers and allowlisted or
+host-vocabulary strings.
 """
 
 import json
+import os
 
 from envdetect import __version__
 
@@ -24,6 +26,22 @@ SCOPE = "envdetect.telemetry"
 #: Command-event attributes that have an OpenTelemetry semantic-convention name.
 OTEL_COMMAND = {"exit_code": "process.exit.code", "error_type": "error.type"}
 SEVERITY_INFO, SEVERITY_ERROR = 9, 17
+
+
+#: pid -> run id.  Keyed by pid so a forked child makes its own; dict.setdefault
+#: is atomic, so senders on several threads agree on one id without a lock.
+_runs: "dict[int, str]" = {}
+
+
+def run_id() -> str:
+    """This process's run id: 128 random bits in hex, made on first use, never stored.
+
+    A collector joins one run's batches and drops duplicates by it.  It is not
+    derived from the machine, the user or the time, and the next process gets
+    another: it identifies one run, never an installation or a person.
+    """
+    pid = os.getpid()
+    return _runs.get(pid) or _runs.setdefault(pid, os.urandom(16).hex())
 
 
 def namespace(app: str) -> str:
@@ -47,9 +65,10 @@ def _dumps(document: "Any") -> bytes:
 
 def json_body(app: str, version: str, fingerprint: "Mapping[str, Any]",
               events: "Iterable[Event]", dropped: int = 0) -> bytes:
-    """Schema 1: ``{schema, app, sender, fingerprint, dropped, events}``."""
+    """Schema 1: ``{schema, run_id, app, sender, fingerprint, dropped, events}``."""
     return _dumps({
         "schema": SCHEMA,
+        "run_id": run_id(),
         "app": {"name": app, "version": version},
         "sender": {"name": "envdetect", "version": __version__},
         "fingerprint": dict(fingerprint),
@@ -107,6 +126,7 @@ def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
         scope["attributes"] = _attributes([("envdetect.telemetry.dropped_events", dropped)])
     resource_pairs: list[tuple[str, Value]] = [
         ("service.name", app), ("service.version", version),
+        ("service.instance.id", run_id()),
         ("telemetry.sdk.name", "envdetect"), ("telemetry.sdk.language", "python"),
         ("telemetry.sdk.version", __version__),
     ]
@@ -144,8 +164,8 @@ def sample(environment: "tuple[dict[str, Any], dict[str, Any]]") -> str:
              "'mytool' 1.4.2",
              "# (`with telemetry.track(\"deploy\", \"stack\"):` that raised ValueError), "
              "using this machine's fingerprint.",
-             "# Exact bytes, one line each. Nothing else is sent: no ids, no arguments, "
-             "no messages.", "",
+             "# Exact bytes, one line each. Nothing else is sent: no arguments, no messages, "
+             "and no id but run_id (random, new in every process).", "",
              "# wire=\"json\": POST to the endpoint, Content-Type: application/json",
              body("json", "mytool", "1.4.2", environment, [event]).decode("ascii"), "",
              "# wire=\"otlp\": POST to {endpoint}/v1/logs, Content-Type: application/json "

@@ -28,14 +28,20 @@ if TYPE_CHECKING:  # pragma: no cover
 FILE_NAME = "telemetry.conf"
 _MAX_BYTES = 4096
 
-#: What the notice says unless the host words its own.  {app}, {opt_out} filled in.
+#: What the notice says unless the host words its own.  {app}, {opt_out} and
+#: {command} (the host's telemetry command) are filled in; {when} says whether
+#: this run sends.
 NOTICE = (
     "{app} collects anonymous usage data to improve the tool: the command you run "
     "(never its arguments), how long it took, its exit code and error type, and a "
     "summary of the environment (OS, Python, CI or IDE name) that identifies no one.\n"
-    "Nothing is sent on this run. To opt out, set {opt_out}. "
-    "To see exactly what is sent: python -m envdetect --payload"
+    "{when} To opt out, run `{command} disable` or set {opt_out}. "
+    "To see exactly what is sent: {command} show"
 )
+#: {when} outside CI: the run that shows the notice is never measured.
+FIRST_RUN = "Nothing is sent on this run."
+#: {when} in CI, where the home (and the record of the notice) rarely outlives the job.
+IN_CI = "In CI this notice goes to the job's log and usage is sent."
 
 
 def config_base(platform: "str | None" = None,
@@ -124,39 +130,61 @@ def remember(path: "str | None", app: str, enabled: bool) -> bool:
 
 
 def in_ci() -> bool:
-    flag = os.environ.get("CI", "").strip().lower()
-    if flag and flag not in OFF:
-        return True
-    import envdetect
+    """Whether a CI system runs us: the CI detector alone (variables, then its two
+    probes), not a whole detection."""
+    from envdetect._context import LiveContext
+    from envdetect.detectors import ci
 
-    return envdetect.detect(plugins=False).ci is not None
+    return ci.detect(LiveContext()) is not None
 
 
-def first_run_notice(path: "str | None", app: str, message: str) -> str:
-    """Show the notice if due.  Returns what happened, one word.
+def notice_recorded(path: "str | None") -> bool:
+    """Whether the user was told already: the notice is recorded, or they turned
+    telemetry on themselves."""
+    values = read(path)
+    return values.get("notice_shown") in ON or values.get("enabled") in ON
 
-    ``"shown"``: printed, and recorded so it is not shown again; ``"unrecorded"``:
-    due, but the file cannot be written, so it is not shown (and the caller sends
-    nothing: the user has not been told); ``"seen"``, ``"no-terminal"``, ``"ci"``:
-    not due.
+
+def first_run_notice(path: "str | None", app: str, message: str, ci: bool) -> str:
+    """Show the notice if due, on stderr (a terminal or not; never stdout).
+
+    Returns what happened, one word.  ``"seen"``: recorded earlier, not due.
+    ``"shown"``: printed and recorded, so never shown again.  ``"ci"``: printed
+    to the job's log, recorded if the home allows (CI homes rarely outlive a
+    job, so each fresh one shows it once).  ``"unrecorded"``: due outside CI
+    but the file cannot be written: not printed, since it would be printed on
+    every run; the caller sends nothing, so no one is reported on untold.
+    ``"no-stderr"``: nowhere to print it (``sys.stderr`` is None or failed):
+    not recorded, and the caller sends nothing.
     """
     values = read(path)
     if values.get("notice_shown") in ON or values.get("enabled") in ON:
         return "seen"
     stream = sys.stderr
-    try:
-        if stream is None or not stream.isatty():
-            return "no-terminal"
-    except Exception:  # noqa: BLE001 - a closed or odd stream is not a terminal
-        return "no-terminal"
-    if in_ci():
-        return "ci"
+    if stream is None:  # pythonw, a closed descriptor: no one can be told
+        return "no-stderr"
+    existed = path is not None and os.path.isfile(path)
+    earlier = dict(values)
     values["notice_shown"] = "true"
-    if not write(path, app, values):
+    recorded = write(path, app, values)
+    if not recorded and not ci:
         return "unrecorded"
     try:
         stream.write(message.rstrip("\n") + "\n")
         stream.flush()
-    except Exception:  # noqa: BLE001 - stderr gone: nothing to tell
-        pass
-    return "shown"
+    except Exception:  # noqa: BLE001 - the user was not told: take the record back
+        if recorded:
+            _forget(path, app, earlier if existed else None)
+        return "no-stderr"
+    return "ci" if ci else "shown"
+
+
+def _forget(path: "str | None", app: str, earlier: "dict[str, str] | None") -> None:
+    """Put the file back as it was (None: it did not exist)."""
+    if earlier is not None:
+        write(path, app, earlier)
+    elif path is not None:
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            os.remove(path)

@@ -3,17 +3,20 @@
 >>> from envdetect.telemetry import Telemetry
 >>> telemetry = Telemetry("mytool", "1.4.2", "https://telemetry.example.com/v1/events",
 ...                       opt_out_env="MYTOOL_TELEMETRY")
->>> telemetry.first_run_notice()          # doctest: +SKIP
 >>> with telemetry.track("deploy", "stack"):  # doctest: +SKIP
 ...     run_deploy()
+>>> sys.exit(telemetry.command(["status"]))   # doctest: +SKIP
 
 What leaves the machine is the environment fingerprint
-(:meth:`envdetect.Environment.fingerprint`) and the events recorded here —
-``python -m envdetect --payload`` prints it.  The opt-out is decided in the
-constructor before anything else happens; when it says no, this object does
-nothing at all: no detection, no thread, no socket, no file write.  Nothing
-here raises into the host, writes to stdout, changes the exit code or keeps
-the interpreter alive; see the README for every guarantee.
+(:meth:`envdetect.Environment.fingerprint`), the events recorded here and a
+random run id — ``mytool telemetry show`` (:meth:`Telemetry.command`) prints
+it.  The opt-out is decided in the constructor before anything else happens;
+when it says no, this object does nothing at all: no detection, no thread, no
+socket, no file write.  Nothing is ever sent before the user was told: the
+first record shows the notice if it was never shown (see
+:meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
+nothing here raises into the host, writes to stdout or stderr, changes the
+exit code or keeps the interpreter alive; see the README for every guarantee.
 
 Importing this module loads nothing beyond it; the sender, the payload code
 and the settings file helpers load on first use.
@@ -24,7 +27,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
     from typing import Any, TypeVar, Union
 
@@ -39,6 +42,7 @@ DEBUG_ENV = "ENVDETECT_TELEMETRY_DEBUG"
 WIRES = ("json", "otlp")
 MAX_EXIT_WAIT = 1.0
 MAX_TEXT = 64
+MAX_COMMAND = 128
 MAX_ATTRIBUTES = 32
 OTHER = "other"
 # The same words as envdetect._context.ON_WORDS / OFF_WORDS, kept here so that
@@ -53,6 +57,8 @@ _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 
 # Modes.  "off": do nothing; "send": queue and send; "debug": queue and print, never send.
 OFF, SEND, DEBUG = "off", "send", "debug"
+NOT_YET_TOLD = ("enabled by default once the notice is shown: it is due at the first "
+                "command (outside CI, that run sends nothing)")
 
 
 def _is_word(value: object, chars: "frozenset[str]" = _WORD) -> bool:
@@ -79,14 +85,16 @@ class Telemetry:
     per attribute name the strings :meth:`event` may send (``"command"`` and
     ``"subcommand"`` restrict :meth:`track` too); ``headers``, extra request
     headers (an API key); ``config_dir``, the folder of the choice file
-    (default: the platform's config directory / ``app``).
+    (default: the platform's config directory / ``app``); ``telemetry_command``,
+    how the user runs the host's telemetry command (default ``f"{app} telemetry"``),
+    named by the notice.
 
     Invalid arguments never raise: telemetry is off and :attr:`reason` says why.
     """
 
     __slots__ = ("_allowed", "_app", "_config_dir", "_endpoint", "_exit_wait", "_explicit",
-                 "_headers", "_mode", "_opt_out_env", "_reason", "_sender", "_version",
-                 "_wire")
+                 "_headers", "_informed", "_mode", "_opt_out_env", "_reason", "_sender",
+                 "_shown_now", "_telemetry_command", "_version", "_wire")
 
     def __init__(
         self,
@@ -101,11 +109,17 @@ class Telemetry:
         allowed_values: "Mapping[str, Iterable[str]] | None" = None,
         headers: "Mapping[str, str] | None" = None,
         config_dir: "str | None" = None,
+        telemetry_command: "str | None" = None,
     ) -> None:
         self._mode = OFF
         self._reason = "not configured"
         self._sender: Sender | None = None
         self._explicit = False
+        # Whether the user was told (the notice recorded, or they turned it on
+        # themselves): nothing is sent until this is True.
+        self._informed = False
+        self._shown_now = False
+        self._telemetry_command = telemetry_command
         self._app, self._version, self._endpoint = app, version, endpoint
         self._wire, self._opt_out_env, self._config_dir = wire, opt_out_env, config_dir
         self._exit_wait = 0.25
@@ -138,12 +152,21 @@ class Telemetry:
         if self._endpoint is None and not debug:
             return OFF, "no endpoint"
         # 3. The stored choice (only read when the environment did not decide).
-        if not self._explicit:
-            from envdetect._settings import choice_file, stored_choice
+        if self._explicit:
+            self._informed = True  # turning it on oneself is being informed
+            reason = f"enabled by {self._opt_out_env}={choice}"
+        else:
+            from envdetect._settings import choice_file, notice_recorded, stored_choice
 
-            if stored_choice(choice_file(self._app, self._config_dir)) is False:
+            path = choice_file(self._app, self._config_dir)
+            stored = stored_choice(path)
+            if stored is False:
                 return OFF, "disabled by the stored setting"
-        return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, "enabled")
+            self._informed = bool(stored) or notice_recorded(path)
+            reason = ("enabled by the stored setting" if stored else
+                      "enabled by default (the notice was shown on an earlier run)"
+                      if self._informed else NOT_YET_TOLD)
+        return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, reason)
 
     def _configure(self, exit_wait: float, allowed: "Mapping[str, Iterable[str]] | None",
                    headers: "Mapping[str, str] | None") -> "str | None":
@@ -162,6 +185,12 @@ class Telemetry:
             return "opt_out_env"
         if self._config_dir is not None and not isinstance(self._config_dir, str):
             return "config_dir"
+        if self._telemetry_command is None:
+            self._telemetry_command = f"{self._app} telemetry"
+        elif not (isinstance(self._telemetry_command, str)
+                  and 0 < len(self._telemetry_command) <= MAX_COMMAND
+                  and self._telemetry_command.isprintable()):
+            return "telemetry_command"
         if isinstance(exit_wait, bool) or not isinstance(exit_wait, (int, float)) or not (
                 exit_wait >= 0):
             return "exit_wait"
@@ -181,7 +210,8 @@ class Telemetry:
     # -- state ---------------------------------------------------------------------
     @property
     def enabled(self) -> bool:
-        """Whether anything will be sent from this process."""
+        """Whether this process sends what it records.  Until the user was told, the
+        first record shows the notice instead (and, outside CI, turns this off)."""
         return self._mode == SEND
 
     @property
@@ -191,7 +221,7 @@ class Telemetry:
 
     @property
     def reason(self) -> str:
-        """Why telemetry is on or off, in words (for a host's ``telemetry status``)."""
+        """Why telemetry is on or off and what turned it on, in words (``telemetry status``)."""
         return self._reason
 
     @property
@@ -227,34 +257,96 @@ class Telemetry:
 
             if not enabled:
                 self._off("disabled by the stored setting")
-            return remember(self.config_file, self._app, bool(enabled))
+            stored = remember(self.config_file, self._app, bool(enabled))
+            if stored and enabled:
+                self._informed = True  # the user turned it on: told, by definition
+                if self._mode == SEND and not self._explicit:
+                    self._reason = "enabled by the stored setting"
+            return stored
         except Exception:  # noqa: BLE001
             return False
 
     def first_run_notice(self, text: "str | None" = None) -> bool:
-        """Tell the user about telemetry once, on stderr; True if shown now.
+        """Tell the user about telemetry if they were never told; True if shown now.
 
-        Shown only when telemetry is on, stderr is a terminal, not in CI, and no
-        choice or earlier notice is stored.  Nothing is sent on the run that shows
-        it; if the notice cannot be recorded, it is not shown and nothing is sent.
+        The notice goes to stderr, a terminal or not (never stdout), once: its
+        showing is recorded in the choice file.  Not due when telemetry is off,
+        in debug mode, after ``opt_out_env`` or the stored setting turned it on,
+        or once recorded.  Outside CI nothing is sent on the run that shows it;
+        where it cannot be recorded (read-only home) it is not shown (it would
+        be on every run) and nothing is sent.  In CI, whose homes rarely outlive
+        a job, it is printed to the job's log even if it cannot be recorded,
+        and the run is measured.  The first ``track()``/``event()`` calls this
+        itself, so a host that never calls it still never reports untold; call
+        it at start-up to show the notice before the command's own output.
         """
-        if self._mode == OFF or self._explicit:
+        if self._mode != SEND or self._informed:
             return False
-        try:
-            from envdetect._settings import NOTICE, first_run_notice
+        return self._inform(text)
 
-            opt_out = f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else (
-                "DO_NOT_TRACK=1")
-            message = text if isinstance(text, str) else NOTICE.format(app=self._app,
-                                                                       opt_out=opt_out)
-            outcome = first_run_notice(self.config_file, self._app, message)
-        except Exception:  # noqa: BLE001
+    def _inform(self, text: "str | None") -> bool:
+        """Show the notice once per process if due, and settle whether this run sends."""
+        self._informed = True  # one decision per process, whatever happens below
+        try:
+            from envdetect._settings import first_run_notice, in_ci
+
+            ci = in_ci()
+            message = text if isinstance(text, str) else self.notice_text(ci)
+            outcome = first_run_notice(self.config_file, self._app, message, ci)
+        except Exception:  # noqa: BLE001 - not known to be told: send nothing
+            self._off("internal error")
             return False
         if outcome == "shown":
-            self._off("first run: the notice was shown, nothing is sent this run")
+            self._shown_now = True
+            self._off("not this run: the notice was shown now; "
+                      "enabled by default from the next run")
+        elif outcome == "ci":
+            self._reason = "enabled in CI (the notice was printed to the job's log)"
+        elif outcome == "seen":  # another process recorded it meanwhile
+            self._reason = "enabled by default (the notice was shown on an earlier run)"
         elif outcome == "unrecorded":
-            self._off("first run, but the notice cannot be recorded: nothing is sent")
-        return outcome == "shown"
+            self._off("off: the notice cannot be recorded (no writable config folder), "
+                      "and nothing is sent to anyone not told")
+        else:
+            self._off("off: there is no stderr to show the notice on, "
+                      "and nothing is sent to anyone not told")
+        return outcome in ("shown", "ci")
+
+    def notice_text(self, ci: bool = False) -> str:
+        """The default notice, for this host (``ci``: the wording for a CI job's log)."""
+        from envdetect._settings import FIRST_RUN, IN_CI, NOTICE
+
+        opt_out = f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else (
+            "DO_NOT_TRACK=1")
+        return NOTICE.format(app=self._app, opt_out=opt_out, when=IN_CI if ci else FIRST_RUN,
+                             command=self._telemetry_command or f"{self._app} telemetry")
+
+    # -- the host's telemetry command -------------------------------------------------
+    def command(self, argv: "Sequence[str]") -> int:
+        """The host's ``telemetry`` command, framework-free; returns the exit status.
+
+        ``status`` (the default), ``enable``, ``disable`` or ``show``; output on
+        stdout, bad usage as one line on stderr and status 2.  Wire it as
+        ``sys.exit(telemetry.command(sys.argv[2:]))``.  A process that runs it
+        records and sends nothing at all: the command is never measured.
+        """
+        try:
+            from envdetect._telemetry_command import run
+
+            return run(self, argv)
+        except Exception:  # noqa: BLE001 - never a traceback from telemetry
+            from envdetect._telemetry_command import complain
+
+            return complain(self, "internal error", 1)
+
+    def click_command(self, name: str = "telemetry") -> "Any":
+        """The same command as a click group: ``cli.add_command(telemetry.click_command())``.
+
+        click is imported only here, so a host without click never loads it.
+        """
+        from envdetect._telemetry_command import click_group
+
+        return click_group(self, name)
 
     # -- recording -----------------------------------------------------------------
     def track(self, command: str, subcommand: "str | None" = None) -> "Tracker":
@@ -342,7 +434,12 @@ class Telemetry:
             sender.add((name, time.time_ns(), attributes))
 
     def _start(self) -> "Sender | None":
-        """The sender, made on first use: a daemon thread begins detecting right away."""
+        """The sender, made on first use: a daemon thread begins detecting right away.
+
+        Never before the user was told: the first use shows the notice if due.
+        """
+        if self._mode == SEND and not self._informed:
+            self._inform(None)
         if self._mode == OFF:
             return None
         try:

@@ -6,7 +6,8 @@ SPEC is JSON::
      "steps": [["track", "build", null, "ok"], ["event", "cache", {"hit": true}], ...],
      "exit": 3,               # or "raise": a ValueError escapes the program
      "no_dns": true,          # socket.getaddrinfo raises gaierror (no real DNS here)
-     "message": "..."}        # the message of every exception raised (default below)
+     "message": "...",        # the message of every exception raised (default below)
+     "told": false}           # leave the notice unrecorded (default: shown on an earlier run)
 
 Steps: ``track CMD SUB OUTCOME`` (OUTCOME ``ok``, ``raise`` (ValueError escapes),
 ``catch`` (ValueError caught outside), ``exit:N`` (SystemExit inside)),
@@ -98,6 +99,30 @@ def final() -> None:
     sys.stderr.flush()
 
 
+def told_earlier(config: dict[str, object]) -> None:
+    """Record the notice as shown on an earlier run, where the sender will look for it
+    (``envdetect._settings.choice_file`` on Linux and macOS, not imported here: the
+    tests check which envdetect modules a run loads)."""
+    app = str(config.get("app"))
+    folder = config.get("config_dir")
+    if not isinstance(folder, str):
+        home = os.environ.get("HOME", "")
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        base = (os.path.join(home, "Library", "Application Support")
+                if sys.platform == "darwin" else xdg if os.path.isabs(xdg)
+                else os.path.join(home, ".config"))
+        folder = os.path.join(base, app)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "telemetry.conf"), "a", encoding="utf-8") as handle:
+            handle.write("\nnotice_shown = true\n")
+    except OSError:  # an unwritable home stays as the test made it
+        pass
+
+
+if SPEC.get("told", True):
+    for each in SPEC["telemetry"] if isinstance(SPEC["telemetry"], list) else [SPEC["telemetry"]]:
+        told_earlier(each)
 atexit.register(final)  # before the sender registers its own: runs after it
 ARMED[0] = True
 

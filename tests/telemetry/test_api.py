@@ -45,6 +45,12 @@ def recorder(monkeypatch: pytest.MonkeyPatch):
     return Recorder.made
 
 
+@pytest.fixture(autouse=True)
+def told_earlier(tmp_path) -> None:
+    """The user saw the notice on an earlier run (the notice itself: test_notice.py)."""
+    (tmp_path / "telemetry.conf").write_text("notice_shown = true\n")
+
+
 def make(tmp_path, **options: Any) -> Telemetry:
     return Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path), **options)
 

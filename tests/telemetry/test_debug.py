@@ -46,7 +46,9 @@ def test_debug_body_is_exactly_what_would_be_sent(server, tmp_path: Path) -> Non
                              host_env(tmp_path, ENVDETECT_TELEMETRY_DEBUG="1")).stderr)[0][1]
     run_host(spec(srv.url(), exit_wait=1.0), host_env(tmp_path))
     (sent,) = srv.bodies()
-    for body in (debug, sent):  # only the event times differ between the two runs
+    assert debug["run_id"] != sent["run_id"]  # two processes, two runs
+    for body in (debug, sent):  # only the run id and the event times differ
+        del body["run_id"]
         for event in body["events"]:
             event.pop("time_unix_ms")
             event["attributes"].pop("duration_ms", None)

@@ -157,6 +157,7 @@ def test_debug_mode_does_not_override_an_opt_out(arm, monkeypatch: pytest.Monkey
 
 def test_tripwires_do_fire_when_telemetry_is_on(arm, tmp_path: Path) -> None:
     """The control: the same calls with telemetry on do reach the wires."""
+    (tmp_path / "telemetry.conf").write_text("notice_shown = true\n")  # told on a past run
     tripwires = arm()
     Telemetry(APP, "1.0", "http://127.0.0.1:9/ingest", config_dir=str(tmp_path)).event("x")
     # (atexit.register only for the process's first sender; the thread start always.)

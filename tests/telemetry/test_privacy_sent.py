@@ -20,7 +20,15 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.telemetry.conftest import HOST
-from tests.test_privacy import ALL_SECRETS, BASE_ENV, SCENARIOS, T, _machine_secrets, leaks
+from tests.test_privacy import (
+    ALL_SECRETS,
+    BASE_ENV,
+    SCENARIOS,
+    T,
+    _machine_secrets,
+    forms,
+    leaks,
+)
 
 
 def planted_host(tmp_path: Path, name: str) -> tuple[str, dict[str, str]]:
@@ -77,7 +85,41 @@ def test_no_sentinel_in_any_sent_body(server, tmp_path: Path, name: str) -> None
     commands = [event["attributes"].get("command") for event in body["events"]]
     assert commands == ["deploy", "other", None, "other"]
     assert body["events"][2]["attributes"] == {"format": "yaml", "count": 2}
-    assert set(body) == {"schema", "app", "sender", "fingerprint", "dropped", "events"}
+    assert set(body) == {"schema", "run_id", "app", "sender", "fingerprint", "dropped",
+                         "events"}
+    assert_random_run_id(body["run_id"], secrets)
+    otlp = json.loads(next(r["body"] for r in requests if r["line"].startswith("POST /otlp")))
+    resource = {pair["key"]: pair["value"] for pair in
+                otlp["resourceLogs"][0]["resource"]["attributes"]}
+    assert resource["service.instance.id"] == {"stringValue": body["run_id"]}  # one process
+
+
+def assert_random_run_id(run_id: str, secrets: set[str]) -> None:
+    """The one id on the wire: 128 bits of hex, and no form (not even a truncated hash)
+    of anything planted or of the machine's own names."""
+    assert len(run_id) == 32
+    assert set(run_id) <= set("0123456789abcdef")
+    for secret in secrets:
+        for form in forms(secret):
+            assert run_id not in form.lower(), secret
+
+
+def test_run_ids_differ_between_runs_of_one_machine(server, tmp_path: Path) -> None:
+    """Not derived from the machine, the user or the environment: the same planted
+    machine gets a new id on every run."""
+    srv = server("normal")
+    python, env = planted_host(tmp_path, "laptop")
+    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "exit_wait": 1.0,
+                          "endpoint": srv.url()},
+            "steps": [["track", "deploy", None, "ok"]], "exit": 0}
+    for _ in range(2):
+        done = subprocess.run([python, str(HOST), json.dumps(spec)], env=env,
+                              cwd=str(tmp_path), capture_output=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr.decode()
+    first, second = (body["run_id"] for body in srv.bodies())
+    assert first != second
+    for run_id in (first, second):
+        assert_random_run_id(run_id, ALL_SECRETS | _machine_secrets())
 
 
 def test_declared_commands_refuse_even_word_shaped_values(server, tmp_path: Path) -> None:

@@ -1,0 +1,220 @@
+"""The host's ``telemetry`` command: ``status``, ``enable``, ``disable``, ``show``.
+
+One implementation, framework-free (:meth:`Telemetry.command`), and the same
+as a click group (:meth:`Telemetry.click_command`).  Output goes to stdout;
+bad usage is one line on stderr and status 2.  Running it turns this
+process's telemetry off first thing: the command is never measured, and what
+``show`` builds is printed, never queued.
+"""
+
+import sys
+
+from envdetect.telemetry import _ON, DEBUG, SEND, _env_flag
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+    from typing import Any
+
+    from envdetect.telemetry import Telemetry
+
+SUBCOMMANDS = {
+    "status": "Say whether telemetry is on, why, and where the choice is stored.",
+    "enable": "Turn telemetry on for later runs (stored in the choice file).",
+    "disable": "Turn telemetry off for later runs (stored in the choice file).",
+    "show": "Print exactly what would be sent from here, in both wire formats; "
+            "nothing is sent.",
+}
+HELP = "Anonymous usage telemetry: see it, turn it on or off."
+NOT_MEASURED = "this process runs the telemetry command, which is never measured"
+#: The representative command event ``show`` builds (its duration, in ms).
+SAMPLE_DURATION = 1234.5
+
+
+def spelling(telemetry: "Telemetry") -> str:
+    return telemetry._telemetry_command or f"{telemetry._app} telemetry"
+
+
+def complain(telemetry: "Telemetry", message: str, status: int = 2) -> int:
+    """One line on stderr; the status to exit with."""
+    try:
+        sys.stderr.write(f"{spelling(telemetry)}: {message}\n")
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - stderr gone: the status still says it
+        pass
+    return status
+
+
+def run(telemetry: "Telemetry", argv: "Sequence[str]") -> int:
+    if isinstance(argv, str) or not all(isinstance(arg, str) for arg in argv):
+        return complain(telemetry, "expects a list of argument strings")
+    args = list(argv)
+    state, reason = _state(telemetry), telemetry._reason
+    telemetry._off(NOT_MEASURED)
+    if args in ([], ["status"]):
+        return _print(status(telemetry, state, reason))
+    if args in (["-h"], ["--help"], ["help"]):
+        return _print(usage(telemetry))
+    if args in (["enable"], ["disable"]):
+        return _store(telemetry, args[0] == "enable")
+    if args == ["show"]:
+        if reason.startswith("invalid argument"):
+            return complain(telemetry, f"telemetry is misconfigured ({reason})", 1)
+        return _print(show(telemetry))
+    shown = " ".join(args)
+    shown = shown if len(shown) <= 40 and shown.isprintable() else "that"
+    return complain(telemetry, f"unknown subcommand {shown!r} "
+                               "(expected status, enable, disable or show)")
+
+
+def _print(text: str) -> int:
+    sys.stdout.write(text.rstrip("\n") + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def usage(telemetry: "Telemetry") -> str:
+    lines = [f"usage: {spelling(telemetry)} [status|enable|disable|show]", "", HELP, ""]
+    lines.extend(f"  {name:<8}{text}" for name, text in SUBCOMMANDS.items())
+    return "\n".join(lines)
+
+
+def _state(telemetry: "Telemetry") -> str:
+    """On or off for the user, before the command turns this process off."""
+    mode = telemetry._mode
+    if mode == SEND:
+        return "on"
+    if mode == DEBUG:
+        return "debug mode (bodies printed to stderr, never sent)"
+    if telemetry._shown_now:
+        return "on from the next run (this run showed the notice and sends nothing)"
+    return "off"
+
+
+def endpoint_host(endpoint: "str | None") -> str:
+    """The endpoint's host name alone: never its path, query, port or credentials."""
+    if endpoint is None:
+        return "none (nothing is ever sent)"
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(endpoint).hostname
+    except ValueError:
+        host = None
+    return host or "(malformed endpoint: nothing is sent)"
+
+
+def status(telemetry: "Telemetry", state: str, reason: str) -> str:
+    from envdetect._settings import stored_choice
+
+    path = telemetry.config_file
+    stored = stored_choice(path) if path else None
+    choice = {True: "on", False: "off", None: "none"}[stored]
+    where = path if path else "nowhere (no home or config folder)"
+    command = spelling(telemetry)
+    off = f"{telemetry._opt_out_env}=0 or " if telemetry._opt_out_env else ""
+    off += "DO_NOT_TRACK=1 turn it off for a run"
+    return "\n".join([
+        f"{telemetry._app} telemetry: {state}",
+        f"why: {reason}",
+        f"stored choice: {choice} ({where})",
+        f"sends to: {endpoint_host(telemetry._endpoint)} ({telemetry._wire} wire)",
+        f"change it: `{command} disable` / `{command} enable`; {off}",
+        f"see what is sent: `{command} show`",
+    ])
+
+
+def _store(telemetry: "Telemetry", enabled: bool) -> int:
+    word = "on" if enabled else "off"
+    if not telemetry.set_enabled(enabled):
+        where = telemetry.config_file or "no home or config folder"
+        return complain(telemetry, f"cannot store the choice ({where} is not writable)", 1)
+    telemetry._off(NOT_MEASURED)
+    lines = [f"{telemetry._app} telemetry is now {word} (stored in {telemetry.config_file})."]
+    override = _override(telemetry, enabled)
+    if override:
+        lines.append(f"Note: {override} in this environment, and it decides first.")
+    return _print("\n".join(lines))
+
+
+def _override(telemetry: "Telemetry", enabled: bool) -> "str | None":
+    """An environment variable that outranks the stored choice, as it is set now."""
+    if enabled and _env_flag("DO_NOT_TRACK") not in ("", "0"):
+        return "DO_NOT_TRACK is set"
+    variable = telemetry._opt_out_env
+    value = _env_flag(variable)
+    if variable and value and (value in _ON) != enabled:
+        return f"{variable} is {value!r}"
+    return None
+
+
+def show(telemetry: "Telemetry") -> str:
+    """What this host sends, exactly: real bodies, this machine's fingerprint."""
+    from envdetect import _payload
+
+    facts = _payload.environment()
+    events = _sample_events(telemetry)
+    app, version = telemetry._app, telemetry._version
+    command = events[0][2]["command"]
+    used = telemetry._wire
+    target = endpoint_host(telemetry._endpoint)
+    lines = [
+        f"# What {app} {version} sends for one command (`with telemetry.track({command!r}):`"
+        " that succeeded),",
+        "# with this machine's real fingerprint. Nothing was sent. Exact bytes, one line "
+        "each; only run_id",
+        "# (random, new in every process), the times and duration_ms differ from run to run.",
+        f"# This host uses wire={used!r} and sends to {target}.", "",
+        "# wire=\"json\": POST to the endpoint, Content-Type: application/json",
+        _payload.body("json", app, version, facts, events).decode("ascii"), "",
+        "# wire=\"otlp\": POST to {endpoint}/v1/logs, Content-Type: application/json "
+        "(OTLP/HTTP JSON)",
+        _payload.body("otlp", app, version, facts, events).decode("ascii"),
+    ]
+    return "\n".join(lines)
+
+
+class _Capture:
+    """Stands in for the sender: keeps what would have been queued."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def add(self, event: "Any") -> None:
+        self.events.append(event)
+
+
+def _sample_events(telemetry: "Telemetry") -> "list[Any]":
+    """A command event made by the same code ``track()`` uses, never queued."""
+    allowed = sorted(telemetry._allowed.get("command", ()))
+    capture = _Capture()
+    sender, mode = telemetry._sender, telemetry._mode
+    telemetry._sender = capture  # type: ignore[assignment]
+    try:
+        telemetry._command(allowed[0] if allowed else "example", None, SAMPLE_DURATION, 0,
+                           None)
+    finally:
+        telemetry._sender, telemetry._mode = sender, mode
+    return capture.events
+
+
+def click_group(telemetry: "Telemetry", name: str) -> "Any":
+    import click
+
+    @click.group(name=name, help=HELP, invoke_without_command=True)
+    @click.pass_context
+    def group(context: "click.Context") -> None:
+        if context.invoked_subcommand is None:
+            context.exit(run(telemetry, []))
+
+    def subcommand(word: str) -> None:
+        @group.command(name=word, help=SUBCOMMANDS[word])
+        def handler() -> None:
+            code = run(telemetry, [word])
+            if code:
+                click.get_current_context().exit(code)
+
+    for word in SUBCOMMANDS:
+        subcommand(word)
+    return group
+
