@@ -117,7 +117,7 @@ def status(telemetry: "Telemetry", state: str, reason: str) -> str:
     return "\n".join([
         f"{telemetry._app} telemetry: {state}",
         f"why: {reason}",
-        f"stored choice: {choice} ({where})",
+        f"choice file: {where} (stored choice: {choice})",
         f"sends to: {endpoint_host(telemetry._endpoint)} ({telemetry._wire} wire)",
         f"change it: `{command} disable` / `{command} enable`; {off}",
         f"see what is sent: `{command} show`",
