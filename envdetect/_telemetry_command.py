@@ -49,7 +49,9 @@ def run(telemetry: "Telemetry", argv: "Sequence[str]") -> int:
     if isinstance(argv, str) or not all(isinstance(arg, str) for arg in argv):
         return complain(telemetry, "expects a list of argument strings")
     args = list(argv)
-    state, reason = _state(telemetry), telemetry._reason
+    if telemetry._before_command is None:
+        telemetry._before_command = (_state(telemetry), telemetry._reason)
+    state, reason = telemetry._before_command
     telemetry._off(NOT_MEASURED)
     if args in ([], ["status"]):
         return _print(status(telemetry, state, reason))

@@ -92,9 +92,9 @@ class Telemetry:
     Invalid arguments never raise: telemetry is off and :attr:`reason` says why.
     """
 
-    __slots__ = ("_allowed", "_app", "_config_dir", "_endpoint", "_exit_wait", "_explicit",
-                 "_headers", "_informed", "_mode", "_opt_out_env", "_reason", "_sender",
-                 "_shown_now", "_telemetry_command", "_version", "_wire")
+    __slots__ = ("_allowed", "_app", "_before_command", "_config_dir", "_endpoint",
+                 "_exit_wait", "_explicit", "_headers", "_informed", "_mode", "_opt_out_env",
+                 "_reason", "_sender", "_shown_now", "_telemetry_command", "_version", "_wire")
 
     def __init__(
         self,
@@ -120,6 +120,9 @@ class Telemetry:
         self._informed = False
         self._shown_now = False
         self._telemetry_command = telemetry_command
+        # (state, reason) as the first telemetry command found them, before it
+        # turned this process off: what `status` reports every time.
+        self._before_command: tuple[str, str] | None = None
         self._app, self._version, self._endpoint = app, version, endpoint
         self._wire, self._opt_out_env, self._config_dir = wire, opt_out_env, config_dir
         self._exit_wait = 0.25

@@ -258,3 +258,38 @@ def test_sender_is_made_lazily_once(tmp_path, recorder) -> None:
         assert len(recorder) == 1  # made at the first track(): detection overlaps the command
     t.event("b")
     assert len(recorder) == 1
+
+
+# -- what turned it on ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("setup", "reason"), [
+    ({"HOSTAPP_TELEMETRY": "1"}, "enabled by HOSTAPP_TELEMETRY=1"),
+    ({"HOSTAPP_TELEMETRY": " On "}, "enabled by HOSTAPP_TELEMETRY=on"),
+    ("enabled = true", "enabled by the stored setting"),
+    ("notice_shown = true", "enabled by default (the notice was shown on an earlier run)"),
+    ("", "enabled by default once the notice has been shown (due at the first command; "
+         "outside CI that run sends nothing)"),
+])
+def test_reason_says_what_enabled_it(monkeypatch, tmp_path, setup: Any, reason: str) -> None:
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    if isinstance(setup, dict):
+        for key, value in setup.items():
+            monkeypatch.setenv(key, value)
+    elif setup:
+        (folder / "telemetry.conf").write_text(setup + "\n")
+    t = Telemetry("hostapp", "1.0", ENDPOINT, opt_out_env="HOSTAPP_TELEMETRY",
+                  config_dir=str(folder))
+    assert t.enabled
+    assert t.reason == reason
+
+
+def test_set_enabled_true_counts_as_told(monkeypatch, tmp_path, recorder) -> None:
+    folder = tmp_path / "fresh"
+    stderr = __import__("io").StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(folder))
+    assert t.set_enabled(True)
+    assert t.reason == "enabled by the stored setting"
+    t.event("x")
+    assert stderr.getvalue() == ""  # the user turned it on: no notice needed
+    assert len(recorder[0].events) == 1

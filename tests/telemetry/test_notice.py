@@ -120,7 +120,7 @@ def test_a_failing_first_run_is_told_and_not_sent(server, tmp_path: Path) -> Non
     assert srv.entries() == []
 
 
-# -- CI: the job's log is told, and the run is measured ---------------------------------------------
+# -- CI: the job's log is told, and the run is measured
 @pytest.mark.parametrize("ci", [{"CI": "true"}, {"GITHUB_ACTIONS": "true"}], ids=["CI", "GHA"])
 def test_ci_prints_the_notice_to_the_log_and_sends(server, tmp_path: Path,
                                                    ci: dict[str, str]) -> None:
@@ -153,7 +153,7 @@ def test_ci_with_a_read_only_home_tells_every_run(server, tmp_path: Path) -> Non
         assert sent_commands(srv, runs) == ["deploy"] * runs
 
 
-# -- nowhere to record it, outside CI: neither nag nor send -------------------------------------------
+# -- nowhere to record it, outside CI: neither nag nor send
 @pytest.mark.parametrize("kind", ["under-a-file", "proc"])
 def test_read_only_home_outside_ci_is_neither_told_nor_measured(server, tmp_path: Path,
                                                                 kind: str) -> None:
@@ -191,7 +191,7 @@ def test_enable_counts_as_told(server, tmp_path: Path) -> None:
     assert sent_commands(srv, 1) == ["deploy"]  # the enable run itself sent nothing
 
 
-# -- in-process: the invariant's odd corners ---------------------------------------------------------
+# -- in-process: the invariant's odd corners
 class Recorder:
     made: ClassVar[list[Recorder]] = []
 
@@ -237,7 +237,7 @@ def test_the_first_record_tells_when_the_host_never_asked(monkeypatch: pytest.Mo
         pass
     t.event("cache", {"hit": True})
     assert stderr.getvalue().count("hostapp collects anonymous usage data") == 1
-    assert queued(recorded) == [] and recorded == []  # no sender was ever made
+    assert recorded == []  # no sender was ever made, so nothing queued
     assert not t.enabled
     assert t.reason == ("not this run: the notice was shown now; "
                         "enabled by default from the next run")

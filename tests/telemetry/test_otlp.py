@@ -147,3 +147,45 @@ def test_cli_payload_prints_both_bodies() -> None:
     records = parse(lines[otlp_at + 1]).resource_logs[0].scope_logs[0].log_records
     assert records[0].event_name == "mytool.command"
     assert done.stderr == ""
+
+
+def test_every_batch_of_a_run_carries_the_same_run_id(server, tmp_path: Path) -> None:
+    """service.instance.id: one random id per process, on every batch, new next run."""
+    srv = server("normal")
+    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "endpoint": srv.url(),
+                          "wire": "otlp", "exit_wait": 1.0},
+            "steps": [["many", 64], ["sleep", 0.5], ["many", 3]], "exit": 0}
+    env = host_env(tmp_path)
+    run_host(spec, env)
+    first = len(srv.wait_for(2))
+    assert first == 2  # a full queue sends mid-run, the rest goes at exit
+    run_host(spec, env)
+    ids = []
+    for request in srv.wait_for(first + 1):
+        (resource_logs,) = parse(request["body"]).resource_logs
+        ids.append(attributes(resource_logs.resource.attributes)["service.instance.id"])
+    assert len(set(ids[:first])) == 1
+    assert ids[first] != ids[0]
+    for run_id in ids:
+        assert len(run_id) == 32
+        assert set(run_id) <= set("0123456789abcdef")
+
+
+def test_run_id_is_made_lazily_per_process_and_never_stored(tmp_path: Path) -> None:
+    code = ("import os, sys\n"
+            "from envdetect import _payload\n"
+            "assert not _payload._runs\n"  # nothing made at import
+            "first = _payload.run_id()\n"
+            "assert _payload.run_id() == first\n"
+            "read, write = os.pipe()\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    os.write(write, _payload.run_id().encode()); os._exit(0)\n"
+            "os.waitpid(pid, 0)\n"
+            "child = os.read(read, 64).decode()\n"
+            "print(first, child, 'secrets' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], env=host_env(tmp_path), cwd=ROOT,
+                          capture_output=True, text=True, check=True, timeout=60)
+    first, child, secrets = done.stdout.split()
+    assert first != child  # a forked child is another run
+    assert secrets == "False"
