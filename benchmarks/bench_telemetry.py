@@ -34,6 +34,11 @@ sys.path.insert(0, str(ROOT))
 
 from envdetect.telemetry import Telemetry  # noqa: E402
 
+# The explicit opt-in: "on" means on from the first record, with no notice run
+# (a fresh home would show the notice and send nothing) and no file written.
+OPT_IN = "BENCHAPP_TELEMETRY"
+os.environ[OPT_IN] = "1"
+
 
 def black_hole() -> tuple[socket.socket, str]:
     """A listener that never accepts: connects succeed, nothing ever answers."""
@@ -90,7 +95,7 @@ def bench_recording(events: int, endpoint: str) -> None:
     os.environ.pop("DO_NOT_TRACK", None)
 
     def on() -> Telemetry:
-        return Telemetry("benchapp", "1.0", endpoint, exit_wait=0)
+        return Telemetry("benchapp", "1.0", endpoint, exit_wait=0, opt_out_env=OPT_IN)
 
     def off() -> Telemetry:
         os.environ["DO_NOT_TRACK"] = "1"
@@ -117,7 +122,7 @@ def bench_recording(events: int, endpoint: str) -> None:
 HOST = """
 import sys
 from envdetect.telemetry import Telemetry
-t = Telemetry("benchapp", "1.0", sys.argv[1])
+t = Telemetry("benchapp", "1.0", sys.argv[1], opt_out_env="BENCHAPP_TELEMETRY")
 with t.track("build"):
     pass
 """
