@@ -57,8 +57,8 @@ _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 
 # Modes.  "off": do nothing; "send": queue and send; "debug": queue and print, never send.
 OFF, SEND, DEBUG = "off", "send", "debug"
-NOT_YET_TOLD = ("enabled by default once the notice has been shown (due at the first "
-                "command; outside CI that run sends nothing)")
+NOT_YET_TOLD = ("enabled by default once the notice has been shown and recorded "
+                "(due at the first command; outside CI that run sends nothing)")
 
 
 def _is_word(value: object, chars: "frozenset[str]" = _WORD) -> bool:

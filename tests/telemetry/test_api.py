@@ -266,8 +266,8 @@ def test_sender_is_made_lazily_once(tmp_path, recorder) -> None:
     ({"HOSTAPP_TELEMETRY": " On "}, "enabled by HOSTAPP_TELEMETRY=on"),
     ("enabled = true", "enabled by the stored setting"),
     ("notice_shown = true", "enabled by default (the notice was shown on an earlier run)"),
-    ("", "enabled by default once the notice has been shown (due at the first command; "
-         "outside CI that run sends nothing)"),
+    ("", "enabled by default once the notice has been shown and recorded "
+         "(due at the first command; outside CI that run sends nothing)"),
 ])
 def test_reason_says_what_enabled_it(monkeypatch, tmp_path, setup: Any, reason: str) -> None:
     folder = tmp_path / "fresh"

@@ -94,7 +94,7 @@ def test_status_says_on_why_where_and_the_endpoints_host_only(
     ({"DO_NOT_TRACK": "1"}, "off", "DO_NOT_TRACK is set"),
     ("enabled = true", "on", "enabled by the stored setting"),
     ("enabled = false", "off", "disabled by the stored setting"),
-    ("", "on", "enabled by default once the notice has been shown (due at the first "
+    ("", "on", "enabled by default once the notice has been shown and recorded (due at the first "
                "command; outside CI that run sends nothing)"),
 ])
 def test_status_says_what_decided(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

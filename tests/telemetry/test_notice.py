@@ -232,7 +232,7 @@ def test_the_first_record_tells_when_the_host_never_asked(monkeypatch: pytest.Mo
     monkeypatch.setattr(sys, "stderr", stderr)
     t = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))
     assert t.enabled
-    assert t.reason.startswith("enabled by default once the notice has been shown")
+    assert t.reason.startswith("enabled by default once the notice has been shown and recorded")
     with t.track("build"):
         pass
     t.event("cache", {"hit": True})
