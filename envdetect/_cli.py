@@ -44,12 +44,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> "argparse.ArgumentParser":
     parser = _Parser(
-        prog="envdetect", add_help=False,
-        description="Report where this program runs: CI, IDE, agent, notebook, cloud, "
+        prog="envdetect", add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Report where this program runs: CI, IDE, agent, notebook, cloud,\n"
         "container, terminal, OS and Python. Nothing identifying is printed.",
-        epilog="One output at a time: --json, --fingerprint, --payload and --capture "
-        "exclude each other; --explain goes with the report or --json. --fixture and "
-        "--no-plugins go with any of them.",
+        epilog="One output at a time: --json, --fingerprint, --payload and --capture\n"
+        "exclude each other; --explain goes with the report or with --json.\n"
+        "--fixture and --no-plugins go with any of them.",
     )
     # --help and --version are plain flags: main() writes their text like any
     # other output, so a closed pipe or stdout is handled the same way.
@@ -89,7 +89,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
             status = _write(stdout, output) or status
         return status
     except KeyboardInterrupt:
-        return 130
+        return 130  # 128 + SIGINT, as a shell reports it; the user knows why
     finally:
         # Called in-process (argv given), leave the caller's stdout as it was.
         # Run as the program, keep it on stderr until exit: a plugin's thread

@@ -428,3 +428,22 @@ def test_a_plugin_thread_printing_after_the_output_goes_to_stderr() -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["extensions"] == {"late": {"ok": True}}
     assert result.stderr == "late chatter\n"
+
+
+def test_help_is_our_output_and_says_which_flags_combine(capsys) -> None:
+    assert main(["--help"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.startswith("usage: envdetect")
+    assert "--explain goes with the report or with --json" in captured.out
+
+
+def test_ctrl_c_exits_130_without_a_traceback(monkeypatch, capsys) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(envdetect, "detect", interrupted)
+    real_stdout = sys.stdout
+    assert main(["--json", "--fixture", str(MAC)]) == 130
+    assert sys.stdout is real_stdout
+    assert capsys.readouterr() == ("", "")

@@ -224,3 +224,10 @@ def test_a_malformed_platform_extra_is_named(key: str, value: object, wanted: st
 ])
 def test_well_formed_and_unknown_extras_load(extras: dict[str, object]) -> None:
     assert load_fixture({"platform": extras}).platform.extra == extras
+
+
+def test_the_readme_states_the_limits() -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"fixture larger than {MAX_FIXTURE_BYTES} bytes" in readme
+    assert f"at most {MAX_FIXTURE_BYTES // 2**20} MiB" in readme
+    assert f"nest {MAX_FIXTURE_DEPTH} levels" in readme
