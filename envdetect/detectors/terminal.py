@@ -131,12 +131,19 @@ PROGRAMS = TERMINAL_PROGRAM_IDS
 def detect(ctx: "Context") -> "dict[str, Any] | None":
     stdin, stdout = ctx.isatty("stdin"), ctx.isatty("stdout")
     interactive = None if stdin is None or stdout is None else bool(stdin and stdout)
-    ctx.because("tty stdin", "tty stdout")
+    ctx.because(_tty_signal("stdin", stdin), _tty_signal("stdout", stdout))
     ide = ctx.found.get("ide")
     ide_id = ide.get("id") if isinstance(ide, dict) else None
     program, signals = program_from(ctx, ide_id)
     ctx.because(*signals)
     return {"interactive": interactive, "program": program}
+
+
+def _tty_signal(stream: str, is_terminal: "bool | None") -> str:
+    # What was found, not only what was looked at: "tty stdin" read as a yes.
+    if is_terminal is None:
+        return f"{stream} terminal unknown"
+    return f"{stream} terminal" if is_terminal else f"{stream} not a terminal"
 
 
 def program_from(
