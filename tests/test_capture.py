@@ -44,7 +44,7 @@ def test_capture_keeps_only_what_matters() -> None:
     text = json.dumps(captured)
     for secret in ("dana", "hunter2", "SECRET_TOKEN", "HOME", "ubuntu.com", "Aug 30"):
         assert secret not in text
-    assert captured["environ"] == {}
+    assert "environ" not in captured  # no variable mattered: the section goes
     assert "/etc/hostname" not in captured["files"]
     assert "ID=ubuntu" in captured["files"]["/etc/os-release"]
     assert _replay(captured) == _replay(document)
