@@ -164,6 +164,9 @@ def minimise(fixture: "dict[str, Any]", target: "dict[str, Any]") -> "dict[str, 
     done = {text.key for text in large}
     for _, step in sorted(_shrink_steps(replayer, done), key=lambda step: step[0]):
         step()
+    # An entry needed beside one since dropped may no longer be (a directory
+    # listed beside the file that made it matter): one more look at each.
+    _drop_entries(replayer, one_by_one=True)
     result = replayer.fixture
     if replayer.exhausted and not replayer.same(result, budgeted=False):
         return {}
@@ -297,11 +300,13 @@ def _texts(fixture: "dict[str, Any]") -> "Iterator[_Text]":
 _SECTIONS = ("processes", "environ", "files", "platform", "tty")
 
 
-def _drop_entries(replayer: "_Replayer") -> None:
+def _drop_entries(replayer: "_Replayer", *, one_by_one: bool = False) -> None:
     """Keep only the entries the answer needs, in their order.
 
     Dropping an ancestor moves the next one up to its place, which can change
     the answer: such an entry stays (its fields are blanked later).
+    ``one_by_one`` tries each entry alone rather than runs of them, for when
+    nearly all are known to be needed.
     """
     original = replayer.fixture
     entries = [(section, key) for section in _SECTIONS
@@ -324,7 +329,13 @@ def _drop_entries(replayer: "_Replayer") -> None:
 
         return replayer.passes(change)
 
-    keep = _needed(len(entries), passes)
+    if one_by_one:
+        keep = [True] * len(entries)
+        for index in range(len(entries)):
+            keep[index] = False
+            keep[index] = not passes(keep, index, index + 1)
+    else:
+        keep = _needed(len(entries), passes)
     replayer.fixture = fixture_of(entry for entry, wanted in zip(entries, keep) if wanted)
 
 
