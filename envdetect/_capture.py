@@ -29,7 +29,7 @@ PLACEHOLDER = "x"
 #: capture replays and the final check included.  A replay costs about 0.1 ms
 #: for an ordinary machine (whose capture needs well under a hundred) and a few
 #: ms with a file at the read cap, so a capture stays under a second.
-MAX_REPLAYS = 250
+MAX_REPLAYS = 200
 
 
 class RecordingContext(Context):
