@@ -2,11 +2,16 @@
 
 The capture holds only what the detectors consulted, and of that only what
 changes the answer.  It is built by replay: starting from everything consulted,
-each variable, file line, process field and platform string is dropped or has
-its words replaced by a placeholder whenever the fixture still replays to the
-same document.  What survives is exactly the evidence the answer rests on —
-a user name in a path, a container id in mountinfo or a token in a variable
-cannot survive, because no detector's answer depends on it.
+each variable, file, ancestor, argument, platform fact and terminal flag is
+dropped, and each line of what is left dropped and each word blanked, whenever
+the fixture still replays to the same document.  What survives is exactly the
+evidence the answer rests on — a user name in a path, a container id in
+mountinfo or a token in a variable cannot survive, because no detector's
+answer depends on it.
+
+Runs of parts are dropped whole, and only runs that cannot go are split
+(:func:`_needed`), so the replays grow with the parts that matter, not with the
+size of the input; a budget of :data:`MAX_REPLAYS` bounds them whatever the input.
 """
 
 from collections.abc import Mapping as MappingABC
@@ -27,9 +32,12 @@ PLACEHOLDER = "x"
 
 #: Most detections one capture's minimisation runs, the check that the raw
 #: capture replays and the final check included.  A replay costs about 0.1 ms
-#: for an ordinary machine (whose capture needs well under a hundred) and a few
-#: ms with a file at the read cap, so a capture stays under a second.
+#: on an ordinary machine (whose capture needs about a hundred) and a few ms
+#: with a file at the read cap, so a capture stays under a second.
 MAX_REPLAYS = 200
+
+#: Text longer than this is shrunk before the entries are dropped.
+LARGE_TEXT = 4096
 
 
 class RecordingContext(Context):
@@ -154,7 +162,7 @@ def minimise(fixture: "dict[str, Any]", target: "dict[str, Any]") -> "dict[str, 
     # Large values first, files (which detectors parse, where variables are
     # mostly looked up) before the rest, largest first: until one is shrunk
     # every replay pays for it (an os-release at the read cap is parsed each time).
-    large = sorted((text for text in _texts(replayer.fixture) if len(text.value) > LARGE),
+    large = sorted((text for text in _texts(replayer.fixture) if len(text.value) > LARGE_TEXT),
                    key=lambda text: (not text.lines, -len(text.value)))
     for text in large:
         _shrink_text(replayer, text)
@@ -172,9 +180,6 @@ def minimise(fixture: "dict[str, Any]", target: "dict[str, Any]") -> "dict[str, 
         return {}
     return result
 
-
-#: Text longer than this is shrunk before the entries are dropped.
-LARGE = 4096
 
 
 class _Replayer:
@@ -218,10 +223,10 @@ class _Replayer:
 def _needed(count: int, passes: "Callable[[list[bool], int, int], bool]") -> "list[bool]":
     """Which of ``count`` parts to keep: each part kept was needed when tried.
 
-    Drops runs of parts whole and splits only the runs that cannot go, trying
-    both halves of a run before looking inside either: k needed parts among n
-    cost about 2·k·log2(n/k) replays rather than n, and the candidates shrink
-    by half at each level, so a 256 KiB file costs about two full parses.
+    Drops runs of parts whole and splits only the runs that cannot go: k
+    needed parts among n cost about 2·k·log2(n/k) replays rather than n.  Both
+    halves of a run are tried before either is looked into, so that the
+    candidates shrink as the search goes deeper.
     ``passes(keep, start, stop)`` applies the keep-mask and says whether the
     answer held; only ``keep[start:stop]`` changed since the previous call, and
     whatever the previous call changed, the previous call's run.
@@ -276,7 +281,7 @@ class _Text:
         self.container[self.index] = value
 
 
-def _texts(fixture: "dict[str, Any]") -> "Iterator[_Text]":
+def _texts(fixture: "dict[str, Any]", *, processes: bool = True) -> "Iterator[_Text]":
     for section in ("environ", "files"):
         values = fixture.get(section, {})
         for key in values:
@@ -285,7 +290,7 @@ def _texts(fixture: "dict[str, Any]") -> "Iterator[_Text]":
     for key in ("release", "version", "machine", "mac_ver"):
         if isinstance(platform.get(key), str):
             yield _Text(platform, key, ("platform", key))
-    for process in fixture.get("processes", []):
+    for process in fixture.get("processes", []) if processes else []:
         for field in ("name", "exe"):
             if isinstance(process.get(field), str):
                 yield _Text(process, field, (id(process), field))
@@ -351,11 +356,10 @@ def _shrink_steps(replayer: "_Replayer", done: "set[tuple[object, ...]]",
                   ) -> "Iterator[tuple[int, Callable[[], None]]]":
     """(size, step) for each entry left: a step blanks what its entry does not need."""
     fixture = replayer.fixture
-    processes: list[dict[str, Any]] = fixture.get("processes", [])
-    for text in _texts({key: value for key, value in fixture.items() if key != "processes"}):
+    for text in _texts(fixture, processes=False):
         if text.key not in done:
             yield len(text.value), partial(_shrink_text, replayer, text)
-    for process in processes:
+    for process in fixture.get("processes", []):
         size = sum(len(text.value) for text in _texts({"processes": [process]}))
         yield size, partial(_shrink_process, replayer, process, done)
 
