@@ -282,20 +282,39 @@ def test_capture_of_a_hostile_world_is_bounded_and_leaves_no_junk(
         assert captured["processes"][0]["cmdline"][-1] == "ipykernel_launcher"
 
 
-@pytest.mark.parametrize("budget", [2, 5, 20, 60, 120])
-@pytest.mark.parametrize("path", fixture_paths()[::23], ids=fixture_id)
+def _secret_world() -> dict[str, Any]:
+    """A notebook in VS Code, with the planted word everywhere the answer does not look."""
+    document = large_world(REAL_OS_RELEASE + f'HOME_URL="https://{FILLER}.example/"\n')
+    for name, value in list(document["environ"].items()):
+        if len(value) > 100:
+            document["environ"][name] = f"{FILLER}:{name}"  # small: many budgets, quickly
+    document["processes"][0]["cmdline"][-1] = f"make {FILLER}"
+    del document["processes"][2]["cmdline"][2:]
+    return document
+
+
+@pytest.mark.parametrize("budget", [2, 3, 10, 30, 60, 90, 120, 150])
 def test_capture_out_of_budget_replays_or_is_the_empty_world(
-        path: Path, budget: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        budget: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = _secret_world()
     monkeypatch.setattr(envdetect._capture, "MAX_REPLAYS", budget)
-    document = load(path)
-    full = capture(FixtureContext(document))
     detections = _CountingDetect(monkeypatch)
-    captured = capture(FixtureContext(document))
+    captured = capture(FixtureContext(world))
     assert detections.calls <= budget + 1
+    # Nothing unproven survives a spent budget: the planted word never does.
+    assert FILLER not in json.dumps(captured)
     if captured:
-        assert _replay(captured) == _replay(document)
-        # Whatever survived was proven needed, so the full budget keeps it too.
-        assert len(json.dumps(captured)) <= len(json.dumps(full)) * 2
+        assert _replay(captured) == _replay(world)
+
+
+@pytest.mark.parametrize("path", fixture_paths()[::23], ids=fixture_id)
+def test_capture_out_of_budget_of_fixtures_replays_or_is_the_empty_world(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = load(path)
+    for budget in (2, 20, 60):
+        monkeypatch.setattr(envdetect._capture, "MAX_REPLAYS", budget)
+        captured = capture(FixtureContext(document))
+        assert captured == {} or _replay(captured) == _replay(document)
 
 
 def test_needed_costs_replays_per_needed_part_not_per_part() -> None:
