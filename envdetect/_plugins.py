@@ -125,7 +125,7 @@ def run_plugins(
     except ``KeyboardInterrupt`` (a Ctrl-C while waiting).
     """
     # _thread, not threading: a Thread's start() waits for the new thread to
-    # report in, a round trip that tripled the cost of a trivial plugin.
+    # report in, a round trip that doubled the cost of a trivial plugin.
     # Threads of _thread are daemons: a hung plugin never delays the exit.
     import _thread
     from time import monotonic
@@ -133,20 +133,27 @@ def run_plugins(
     pending = [f"detectors[{index}] (plugin)" for index in range(len(detectors))]
     if entry_points:
         pending.append(DISCOVERY)
+    if _thread.get_ident() in _WORKERS:
+        # A plugin calling detect() would start a worker that runs it again,
+        # and so on: a chain of threads that outlives every budget.
+        for label in pending:
+            explanation[label] = {"because": [], "error": "not run: detect() called by a plugin"}
+        return {}
     run = _Run(_thread.allocate_lock(), _thread.allocate_lock(), pending)
     run.done.acquire()  # released by the worker when it is through
     # A snapshot of the built-in facets: each plugin gets a copy of it, and
     # the document keeps its own objects out of the worker's reach.
     worker = _Worker(run, ctx, _copy(found))
     deadline = monotonic() + BUDGET
-    why_pending = f"timed out after {BUDGET:g} s"
+    why_first = f"timed out after {BUDGET:g} s"
+    why_rest = "not run: the plugins' time budget was spent"
     try:
         _thread.start_new_thread(worker.run_all, (detectors, entry_points))
         while not run.done.acquire(True, max(0.0, min(_SLICE, deadline - monotonic()))):
             if monotonic() >= deadline:
                 break
-    except Exception as exc:  # noqa: BLE001 - no thread to be had: the plugins do not run
-        why_pending = f"not run ({type(exc).__name__})"
+    except Exception as exc:  # noqa: BLE001 - no thread to be had (at exit, say): none runs
+        why_first = why_rest = f"not run: no thread ({type(exc).__name__})"
     finally:
         with run.lock:  # from here on the worker publishes nothing
             run.over = True
@@ -157,9 +164,12 @@ def run_plugins(
         if facet is not None and result is not None:
             extensions[facet] = result
     for position, label in enumerate(pending):
-        why = why_pending if position == 0 else "not run: the plugins' time budget was spent"
-        explanation[label] = {"because": [], "error": why}
+        explanation[label] = {"because": [], "error": why_rest if position else why_first}
     return extensions
+
+
+#: Idents of the threads running plugins now.
+_WORKERS: "set[int]" = set()
 
 
 #: The explanation's label for entry-point discovery, should it fail or hang.
@@ -209,7 +219,11 @@ class _Worker:
         self.labels: set[str] = set()
 
     def run_all(self, detectors: "Sequence[object]", entry_points: bool) -> None:
+        import _thread
+
         run = self.run
+        ident = _thread.get_ident()
+        _WORKERS.add(ident)
         try:
             for index, detector in enumerate(detectors):
                 if run.over:
@@ -222,6 +236,7 @@ class _Worker:
                 if not run.over and run.pending:
                     run.outcomes.append((run.pending.pop(0), None, None, [], _type_name(exc)))
         finally:
+            _WORKERS.discard(ident)
             run.done.release()
 
     def run_entry_points(self) -> None:
@@ -256,11 +271,11 @@ class _Worker:
             # Exact copies before any test: a str subclass's __eq__, __hash__
             # or __len__ would run plugin code wherever the engine compared it.
             raw = getattr(detector, "facet", None)
-            facet = _plain(raw, MAX_NAME)
+            facet = _name(raw, MAX_NAME)
             if not facet:
                 self.labels.add(label)
                 return label, None, None, [], (
-                    f"unusable facet name (over {MAX_NAME} characters or not Unicode)"
+                    f"unusable facet name (over {MAX_NAME} characters or not printable)"
                     if facet is None and issubclass(type(raw), str) else "missing facet name")
             label = self.unique(_label(detector, facet))
             self.run.rename([label])
@@ -304,7 +319,7 @@ def _label(detector: object, facet: str) -> str:
     """``facet (plugin module)``; the module is left out when it cannot be had."""
     for attribute in ("__module__", "__name__"):  # __name__: a module plugin
         try:
-            module = _plain(getattr(detector, attribute, None), 200)
+            module = _name(getattr(detector, attribute, None), 200)
         except Exception:  # noqa: BLE001 - a label is no reason to fail the plugin
             module = None
         if module:
@@ -329,9 +344,16 @@ def _plain(text: object, limit: int) -> "str | None":
     return value
 
 
+def _name(text: object, limit: int) -> "str | None":
+    """Like :func:`_plain`, for what appears in explanations and reports:
+    printable, so that a control character cannot garble a report line."""
+    value = _plain(text, limit)
+    return value if value is not None and value.isprintable() else None
+
+
 def _type_name(value: object) -> str:
     try:
-        name = _plain(_TYPE_NAME.__get__(type(value), type), MAX_NAME)
+        name = _name(_TYPE_NAME.__get__(type(value), type), MAX_NAME)
     except Exception:  # noqa: BLE001 - a name that cannot be read is no reason to fail
         name = None
     return name or "object"
@@ -344,7 +366,7 @@ def _signals(view: "PluginContext | None") -> "list[str]":
         evidence = object.__getattribute__(view, "__dict__").get("_evidence")
         if issubclass(type(evidence), list):
             for signal in list.__iter__(evidence):
-                text = _plain(signal, MAX_SIGNAL)
+                text = _name(signal, MAX_SIGNAL)
                 if text:
                     signals.append(text)
                     if len(signals) == MAX_SIGNALS:
@@ -436,7 +458,12 @@ class PluginContext(Context):
 
     @property
     def environ(self) -> "Mapping[str, str]":
-        return self._source().environ
+        from types import MappingProxyType
+
+        environ = self._source().environ
+        # The caller's snapshot, read-only: a plugin cannot plant variables
+        # in a context its host may use again.
+        return MappingProxyType(environ) if isinstance(environ, dict) else environ
 
     def env(self, name: str) -> "str | None":
         return self._source().env(name)

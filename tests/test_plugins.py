@@ -367,7 +367,9 @@ HOSTILE = {
     "facet not a str": (_plugin(facet=Impostor(), detect=lambda self, ctx: {}),
                         "missing facet name", None),
     "facet too long": (_plugin(facet="x" * 65, detect=lambda self, ctx: {}),
-                       "unusable facet name (over 64 characters or not Unicode)", None),
+                       "unusable facet name (over 64 characters or not printable)", None),
+    "facet not printable": (_plugin(facet="acme\nCI", detect=lambda self, ctx: {}),
+                            "unusable facet name (over 64 characters or not printable)", None),
     "detect not callable": (_plugin(facet="acme", detect=3), "missing detect()", None),
     "__module__ raises": (_plugin(facet="acme", __module__=property(_raises),
                                   detect=lambda self, ctx: {"ok": True}), None, {"ok": True}),
@@ -391,6 +393,56 @@ def test_a_hostile_plugin_object_fails_alone(case: str) -> None:
     assert list(errors_of(env).values()) == ([error] if error else [])
     assert env.explanation["license (plugin tests.test_plugins)"]["error"] is None
     assert_usable(env)
+
+
+def test_a_plugin_cannot_change_the_callers_context() -> None:
+    class Planting:
+        facet = "planting"
+
+        def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
+            ctx.because("env PLANTED")
+            ctx.environ["CI"] = "true"  # type: ignore[index]
+            return {"planted": True}
+
+    context = envdetect.load_fixture(LINUX)
+    env = envdetect.detect(context, plugins=False, detectors=[Planting()])  # type: ignore[list-item]
+    assert env.explanation["planting (plugin tests.test_plugins)"] == {
+        "because": ["env PLANTED"], "error": "TypeError"}
+    assert "CI" not in context.environ
+    assert envdetect.detect(context, plugins=False).to_dict() == ALONE
+
+
+def test_detect_inside_a_plugin_runs_no_plugins(monkeypatch) -> None:
+    # With ENVDETECT_PLUGINS=1 a plugin asking detect() for the built-in
+    # facets would otherwise start a worker running itself, without end.
+    monkeypatch.setenv("ENVDETECT_PLUGINS", "1")
+    inner: list[envdetect.Environment] = []
+
+    class Asking:
+        facet = "asking"
+
+        def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
+            inner.append(envdetect.detect(envdetect.load_fixture(LINUX), detectors=[self]))
+            return {"kind": inner[-1].runtime.kind}
+
+    env = envdetect.detect(envdetect.load_fixture(LINUX), detectors=[Asking()])
+    assert env.to_dict()["extensions"]["asking"] == {"kind": "terminal"}
+    assert len(inner) == 1
+    assert set(errors_of(inner[0]).values()) == {"not run: detect() called by a plugin"}
+    assert errors_of(inner[0])["detectors[0] (plugin)"] == "not run: detect() called by a plugin"
+
+
+def test_without_a_thread_plugins_do_not_run(monkeypatch) -> None:
+    import _thread
+
+    def refuse(*args: object) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(_thread, "start_new_thread", refuse)
+    env = run(Fixed("license", {"tier": "pro"}), Fixed("seats", {"used": 3}))
+    assert builtins_of(env) == ALONE
+    assert errors_of(env) == {"detectors[0] (plugin)": "not run: no thread (RuntimeError)",
+                              "detectors[1] (plugin)": "not run: no thread (RuntimeError)"}
 
 
 def test_plugin_labels_stay_distinct() -> None:
@@ -515,7 +567,8 @@ def test_only_plain_signals_reach_the_explanation() -> None:
         facet = "noisy"
 
         def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
-            ctx.because("env ACME", b"bytes", 42, "x" * 257, "\ud800")  # type: ignore[arg-type]
+            ctx.because("env ACME", b"bytes", 42, "x" * 257, "\ud800",  # type: ignore[arg-type]
+                        "\x1b[2J")
             return {"ok": True}
 
     env = run(Noisy())
