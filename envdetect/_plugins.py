@@ -12,10 +12,13 @@ Plugins run in one daemon worker thread, in order, under one time budget
 worker.  Everything that touches a plugin object happens in the worker:
 discovery, loading, reading ``facet``, ``__module__`` and ``detect``,
 calling it, and copying its result.  Each plugin sees its own view of the
-context (a copy of the built-in facets, its own evidence), and what it hands
-back is copied into plain JSON values, so a plugin that keeps running after
-it was abandoned cannot reach the returned document.
+context (a copy of the built-in facets, its own evidence, a read-only
+environment), and what it hands back is copied into plain JSON values, so a
+plugin that keeps running after it was abandoned cannot reach the returned
+document.
 """
+
+from types import CoroutineType
 
 from envdetect._context import Context
 from envdetect._engine import FACETS, _copy
@@ -49,8 +52,8 @@ _SLICE = 0.05
 
 #: Limits of what a plugin may return: containers nested at most this deep
 #: (the result itself is level 1), this many values in all, strings (and
-#: keys) this long, integers within 64 bits (JSON parsers beyond that lose
-#: digits, and Python refuses to print ints past 4,300 digits).
+#: keys) this long, integers within 64 bits (what JSON readers commonly
+#: hold; Python itself refuses to print an int of over 4,300 digits).
 MAX_DEPTH = 8
 MAX_VALUES = 256
 MAX_STRING = 4096
@@ -72,7 +75,8 @@ _TYPE_NAME = type.__dict__["__name__"]
 
 
 class BrokenPlugin:
-    """Stands in for a plugin whose import failed, so the failure shows in --explain."""
+    """Stands in, in :func:`load_entry_point_detectors`, for a plugin whose
+    import failed: calling it raises what the import raised."""
 
     def __init__(self, name: str, error: "BaseException") -> None:
         self.facet = name
@@ -133,6 +137,9 @@ def run_plugins(
     pending = [f"detectors[{index}] (plugin)" for index in range(len(detectors))]
     if entry_points:
         pending.append(DISCOVERY)
+        # The standard library's part of discovery (15 ms to import, cold)
+        # is no plugin's doing, so it does not eat into the budget.
+        import importlib.metadata  # noqa: F401
     if _thread.get_ident() in _WORKERS:
         # A plugin calling detect() would start a worker that runs it again,
         # and so on: a chain of threads that outlives every budget.
@@ -294,6 +301,8 @@ class _Worker:
             if result is None:
                 return label, facet, None, because, None
             if not issubclass(type(result), dict):
+                if issubclass(type(result), CoroutineType):
+                    result.close()  # an async detect(): no "never awaited" warning on stderr
                 return label, None, None, because, f"returned {_type_name(result)}, not a dict"
             try:
                 return label, facet, _json_safe(result, "", 1, [0]), because, None

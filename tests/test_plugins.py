@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import _thread
 import enum
+import gc
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, distribution
@@ -443,6 +445,22 @@ def test_without_a_thread_plugins_do_not_run(monkeypatch) -> None:
     assert builtins_of(env) == ALONE
     assert errors_of(env) == {"detectors[0] (plugin)": "not run: no thread (RuntimeError)",
                               "detectors[1] (plugin)": "not run: no thread (RuntimeError)"}
+
+
+def test_an_async_detect_fails_without_a_warning() -> None:
+    class Async:
+        facet = "async"
+
+        async def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
+            return {"ok": True}
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        env = run(Async())
+        gc.collect()
+    assert errors_of(env) == {"async (plugin tests.test_plugins)":
+                              "returned coroutine, not a dict"}
+    assert [str(warning.message) for warning in caught] == []
 
 
 def test_plugin_labels_stay_distinct() -> None:
