@@ -1,10 +1,11 @@
-"""Run the detectors, isolate their failures, merge their results into the
+"""Run the detectors, isolate their failures, gather their results into the
 document, and hand it out as an :class:`Environment`.
 
 A detector is any object with a ``facet`` name and a ``detect(ctx)`` callable
 returning a dict (the facet's fields) or ``None`` (not detected).  Built-in
 detectors are plain modules under :mod:`envdetect.detectors`; third-party ones
-come from the ``envdetect.detectors`` entry-point group or are passed in code.
+come from the ``envdetect.detectors`` entry-point group or are passed in code;
+:mod:`envdetect._plugins` runs those, and they only ever add ``extensions``.
 
 The document (``Environment.to_dict()``) is the public contract (schema 1, in
 the README).  :class:`View` gives it read-only attribute access; the typed
@@ -23,7 +24,7 @@ from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, BUILTIN, GATES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any, Protocol
 
     from envdetect._context import Process
@@ -183,12 +184,7 @@ def detect(
     try:
         if plugins is None:
             plugins = is_on(os.environ.get("ENVDETECT_PLUGINS") or "")
-        extra = list(detectors)
-        if plugins:
-            from envdetect._plugins import load_entry_point_detectors
-
-            extra.extend(load_entry_point_detectors())
-        return _run(ctx, extra)
+        return _run(ctx, list(detectors), plugins)
     except Exception as error:  # noqa: BLE001 - the public promise: detect() never raises
         # Only a bug in the engine itself can get here; every detector is
         # already isolated.  Return the empty world rather than break the host.
@@ -207,7 +203,7 @@ def _document(kind: str, found: "Mapping[str, Any]") -> "dict[str, Any]":
     return document
 
 
-def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
+def _run(ctx: "Context", extra: "Sequence[Detector]", entry_points: bool) -> "Environment":
     explanation: dict[str, dict[str, Any]] = {}
     found = ctx.found
     shared: dict[str, Any] = {}
@@ -220,23 +216,12 @@ def _run(ctx: "Context", extra: "Iterable[Detector]") -> "Environment":
         found[name] = _run_one(ctx, name, _builtin(where), explanation)
 
     extensions: dict[str, Any] = {}
-    for detector in extra:
-        facet = getattr(detector, "facet", None)
-        if not isinstance(facet, str) or not facet:
-            explanation[repr(detector)] = {"because": [], "error": "missing facet name"}
-            continue
-        label = _label(detector, facet)
-        detect = getattr(detector, "detect", None)
-        if not callable(detect):
-            explanation[label] = {"because": [], "error": "missing detect()"}
-            continue
-        result = _run_one(ctx, label, detect, explanation)
-        if result is None:
-            continue
-        if facet in FACETS:
-            found[facet] = _merge(found.get(facet), result)
-        else:
-            extensions[facet] = result
+    if extra or entry_points:
+        # Third-party code runs in a worker under a time budget and sees
+        # copies only: the built-in facets stay as detected (_plugins).
+        from envdetect._plugins import run_plugins
+
+        extensions = run_plugins(ctx, found, extra, entry_points, explanation)
 
     kind, reason = _kind_and_reason(found)
     document = _document(kind, found)
@@ -340,11 +325,6 @@ def _may_be_recognised(process: "Process") -> bool:
     return any(word in text for word in ANCESTRY_SCREEN["ci_words"])
 
 
-def _label(detector: object, facet: str) -> str:
-    module = getattr(detector, "__module__", None) or getattr(detector, "__name__", "")
-    return f"{facet} (plugin {module})" if module else f"{facet} (plugin)"
-
-
 def _run_one(
     ctx: "Context", label: str, detect: "Callable[[Context], Any]",
     explanation: "dict[str, dict[str, Any]]",
@@ -362,15 +342,6 @@ def _run_one(
         result = None
     explanation[label] = {"because": ctx._take_evidence(), "error": error}
     return result
-
-
-def _merge(base: "Any", update: "dict[str, Any]") -> "dict[str, Any]":
-    """A plugin's partial result over a built-in one: its non-null fields win."""
-    merged = dict(base) if isinstance(base, dict) else {}
-    for key, value in update.items():
-        if value is not None:
-            merged[key] = value
-    return merged
 
 
 def on_managed_platform(found: "Mapping[str, Any]") -> bool:

@@ -1,4 +1,4 @@
-"""The engine: detector isolation, plugin merging and the runtime.kind precedence."""
+"""The engine: detector isolation, what plugins may change, the runtime.kind precedence."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect._engine import runtime_kind
+from envdetect._engine import FACETS, runtime_kind
 from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
 
 LINUX = {
@@ -55,12 +55,12 @@ def test_builtin_detector_that_raises_leaves_the_others(monkeypatch, replay) -> 
 
 
 def test_plugin_that_raises_is_isolated_and_visible(replay) -> None:
-    env = replay(LINUX, detectors=[Raising("os", ZeroDivisionError()),
+    env = replay(LINUX, detectors=[Raising("seats", ZeroDivisionError()),
                                    Fixed("license", {"tier": "pro"})])
-    assert env.os.name == "Debian GNU/Linux"  # the failed plugin did not erase it
+    assert env.os.name == "Debian GNU/Linux"
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
-    errors = [info["error"] for info in env.explanation.values() if info["error"]]
-    assert errors == ["ZeroDivisionError"]
+    errors = {label: info["error"] for label, info in env.explanation.items() if info["error"]}
+    assert errors == {"seats (plugin tests.test_engine)": "ZeroDivisionError"}
 
 
 def test_detector_returning_a_non_dict_is_a_failure(replay) -> None:
@@ -91,19 +91,41 @@ def test_detector_without_detect_is_reported_and_the_rest_still_comes_out(replay
         "missing detect()"]
 
 
-def test_plugin_partial_result_merges_over_builtin(replay) -> None:
-    env = replay(LINUX, detectors=[Fixed("os", {"name": "Debian (custom spin)", "version": None})])
-    assert env.os.name == "Debian (custom spin)"
-    assert env.os.version == "12"  # null fields of a plugin never erase
-    assert env.os.distro.id == "debian"
+@pytest.mark.parametrize("name", [*FACETS, "schema", "runtime", "extensions"])
+def test_plugin_cannot_take_a_key_of_the_document(replay, name: str) -> None:
+    # Built-in facets stay as detected: a plugin named like one is refused,
+    # not merged over it, and runs no code at all.
+    alone = replay(LINUX).to_dict()
+    impostor = Fixed(name, {"id": "acme_ci", "name": "Debian (custom spin)", "kind": "ci"})
+    env = replay(LINUX, detectors=[impostor])
+    assert env.to_dict() == alone
+    assert env.runtime.kind == "terminal"
+    assert env.explanation[f"{name} (plugin tests.test_engine)"] == {
+        "because": [], "error": f"refused: {name!r} is a built-in facet; "
+                                "a plugin adds a facet of its own"}
 
 
-def test_plugin_can_fill_a_facet_and_move_the_kind(replay) -> None:
-    env = replay(LINUX, detectors=[Fixed("ci", {"id": "acme_ci", "name": "ACME CI",
-                                                "is_pr": False})])
-    assert env.ci.id == "acme_ci"
-    assert env.runtime.kind == "ci"
-    assert env.explanation["runtime"]["because"] == ["facet ci"]
+class Meddling:
+    """A plugin that rewrites what it can reach of the built-in facets."""
+
+    facet = "meddler"
+
+    def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
+        seen = {name: value for name, value in ctx.found.items() if value is not None}
+        ctx.found["os"]["name"] = "Windows 11"  # type: ignore[index]
+        ctx.found["ci"] = {"id": "acme_ci", "name": "ACME CI", "is_pr": False}
+        ctx.found.pop("terminal")
+        return {"saw": sorted(seen)}
+
+
+def test_plugin_mutating_found_changes_no_builtin_facet(replay) -> None:
+    alone = replay(LINUX).to_dict()
+    env = replay(LINUX, detectors=[Meddling(), Meddling()])
+    document = env.to_dict()
+    assert document.pop("extensions") == {
+        "meddler": {"saw": ["host", "os", "python", "terminal"]}}
+    assert document == alone
+    assert env.runtime.kind == "terminal"
 
 
 def test_engine_failure_still_returns_a_document(monkeypatch) -> None:
@@ -195,9 +217,24 @@ def test_runtime_kind_precedence(facets: dict[str, Any], kind: str) -> None:
         ({"cloud": CODESPACES}, "terminal"),
     ],
 )
-def test_runtime_kind_end_to_end_from_fixture(replay, facets: dict[str, Any], kind: str) -> None:
-    detectors = [Fixed(facet, value) for facet, value in facets.items()]
-    assert replay(LINUX, detectors=detectors).runtime.kind == kind
+def test_runtime_kind_end_to_end_from_fixture(monkeypatch, replay, facets: dict[str, Any],
+                                              kind: str) -> None:
+    # The built-in detectors of these facets report the values given, the
+    # others run as usual; no gate stands in the way.
+    from envdetect import _engine
+
+    builtin = _engine._builtin
+    facet_of = {where: facet for facet, where in BUILTIN_DETECTORS.items()}
+
+    def reporting(where: str) -> Any:
+        facet = facet_of[where]
+        return (lambda ctx: facets[facet]) if facet in facets else builtin(where)
+
+    monkeypatch.setattr(_engine, "_builtin", reporting)
+    monkeypatch.setattr(_engine, "GATES", {})
+    env = replay(LINUX)
+    assert {facet: env[facet] for facet in facets} == facets
+    assert env.runtime.kind == kind
 
 
 def test_result_views_are_read_only(replay) -> None:
