@@ -275,6 +275,66 @@ def test_huge_os_release(tmp_path: Path) -> None:
     assert parsed["key_5999"] == "value number 5999"
 
 
+#: What /etc/os-release held on broken machines: /dev/zero or a sparse file
+#: (256 KiB of NULs after the read cap), one quote that never closes.
+JUNK = {
+    "dev-zero": ("\x00" * 262_144, {}),
+    "one open quote": ('NAME="' + "a" * 240_000, None),
+    "open quote, then lines": ('NAME="' + "a" * 240_000 + "\nID=x\n", None),
+    "one open single quote": ("NAME='" + "a" * 240_000, None),
+    "blank lines": ("\n" * 262_144, {}),
+    "escaped quote, then no close": ('NAME="' + "a" * 240_000 + '\\"', None),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(JUNK.values()), ids=list(JUNK))
+def test_junk_os_release_is_read_in_linear_time(text: str, expected: dict[str, str] | None
+                                                ) -> None:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        parsed = os_detector._parse(text)
+        best = min(best, time.perf_counter() - start)
+    assert parsed == expected
+    # shlex took 0.6-1.6 s over each of these; the line-based reading a
+    # fraction of a millisecond.  The bound leaves room for a loaded machine.
+    assert best < 0.02, f"{best * 1000:.1f} ms"
+
+
+def test_junk_os_release_costs_detect_no_more_than_a_few_ms() -> None:
+    import time
+
+    normal = load(LINUX_DIR / "ubuntu-24.04.json")
+    for text, _ in JUNK.values():
+        document = {**normal, "files": {"/etc/os-release": text}}
+        env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
+        assert env.explanation["os"]["error"] is None
+        assert env.os.distro is None
+        start = time.perf_counter()
+        envdetect.detect(envdetect.load_fixture(document), plugins=False)
+        assert time.perf_counter() - start < 0.05
+
+
+def test_machine_strings_reach_the_document_cleaned_and_capped() -> None:
+    files = {"/etc/os-release": 'NAME="Alice\x00 \x1b[2J Workstation"\nID="acme-alice\x07"\n'
+                                'ID_LIKE="rhel\tfedora"\nPRETTY_NAME="' + "9" * 250_000 + '"\n'}
+    facts = os_detector.distro_facts(FixtureContext({"files": files}))
+    # distro's semantics, unchanged underneath: the whole number is its version.
+    pretty = distro.LinuxDistribution._parse_distro_release_content("9" * 250_000)
+    assert facts["version"] == pretty["version_id"]
+    assert len(pretty["version_id"]) > 200_000
+    facet = envdetect.detect(envdetect.load_fixture({"platform": {"system": "Linux"},
+                                                     "files": files}), plugins=False).os
+    assert facet.name == "Alice\ufffd \ufffd[2J Workstation"
+    assert facet.version == "9" * 63 + "\u2026"
+    assert facet.distro is not None
+    assert facet.distro.id == "acme-alice\ufffd"
+    assert facet.distro.version == facet.version
+    assert facet.distro.like == "rhel fedora"
+
+
 def test_undecodable_os_release_breaks_distro_and_counts_as_absent(tmp_path: Path) -> None:
     data = b'ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="24.04"\n\xff\xfe\x00junk\n'
     with pytest.raises(UnicodeDecodeError):
