@@ -321,6 +321,7 @@ VERSION_SCENARIOS: dict[str, dict[str, Any]] = {
     "VERSION_ID long third part": _linux(f'ID=rhel\nNAME="RHEL"\nVERSION_ID="9.4.{N1}{N2}"\n'),
     "VERSION_ID a date-like number": _linux(f"ID=opensuse-tumbleweed\nNAME=x\nVERSION_ID={N1}99\n"),
     "long numeric PRETTY_NAME": _linux(f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{N1 * 40_000}"\n'),
+    "numeric PRETTY_NAME": _linux(f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{N1 * 30}"\n'),
     "names and ids of a custom image": _linux(
         f'ID="{T["Host"]}"\nNAME="{T["User"]} Workstation\x00\x1b[2J"\n'
         f'ID_LIKE="{T["Host"]} rhel"\nVERSION_ID="7.3"\n'),
@@ -383,7 +384,8 @@ def test_version_scenarios_really_plant_into_the_document() -> None:
     assert custom.os.name == f"{T['User']} Workstation\ufffd\ufffd[2J"
     assert custom.os.distro is not None
     assert custom.os.distro.id == T["Host"].lower()
-    pretty = detected("long numeric PRETTY_NAME").os.version
-    assert pretty is not None
-    assert len(pretty) == 64
-    assert pretty.endswith("\u2026")
+    assert detected("long numeric PRETTY_NAME").os.version is None  # junk: no version
+    shown = detected("numeric PRETTY_NAME").os.version
+    assert shown is not None
+    assert len(shown) == 64
+    assert shown.endswith("\u2026")

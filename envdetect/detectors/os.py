@@ -342,20 +342,40 @@ def parse_os_release(text: str) -> "dict[str, str]":
     with shell quoting, never spanning lines.  Each line is read here exactly
     as distro's POSIX :class:`shlex.shlex` (whitespace-split) reads that line
     on its own, and every ``key=value`` word is kept: for every real file that
-    is distro's answer (the differential tests hold it to that).  The two part
-    ways only where a quote or a trailing backslash carries a value over a
-    line break: distro joins the lines, here the file is garbled and gives
-    ``{}``, like a quote that never closes (where distro raises).  shlex is
-    never used: it takes over a second on 256 KiB of junk, this is linear and
-    runs at C speed over everything but quoting.  distro's derived
+    is distro's answer (the differential tests hold it to that).  They part
+    ways only on junk, where this reading gives ``{}`` (a garbled file, which
+    counts as absent) and distro reads on:
+
+    - a quote or a trailing backslash carrying a value over a line break
+      (distro joins the lines; a quote that never closes makes it raise);
+    - more than the bounds below: no real os-release comes near them, and
+      they keep the cost a few milliseconds whatever 256 KiB hold.
+
+    shlex is never used: it took over a second on 256 KiB of junk.  This is
+    linear, at C speed over everything but the quoting.  distro's derived
     ``codename`` keys are not added.
     """
     props = _parse(text)
     return {} if props is None else props
 
 
+#: Bounds past which an os-release is junk (read as garbled, so absent).  Real
+#: files have a few dozen lines, each under 200 characters.
+MAX_LINES = 32_768
+#: Lines holding ``=``, a quote or a backslash (the only ones that can assign or fail).
+MAX_ASSIGNMENT_LINES = 8_192
+#: Lines that need the full quoting rules (:func:`line_words`), and the words
+#: and pieces one such line may hold.
+MAX_QUOTED_LINES = 64
+MAX_PIECES = 128
+#: Longest value the quick path reads; a longer one takes the full reading,
+#: whose regular expression runs at C speed.
+_QUICK_VALUE = 256
+
+
 def _parse(text: str) -> "dict[str, str] | None":
-    """The fields, or None for a garbled file (a line shlex cannot read on its own)."""
+    """The fields, or None for a garbled file (a line shlex cannot read on its
+    own, or more than the bounds above)."""
     props: dict[str, str] = {}
     if "=" not in text and not _has_quoting(text):
         # No assignment, and nothing that could fail: a few C-speed scans
@@ -364,19 +384,28 @@ def _parse(text: str) -> "dict[str, str] | None":
     if "\r" in text:
         # distro opens the file in text mode: "\r\n" and "\r" end lines too.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.count("\n") >= MAX_LINES:
+        return None
+    assignment_lines = quoted_lines = 0
     for raw_line in text.split("\n"):
         # " \t" is all shlex skips within a line.
         line = raw_line.strip(" \t")
         if not line or line[0] == "#":
             continue
         key, sep, value = line.partition("=")
-        if sep and key and not key.strip(_SAFE_UNQUOTED):
+        if not sep and not _has_quoting(line):
+            continue  # no assignment, and nothing in it that could fail to parse
+        assignment_lines += 1
+        if assignment_lines > MAX_ASSIGNMENT_LINES:
+            return None
+        if sep and key and len(value) <= _QUICK_VALUE and not key.strip(_SAFE_UNQUOTED):
             simple = _simple_value(value)
             if simple is not None:
                 props[key.lower()] = simple
                 continue
-        elif not sep and not _has_quoting(line):
-            continue  # no assignment, and nothing in it that could fail to parse
+        quoted_lines += 1
+        if quoted_lines > MAX_QUOTED_LINES:
+            return None
         # The raw line: a backslash before trailing blanks escapes one of them.
         words = line_words(raw_line)
         if words is None:
@@ -408,7 +437,9 @@ def _has_quoting(line: str) -> bool:
 
 
 def line_words(line: str) -> "list[str] | None":
-    """The words POSIX shlex (whitespace-split) makes of one line; None where it raises.
+    """The words POSIX shlex (whitespace-split) makes of one line; None where it
+    raises, or where the line holds more than :data:`MAX_PIECES` words and
+    quoted or escaped pieces.
 
     Outside quotes a backslash escapes the next character and ``#`` starts a
     comment, even inside a word; within single quotes nothing is special;
@@ -422,14 +453,24 @@ def line_words(line: str) -> "list[str] | None":
         comment = line.find("#")
         if comment >= 0:
             line = line[:comment]
-        # split(" "), not split(): shlex splits at spaces and tabs only.
-        return [word for word in line.replace("\t", " ").split(" ") if word]
+        if len(line) <= _QUICK_VALUE:
+            # split(" "), not split(): shlex splits at spaces and tabs only.
+            return [word for word in line.replace("\t", " ").split(" ") if word]
+        plain: list[str] = []
+        for run_match in _run_pattern().finditer(line):
+            if run_match.group()[0] not in " \t":
+                plain.append(run_match.group())
+                if len(plain) > MAX_PIECES:
+                    return None
+        return plain
     run = _run_pattern()
     words: list[str] = []
     pieces: list[str] = []
     in_word = False
     position, end = 0, len(line)
     while position < end:
+        if len(words) + len(pieces) > MAX_PIECES:
+            return None
         char = line[position]
         if char == "#":
             break
@@ -468,9 +509,10 @@ def line_words(line: str) -> "list[str] | None":
 
 def _double_quoted(line: str, position: int, pieces: "list[str]") -> int:
     """Reads a double-quoted text from ``position`` (after the quote) into
-    ``pieces``; returns the position after the closing quote, or -1."""
+    ``pieces``; returns the position after the closing quote, or -1 when the
+    quote does not close (or holds more than :data:`MAX_PIECES` escapes)."""
     close = line.find('"', position)
-    while close >= 0:
+    while close >= 0 and len(pieces) <= MAX_PIECES:
         escape = line.find("\\", position, close)
         if escape < 0:
             pieces.append(line[position:close])

@@ -284,7 +284,30 @@ JUNK = {
     "one open single quote": ("NAME='" + "a" * 240_000, None),
     "blank lines": ("\n" * 262_144, {}),
     "escaped quote, then no close": ('NAME="' + "a" * 240_000 + '\\"', None),
+    # Floods of well-formed shell, past the bounds no real os-release nears.
+    "assignment lines": ("a=b\n" * 65_536, None),
+    "words on one line": ("a=b " * 65_536, None),
+    "quoted words on one line": ('a="" ' * 52_000, None),
+    "escapes in one quote": ('NAME="' + "\\a" * 120_000 + '"', None),
+    "lines needing the quoting rules": ('A="\\"x"\n' * 30_000, None),
+    "long unquoted value": ("NAME=" + "a" * 240_000, {"name": "a" * 240_000}),
 }
+
+
+@pytest.mark.parametrize(("text", "parses"), [
+    ("A=1\n" * os_detector.MAX_ASSIGNMENT_LINES, True),
+    ("A=1\n" * (os_detector.MAX_ASSIGNMENT_LINES + 1), False),
+    ("A=1\n" + "\n" * (os_detector.MAX_LINES - 2), True),
+    ("A=1\n" + "\n" * (os_detector.MAX_LINES - 1), False),
+    ('A="\\"x"\n' * os_detector.MAX_QUOTED_LINES, True),
+    ('A="\\"x"\n' * (os_detector.MAX_QUOTED_LINES + 1), False),
+    ("A=1 " * os_detector.MAX_PIECES, True),
+    ("A=1 " * (os_detector.MAX_PIECES + 1) + "x" * 300, False),
+    ("A='1' " * (os_detector.MAX_PIECES // 2), True),
+    ("A='1' " * os_detector.MAX_PIECES, False),
+])
+def test_bounds_past_which_an_os_release_is_junk(text: str, parses: bool) -> None:
+    assert (os_detector._parse(text) is not None) is parses
 
 
 @pytest.mark.parametrize(("text", "expected"), list(JUNK.values()), ids=list(JUNK))
@@ -319,12 +342,9 @@ def test_junk_os_release_costs_detect_no_more_than_a_few_ms() -> None:
 
 def test_machine_strings_reach_the_document_cleaned_and_capped() -> None:
     files = {"/etc/os-release": 'NAME="Alice\x00 \x1b[2J Workstation"\nID="acme-alice\x07"\n'
-                                'ID_LIKE="rhel\tfedora"\nPRETTY_NAME="' + "9" * 250_000 + '"\n'}
+                                'ID_LIKE="rhel\tfedora"\nPRETTY_NAME="Alice ' + "9" * 200 + '"\n'}
     facts = os_detector.distro_facts(FixtureContext({"files": files}))
-    # distro's semantics, unchanged underneath: the whole number is its version.
-    pretty = distro.LinuxDistribution._parse_distro_release_content("9" * 250_000)
-    assert facts["version"] == pretty["version_id"]
-    assert len(pretty["version_id"]) > 200_000
+    assert facts["version"] == "9" * 200  # distro's semantics, unchanged underneath
     facet = envdetect.detect(envdetect.load_fixture({"platform": {"system": "Linux"},
                                                      "files": files}), plugins=False).os
     assert facet.name == "Alice\ufffd \ufffd[2J Workstation"
@@ -333,6 +353,26 @@ def test_machine_strings_reach_the_document_cleaned_and_capped() -> None:
     assert facet.distro.id == "acme-alice\ufffd"
     assert facet.distro.version == facet.version
     assert facet.distro.like == "rhel fedora"
+
+
+def test_huge_pretty_name_is_no_version() -> None:
+    # distro runs its pattern over all 250 KB and calls the digits a version;
+    # a release line past 256 characters is junk here.
+    pretty = "9" * 250_000
+    assert len(distro.LinuxDistribution._parse_distro_release_content(pretty)["version_id"]) > 1000
+    assert _release_files.parse_release_line(pretty) == {}
+    files = {"/etc/os-release": f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{pretty}"\n'}
+    assert os_detector.distro_facts(FixtureContext({"files": files}))["version"] is None
+    facet = envdetect.detect(envdetect.load_fixture({"platform": {"system": "Linux"},
+                                                     "files": files}), plugins=False).os
+    assert facet.version is None
+    assert facet.name == "Ubuntu"
+
+
+def test_long_release_file_line_is_junk() -> None:
+    line = "CentOS release 6." + "1" * 300 + " (Final)\n"
+    world = {"/etc/centos-release": line, "/etc/redhat-release": "CentOS release 6.10 (Final)\n"}
+    assert os_detector.distro_facts(FixtureContext({"files": world}))["version"] == "6.10"
 
 
 def test_undecodable_os_release_breaks_distro_and_counts_as_absent(tmp_path: Path) -> None:
