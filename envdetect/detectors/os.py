@@ -368,9 +368,12 @@ MAX_ASSIGNMENT_LINES = 8_192
 #: and pieces one such line may hold.
 MAX_QUOTED_LINES = 64
 MAX_PIECES = 128
-#: Longest value the quick path reads; a longer one takes the full reading,
+#: Longest line the quick path reads; a longer one takes the full reading,
 #: whose regular expression runs at C speed.
-_QUICK_VALUE = 256
+_QUICK_LINE = 256
+#: Lines split off at a time, so that a file found to be junk early is not
+#: split whole first.
+_SPLIT_CHUNK = 4_096
 
 
 def _parse(text: str) -> "dict[str, str] | None":
@@ -387,33 +390,36 @@ def _parse(text: str) -> "dict[str, str] | None":
     if text.count("\n") >= MAX_LINES:
         return None
     assignment_lines = quoted_lines = 0
-    for raw_line in text.split("\n"):
-        # " \t" is all shlex skips within a line.
-        line = raw_line.strip(" \t")
-        if not line or line[0] == "#":
-            continue
-        key, sep, value = line.partition("=")
-        if not sep and not _has_quoting(line):
-            continue  # no assignment, and nothing in it that could fail to parse
-        assignment_lines += 1
-        if assignment_lines > MAX_ASSIGNMENT_LINES:
-            return None
-        if sep and key and len(value) <= _QUICK_VALUE and not key.strip(_SAFE_UNQUOTED):
-            simple = _simple_value(value)
-            if simple is not None:
-                props[key.lower()] = simple
-                continue
-        quoted_lines += 1
-        if quoted_lines > MAX_QUOTED_LINES:
-            return None
-        # The raw line: a backslash before trailing blanks escapes one of them.
-        words = line_words(raw_line)
-        if words is None:
-            return None
-        for word in words:
-            key, sep, value = word.partition("=")
-            if sep:
-                props[key.lower()] = value
+    rest: str | None = text
+    while rest is not None:
+        chunk = rest.split("\n", _SPLIT_CHUNK)
+        rest = chunk.pop() if len(chunk) > _SPLIT_CHUNK else None
+        for raw_line in chunk:
+            # " \t" is all shlex skips within a line.
+            line = raw_line.strip(" \t")
+            if not line or line[0] == "#" or ("=" not in line and not _has_quoting(line)):
+                continue  # no assignment, and nothing in it that could fail to parse
+            assignment_lines += 1
+            if assignment_lines > MAX_ASSIGNMENT_LINES:
+                return None
+            if len(line) <= _QUICK_LINE:
+                key, sep, value = line.partition("=")
+                if sep and key and not key.strip(_SAFE_UNQUOTED):
+                    simple = _simple_value(value)
+                    if simple is not None:
+                        props[key.lower()] = simple
+                        continue
+            quoted_lines += 1
+            if quoted_lines > MAX_QUOTED_LINES:
+                return None
+            # The raw line: a backslash before trailing blanks escapes one of them.
+            words = line_words(raw_line)
+            if words is None:
+                return None
+            for word in words:
+                key, sep, value = word.partition("=")
+                if sep:
+                    props[key.lower()] = value
     return props
 
 
@@ -453,7 +459,7 @@ def line_words(line: str) -> "list[str] | None":
         comment = line.find("#")
         if comment >= 0:
             line = line[:comment]
-        if len(line) <= _QUICK_VALUE:
+        if len(line) <= _QUICK_LINE:
             # split(" "), not split(): shlex splits at spaces and tabs only.
             return [word for word in line.replace("\t", " ").split(" ") if word]
         plain: list[str] = []
