@@ -24,6 +24,14 @@ The children run in a scratch directory, so the ``envdetect`` measured is the
 one the interpreter has installed, not a source tree in the current
 directory.  The in-process cost of ``detect()`` (warm imports) is timed
 separately with :mod:`timeit`.
+
+``--junk`` measures something else, in-process and in one run: ``detect()``
+with a normal /etc/os-release against the same call where the file is junk
+that broken machines hold (/dev/zero, a 1 GB sparse file, 240 KB of one
+unquoted quote) and floods of well-formed shell past the parser's bounds.
+Each file is served through the live reader (a :class:`LiveContext` whose
+os-release paths point at the junk), so the 256 KiB read cap applies as on
+a real machine; the calls are interleaved and the medians compared.
 """
 
 from __future__ import annotations
@@ -209,12 +217,98 @@ def count_instructions(runner: Runner) -> None:
                   f"envdetect.detect() {mine / 1e6:.1f} M: {mine / base:.3f}x")
 
 
+#: A normal os-release (Ubuntu 24.04's).
+NORMAL_OS_RELEASE = (
+    'PRETTY_NAME="Ubuntu 24.04.3 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\n'
+    'VERSION="24.04.3 LTS (Noble Numbat)"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n'
+    'HOME_URL="https://www.ubuntu.com/"\nSUPPORT_URL="https://help.ubuntu.com/"\n'
+    'BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"\n'
+    'PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"\n'
+    "UBUNTU_CODENAME=noble\nLOGO=ubuntu-logo\n")
+
+#: name -> file content; None: a path made otherwise (see junk_files).
+JUNK_SHAPES: dict[str, str | None] = {
+    "/dev/zero": None,
+    "1 GB sparse file": None,
+    "240 KB of one open quote": 'NAME="' + "a" * 240_000,
+    "flood: 64k assignment lines": "a=b\n" * 65_536,
+    "flood: 8k assignment lines (the bound)": "a=b\n" * 8_192,
+    "flood: 64k words on one line": "a=b " * 65_536,
+    "flood: 30k lines of escaped quotes": 'A="\\"x"\n' * 30_000,
+    "a 250 KB PRETTY_NAME of digits": 'ID=x\nNAME=x\nPRETTY_NAME="' + "9" * 250_000 + '"\n',
+}
+
+
+def junk_files(scratch: str) -> dict[str, str]:
+    """name -> path of a file holding that shape, the normal one first."""
+    paths = {}
+    for name, content in {"normal os-release": NORMAL_OS_RELEASE, **JUNK_SHAPES}.items():
+        path = os.path.join(scratch, f"os-release-{len(paths)}")
+        if name == "/dev/zero":
+            if not os.path.exists("/dev/zero"):
+                continue
+            path = "/dev/zero"
+        elif name == "1 GB sparse file":
+            with open(path, "wb") as handle:
+                handle.truncate(1 << 30)
+        else:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(content or "")
+        paths[name] = path
+    return paths
+
+
+def measure_junk(rounds: int) -> None:
+    """Median in-process detect() per os-release shape, interleaved, as ratios."""
+    import envdetect
+    from envdetect._context import LiveContext
+
+    class ServedOsRelease(LiveContext):
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.os_release = path
+
+        def read(self, path: str) -> str | None:
+            # The junk in /etc; no /usr/lib/os-release to fall back on.
+            if path == "/usr/lib/os-release":
+                return None
+            return super().read(self.os_release if path == "/etc/os-release" else path)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = junk_files(scratch)
+        samples: dict[str, list[float]] = {name: [] for name in paths}
+        order = list(paths.items())
+        shuffler = random.Random(0)
+        for path in paths.values():  # warm imports and caches
+            envdetect.detect(ServedOsRelease(path), plugins=False)
+        for _ in range(rounds):
+            shuffler.shuffle(order)
+            for name, path in order:
+                start = time.perf_counter()
+                envdetect.detect(ServedOsRelease(path), plugins=False)
+                samples[name].append(time.perf_counter() - start)
+    base = statistics.median(samples["normal os-release"])
+    print(f"Python {sys.version.split()[0]} on {sys.platform}: in-process envdetect.detect() "
+          f"per /etc/os-release shape, {rounds} interleaved calls each; envdetect from "
+          f"{os.path.dirname(envdetect.__file__)}")
+    print(f"  {'os-release':<40} {'median ms':>9} {'vs normal':>9}")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"  {name:<40} {median * 1000:>9.3f} {median / base:>8.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="fresh processes per command")
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions under valgrind (steady on a busy machine)")
+    parser.add_argument("--junk", action="store_true",
+                        help="only: in-process detect() on a normal os-release against junk "
+                             "ones (--runs interleaved calls per shape, times 10)")
     args = parser.parse_args()
+    if args.junk:
+        measure_junk(args.runs * 10)
+        return 0
 
     baseline, ours = "python -c pass (baseline)", "envdetect.detect()"
     headline = {baseline: BASELINE, ours: ENVDETECT}

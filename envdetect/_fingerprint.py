@@ -117,13 +117,15 @@ def fingerprint(document: "Mapping[str, Any]") -> "dict[str, Any]":
 
     os_type = closed("os.type")
     distro_id = closed("os.distro.id")
+    distro_version = linux_version(get("os.distro.version")) if distro_id else None
     if os_type == "linux":
+        # The version of an unknown distribution says nothing without its
+        # name, and could be an image builder's own number: it stays home.
         os_name: str | None = DISTRO_NAMES.get(distro_id or "", "Linux")
-        os_version = major_minor(get("os.distro.version"))
+        os_version = distro_version
     else:
         os_name = closed("os.name")
-        os_version = windows_version(get("os.version")) if os_type == "windows" else (
-            major_minor(get("os.version")))
+        os_version = OS_VERSION_SHAPES.get(os_type or "", release_version)(get("os.version"))
     bits = get("python.bits")
     result: dict[str, Any] = {
         "schema": SCHEMA,
@@ -132,7 +134,7 @@ def fingerprint(document: "Mapping[str, Any]") -> "dict[str, Any]":
         "ci.id": closed("ci.id"),
         "ci.is_pr": flag("ci.is_pr"),
         "toolkit.id": closed("toolkit.id"),
-        "toolkit.version": coarse_version(get("toolkit.version")),
+        "toolkit.version": toolkit_version(get("toolkit.version")),
         "ide.id": closed("ide.id"),
         "ide.product": closed("ide.product"),
         "agent.id": closed("agent.id"),
@@ -145,7 +147,7 @@ def fingerprint(document: "Mapping[str, Any]") -> "dict[str, Any]":
         "os.version": os_version,
         "os.wsl": flag("os.wsl"),
         "os.distro.id": distro_id,
-        "os.distro.version": major_minor(get("os.distro.version")) if distro_id else None,
+        "os.distro.version": distro_version,
         "host.arch": closed("host.arch"),
         "python.implementation": closed("python.implementation"),
         "python.version": python_version(get("python.version")),
@@ -181,29 +183,111 @@ def _canonical(value: "Any") -> str:
     return str(value)
 
 
-def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 6
+# -- version shapes ------------------------------------------------------------
+#
+# A version leaves the machine only in a shape that real releases of its
+# system use, coarsened to what names a release: a few short numeric
+# components.  Anything else (a long number, a suffix of letters, an extra
+# digit) is null, so a version field cannot carry an image builder's or a
+# person's own number.  Each rule is one small function below; the README's
+# fingerprint section lists them.
+
+
+def _is_number(text: str, longest: int = 6) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts Arabic-Indic and
+    superscript digits), 1 to ``longest`` of them."""
+    return 0 < len(text) <= longest and text.isascii() and text.isdigit()
+
+
+def numeric_components(value: "Any") -> "list[str] | None":
+    """The dot-separated components before any ``-``/``+``/``_`` suffix
+    ("14.1-RELEASE-p5" -> ["14", "1"]), or None for a non-string."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    head = value.strip().split("-", 1)[0].split("+", 1)[0].split("_", 1)[0]
+    return head.split(".")
 
 
 def major_minor(value: "Any") -> "str | None":
-    """"22.04" -> "22.04", "9.4" -> "9.4", "2023.5.20240805" -> "2023.5", "12" -> "12"."""
-    if not isinstance(value, str):
-        return None
-    head = value.strip().split("-", 1)[0].split("+", 1)[0]
-    parts = head.split(".")
+    """"22.04" -> "22.04", "2023.5.20240805" -> "2023.5", "12" -> "12": the
+    first two components when both are numbers of at most six digits."""
+    parts = numeric_components(value)
     if not parts or not all(_is_number(part) for part in parts[:2]):
         return None
     return ".".join(parts[:2])
 
 
-def windows_version(value: "Any") -> "str | None":
-    """"10.0.22631": the build names the release (23H2), so it stays; nothing more."""
+def _shaped(value: "Any", major: "tuple[int, int]", minor: int) -> "str | None":
+    """major[.minor] when the major has ``major[0]``-``major[1]`` digits and
+    the minor (if any) 1-``minor`` digits; further components are dropped."""
+    parts = numeric_components(value)
+    if not parts or not major[0] <= len(parts[0]) <= major[1] or not _is_number(parts[0]):
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return f"{parts[0]}.{parts[1]}" if _is_number(parts[1], minor) else None
+
+
+def linux_version(value: "Any") -> "str | None":
+    """A Linux distribution's version: major of 1-4 digits and minor of 1-2
+    (Debian "12", Ubuntu "24.04", RHEL "9.4", Amazon Linux "2023.5" of
+    "2023.5.20240805", Alpine "3.20" of "3.20.3"), or a rolling release's date
+    (openSUSE Tumbleweed's and Wolfi's ``YYYYMMDD``), sent as year.month:
+    "20241208" -> "2024.12".  Anything else is null ("918273.645501", "24.918",
+    "trixie/sid"; also Clear Linux's five-digit build numbers)."""
+    date = _rolling_date(value)
+    return date if date is not None else _shaped(value, (1, 4), 2)
+
+
+def _rolling_date(value: "Any") -> "str | None":
     if not isinstance(value, str):
         return None
-    parts = value.strip().split(".")
-    if len(parts) < 3 or not all(_is_number(part) for part in parts[:3]):
+    text = value.strip()
+    if len(text) != 8 or not _is_number(text, 8):
+        return None
+    year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+    if 2000 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year}.{month:02d}"
+    return None
+
+
+def macos_version(value: "Any") -> "str | None":
+    """macOS: major 10-49, minor of 1-2 digits: "14.6.1" -> "14.6", "26.1"."""
+    shaped = _shaped(value, (2, 2), 2)
+    return shaped if shaped is not None and 10 <= int(shaped.split(".")[0]) <= 49 else None
+
+
+#: Windows major.minor pairs with a release: 7 (6.1), 8 (6.2), 8.1 (6.3), 10 and 11 (10.0).
+WINDOWS_KERNELS = frozenset({("6", "1"), ("6", "2"), ("6", "3"), ("10", "0")})
+
+
+def windows_version(value: "Any") -> "str | None":
+    """"10.0.22631": the build names the release (23H2), so it stays when it
+    has 4-5 digits (Windows 7 is 7601, Windows 11 24H2 26100); nothing more."""
+    parts = numeric_components(value)
+    if not parts or len(parts) < 3 or (parts[0], parts[1]) not in WINDOWS_KERNELS:
+        return None
+    build = parts[2]
+    if not _is_number(build, 5) or len(build) < 4 or build[0] == "0":
         return None
     return ".".join(parts[:3])
+
+
+def release_version(value: "Any") -> "str | None":
+    """The BSDs and other systems: major and minor of 1-2 digits each
+    (FreeBSD "14.1" of "14.1-RELEASE-p5", OpenBSD "7.5", Solaris "5.11")."""
+    return _shaped(value, (1, 2), 2)
+
+
+#: os.type -> the shape its os.version must have (Linux goes by the distribution).
+OS_VERSION_SHAPES = {"darwin": macos_version, "windows": windows_version}
+
+
+def toolkit_version(value: "Any") -> "str | None":
+    """A toolkit version coarsened with ``packaging`` to major.minor, kept when
+    the major has 1-2 digits and the minor 1-3 ("3.30.0" -> "3.30", "1.60-223"
+    -> "1.60", "4.7-SNAPSHOT" -> "4.7")."""
+    return _shaped(coarse_version(value), (1, 2), 3)
 
 
 def python_version(value: "Any") -> "str | None":

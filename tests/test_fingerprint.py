@@ -13,8 +13,12 @@ from envdetect._fingerprint import (
     coarse_version,
     digest,
     fingerprint,
+    linux_version,
+    macos_version,
     major_minor,
+    release_version,
     resource_attributes,
+    toolkit_version,
     windows_version,
 )
 
@@ -73,7 +77,9 @@ def test_unknown_distribution_and_free_text_names_are_dropped() -> None:
     assert result["os.distro.id"] is None
     assert result["os.name"] == "Linux"
     assert result["os.distro.version"] is None
-    assert result["os.version"] == "7.3"
+    # Without a known distribution the version means nothing, and may be the
+    # image builder's own number: it stays home too.
+    assert result["os.version"] is None
 
 
 def test_values_outside_the_tables_become_null() -> None:
@@ -113,10 +119,91 @@ def test_major_minor(value: Any, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("10.0.22631", "10.0.22631"), ("10.0.22631.4169", "10.0.22631"), ("10.0", None),
-     ("2024", None), (None, None)],
+     ("2024", None), (None, None), ("10.0.19045", "10.0.19045"), ("10.0.26100", "10.0.26100"),
+     ("10.0.17763", "10.0.17763"), ("6.1.7601", "6.1.7601"), ("6.3.9600", "6.3.9600"),
+     # Sentinels: a build no Windows has, a long number, an odd kernel pair.
+     ("10.0.918273645501", None), ("10.0.918273", None), ("10.0.123", None),
+     ("10.0.02263", None), ("10.7.22631", None), ("918273.645501.22631", None),
+     ("10.0.2263\u0661", None)],
 )
 def test_windows_version(value: Any, expected: str | None) -> None:
     assert windows_version(value) == expected
+
+
+#: Versions as the fixtures' machines report them, and what leaves the machine.
+REAL_LINUX_VERSIONS = [
+    ("12", "12"), ("24.04", "24.04"), ("9.4", "9.4"), ("9.6", "9.6"), ("2023", "2023"),
+    ("2023.5.20240805", "2023.5"), ("15.6", "15.6"), ("3.20.3", "3.20"), ("3.19.8", "3.19"),
+    ("41", "41"), ("7.9.2009", "7.9"), ("6.10", "6.10"), ("2024.3", "2024.3"), ("2.18", "2.18"),
+    ("24.05", "24.05"), ("15.0", "15.0"), ("5.0", "5.0"), ("2", "2"), ("8.10", "8.10"),
+    # Rolling releases: the snapshot date, coarsened to year.month.
+    ("20241208", "2024.12"), ("20230304", "2023.03"), ("20230201", "2023.02"),
+]
+PLANTED_LINUX_VERSIONS = [
+    "918273.645501-alice", "918273.645501", "918273645501", "24.918273", "24.645", "12345.1",
+    "trixie/sid", "TEMPLATE_VERSION_ID", "39150", "20241399", "19991208", "2024120899",
+    "\u0661\u0662.04", "24.04" + "0" * 70, "", " ", "alice", "1.2e3",
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), REAL_LINUX_VERSIONS)
+def test_linux_version_keeps_real_releases(value: str, expected: str) -> None:
+    assert linux_version(value) == expected
+    assert linux_version(expected) == expected  # what is sent is itself a real shape
+
+
+@pytest.mark.parametrize("value", PLANTED_LINUX_VERSIONS)
+def test_linux_version_drops_anything_else(value: str) -> None:
+    assert linux_version(value) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("14.5", "14.5"), ("14.6.1", "14.6"), ("15.1", "15.1"), ("26.1", "26.1"), ("10.15.7", "10.15"),
+    ("13.6.3", "13.6"), ("11", "11"),
+    ("918273.645501", None), ("14.918273", None), ("9.6", None), ("100.1", None), ("50.1", None),
+    ("14.123", None), ("alice", None), (None, None),
+])
+def test_macos_version(value: Any, expected: str | None) -> None:
+    assert macos_version(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("14.1-RELEASE-p5", "14.1"), ("13.2-RELEASE", "13.2"), ("7.5", "7.5"), ("5.11", "5.11"),
+    ("6.4-RELEASE", "6.4"), ("10.0_1", "10.0"),
+    ("918273.6-RELEASE", None), ("14.918273-RELEASE", None), ("123.1", None), ("B.11.31", None),
+    ("", None), (None, None),
+])
+def test_release_version(value: Any, expected: str | None) -> None:
+    assert release_version(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("3.30.0", "3.30"), ("1.62.0", "1.62"), ("3.40-243", "3.40"), ("1.60-223", "1.60"),
+    ("4.7-SNAPSHOT", "4.7"), ("3.31.0-SNAPSHOT", "3.31"), ("1.65.0", "1.65"), ("1.100.0", "1.100"),
+    # The suffix never leaves the machine; a long number never does either.
+    ("3.30.0-aliceLaptop42", "3.30"), ("918273.645501", None), ("3.918273", None),
+    ("918273", None), ("100.1", None), (None, None),
+])
+def test_toolkit_version(value: Any, expected: str | None) -> None:
+    assert toolkit_version(value) == expected
+
+
+def test_fixture_versions_are_sent_or_documented_as_dropped() -> None:
+    """Every version a fixture machine reports reaches the fingerprint in its
+    release's shape, except the documented few that no rule admits."""
+    from tests.conftest import fixture_paths, load
+
+    dropped = set()
+    for path in fixture_paths():
+        env = envdetect.detect(envdetect.load_fixture(load(path)), plugins=False)
+        document, result = env.to_dict(), env.fingerprint()
+        local = (document["os"]["distro"] or {}).get("version") or document["os"]["version"]
+        if local is not None and result["os.version"] is None:
+            dropped.add(local)
+        if document["toolkit"] and document["toolkit"]["version"]:
+            assert result["toolkit.version"] is not None, path.name
+    # Debian testing's codename, an unfilled template and a Clear Linux build number.
+    assert dropped == {"trixie/sid", "TEMPLATE_VERSION_ID", "39150"}
 
 
 @pytest.mark.parametrize(

@@ -223,10 +223,22 @@ def test_fingerprint_allowlist_over_every_fixture(path: Path) -> None:
         elif key == "digest":
             assert len(value) == 16
             assert all(c in "0123456789abcdef" for c in value)
-        else:  # versions
+        else:  # versions: each in the shape its rule admits, which it keeps as it is
             assert all(part.isascii() and part[:1].isdigit() for part in value.split(".")), (
                 key, value)
             assert len(value) <= 16
+            assert version_shape(key, fingerprint["os.type"])(value) == value, (key, value)
+
+
+def version_shape(key: str, os_type: str | None) -> Any:
+    from envdetect import _fingerprint as shapes
+
+    if key == "os.version":
+        if os_type == "linux":
+            return shapes.linux_version
+        return shapes.OS_VERSION_SHAPES.get(os_type or "", shapes.release_version)
+    return {"os.distro.version": shapes.linux_version, "toolkit.version": shapes.toolkit_version,
+            "python.version": shapes.python_version}[key]
 
 
 def _live(args: list[str], env: dict[str, str], python: str) -> str:
@@ -272,3 +284,108 @@ def _machine_secrets() -> set[str]:
         if len(text) >= 6:
             found.add(text)
     return {value for value in found if len(value) >= 6}
+
+
+# -- sentinels inside versions ---------------------------------------------------------
+#
+# The local document shows the machine's own strings (cleaned, capped); what
+# leaves the machine must not carry them, not even a number planted in a
+# version field: only the shapes real releases use are sent.
+
+N1, N2 = "730514", "286193"  # numbers no real release has
+SUFFIX = "Sntl" + hashlib.sha256(b"suffix").hexdigest()[:8]  # fits a toolkit suffix
+VERSION_SECRETS = {N1, N2, SUFFIX, T["Host"], T["User"]}
+
+
+def _linux(os_release: str) -> dict[str, Any]:
+    return {"files": {"/etc/os-release": os_release}, "tty": {"stdin": True, "stdout": True},
+            "platform": {"system": "Linux", "release": "6.8.0-45-generic", "machine": "x86_64",
+                         "python_implementation": "CPython", "python_version": "3.12.3"}}
+
+
+def _platform(**platform: str) -> dict[str, Any]:
+    return {"platform": {"machine": "x86_64", "python_implementation": "CPython",
+                         "python_version": "3.12.3", **platform}}
+
+
+def _toolkit(value: str) -> dict[str, Any]:
+    return {**_linux('ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="24.04"\n'),
+            "environ": {"AWS_TOOLING_USER_AGENT": value}}
+
+
+VERSION_SCENARIOS: dict[str, dict[str, Any]] = {
+    "VERSION_ID with a suffix": _linux(
+        f'ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="{N1}.{N2}-{SUFFIX}"\n'),
+    "VERSION_ID one number": _linux(f"ID=debian\nNAME=Debian\nVERSION_ID={N1}{N2}\n"),
+    "VERSION_ID long minor": _linux(f'ID=rhel\nNAME="RHEL"\nVERSION_ID="9.{N1}"\n'),
+    "VERSION_ID long third part": _linux(f'ID=rhel\nNAME="RHEL"\nVERSION_ID="9.4.{N1}{N2}"\n'),
+    "VERSION_ID a date-like number": _linux(f"ID=opensuse-tumbleweed\nNAME=x\nVERSION_ID={N1}99\n"),
+    "long numeric PRETTY_NAME": _linux(f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{N1 * 40_000}"\n'),
+    "numeric PRETTY_NAME": _linux(f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{N1 * 30}"\n'),
+    "names and ids of a custom image": _linux(
+        f'ID="{T["Host"]}"\nNAME="{T["User"]} Workstation\x00\x1b[2J"\n'
+        f'ID_LIKE="{T["Host"]} rhel"\nVERSION_ID="7.3"\n'),
+    "toolkit version suffix": _toolkit(f"AWS-Toolkit-For-VSCode/3.30.0-{SUFFIX}"),
+    "toolkit version numbers": _toolkit(f"AWS-Toolkit-For-VSCode/{N1}.{N2}"),
+    "toolkit version long minor": _toolkit(f"AWS Toolkit For JetBrains/3.{N1}-{N2}"),
+    "macOS product version": _platform(system="Darwin", release="23.5.0", mac_ver=f"{N1}.{N2}"),
+    "macOS long minor": _platform(system="Darwin", release="23.5.0", mac_ver=f"14.{N1}"),
+    "macOS Darwin release": _platform(system="Darwin", release=f"{N1}.{N2}.0"),
+    "Windows build": _platform(system="Windows", release="10", version=f"10.0.{N1}{N2}"),
+    "Windows kernel pair": _platform(system="Windows", release="10", version=f"{N1}.{N2}.22631"),
+    "Cygwin system name": _platform(system=f"CYGWIN_NT-10.0-{N1}", release="3.5.4-1.x86_64"),
+    "FreeBSD release": _platform(system="FreeBSD", release=f"{N1}.{N2}-RELEASE-p5"),
+}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@pytest.mark.parametrize("document", list(VERSION_SCENARIOS.values()), ids=list(VERSION_SCENARIOS))
+def test_no_sentinel_inside_a_version_leaves_the_machine(document: dict[str, Any]) -> None:
+    env = envdetect.detect(FixtureContext(document), plugins=False)
+    fingerprint = env.fingerprint()
+    for name, text in {"fingerprint": json.dumps(fingerprint),
+                       "otel": json.dumps(env.resource_attributes())}.items():
+        assert leaks(text, VERSION_SECRETS) == [], f"{name} leaks"
+    # The local document shows the machine's strings, but only cleaned and capped.
+    for text in _strings(env.to_dict()):
+        assert text.isprintable(), repr(text)
+        assert len(text) <= 64, repr(text)
+        assert text == " ".join(text.split()), repr(text)
+
+
+def test_version_scenarios_really_plant_into_the_document() -> None:
+    """Sanity: the sentinels do reach the local document (so the fingerprint had
+    something to drop), and real versions beside them still leave the machine."""
+    def detected(name: str) -> envdetect.Environment:
+        return envdetect.detect(FixtureContext(VERSION_SCENARIOS[name]), plugins=False)
+
+    env = detected("VERSION_ID with a suffix")
+    assert env.os.version == f"{N1}.{N2}-{SUFFIX}"
+    assert env.fingerprint()["os.distro.id"] == "ubuntu"
+    assert env.fingerprint()["os.version"] is None
+    assert detected("VERSION_ID long third part").fingerprint()["os.version"] == "9.4"
+    toolkit = detected("toolkit version suffix")
+    assert toolkit.toolkit.version == f"3.30.0-{SUFFIX}"
+    assert toolkit.fingerprint()["toolkit.version"] == "3.30"
+    assert detected("toolkit version numbers").toolkit.version == f"{N1}.{N2}"
+    assert detected("macOS product version").os.version == f"{N1}.{N2}"
+    assert detected("Windows build").os.version == f"10.0.{N1}{N2}"
+    assert detected("FreeBSD release").os.version == f"{N1}.{N2}-RELEASE-p5"
+    custom = detected("names and ids of a custom image")
+    assert custom.os.name == f"{T['User']} Workstation\ufffd\ufffd[2J"
+    assert custom.os.distro is not None
+    assert custom.os.distro.id == T["Host"].lower()
+    assert detected("long numeric PRETTY_NAME").os.version is None  # junk: no version
+    shown = detected("numeric PRETTY_NAME").os.version
+    assert shown is not None
+    assert len(shown) == 64
+    assert shown.endswith("\u2026")

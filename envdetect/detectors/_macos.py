@@ -5,7 +5,7 @@ Loaded by :mod:`envdetect.detectors.os` only where the platform says
 Darwin, so a Linux run never pays for it.
 """
 
-from envdetect.detectors.os import numeric_prefix
+from envdetect.detectors.os import display_text, numeric_prefix
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,8 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def describe(ctx: "Context", result: "dict[str, Any]") -> None:
     release = ctx.platform.release
     result["name"] = "macOS"
-    result["kernel"] = numeric_prefix(release)
-    result["version"] = macos_version(ctx.platform.mac_ver, release)
+    result["kernel"] = display_text(numeric_prefix(release))
+    result["version"] = display_text(macos_version(ctx.platform.mac_ver, release))
     if ctx.platform.mac_ver:
         ctx.because("platform mac_ver")
 
@@ -32,13 +32,14 @@ def macos_version(mac_ver: str, darwin_release: str) -> "str | None":
     """
     kernel = numeric_prefix(darwin_release) or ""
     parts = kernel.split(".")
-    darwin_major = int(parts[0]) if parts and parts[0].isdigit() else 0
+    # Real Darwin majors have two digits; int() of thousands raises (Python 3.11+).
+    darwin_major = int(parts[0]) if parts[0].isdigit() and len(parts[0]) <= 3 else 0
     mac = numeric_prefix(mac_ver.strip())
     if mac and not (mac.startswith("10.16") and darwin_major >= 20):
         return mac
     if darwin_major >= 20:
         major = darwin_major - 9 if darwin_major < 25 else darwin_major + 1
-        minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        minor = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() and len(parts[1]) <= 3 else 0
         # macOS 11-13 shipped x.0 with Darwin N.1 (Darwin 22.1 is macOS 13.0);
         # from Darwin 23 the minors line up (23.5 is macOS 14.5).
         if darwin_major <= 22:

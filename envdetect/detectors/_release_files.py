@@ -32,6 +32,10 @@ FALLBACK_RELEASE_FILES = (
     "redhat-release", "rocky-release", "sl-release", "slackware-version",
 )
 
+#: Longest release line (a legacy file's first line, a PRETTY_NAME) read for
+#: a name and version; real ones are under 100 characters.
+MAX_RELEASE_LINE = 256
+
 # distro's content pattern, applied to the reversed first line:
 # "NAME [release] VERSION [LTS] [(CODENAME)]".
 _RELEASE_LINE_REVERSED = r"(?:[^)]*\)(.*)\()? *(?:STL )?([\d.+\-a-z]*\d) *(?:esaeler *)?(.+)"
@@ -76,7 +80,8 @@ def release_file_info(ctx: "Context") -> "dict[str, str]":
     names = ctx.listdir("/etc")
     candidates = FALLBACK_RELEASE_FILES if names is None else names
     for name in candidates:
-        if name in IGNORED_RELEASE_FILES:
+        # Most of /etc is neither: two C-speed scans skip it before the full test.
+        if ("release" not in name and "version" not in name) or name in IGNORED_RELEASE_FILES:
             continue
         prefix = release_file_prefix(name)
         if prefix is None:
@@ -120,9 +125,13 @@ def parse_release_line(line: str) -> "dict[str, str]":
     """distro's parse of one release-file line ("CentOS release 6.10 (Final)").
 
     ``name`` always (when the line is not empty), ``version_id`` and
-    ``codename`` when present.
+    ``codename`` when present.  A line longer than :data:`MAX_RELEASE_LINE`
+    is junk and gives ``{}`` (distro would run its pattern over it): the
+    work stays bounded, and 250 KB of digits is no version.
     """
     stripped = line.strip()
+    if len(stripped) > MAX_RELEASE_LINE:
+        return {}
     if not any(ch.isdecimal() for ch in stripped):
         # The pattern needs a digit (\d is any Unicode decimal): no match, no re.
         return {"name": stripped} if line else {}

@@ -5,7 +5,7 @@ Loaded by :mod:`envdetect.detectors.os` only where the platform says
 Windows (or Cygwin/MSYS2), so a Linux run never pays for it.
 """
 
-from envdetect.detectors.os import numeric_prefix
+from envdetect.detectors.os import display_text, numeric_prefix
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,7 +29,7 @@ def describe(ctx: "Context", result: "dict[str, Any]") -> None:
     _, sep, nt_version = plat.system.partition("_NT-")
     if sep:
         version = numeric_prefix(nt_version.replace("-", ".", 1))
-    result["version"] = version
+    result["version"] = display_text(version)
     result["name"] = windows_name(plat.release, version)
     if version:
         ctx.because("platform version")
@@ -37,7 +37,8 @@ def describe(ctx: "Context", result: "dict[str, Any]") -> None:
 
 def windows_name(release: str, version: "str | None") -> "str | None":
     parts = (version or "").split(".")
-    if len(parts) < 3 or not all(part.isdigit() for part in parts[:3]):
+    # int() of thousands of digits raises (Python 3.11+): no real part is that long.
+    if len(parts) < 3 or not all(part.isdigit() and len(part) <= 9 for part in parts[:3]):
         return None
     major, minor, build = int(parts[0]), int(parts[1]), int(parts[2])
     if "server" in release.lower():

@@ -21,15 +21,22 @@ every Linux fixture holds it to that.
 Where ``distro`` raises instead of answering -- an os-release with an
 unterminated quote, a release file that is not UTF-8, a ``debian_version``
 that is not ASCII -- the offending file counts as absent here: ``detect()``
-never raises, and a garbled file says nothing about the distribution.
+never raises, and a garbled file says nothing about the distribution.  An
+os-release is read line by line (see :func:`parse_os_release`), in linear
+time: junk costs no more than a real file.
 
 The common case (a well-formed os-release carrying ``ID``, ``VERSION_ID`` and
-``NAME``) imports nothing more: :mod:`shlex` and :mod:`re` are loaded only for
-unusual quoting and for legacy release lines that hold a version number.
+``NAME``) imports nothing more: :mod:`re` is loaded only for unusual quoting
+and for legacy release lines that hold a version number; :mod:`shlex` never.
+
+The strings this facet copies from the machine (names, versions, the
+distribution's id) go through :func:`display_text` on their way into the
+document: printable, one line, at most 64 characters.
 """
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    import re
     from typing import Any
 
     from envdetect._context import Context
@@ -78,10 +85,36 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
 
         _windows.describe(ctx, result)
     else:
-        result["name"] = plat.system.strip() or None
-        result["version"] = release_version(plat.release)
-        result["kernel"] = numeric_prefix(plat.release)
+        result["name"] = display_text(plat.system)
+        result["version"] = display_text(release_version(plat.release))
+        result["kernel"] = display_text(numeric_prefix(plat.release))
     return result
+
+
+#: Longest machine string the document shows; a longer one is cut and ends in "…".
+MAX_TEXT = 64
+
+
+def display_text(value: "str | None") -> "str | None":
+    """A string from the machine as the local document shows it, or None when empty.
+
+    Every run of whitespace (any kind: tabs, newlines, no-break spaces) becomes
+    one space, trimmed at both ends; every other character that prints nothing
+    (NUL and other controls, format characters such as bidirectional
+    overrides, lone surrogates) becomes U+FFFD, one for one, so that junk shows
+    as junk rather than vanishing; past 64 characters the text is cut to 63
+    and "…".  The work is C-speed splitting plus at most 65 characters in
+    Python, whatever the input's length.
+    """
+    if not value:
+        return None
+    text = " ".join(value.split())
+    if len(text) <= MAX_TEXT and text.isprintable():
+        return text or None
+    head = "".join(char if char.isprintable() else "\ufffd" for char in text[:MAX_TEXT + 1])
+    if len(head) > MAX_TEXT:
+        head = head[:MAX_TEXT - 1] + "\u2026"
+    return head or None
 
 
 def numeric_prefix(text: str) -> "str | None":
@@ -105,11 +138,13 @@ def release_version(text: str) -> "str | None":
 
 def _linux(ctx: "Context", result: "dict[str, Any]") -> None:
     release = ctx.platform.release
-    result["kernel"] = numeric_prefix(release)
+    result["kernel"] = display_text(numeric_prefix(release))
     facts = distro_facts(ctx)
-    result["name"] = facts.pop("name")
-    result["version"] = facts["version"]
-    result["distro"] = facts if facts["id"] else None
+    result["name"] = display_text(facts["name"])
+    result["version"] = display_text(facts["version"])
+    distro_id = display_text(facts["id"])
+    result["distro"] = {"id": distro_id, "version": result["version"],
+                        "like": display_text(facts["like"])} if distro_id else None
     result["wsl"] = is_wsl(ctx)
 
 
@@ -301,45 +336,100 @@ def os_release(ctx: "Context") -> "tuple[str | None, dict[str, str]]":
 
 
 def parse_os_release(text: str) -> "dict[str, str]":
-    """os-release fields with lowercase keys, parsed the way distro parses them.
+    """os-release fields with lowercase keys, read line by line.
 
-    distro runs a POSIX :class:`shlex.shlex` (whitespace-split) over the file
-    read with universal newlines and keeps every ``key=value`` token.  Nearly
-    every real file is one ``KEY=value`` per line with simple quoting; those
-    are parsed here without importing :mod:`shlex` (which pulls in :mod:`re`).
-    Anything unusual goes to shlex itself.  A file shlex cannot tokenize (an
-    unterminated quote, a trailing backslash), where distro raises, gives
-    ``{}``.  distro's derived ``codename`` keys are not added.
+    os-release(5) is one ``KEY=value`` assignment per line, the value quoted
+    with shell quoting, never spanning lines.  Each line is read here exactly
+    as distro's POSIX :class:`shlex.shlex` (whitespace-split) reads that line
+    on its own, and every ``key=value`` word is kept: for every real file that
+    is distro's answer (the differential tests hold it to that).  They part
+    ways only on junk, where this reading gives ``{}`` (a garbled file, which
+    counts as absent) and distro reads on:
+
+    - a quote or a trailing backslash carrying a value over a line break
+      (distro joins the lines; a quote that never closes makes it raise);
+    - more than the bounds below: no real os-release comes near them, and
+      they keep the cost a few milliseconds whatever 256 KiB hold.
+
+    shlex is never used: it took over a second on 256 KiB of junk.  This is
+    linear, at C speed over everything but the quoting.  distro's derived
+    ``codename`` keys are not added.
     """
     props = _parse(text)
     return {} if props is None else props
 
 
+#: Bounds past which an os-release is junk (read as garbled, so absent).  Real
+#: files have a few dozen lines, each under 200 characters.
+MAX_LINES = 32_768
+#: Lines holding ``=``, a quote or a backslash (the only ones that can assign or fail).
+MAX_ASSIGNMENT_LINES = 8_192
+#: Lines that need the full quoting rules (:func:`line_words`), and the words
+#: and pieces one such line may hold.
+MAX_QUOTED_LINES = 64
+MAX_PIECES = 128
+#: Longest line the quick path reads; a longer one takes the full reading,
+#: whose regular expression runs at C speed.
+_QUICK_LINE = 256
+#: Lines split off at a time, so that a file found to be junk early is not
+#: split whole first.
+_SPLIT_CHUNK = 4_096
+
+
 def _parse(text: str) -> "dict[str, str] | None":
+    """The fields, or None for a garbled file (a line shlex cannot read on its
+    own, or more than the bounds above)."""
+    props: dict[str, str] = {}
+    if "=" not in text and not _has_quoting(text):
+        # No assignment, and nothing that could fail: a few C-speed scans
+        # settle /dev/zero, a sparse file or a blank one.
+        return props
     if "\r" in text:
         # distro opens the file in text mode: "\r\n" and "\r" end lines too.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    props: dict[str, str] = {}
-    for raw_line in text.split("\n"):
-        # " \t" (with "\n", gone, and "\r", translated) is all shlex skips.
-        line = raw_line.strip(" \t")
-        if not line or line[0] == "#":
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key or key.strip(_SAFE_UNQUOTED):
-            return _parse_with_shlex(text)
-        parsed = _simple_value(value)
-        if parsed is None:
-            return _parse_with_shlex(text)
-        props[key.lower()] = parsed
+    if text.count("\n") >= MAX_LINES:
+        return None
+    assignment_lines = quoted_lines = 0
+    rest: str | None = text
+    while rest is not None:
+        chunk = rest.split("\n", _SPLIT_CHUNK)
+        rest = chunk.pop() if len(chunk) > _SPLIT_CHUNK else None
+        for raw_line in chunk:
+            # " \t" is all shlex skips within a line.
+            line = raw_line.strip(" \t")
+            if not line or line[0] == "#" or ("=" not in line and not _has_quoting(line)):
+                continue  # no assignment, and nothing in it that could fail to parse
+            assignment_lines += 1
+            if assignment_lines > MAX_ASSIGNMENT_LINES:
+                return None
+            if len(line) <= _QUICK_LINE:
+                key, sep, value = line.partition("=")
+                if sep and key and not key.strip(_SAFE_UNQUOTED):
+                    simple = _simple_value(value)
+                    if simple is not None:
+                        props[key.lower()] = simple
+                        continue
+            quoted_lines += 1
+            if quoted_lines > MAX_QUOTED_LINES:
+                return None
+            # The raw line: a backslash before trailing blanks escapes one of them.
+            words = line_words(raw_line)
+            if words is None:
+                return None
+            for word in words:
+                key, sep, value = word.partition("=")
+                if sep:
+                    props[key.lower()] = value
     return props
 
 
 def _simple_value(value: str) -> "str | None":
     """The value as shlex reads it, or None when more than trivial rules apply."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+    if value[:1] in ("\"", "'"):
+        if len(value) < 2 or value[-1] != value[0]:
+            return None
         inner = value[1:-1]
-        # A quote or a backslash inside means more than itself: leave it to shlex.
+        # A quote or a backslash inside means more than itself: the full reading.
         if '"' in inner or "'" in inner or "\\" in inner:
             return None
         return inner
@@ -348,19 +438,105 @@ def _simple_value(value: str) -> "str | None":
     return None
 
 
-def _parse_with_shlex(text: str) -> "dict[str, str] | None":
-    import shlex
+def _has_quoting(line: str) -> bool:
+    return '"' in line or "'" in line or "\\" in line
 
-    props: dict[str, str] = {}
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace_split = True
-    try:
-        tokens = list(lexer)
-    except ValueError:
-        # "No closing quotation" / "No escaped character": distro raises.
-        return None
-    for token in tokens:
-        if "=" in token:
-            key, value = token.split("=", 1)
-            props[key.lower()] = value
-    return props
+
+def line_words(line: str) -> "list[str] | None":
+    """The words POSIX shlex (whitespace-split) makes of one line; None where it
+    raises, or where the line holds more than :data:`MAX_PIECES` words and
+    quoted or escaped pieces.
+
+    Outside quotes a backslash escapes the next character and ``#`` starts a
+    comment, even inside a word; within single quotes nothing is special;
+    within double quotes a backslash escapes only ``"`` and ``\\`` (before
+    anything else it stays).  A quote left open or a backslash ending the
+    line fails, as shlex fails at the end of its input.  Runs of ordinary
+    characters and quoted text are taken whole, with :meth:`str.find` and one
+    regular expression, so the cost is linear with a small constant.
+    """
+    if not _has_quoting(line):
+        comment = line.find("#")
+        if comment >= 0:
+            line = line[:comment]
+        if len(line) <= _QUICK_LINE:
+            # split(" "), not split(): shlex splits at spaces and tabs only.
+            return [word for word in line.replace("\t", " ").split(" ") if word]
+        plain: list[str] = []
+        for run_match in _run_pattern().finditer(line):
+            if run_match.group()[0] not in " \t":
+                plain.append(run_match.group())
+                if len(plain) > MAX_PIECES:
+                    return None
+        return plain
+    run = _run_pattern()
+    words: list[str] = []
+    pieces: list[str] = []
+    in_word = False
+    position, end = 0, len(line)
+    while position < end:
+        if len(words) + len(pieces) > MAX_PIECES:
+            return None
+        char = line[position]
+        if char == "#":
+            break
+        if char == "\\":
+            if position + 1 == end:
+                return None
+            pieces.append(line[position + 1])
+            position += 2
+        elif char == "'":
+            close = line.find("'", position + 1)
+            if close < 0:
+                return None
+            pieces.append(line[position + 1:close])
+            position = close + 1
+        elif char == '"':
+            position = _double_quoted(line, position + 1, pieces)
+            if position < 0:
+                return None
+        else:
+            match = run.match(line, position)
+            assert match is not None  # the pattern matches every other character
+            if char in " \t":
+                if in_word:
+                    words.append("".join(pieces))
+                    pieces = []
+                    in_word = False
+                position = match.end()
+                continue
+            pieces.append(match.group())
+            position = match.end()
+        in_word = True
+    if in_word:
+        words.append("".join(pieces))
+    return words
+
+
+def _double_quoted(line: str, position: int, pieces: "list[str]") -> int:
+    """Reads a double-quoted text from ``position`` (after the quote) into
+    ``pieces``; returns the position after the closing quote, or -1 when the
+    quote does not close (or holds more than :data:`MAX_PIECES` escapes)."""
+    close = line.find('"', position)
+    while close >= 0 and len(pieces) <= MAX_PIECES:
+        escape = line.find("\\", position, close)
+        if escape < 0:
+            pieces.append(line[position:close])
+            return close + 1
+        pieces.append(line[position:escape])
+        escaped = line[escape + 1]  # escape < close: there is a next character
+        pieces.append(escaped if escaped in '"\\' else "\\" + escaped)
+        position = escape + 2
+        if position > close:
+            close = line.find('"', position)
+    return -1
+
+
+def _run_pattern() -> "re.Pattern[str]":
+    """Runs of ordinary characters, or of spaces and tabs.
+
+    :mod:`re` loads only here, and keeps the compiled pattern in its cache.
+    """
+    import re
+
+    return re.compile(r"[^ \t\"'\\#]+|[ \t]+")

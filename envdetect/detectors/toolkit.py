@@ -53,4 +53,8 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
     if name is None:  # a known product that is not a toolkit (AWS CloudShell)
         return None
     ctx.because(f"env {signal}")
-    return {"id": product, "name": name, "version": version}
+    # The parser admits only short version tokens; the document's one rule
+    # for machine strings applies all the same.
+    from envdetect.detectors.os import display_text
+
+    return {"id": product, "name": name, "version": display_text(version)}

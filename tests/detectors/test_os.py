@@ -10,7 +10,7 @@ import envdetect
 from envdetect._fixture import FixtureContext
 from envdetect.detectors._macos import macos_version
 from envdetect.detectors._windows import windows_name
-from envdetect.detectors.os import is_wsl, numeric_prefix, release_version
+from envdetect.detectors.os import MAX_TEXT, display_text, is_wsl, numeric_prefix, release_version
 
 
 def os_facet(platform: dict[str, str], files: dict[str, str] | None = None) -> dict[str, Any]:
@@ -64,6 +64,46 @@ def test_numeric_prefix(text: str, expected: str | None) -> None:
 ])
 def test_release_version(text: str, expected: str | None) -> None:
     assert release_version(text) == expected
+
+
+# -- display_text: machine strings as the local document shows them ----------------------
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Ubuntu", "Ubuntu"),
+    ("Red Hat Enterprise Linux", "Red Hat Enterprise Linux"),
+    ("\u00dcberlinux \u2713", "\u00dcberlinux \u2713"),
+    ("  Alice \t Workstation\n", "Alice Workstation"),         # whitespace collapsed
+    ("a\u00a0\u2028b", "a b"),                                  # any kind of whitespace
+    ("fed\x00ora", "fed\ufffdora"),                             # NUL shows as junk
+    ("x\x1b[31my", "x\ufffd[31my"),                             # no terminal escapes
+    ("abc\u202edcba", "abc\ufffddcba"),                          # no bidirectional override
+    ("\udc80\udcff1.0", "\ufffd\ufffd1.0"),                     # lone surrogates
+    ("", None), ("   ", None), ("\n\t", None), (None, None),
+    ("x" * 64, "x" * 64),
+    ("x" * 65, "x" * 63 + "\u2026"),
+    ("9" * 250_000, "9" * 63 + "\u2026"),
+    ("\x00" * 300_000, "\ufffd" * 63 + "\u2026"),
+])
+def test_display_text(value: str | None, expected: str | None) -> None:
+    assert display_text(value) == expected
+
+
+def test_display_text_is_always_printable_one_line_and_short() -> None:
+    import random
+
+    rng = random.Random(5)
+    alphabet = ["a", " ", "\t", "\n", "\r", "\x00", "\x7f", "\x85", "\u00a0", "\u200b",
+                "\u202e", "\udc80", "\ufeff", "\U0001f600", "\ue000", "9", "."]
+    for _ in range(3000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
+        shown = display_text(value)
+        if shown is None:
+            continue
+        assert shown.isprintable(), repr(value)
+        assert len(shown) <= MAX_TEXT
+        assert shown == shown.strip()
+        assert "  " not in shown
+        assert display_text(shown) == shown  # cleaning twice changes nothing
 
 
 # -- macOS -------------------------------------------------------------------------------
@@ -122,6 +162,22 @@ def test_macos_facet() -> None:
                       "machine": "arm64"})
     assert facet == {"type": "darwin", "name": "macOS", "version": "26.1", "kernel": "25.1.0",
                      "wsl": False, "distro": None}
+
+
+@pytest.mark.parametrize(("mac_ver", "darwin"), [
+    ("9" * 250_000, "23.5.0"),
+    ("14.5", "9" * 10_000 + ".1"),      # int() of 10,000 digits raises on Python 3.11+
+    ("", "23." + "9" * 10_000),
+    ("", "9" * 10_000),
+])
+def test_macos_junk_versions_are_short_and_never_raise(mac_ver: str, darwin: str) -> None:
+    document = {"platform": {"system": "Darwin", "release": darwin, "mac_ver": mac_ver}}
+    env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
+    assert env.explanation["os"]["error"] is None
+    facet = env.to_dict()["os"]
+    assert facet["type"] == "darwin"
+    for key in ("version", "kernel"):
+        assert facet[key] is None or len(facet[key]) <= MAX_TEXT
 
 
 # -- Windows -----------------------------------------------------------------------------
@@ -184,6 +240,16 @@ def test_cygwin_version_is_not_a_year() -> None:
     assert facet["name"] == "Windows 10"
 
 
+@pytest.mark.parametrize("version", ["10.0." + "9" * 10_000, "10.0.22631." + "9" * 250_000])
+def test_windows_junk_versions_are_short_and_never_raise(version: str) -> None:
+    env = envdetect.detect(envdetect.load_fixture(
+        {"platform": {"system": "Windows", "release": "10", "version": version}}), plugins=False)
+    assert env.explanation["os"]["error"] is None
+    facet = env.to_dict()["os"]
+    assert facet["version"] is not None
+    assert len(facet["version"]) <= MAX_TEXT
+
+
 # -- other systems -----------------------------------------------------------------------
 
 def test_bsd_and_solaris() -> None:
@@ -192,6 +258,14 @@ def test_bsd_and_solaris() -> None:
         "wsl": False, "distro": None}
     assert os_facet({"system": "SunOS", "release": "5.11"})["type"] == "solaris"
     assert os_facet({"system": "DragonFly", "release": "6.4-RELEASE"})["type"] == "dragonflybsd"
+
+
+def test_other_system_strings_are_cleaned() -> None:
+    facet = os_facet({"system": "FreeBSD", "release": "1" + "4" * 100 + ".1-RELEASE"})
+    assert facet["version"] is None  # release_version keeps 32 characters at most
+    assert facet["kernel"] == ("1" + "4" * 100)[:63] + "\u2026"
+    facet = os_facet({"system": "FreeBSD\x00\x1b", "release": "14.1-RELEASE"})
+    assert facet["type"] is None  # not a known system: nothing is echoed
 
 
 def test_unknown_system_is_all_unknown() -> None:
