@@ -273,9 +273,11 @@ def test_capture_of_a_hostile_world_is_bounded_and_leaves_no_junk(
     # (The precise figures: benchmarks/bench_capture.py.)
     assert elapsed - detections.seconds < 5
     text = json.dumps(captured)
-    assert FILLER not in text
-    if shape == "answer-is-long":
-        assert captured == {}  # the budget ran out: the empty world, never raw text
+    # The planted word survives only where the answer shows it: the os name
+    # the document displays (its first 63 characters) in the answer-is-long world.
+    assert text.count(FILLER) <= json.dumps(expected).count(FILLER)
+    if shape == "answer-is-long":  # a capture that cannot be made small enough is {}
+        assert captured == {} or _replay(captured) == expected
     else:
         assert _replay(captured) == expected
         assert len(text) < 1000
