@@ -294,7 +294,9 @@ def _os_release_fixture(tmp_path: Path, name: str) -> Path:
 
 
 @pytest.mark.parametrize(("name", "encoding", "shown"), [
-    ("Odd\udcffOS", "utf-8", "Odd\\udcffOS"),
+    # A lone surrogate never reaches the report: the os detector shows it as U+FFFD.
+    ("Odd\udcffOS", "utf-8", "Odd\ufffdOS"),
+    ("Odd\udcffOS", "ascii", "Odd\\ufffdOS"),
     ("Ubunt\u00fc", "ascii", "Ubunt\\xfc"),
     ("Ubunt\u00fc", "utf-8", "Ubunt\u00fc"),
 ])
