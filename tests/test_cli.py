@@ -371,6 +371,16 @@ def test_explain_says_whether_the_streams_are_terminals(tmp_path: Path, tty: boo
 # -- stdout carries only our output ------------------------------------------------------
 
 
+class FakeEntryPoint:
+    """What discovery yields: a name and a load() giving the detector."""
+
+    def __init__(self, name: str, detector: object) -> None:
+        self.name, self.detector = name, detector
+
+    def load(self) -> object:
+        return self.detector
+
+
 class ChattyDetector:
     facet = "chatty"
 
@@ -385,7 +395,8 @@ class ChattyDetector:
 def test_a_plugin_printing_cannot_corrupt_stdout(args: list[str], monkeypatch, capsys) -> None:
     from envdetect import _plugins
 
-    monkeypatch.setattr(_plugins, "load_entry_point_detectors", lambda: [ChattyDetector()])
+    monkeypatch.setattr(_plugins, "entry_points_in_group",
+                        lambda: [FakeEntryPoint("chatty", ChattyDetector())])
     real_stdout = sys.stdout
     assert main([*args, "--fixture", str(MAC)]) == 0
     assert sys.stdout is real_stdout
@@ -411,10 +422,18 @@ class Late:
         def chatter():
             main_returned.wait()
             print("late chatter", flush=True)
-        threading.Thread(target=chatter).start()
+        # Explicitly not a daemon: one started from the plugins' worker would
+        # inherit daemon=True and die silently at exit.
+        threading.Thread(target=chatter, daemon=False).start()
         return {"ok": True}
 
-envdetect._plugins.load_entry_point_detectors = lambda: [Late()]
+class Entry:
+    name = "late"
+
+    def load(self):
+        return Late()
+
+envdetect._plugins.entry_points_in_group = lambda: [Entry()]
 from envdetect._cli import main
 
 sys.argv[1:] = ["--json", "--fixture", sys.argv[1]]
