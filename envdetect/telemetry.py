@@ -139,10 +139,13 @@ class Telemetry:
             return OFF, "no endpoint"
         # 3. The stored choice (only read when the environment did not decide).
         if not self._explicit:
-            from envdetect._settings import choice_file, stored_choice
+            from envdetect._settings import UNREADABLE, choice_file, stored_choice
 
-            if stored_choice(choice_file(self._app, self._config_dir)) is False:
+            stored = stored_choice(choice_file(self._app, self._config_dir))
+            if stored is False:
                 return OFF, "disabled by the stored setting"
+            if stored == UNREADABLE:
+                return OFF, "the stored setting cannot be read (counts as off)"
         return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, "enabled")
 
     def _configure(self, exit_wait: float, allowed: "Mapping[str, Iterable[str]] | None",
