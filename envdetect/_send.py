@@ -96,15 +96,15 @@ def _fence(workers: "set[int | None]") -> None:
         if event == "exec" and _thread.get_ident() in workers:
             raise RuntimeError("the host is exiting on Ctrl-C: no new code in this thread")
 
-    try:
+    try:  # noqa: SIM105 - nothing more to import at exit
         sys.addaudithook(refuse)
     except Exception:  # noqa: BLE001 - a host's hook may refuse hooks; the flag is reset below
         pass
 
 
 def _reassert_interrupt() -> None:
-    try:
-        exec("raise interrupted", {"interrupted": KeyboardInterrupt})  # noqa: S102
+    try:  # noqa: SIM105 - nothing more to import at exit
+        exec("raise interrupted", {"interrupted": KeyboardInterrupt})
     except BaseException:  # noqa: BLE001 - the KeyboardInterrupt raised on purpose
         pass
 

@@ -115,8 +115,8 @@ def load(path: "str | None") -> "dict[str, str] | None":
     finally:
         os.close(descriptor)
     values: dict[str, str] = {}
-    for line in text.lstrip("\ufeff").splitlines():
-        line = line.strip()
+    for raw in text.lstrip("\ufeff").splitlines():
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         key, sep, value = line.partition("=")
