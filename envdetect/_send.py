@@ -411,10 +411,13 @@ def prepare(url: str) -> "Route | str":
     resolved = _resolve(url)
     if isinstance(resolved, str):
         return resolved
-    # Imported now, while the host works: at exit a worker may run no new code
-    # (see _fence), and importing ssl there would cost the host its exit wait.
+    # Loaded now, while the host works: at exit a worker may run no new code (see
+    # _fence), and importing there would cost the host its exit wait.  socket
+    # encodes every host name with the idna codec, itself loaded on first use.
+    import codecs
     import socket  # noqa: F401
 
+    codecs.lookup("idna")
     if resolved[0].tls:
         import ssl  # noqa: F401
     return Route(*resolved)

@@ -42,11 +42,12 @@ SCRUB = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "do_not_track",
 class Server:
     """tests/telemetry/server.py in its own process; stops itself after ``lifetime``."""
 
-    def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0):
+    def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0,
+                 cert: Path | None = None):
         self.record = record
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), mode, str(record), "--delay", str(delay),
-             "--lifetime", str(lifetime)],
+             "--lifetime", str(lifetime), *(["--cert", str(cert)] if cert else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the server prints its port when ready
@@ -96,6 +97,59 @@ def server(tmp_path: Path):
         each.stop()
 
 
+def self_signed_cert(folder: Path) -> Path | None:
+    """A certificate and key for 127.0.0.1 in one PEM file (clients trust it through
+    ``SSL_CERT_FILE``): made with the ``cryptography`` package if installed, else the
+    ``openssl`` command; None if neither is there."""
+    pem = folder / "loopback.pem"
+    try:
+        import datetime
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        import shutil
+
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            return None
+        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
+                        "-keyout", str(pem), "-out", str(folder / "cert.pem")],
+                       check=True, capture_output=True, timeout=60)
+        pem.write_bytes(pem.read_bytes() + (folder / "cert.pem").read_bytes())
+        return pem
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(  # what Python 3.13's strict verification wants
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption())
+                    + cert.public_bytes(serialization.Encoding.PEM))
+    return pem
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then closed): connect is refused."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -137,7 +191,7 @@ class HostRun:
     def noise(self) -> list[str]:
         """stderr lines that are not the host's own markers."""
         return [line for line in self.stderr.splitlines()
-                if not line.startswith(("@end ", "@host "))]
+                if not line.startswith(("@end ", "@host ", "@ready "))]
 
 
 def run_host(spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0) -> HostRun:

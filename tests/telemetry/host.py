@@ -9,7 +9,8 @@ SPEC is JSON::
      "message": "..."}        # the message of every exception raised (default below)
 
 Steps: ``track CMD SUB OUTCOME`` (OUTCOME ``ok``, ``raise`` (ValueError escapes),
-``catch`` (ValueError caught outside), ``exit:N`` (SystemExit inside)),
+``catch`` (ValueError caught outside), ``exit:N`` (SystemExit inside), ``sleep:S``
+(writes ``@ready <pid>`` on stderr, then sleeps S seconds: a test may interrupt it)),
 ``decorated CMD``, ``record CMD``, ``event NAME ATTRS``, ``many N`` (N events in a
 loop), ``notice``, ``fork`` (the child records and exits 7), ``sleep S``.
 
@@ -127,6 +128,10 @@ def step(t: Telemetry, action: list) -> None:  # type: ignore[type-arg]
                 raise ValueError(f"escapes: {MESSAGE}")
             if outcome.startswith("exit:"):
                 sys.exit(int(outcome[5:]))
+            if outcome.startswith("sleep:"):
+                sys.stderr.write(f"@ready {os.getpid()}\n")
+                sys.stderr.flush()
+                time.sleep(float(outcome[6:]))
     elif kind == "decorated":
         t.track(action[1])(lambda: None)()
     elif kind == "record":
