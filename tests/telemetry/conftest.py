@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from tests.conftest import ROOT
 HERE = Path(__file__).resolve().parent
 SERVER = HERE / "server.py"
 HOST = HERE / "host.py"
+CLI_APP = HERE / "cli_app.py"
 
 #: Exit bound margin.  A run's exit overhead is measured from the host's "@end"
 #: (its main code is done) to the moment the process has exited, so interpreter
@@ -219,3 +221,79 @@ def assert_well_behaved(run: HostRun, code: int, exit_wait: float = 0.25,
     assert not [trip for trip in run.trips if trip.startswith(PROCESS_TRIPS)]
     if not debug:  # the sender says nothing at all outside debug mode
         assert all(not line.startswith("envdetect.telemetry") for line in run.noise)
+
+
+def run_cli(framework: str, args: list[str], env: dict[str, str],
+            interrupt_after: float | None = None) -> subprocess.CompletedProcess[str]:
+    """tests/telemetry/cli_app.py, a real click or typer program; with
+    ``interrupt_after``, SIGINT that long after its command wrote ``@ready``."""
+    process = subprocess.Popen([sys.executable, str(CLI_APP), framework, *args], env=env,
+                               cwd=str(ROOT), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = ""
+    if interrupt_after is not None:
+        assert process.stderr is not None
+        ready = process.stderr.readline()
+        assert ready == "@ready\n", ready
+        time.sleep(interrupt_after)
+        process.send_signal(signal.SIGINT)  # only the process this helper started
+    stdout, stderr = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, ready + stderr)
+
+
+class CliCase:
+    """One command line, run with telemetry on (posting to its own path) and off."""
+
+    def __init__(self, name: str, args: list[str], error_type: str | None = None,
+                 interrupt: bool = False, **env: str) -> None:
+        self.name, self.args, self.error_type = name, args, error_type
+        self.interrupt, self.env = interrupt, env
+        self.on: subprocess.CompletedProcess[str] | None = None
+        self.off: subprocess.CompletedProcess[str] | None = None
+        self.requests: list[dict[str, Any]] = []
+
+    def __repr__(self) -> str:
+        return self.name
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return [event for request in self.requests
+                for event in json.loads(request["body"])["events"]]
+
+
+def run_cli_cases(framework: str, cases: list[CliCase], srv: Server, home: Path) -> None:
+    """Every case on and off, four at a time; then the requests each one sent."""
+    jobs = []
+    for case in cases:
+        env = host_env(home, HOSTAPP_ENDPOINT=srv.url(f"/{case.name}"), **case.env)
+        jobs.append((case, "on", env))
+        jobs.append((case, "off", {**env, "DO_NOT_TRACK": "1"}))
+
+    def run(job: tuple[CliCase, str, dict[str, str]]) -> None:
+        case, mode, env = job
+        setattr(case, mode, run_cli(framework, case.args, env,
+                                    0.1 if case.interrupt else None))
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(run, jobs))
+    requests = srv.wait_for(len(cases))
+    for case in cases:
+        case.requests = [r for r in requests if r["line"] == f"POST /{case.name} HTTP/1.1"]
+
+
+def check_cli_case(case: CliCase) -> dict[str, Any]:
+    """What every case must show; returns the recorded command event's attributes."""
+    on, off = case.on, case.off
+    assert on is not None
+    assert off is not None
+    assert (on.returncode, on.stdout, on.stderr) == (off.returncode, off.stdout, off.stderr)
+    assert "envdetect.telemetry:" not in on.stderr  # says nothing outside debug mode
+    (event,) = case.events
+    recorded = event["attributes"]
+    assert event["name"] == "command"
+    assert recorded["exit_code"] == on.returncode  # what the process really ended with
+    assert recorded["status"] == ("success" if on.returncode == 0 else "failure")
+    assert recorded.get("error_type") == case.error_type
+    return recorded
