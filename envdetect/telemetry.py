@@ -517,15 +517,26 @@ def _exit_code(code: object) -> int:
     return 1  # a message: printed to stderr, status 1
 
 
-#: click, and the copy of it typer ships from 0.2x on (typer._click): where the
-#: current context lives, and how KeyboardInterrupt ends its command line
-#: (click: Abort, "Aborted!", status 1; typer: Exit(130)).
-_CLIS = (("click", "click", 1), ("typer._click", "typer", _INTERRUPTED))
+#: Where click keeps its current context: click itself, and the copy of it that
+#: typer ships from 0.2x on, with typer's own Exit and Abort.
+_CLIS = (("click", "click"), ("typer._click", "typer"))
 
 
 def _cli_context(package: str) -> "Any":
     module = sys.modules.get(f"{package}.globals")  # never imported here: the host did
     return module.get_current_context(silent=True) if module is not None else None
+
+
+def _interrupted_cli_status(context: "Any") -> int:
+    """How the running command line ends on KeyboardInterrupt: click's main turns
+    it into Abort ("Aborted!", status 1); typer's, from 0.13 on, into Exit(130)."""
+    if not type(context.find_root().command).__module__.startswith("typer"):
+        return 1
+    version = str(getattr(sys.modules.get("typer"), "__version__", "")).split(".")
+    try:
+        return _INTERRUPTED if (int(version[0]), int(version[1])) >= (0, 13) else 1
+    except (ValueError, IndexError):
+        return _INTERRUPTED
 
 
 def _outcome(exc: "BaseException | None") -> "tuple[int, str | None]":
@@ -535,8 +546,9 @@ def _outcome(exc: "BaseException | None") -> "tuple[int, str | None]":
     if isinstance(exc, SystemExit):
         return _exit_code(exc.code), None
     name = type(exc).__name__
-    for package, owner, interrupted in _CLIS:
-        if _cli_context(package) is None:
+    for package, owner in _CLIS:
+        context = _cli_context(package)
+        if context is None:
             continue
         # What the command line's main() does with it, in standalone mode.
         signals = sys.modules.get(f"{owner}.exceptions")
@@ -548,7 +560,7 @@ def _outcome(exc: "BaseException | None") -> "tuple[int, str | None]":
         if failure is not None and isinstance(exc, failure):
             return _exit_code(getattr(exc, "exit_code", 1)), name
         if isinstance(exc, KeyboardInterrupt):
-            return interrupted, name
+            return _interrupted_cli_status(context), name
         return 1, name  # Abort, EOFError, a broken pipe, any other exception
     return (_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 1), name
 
@@ -557,7 +569,7 @@ def _cli_path() -> "list[str]":
     """The running click/typer command's names below the program, from the host's
     command tree (``Command.name``, never what was typed); the program's own
     command when it has no subcommands."""
-    for package, _, _ in _CLIS:
+    for package, _ in _CLIS:
         context = _cli_context(package)
         if context is None:
             continue
@@ -571,7 +583,7 @@ def _cli_path() -> "list[str]":
 
 def _cli_command(obj: object) -> "Any":
     """``obj`` if it is a click (or typer's click) command object, else None."""
-    for package, _, _ in _CLIS:
+    for package, _ in _CLIS:
         core = sys.modules.get(f"{package}.core")
         command = getattr(core, "Command", None)
         if command is not None and isinstance(obj, command):

@@ -107,8 +107,10 @@ if FRAMEWORK == "click":
 
     cli()
 else:
-    app = typer.Typer(add_completion=False)
-    stack_app = typer.Typer()
+    # Older typers print each frame's locals in a traceback by default: object
+    # addresses, which differ from run to run with or without telemetry.
+    app = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False)
+    stack_app = typer.Typer(pretty_exceptions_show_locals=False)
     app.add_typer(stack_app, name="stack")
 
     @app.command(name="act")
