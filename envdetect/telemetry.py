@@ -454,8 +454,31 @@ class Tracker:
             cli.invoke = _tracked(owner, command, subcommand, cli.invoke,
                                   getattr(cli, "name", None))
             return func
+        if owner._mode == DEBUG and _registered_with_typer(func):
+            owner._say("track() above @app.command(): typer calls the function it "
+                       "registered, not this wrapper, so nothing is tracked; put "
+                       "@telemetry.track() below @app.command()")
         return _tracked(owner, command, subcommand, func,  # type: ignore[return-value]
                         getattr(func, "__name__", None))
+
+
+def _registered_with_typer(func: object) -> bool:
+    """Whether typer already holds ``func`` as a command (a debug-mode check: it
+    scans the objects referring to the function)."""
+    models = sys.modules.get("typer.models")
+    info = getattr(models, "CommandInfo", None)
+    if info is None:
+        return False
+    import gc
+
+    for holder in gc.get_referrers(func):
+        if isinstance(holder, info) and getattr(holder, "callback", None) is func:
+            return True
+        if isinstance(holder, dict) and holder.get("callback") is func and any(
+                isinstance(owner, info) and getattr(owner, "__dict__", None) is holder
+                for owner in gc.get_referrers(holder)):
+            return True  # before 3.11, the referrer is the instance's __dict__
+    return False
 
 
 def _tracked(owner: "Telemetry", command: "str | None", subcommand: "str | None",

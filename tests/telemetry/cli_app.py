@@ -3,7 +3,8 @@
     python cli_app.py click|typer COMMAND... OUTCOME [VALUE]
 
 Commands: ``act OUTCOME [VALUE]`` (``@telemetry.track()`` below the command
-decorator), ``act-above OUTCOME`` (click only: above it), ``stack deploy
+decorator), ``act-above OUTCOME`` (above it: click tracks it, typer cannot),
+``stack deploy
 OUTCOME`` (a nested group) and ``named OUTCOME`` (``track("build")``).  OUTCOME:
 ``ok``, ``exit0``/``exit5`` (``ctx.exit``), ``exit3`` (the framework's ``Exit(3)``),
 ``usage`` (``UsageError``), ``failed`` (``ClickException``), ``abort``,
@@ -121,6 +122,11 @@ else:
     @app.command()
     @telemetry.track("build")
     def named(outcome: str) -> None:
+        act(outcome)
+
+    @telemetry.track()  # the wrong order for typer: debug mode says so
+    @app.command(name="act-above")
+    def act_above_typer(outcome: str) -> None:
         act(outcome)
 
     @stack_app.command()

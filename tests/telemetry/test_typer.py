@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.telemetry.conftest import CliCase, Server, check_cli_case, run_cli_cases
+from tests.telemetry.conftest import (
+    CliCase,
+    Server,
+    check_cli_case,
+    host_env,
+    run_cli,
+    run_cli_cases,
+)
 
 typer = pytest.importorskip("typer")
 
@@ -70,3 +77,16 @@ def test_command_path_from_the_tree_never_argument_values(cases) -> None:
     assert (allowed["command"], allowed["subcommand"]) == ("stack", "other")
     assert check_cli_case(cases["named"])["command"] == "build"
     assert all(SECRET not in request["body"] for case in CASES for request in case.requests)
+
+
+def test_track_above_app_command_is_reported_in_debug_mode(tmp_path) -> None:
+    """typer registers the function itself, so a wrapper made above @app.command() is
+    never called: nothing can be tracked, and debug mode says so, once, at start."""
+    env = host_env(tmp_path, HOSTAPP_ENDPOINT="http://127.0.0.1:9/",
+                   ENVDETECT_TELEMETRY_DEBUG="1")
+    done = run_cli("typer", ["act-above", "ok"], env)
+    assert done.returncode == 0
+    said = [line for line in done.stderr.splitlines() if line.startswith("envdetect")]
+    assert said == ["envdetect.telemetry: track() above @app.command(): typer calls the "
+                    "function it registered, not this wrapper, so nothing is tracked; put "
+                    "@telemetry.track() below @app.command()"]
