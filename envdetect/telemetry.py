@@ -270,7 +270,8 @@ class Telemetry:
         them) and the exception's class name; the exception itself propagates
         unchanged.  Without ``command``: inside a click or typer command, the
         command's path in the host's command tree; as a decorator, the
-        function's name.  Above or below ``@cli.command()``, both work.
+        function's name.  As a decorator: above or below click's
+        ``@cli.command()``; below typer's ``@app.command()``.
         """
         return Tracker(self, command, subcommand)
 
