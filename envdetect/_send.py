@@ -7,7 +7,8 @@ sends one batched POST when the queue fills or at interpreter exit, where one
 callback for all senders waits at most ``exit_wait`` seconds in total and then
 abandons the send.  Nothing here
 raises, writes to stdout, retries, spawns a process or installs a signal
-handler; a forked child sends nothing (the pid is checked before any state is
+handler (the one audit hook, added only at an exit on Ctrl-C, is explained at
+``_fence``); a forked child sends nothing (the pid is checked before any state is
 touched, so a lock copied mid-use cannot deadlock it).
 
 HTTP is spoken directly over a socket so that every phase has a deadline:
