@@ -261,8 +261,7 @@ class Telemetry:
         return outcome == "shown"
 
     # -- recording -----------------------------------------------------------------
-    def track(self, command: "str | None" = None, subcommand: "str | None" = None,
-              ) -> "Tracker":
+    def track(self, command: "str | None" = None, subcommand: "str | None" = None) -> "Tracker":
         """Time a command: ``with t.track("deploy", "stack"):`` or ``@t.track("deploy")``.
 
         Records the duration, the status, the exit code the process ends with
