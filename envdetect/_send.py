@@ -7,7 +7,8 @@ sends one batched POST when the queue fills or at interpreter exit, where one
 callback for all senders waits at most ``exit_wait`` seconds in total and then
 abandons the send.  Nothing here
 raises, writes to stdout, retries, spawns a process or installs a signal
-handler; a forked child sends nothing (the pid is checked before any state is
+handler (the one audit hook, added only at an exit on Ctrl-C, is explained at
+``_fence``); a forked child sends nothing (the pid is checked before any state is
 touched, so a lock copied mid-use cannot deadlock it).
 
 HTTP is spoken directly over a socket so that every phase has a deadline:
@@ -46,7 +47,10 @@ _senders: "list[Sender]" = []
 
 
 def _at_exit() -> None:
+    interrupted = _ended_by_interrupt()
     try:
+        if interrupted:
+            _fence({sender.thread.ident for sender in _senders if sender.thread is not None})
         closing = [sender for sender in _senders if sender.begin_close()]
         if not closing:
             return
@@ -58,6 +62,52 @@ def _at_exit() -> None:
             sender.done.wait(left)
     except BaseException:  # noqa: BLE001 - Ctrl-C during the wait just ends it
         return
+    finally:
+        if interrupted:
+            _reassert_interrupt()
+
+
+# -- Ctrl-C -------------------------------------------------------------------------------
+# A program ended by an unhandled KeyboardInterrupt dies by SIGINT (status 130 in
+# a shell), because CPython notes the fact in one process-wide flag when the main
+# module fails with it, and checks the flag after finalisation.  But every
+# evaluation of a source string, exec() or eval() of a str in any thread, clears
+# that flag first; namedtuple() and dataclasses do it, so importing many modules
+# does.  A worker still detecting when the host is interrupted, or importing ssl
+# to send at exit, turned death by SIGINT into exit status 1.  At exit, then, the
+# workers may start no new code (an audit hook refuses them "exec", which is
+# audited before the flag is touched), and the flag is set again the only way
+# Python code can: a KeyboardInterrupt escaping an evaluated string.
+
+def _ended_by_interrupt() -> bool:
+    """Whether the main module is ending on an unhandled KeyboardInterrupt.
+
+    The interpreter's final report of it (``sys.last_exc``/``last_value``) must
+    come from the main program (a script, ``-c`` or ``-m``), not from an earlier
+    interactive console's report.
+    """
+    error = getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
+    if type(error) is not KeyboardInterrupt or error.__traceback__ is None:
+        return False
+    return error.__traceback__.tb_frame.f_globals.get("__name__") in ("__main__", "runpy")
+
+
+def _fence(workers: "set[int | None]") -> None:
+    def refuse(event: str, args: "tuple[object, ...]") -> None:
+        if event == "exec" and _thread.get_ident() in workers:
+            raise RuntimeError("the host is exiting on Ctrl-C: no new code in this thread")
+
+    try:  # noqa: SIM105 - nothing more to import at exit
+        sys.addaudithook(refuse)
+    except Exception:  # noqa: BLE001 - a host's hook may refuse hooks; the flag is reset below
+        pass
+
+
+def _reassert_interrupt() -> None:
+    try:  # noqa: SIM105 - nothing more to import at exit
+        exec("raise interrupted", {"interrupted": KeyboardInterrupt})
+    except BaseException:  # noqa: BLE001 - the KeyboardInterrupt raised on purpose
+        pass
 
 
 class Config:
@@ -313,11 +363,17 @@ def find_proxy(target: "Target") -> "Target | None":
 
 
 def redact(url: str) -> str:
-    """A URL for display: credentials removed."""
+    """A URL for display: credentials and query values removed (an API key is
+    often passed as ``?api_key=...``); the query's keys stay, to tell them apart."""
     try:
-        return Target(url).url
+        shown, sep, query = Target(url).url.partition("?")
     except Exception:  # noqa: BLE001
         return "(malformed endpoint)"
+    if sep:
+        fields = (field.partition("=") for field in query.split("&"))
+        shown += "?" + "&".join(f"{key}=..." if equals else "..." if key else ""
+                                for key, equals, _ in fields)
+    return shown
 
 
 def route(url: str) -> str:
@@ -356,8 +412,15 @@ def prepare(url: str) -> "Route | str":
     resolved = _resolve(url)
     if isinstance(resolved, str):
         return resolved
-    import socket  # noqa: F401 - imported now, while the host works, not at exit
+    # Loaded now, while the host works: at exit a worker may run no new code (see
+    # _fence), and importing there would cost the host its exit wait.  socket
+    # encodes every host name with the idna codec, itself loaded on first use.
+    import codecs
+    import socket  # noqa: F401
 
+    codecs.lookup("idna")
+    if resolved[0].tls:
+        import ssl  # noqa: F401
     return Route(*resolved)
 
 

@@ -10,8 +10,9 @@ Linux and other Unixes: ``$XDG_CONFIG_HOME/<app>/telemetry.conf`` (an absolute
 ``XDG_CONFIG_HOME`` only, as the XDG spec says) or ``~/.config/<app>/...``;
 macOS: ``~/Library/Application Support/<app>/...``; Windows:
 ``%APPDATA%\\<app>\\...``.  Every failure here is silent: a missing or
-read-only home reads as "no choice made" and a write reports ``False``.  The
-home directory itself is never created.
+read-only home reads as "no choice made" and a write reports ``False``; a file
+that is there but cannot be read or understood reads as "off" (it may hold an
+opt-out).  The home directory itself is never created.
 """
 
 import os
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FILE_NAME = "telemetry.conf"
 _MAX_BYTES = 4096
+_KEY = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 #: What the notice says unless the host words its own.  {app}, {opt_out} and
 #: {command} (the host's telemetry command) are filled in; {when} says whether
@@ -77,26 +79,78 @@ def choice_file(app: str, config_dir: "str | None" = None) -> "str | None":
 
 
 def read(path: "str | None") -> "dict[str, str]":
-    """The file's ``key = value`` lines, lowercased; empty when absent or unreadable."""
+    """The file's ``key = value`` lines, lowercased; empty when absent or not understood."""
+    return load(path) or {}
+
+
+def load(path: "str | None") -> "dict[str, str] | None":
+    """The file's ``key = value`` lines, lowercased: ``{}`` when there is no file (or no
+    home), ``None`` when one exists but cannot be read or understood.
+
+    The read never blocks (a FIFO put at the path is not opened for reading and
+    waited on) and is bounded; only a regular file of at most 4 KiB, UTF-8 with
+    or without a byte-order mark, of blank, ``#`` comment and ``key = value``
+    lines counts as understood.  Unknown keys are ignored.
+    """
     if path is None:
         return {}
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | (
+        getattr(os, "O_BINARY", 0))
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read(_MAX_BYTES)
-    except Exception:  # noqa: BLE001 - OSError, a decoding error: both mean "no choice"
-        return {}
+        descriptor = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # no file, or no home: no choice made
+    except Exception:  # noqa: BLE001 - there, but not ours to read (EACCES, ELOOP, ENXIO...)
+        return None
+    try:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        data = b""
+        while len(data) <= _MAX_BYTES:
+            chunk = os.read(descriptor, _MAX_BYTES + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) > _MAX_BYTES:
+            return None
+        text = data.decode("utf-8")
+    except Exception:  # noqa: BLE001 - an I/O or decoding error: not understood
+        return None
+    finally:
+        os.close(descriptor)
     values: dict[str, str] = {}
-    for line in text.splitlines():
+    for raw in text.lstrip("\ufeff").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
         key, sep, value = line.partition("=")
         key = key.strip().lower()
-        if sep and key and not key.startswith("#"):
-            values[key] = value.strip().lower()
+        if not sep or not key or not _KEY.issuperset(key):
+            return None
+        values[key] = value.strip().lower()
     return values
 
 
-def stored_choice(path: "str | None") -> "bool | None":
-    value = read(path).get("enabled")
-    return True if value in ON else False if value in OFF else None
+#: :func:`stored_choice` for a file that exists but cannot be read or understood.
+UNREADABLE = "unreadable"
+
+
+def stored_choice(path: "str | None") -> "bool | str | None":
+    """The stored choice: True, False, None (none made) or :data:`UNREADABLE`.
+
+    A stored opt-out must not be lost to a file envdetect cannot read, so
+    unreadable counts as off, and so does an ``enabled`` value that is not one
+    of the on/off words.
+    """
+    values = load(path)
+    if values is None:
+        return UNREADABLE
+    value = values.get("enabled")
+    if value is None:
+        return None
+    return True if value in ON else False if value in OFF else UNREADABLE
 
 
 def write(path: "str | None", app: str, values: "Mapping[str, str]") -> bool:

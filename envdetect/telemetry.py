@@ -23,6 +23,7 @@ and the settings file helpers load on first use.
 """
 
 import os
+import sys
 import time
 
 TYPE_CHECKING = False
@@ -159,14 +160,21 @@ class Telemetry:
             self._informed = True  # turning it on oneself is being informed
             reason = f"enabled by {self._opt_out_env}={choice}"
         else:
-            from envdetect._settings import choice_file, notice_recorded, stored_choice
+            from envdetect._settings import (
+                UNREADABLE,
+                choice_file,
+                notice_recorded,
+                stored_choice,
+            )
 
             path = choice_file(self._app, self._config_dir)
             stored = stored_choice(path)
             if stored is False:
                 return OFF, "disabled by the stored setting"
-            self._informed = bool(stored) or notice_recorded(path)
-            reason = ("enabled by the stored setting" if stored else
+            if stored == UNREADABLE:
+                return OFF, "the stored setting cannot be read (counts as off)"
+            self._informed = stored is True or notice_recorded(path)
+            reason = ("enabled by the stored setting" if stored is True else
                       "enabled by default (the notice was shown on an earlier run)"
                       if self._informed else NOT_YET_TOLD)
         return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, reason)
@@ -352,12 +360,16 @@ class Telemetry:
         return click_group(self, name)
 
     # -- recording -----------------------------------------------------------------
-    def track(self, command: str, subcommand: "str | None" = None) -> "Tracker":
+    def track(self, command: "str | None" = None, subcommand: "str | None" = None) -> "Tracker":
         """Time a command: ``with t.track("deploy", "stack"):`` or ``@t.track("deploy")``.
 
-        Records the duration, the status, the exit code (a ``SystemExit`` inside
-        counts with its code) and the exception's class name; the exception
-        itself propagates unchanged.
+        Records the duration, the status, the exit code the process ends with
+        (a ``SystemExit``'s code; click's and typer's exceptions as they map
+        them) and the exception's class name; the exception itself propagates
+        unchanged.  Without ``command``: inside a click or typer command, the
+        command's path in the host's command tree; as a decorator, the
+        function's name.  As a decorator: above or below click's
+        ``@cli.command()``; below typer's ``@app.command()``.
         """
         return Tracker(self, command, subcommand)
 
@@ -373,7 +385,11 @@ class Telemetry:
                 name = type(error).__name__
             elif isinstance(error, type) and issubclass(error, BaseException):
                 name = error.__name__
+            elif error is not None:
+                self._say("record_command: error left out: not an exception or exception "
+                          "class (a string could be a message)")
             if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+                self._say("record_command: exit_code is not an integer: recorded as 1")
                 exit_code = 1
             self._command(command, subcommand, duration_ms, exit_code, name)
         except Exception:  # noqa: BLE001
@@ -382,20 +398,42 @@ class Telemetry:
     def event(self, name: str, attributes: "Mapping[str, object] | None" = None) -> None:
         """Record another event: a name (lowercase, digits, ``_`` and ``.``) and
         attributes that are booleans, numbers or strings allowed by ``allowed_values``
-        for that attribute.  Anything else is left out, silently."""
+        for that attribute.  Anything else is left out (debug mode says what and why)."""
         if self._mode == OFF:
             return
         try:
             if not _is_word(name, _KEY) or name == "command":
+                why = "reserved for track()" if name == "command" else (
+                    "a name is lowercase letters, digits, _ and . (up to 64)")
+                self._say(f"event {_shown(name)} dropped: {why}")
                 return
             clean: dict[str, Value] = {}
-            for key, value in (attributes or {}).items():
-                if len(clean) >= MAX_ATTRIBUTES:
-                    break
-                kept = self._value(key, value) if _is_word(key, _KEY) else None
-                if kept is not None:
+            items = list((attributes or {}).items())
+            for key, value in items[:MAX_ATTRIBUTES]:
+                if not _is_word(key, _KEY):
+                    self._say(f"event {name}: attribute {_shown(key)} left out: a name is "
+                              "lowercase letters, digits, _ and . (up to 64)")
+                    continue
+                kept = self._value(key, value)
+                if kept is None:
+                    self._say(f"event {name}: attribute {key} left out: {_refused(value)}")
+                else:
                     clean[key] = kept
+            if len(items) > MAX_ATTRIBUTES:
+                self._say(f"event {name}: {len(items) - MAX_ATTRIBUTES} attributes left "
+                          f"out: at most {MAX_ATTRIBUTES}")
             self._record(name, clean)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _say(self, message: str) -> None:
+        """Debug mode: one line on stderr about what was left out and why, never a value."""
+        if self._mode != DEBUG:
+            return
+        try:
+            from envdetect._send import log
+
+            log(message)
         except Exception:  # noqa: BLE001
             pass
 
@@ -413,22 +451,33 @@ class Telemetry:
     def _word(self, key: str, value: object) -> str:
         allowed = self._allowed.get(key)
         if allowed is not None:
-            return value if isinstance(value, str) and value in allowed else OTHER
-        return value if _is_word(value) else OTHER  # type: ignore[return-value]
+            if isinstance(value, str) and value in allowed:
+                return value
+            self._say(f"{key}: a value not in allowed_values[{key!r}] is sent as {OTHER!r}")
+            return OTHER
+        if _is_word(value):
+            return value  # type: ignore[return-value]
+        self._say(f"{key}: a value that is not a short word is sent as {OTHER!r}")
+        return OTHER
 
     def _command(self, command: object, subcommand: object, duration_ms: object,
                  exit_code: int, error: "str | None") -> None:
         attributes: dict[str, Value] = {"command": self._word("command", command)}
         if subcommand is not None:
             attributes["subcommand"] = self._word("subcommand", subcommand)
-        exit_code = max(-(2**31), min(exit_code, 2**31 - 1))
-        attributes["status"] = "success" if exit_code == 0 and error is None else "failure"
-        attributes["exit_code"] = exit_code
+        status = _status(exit_code)
+        if status != exit_code:
+            self._say(f"exit_code {exit_code} recorded as {status}, the status the operating "
+                      "system reports for it")
+        attributes["status"] = "success" if status == 0 and error is None else "failure"
+        attributes["exit_code"] = status
         if error is not None:
             attributes["error_type"] = error if _is_word(error, _WORD - {":"}) else OTHER
         if isinstance(duration_ms, (int, float)) and not isinstance(duration_ms, bool) and (
                 0 <= duration_ms < 1e12):
             attributes["duration_ms"] = round(float(duration_ms), 3)
+        else:
+            self._say("duration_ms left out: not a finite, non-negative number")
         self._record("command", attributes)
 
     def _record(self, name: str, attributes: "Mapping[str, Value]") -> None:
@@ -462,10 +511,12 @@ class Telemetry:
 class Tracker:
     """What :meth:`Telemetry.track` returns: a context manager and a decorator."""
 
-    __slots__ = ("_command", "_owner", "_start", "_subcommand")
+    __slots__ = ("_command", "_default", "_owner", "_start", "_subcommand")
 
-    def __init__(self, owner: "Telemetry", command: str, subcommand: "str | None") -> None:
+    def __init__(self, owner: "Telemetry", command: "str | None", subcommand: "str | None",
+                 default: "str | None" = None) -> None:
         self._owner, self._command, self._subcommand = owner, command, subcommand
+        self._default = default
         self._start: float | None = None
 
     def __enter__(self) -> "Tracker":
@@ -483,29 +534,105 @@ class Tracker:
             return
         try:
             duration = (time.perf_counter() - start) * 1000.0
-            code, error = 0, None
-            if isinstance(exc, SystemExit):
-                code = _exit_code(exc.code)
-            elif exc is not None:
-                error = type(exc).__name__
-                code = 130 if isinstance(exc, KeyboardInterrupt) else 1
-            self._owner._command(self._command, self._subcommand, duration, code, error)
+            code, error = _outcome(exc)
+            command, subcommand = self._command, self._subcommand
+            if command is None:
+                path = _cli_path()
+                if path:
+                    command, subcommand = path[0], ":".join(path[1:]) or subcommand
+                else:
+                    command = self._default
+            self._owner._command(command, subcommand, duration, code, error)
         except Exception:  # noqa: BLE001 - the host's exception, if any, goes on as is
             pass
 
     def __call__(self, func: "F") -> "F":
-        if self._owner._mode == OFF:
-            return func  # off stays off: no wrapper, no cost
-        import functools
+        """Decorate a function, or a click/typer command object (its ``invoke``).
 
+        The wrapper is the same whether telemetry is on or off, so that a
+        traceback through it is too; off, it only checks the mode.
+        """
         owner, command, subcommand = self._owner, self._command, self._subcommand
+        cli = _cli_command(func)
+        if cli is not None:  # @t.track() above @cli.command(): the group calls the object
+            cli.invoke = _tracked(owner, command, subcommand, cli.invoke,
+                                  getattr(cli, "name", None))
+            return func
+        if owner._mode == DEBUG and _registered_with_typer(func):
+            owner._say("track() above @app.command(): typer calls the function it "
+                       "registered, not this wrapper, so nothing is tracked; put "
+                       "@telemetry.track() below @app.command()")
+        return _tracked(owner, command, subcommand, func,  # type: ignore[return-value]
+                        getattr(func, "__name__", None))
 
-        @functools.wraps(func)
-        def tracked(*args: "Any", **kwargs: "Any") -> "Any":
-            with Tracker(owner, command, subcommand):
-                return func(*args, **kwargs)
 
-        return tracked  # type: ignore[return-value]
+def _registered_with_typer(func: object) -> bool:
+    """Whether typer already holds ``func`` as a command (a debug-mode check: it
+    scans the objects referring to the function)."""
+    models = sys.modules.get("typer.models")
+    info = getattr(models, "CommandInfo", None)
+    if info is None:
+        return False
+    import gc
+
+    for holder in gc.get_referrers(func):
+        if isinstance(holder, info) and getattr(holder, "callback", None) is func:
+            return True
+        if isinstance(holder, dict) and holder.get("callback") is func and any(
+                isinstance(owner, info) and getattr(owner, "__dict__", None) is holder
+                for owner in gc.get_referrers(holder)):
+            return True  # before 3.11, the referrer is the instance's __dict__
+    return False
+
+
+def _tracked(owner: "Telemetry", command: "str | None", subcommand: "str | None",
+             func: "Callable[..., Any]", default: "str | None") -> "Callable[..., Any]":
+    import functools
+
+    @functools.wraps(func)
+    def tracked(*args: "Any", **kwargs: "Any") -> "Any":
+        with Tracker(owner, command, subcommand, default):
+            return func(*args, **kwargs)
+
+    return tracked
+
+
+def _shown(name: object) -> str:
+    """A name for a debug line: itself if it is a word, else only what it is."""
+    if _is_word(name):
+        return repr(name)
+    if isinstance(name, str):
+        return f"(not a word, {len(name)} characters)"
+    return f"(a {type(name).__name__})"
+
+
+def _refused(value: object) -> str:
+    """Why an attribute value is left out, without the value."""
+    if isinstance(value, str):
+        return "a string not in allowed_values for it"
+    if isinstance(value, int):
+        return "an integer outside 64 bits"
+    if isinstance(value, float):
+        return "not a finite number"
+    return f"a {type(value).__name__} is not a boolean, number or string"
+
+
+# -- how the process ends ----------------------------------------------------------------
+#: What a shell sees for a program ended by an unhandled KeyboardInterrupt (SIGINT),
+#: and what Windows reports (STATUS_CONTROL_C_EXIT).
+_INTERRUPTED = 0xC000013A if os.name == "nt" else 130
+
+
+def _status(code: int) -> int:
+    """The status the operating system reports for ``exit(code)``.
+
+    CPython passes ``(int)PyLong_AsLong(code)`` to ``exit()``, -1 when it does not
+    fit a C long.  POSIX keeps the low 8 bits (``exit(256)`` is 0, ``exit(-1)``
+    255); Windows the 32-bit exit code, reported unsigned.
+    """
+    if os.name == "nt":
+        return code & 0xFFFFFFFF if -(2**31) <= code < 2**31 else 0xFFFFFFFF
+    return (code if -sys.maxsize - 1 <= code <= sys.maxsize else -1) & 0xFF
 
 
 def _exit_code(code: object) -> int:
@@ -513,5 +640,79 @@ def _exit_code(code: object) -> int:
     if code is None:
         return 0
     if isinstance(code, int):
-        return int(code)
+        return _status(int(code))
     return 1  # a message: printed to stderr, status 1
+
+
+#: Where click keeps its current context: click itself, and the copy of it that
+#: typer ships from 0.2x on, with typer's own Exit and Abort.
+_CLIS = (("click", "click"), ("typer._click", "typer"))
+
+
+def _cli_context(package: str) -> "Any":
+    module = sys.modules.get(f"{package}.globals")  # never imported here: the host did
+    return module.get_current_context(silent=True) if module is not None else None
+
+
+def _interrupted_cli_status(context: "Any") -> int:
+    """How the running command line ends on KeyboardInterrupt: click's main turns
+    it into Abort ("Aborted!", status 1); typer's, from 0.13 on, into Exit(130)."""
+    if not type(context.find_root().command).__module__.startswith("typer"):
+        return 1
+    version = str(getattr(sys.modules.get("typer"), "__version__", "")).split(".")
+    try:
+        return _INTERRUPTED if (int(version[0]), int(version[1])) >= (0, 13) else 1
+    except (ValueError, IndexError):
+        return _INTERRUPTED
+
+
+def _outcome(exc: "BaseException | None") -> "tuple[int, str | None]":
+    """The exit status and error type for ``exc`` leaving a tracked block."""
+    if exc is None:
+        return 0, None
+    if isinstance(exc, SystemExit):
+        return _exit_code(exc.code), None
+    name = type(exc).__name__
+    for package, owner in _CLIS:
+        context = _cli_context(package)
+        if context is None:
+            continue
+        # What the command line's main() does with it, in standalone mode.
+        signals = sys.modules.get(f"{owner}.exceptions")
+        errors = sys.modules.get(f"{package}.exceptions")
+        exit_type = getattr(signals, "Exit", None) or getattr(errors, "Exit", None)
+        if exit_type is not None and isinstance(exc, exit_type):
+            return _exit_code(getattr(exc, "exit_code", 0)), None
+        failure = getattr(errors, "ClickException", None)
+        if failure is not None and isinstance(exc, failure):
+            return _exit_code(getattr(exc, "exit_code", 1)), name
+        if isinstance(exc, KeyboardInterrupt):
+            return _interrupted_cli_status(context), name
+        return 1, name  # Abort, EOFError, a broken pipe, any other exception
+    return (_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 1), name
+
+
+def _cli_path() -> "list[str]":
+    """The running click/typer command's names below the program, from the host's
+    command tree (``Command.name``, never what was typed); the program's own
+    command when it has no subcommands."""
+    for package, _ in _CLIS:
+        context = _cli_context(package)
+        if context is None:
+            continue
+        names: list[str] = []
+        while context.parent is not None:
+            names.append(context.command.name)
+            context = context.parent
+        return names[::-1] or [context.command.name]
+    return []
+
+
+def _cli_command(obj: object) -> "Any":
+    """``obj`` if it is a click (or typer's click) command object, else None."""
+    for package, _ in _CLIS:
+        core = sys.modules.get(f"{package}.core")
+        command = getattr(core, "Command", None)
+        if command is not None and isinstance(obj, command):
+            return obj
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from tests.conftest import ROOT
 HERE = Path(__file__).resolve().parent
 SERVER = HERE / "server.py"
 HOST = HERE / "host.py"
+CLI_APP = HERE / "cli_app.py"
 
 #: Exit bound margin.  A run's exit overhead is measured from the host's "@end"
 #: (its main code is done) to the moment the process has exited, so interpreter
@@ -42,11 +44,12 @@ SCRUB = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "do_not_track",
 class Server:
     """tests/telemetry/server.py in its own process; stops itself after ``lifetime``."""
 
-    def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0):
+    def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0,
+                 cert: Path | None = None):
         self.record = record
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), mode, str(record), "--delay", str(delay),
-             "--lifetime", str(lifetime)],
+             "--lifetime", str(lifetime), *(["--cert", str(cert)] if cert else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the server prints its port when ready
@@ -96,6 +99,59 @@ def server(tmp_path: Path):
         each.stop()
 
 
+def self_signed_cert(folder: Path) -> Path | None:
+    """A certificate and key for 127.0.0.1 in one PEM file (clients trust it through
+    ``SSL_CERT_FILE``): made with the ``cryptography`` package if installed, else the
+    ``openssl`` command; None if neither is there."""
+    pem = folder / "loopback.pem"
+    try:
+        import datetime
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        import shutil
+
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            return None
+        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
+                        "-keyout", str(pem), "-out", str(folder / "cert.pem")],
+                       check=True, capture_output=True, timeout=60)
+        pem.write_bytes(pem.read_bytes() + (folder / "cert.pem").read_bytes())
+        return pem
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(  # what Python 3.13's strict verification wants
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption())
+                    + cert.public_bytes(serialization.Encoding.PEM))
+    return pem
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then closed): connect is refused."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -137,7 +193,7 @@ class HostRun:
     def noise(self) -> list[str]:
         """stderr lines that are not the host's own markers."""
         return [line for line in self.stderr.splitlines()
-                if not line.startswith(("@end ", "@host "))]
+                if not line.startswith(("@end ", "@host ", "@ready "))]
 
 
 def run_host(spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0) -> HostRun:
@@ -165,3 +221,79 @@ def assert_well_behaved(run: HostRun, code: int, exit_wait: float = 0.25,
     assert not [trip for trip in run.trips if trip.startswith(PROCESS_TRIPS)]
     if not debug:  # the sender says nothing at all outside debug mode
         assert all(not line.startswith("envdetect.telemetry") for line in run.noise)
+
+
+def run_cli(framework: str, args: list[str], env: dict[str, str],
+            interrupt_after: float | None = None) -> subprocess.CompletedProcess[str]:
+    """tests/telemetry/cli_app.py, a real click or typer program; with
+    ``interrupt_after``, SIGINT that long after its command wrote ``@ready``."""
+    process = subprocess.Popen([sys.executable, str(CLI_APP), framework, *args], env=env,
+                               cwd=str(ROOT), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = ""
+    if interrupt_after is not None:
+        assert process.stderr is not None
+        ready = process.stderr.readline()
+        assert ready == "@ready\n", ready
+        time.sleep(interrupt_after)
+        process.send_signal(signal.SIGINT)  # only the process this helper started
+    stdout, stderr = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, ready + stderr)
+
+
+class CliCase:
+    """One command line, run with telemetry on (posting to its own path) and off."""
+
+    def __init__(self, name: str, args: list[str], error_type: str | None = None,
+                 interrupt: bool = False, **env: str) -> None:
+        self.name, self.args, self.error_type = name, args, error_type
+        self.interrupt, self.env = interrupt, env
+        self.on: subprocess.CompletedProcess[str] | None = None
+        self.off: subprocess.CompletedProcess[str] | None = None
+        self.requests: list[dict[str, Any]] = []
+
+    def __repr__(self) -> str:
+        return self.name
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return [event for request in self.requests
+                for event in json.loads(request["body"])["events"]]
+
+
+def run_cli_cases(framework: str, cases: list[CliCase], srv: Server, home: Path) -> None:
+    """Every case on and off, four at a time; then the requests each one sent."""
+    jobs = []
+    for case in cases:
+        env = host_env(home, HOSTAPP_ENDPOINT=srv.url(f"/{case.name}"), **case.env)
+        jobs.append((case, "on", env))
+        jobs.append((case, "off", {**env, "DO_NOT_TRACK": "1"}))
+
+    def run(job: tuple[CliCase, str, dict[str, str]]) -> None:
+        case, mode, env = job
+        setattr(case, mode, run_cli(framework, case.args, env,
+                                    0.1 if case.interrupt else None))
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(run, jobs))
+    requests = srv.wait_for(len(cases))
+    for case in cases:
+        case.requests = [r for r in requests if r["line"] == f"POST /{case.name} HTTP/1.1"]
+
+
+def check_cli_case(case: CliCase) -> dict[str, Any]:
+    """What every case must show; returns the recorded command event's attributes."""
+    on, off = case.on, case.off
+    assert on is not None
+    assert off is not None
+    assert (on.returncode, on.stdout, on.stderr) == (off.returncode, off.stdout, off.stderr)
+    assert "envdetect.telemetry:" not in on.stderr  # says nothing outside debug mode
+    (event,) = case.events
+    recorded = event["attributes"]
+    assert event["name"] == "command"
+    assert recorded["exit_code"] == on.returncode  # what the process really ended with
+    assert recorded["status"] == ("success" if on.returncode == 0 else "failure")
+    assert recorded.get("error_type") == case.error_type
+    return recorded

@@ -10,9 +10,11 @@ SPEC is JSON::
      "told": false}           # leave the notice unrecorded (default: shown on an earlier run)
 
 Steps: ``track CMD SUB OUTCOME`` (OUTCOME ``ok``, ``raise`` (ValueError escapes),
-``catch`` (ValueError caught outside), ``exit:N`` (SystemExit inside)),
-``decorated CMD``, ``record CMD``, ``event NAME ATTRS``, ``many N`` (N events in a
-loop), ``notice``, ``fork`` (the child records and exits 7), ``sleep S``.
+``catch`` (ValueError caught outside), ``exit:N`` (SystemExit inside), ``sleep:S``
+(writes ``@ready <pid>`` on stderr, then sleeps S seconds: a test may interrupt it)),
+``decorated CMD [raise]`` (a ValueError escapes the decorated function),
+``record CMD``, ``event NAME ATTRS``, ``many N`` (N events in a loop),
+``notice``, ``fork`` (the child records and exits 7), ``sleep S``.
 
 The program writes nothing to stdout.  On stderr: ``@end <pid> <time>`` when its
 main code is done (with its pid), then ``@host {report}`` from an atexit callback registered
@@ -152,8 +154,16 @@ def step(t: Telemetry, action: list) -> None:  # type: ignore[type-arg]
                 raise ValueError(f"escapes: {MESSAGE}")
             if outcome.startswith("exit:"):
                 sys.exit(int(outcome[5:]))
+            if outcome.startswith("sleep:"):
+                sys.stderr.write(f"@ready {os.getpid()}\n")
+                sys.stderr.flush()
+                time.sleep(float(outcome[6:]))
     elif kind == "decorated":
-        t.track(action[1])(lambda: None)()
+        def command() -> None:
+            if action[2:] == ["raise"]:
+                raise ValueError(f"escapes: {MESSAGE}")
+
+        t.track(action[1])(command)()
     elif kind == "record":
         t.record_command(action[1], duration_ms=12.5, exit_code=2, error=KeyError)
     elif kind == "event":

@@ -9,7 +9,8 @@ including this one) and ``{"type": "request", "line": ..., "headers": {...},
 "body": ...}`` for each request read.  Modes: ``normal`` answers 200,
 ``error`` 500, ``blackhole`` reads the request and never answers, ``slow``
 answers 200 after ``--delay`` seconds.  It stops by itself after
-``--lifetime`` seconds; every socket operation has a timeout.
+``--lifetime`` seconds; every socket operation has a timeout.  ``--cert PEM``
+(certificate and key in one file) speaks TLS on the accepted connections.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def serve(conn: socket.socket, args: argparse.Namespace, deadline: float) -> Non
     record(args.record, {"type": "connect", "open": now_open})
     try:
         conn.settimeout(5.0)
+        if args.tls is not None:
+            conn = args.tls.wrap_socket(conn, server_side=True)
         request = read_request(conn)
         if request is None:
             record(args.record, {"type": "garbage"})
@@ -92,7 +95,14 @@ def main() -> int:
     parser.add_argument("record")
     parser.add_argument("--delay", type=float, default=5.0)
     parser.add_argument("--lifetime", type=float, default=60.0)
+    parser.add_argument("--cert")
     args = parser.parse_args()
+    args.tls = None
+    if args.cert:
+        import ssl
+
+        args.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        args.tls.load_cert_chain(args.cert)
     deadline = time.monotonic() + args.lifetime
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))

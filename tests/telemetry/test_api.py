@@ -5,7 +5,9 @@ real one is exercised against real servers in test_faults.py."""
 from __future__ import annotations
 
 import math
+import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 import pytest
@@ -91,18 +93,45 @@ def test_exception_propagates_unchanged_and_only_its_class_name_is_kept(tmp_path
     assert "secret" not in repr(t._sender.events)  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("code", "status", "expected"), [
-    (None, "success", 0), (0, "success", 0), (3, "failure", 3), ("a message", "failure", 1),
-    (True, "failure", 1), (2**40, "failure", 2**31 - 1)])
-def test_system_exit_counts_with_its_code(tmp_path, code: object, status: str,
-                                          expected: int) -> None:
+EXIT_CODES = [None, 0, 3, "a message", True, 256, -1, 2**40, 2**70, 300, -300]
+
+
+def _real_exit_status(code: object) -> int:
+    """What the operating system reports for a program ending with sys.exit(code)."""
+    done = subprocess.run([sys.executable, "-c", f"import sys; sys.exit({code!r})"],
+                          capture_output=True, timeout=30, check=False)
+    return done.returncode % 2**32 if sys.platform == "win32" else done.returncode
+
+
+@pytest.fixture(scope="module")
+def real_statuses() -> dict[str, int]:
+    with ThreadPoolExecutor(4) as pool:
+        return dict(zip(map(repr, EXIT_CODES), pool.map(_real_exit_status, EXIT_CODES)))
+
+
+@pytest.mark.parametrize("code", EXIT_CODES, ids=repr)
+def test_system_exit_records_the_status_the_process_really_ends_with(
+        tmp_path, code: object, real_statuses: dict[str, int]) -> None:
     t = make(tmp_path)
     with pytest.raises(SystemExit) as caught, t.track("build"):
         sys.exit(code)
     assert caught.value.code == code
     (recorded,) = attributes(t)
-    assert (recorded["status"], recorded["exit_code"]) == (status, expected)
+    expected = real_statuses[repr(code)]
+    assert recorded["exit_code"] == expected
+    assert recorded["status"] == ("success" if expected == 0 else "failure")
     assert "error_type" not in recorded
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX keeps the low 8 bits")
+@pytest.mark.parametrize(("code", "expected"), [(256, 0), (-1, 255), (300, 44), (2**70, 255)])
+def test_out_of_range_exit_codes_are_what_posix_reports(tmp_path, code: int,
+                                                        expected: int) -> None:
+    t = make(tmp_path)
+    t.record_command("build", duration_ms=1.0, exit_code=code)
+    with pytest.raises(SystemExit), t.track("build"):
+        sys.exit(code)
+    assert [a["exit_code"] for a in attributes(t)] == [expected, expected]
 
 
 def test_keyboard_interrupt(tmp_path) -> None:
@@ -130,14 +159,31 @@ def test_decorator(tmp_path) -> None:
         ("deploy", "success"), ("divide", "failure")]
 
 
-def test_decorator_when_off_returns_the_function_itself(tmp_path, monkeypatch) -> None:
+def test_decorator_wraps_the_same_way_on_and_off(tmp_path, monkeypatch, recorder) -> None:
+    """One wrapper whether on or off, so a traceback through it is the same."""
+    def f() -> int:
+        return 7
+
+    on = make(tmp_path).track("x")(f)
     monkeypatch.setenv("DO_NOT_TRACK", "1")
+    off = make(tmp_path).track("x")(f)
+    assert off.__code__ is on.__code__  # type: ignore[attr-defined]
+    assert off.__wrapped__ is f  # type: ignore[attr-defined]
+    assert off() == 7
+    assert recorder == []  # off: nothing made, nothing recorded
+
+
+def test_track_without_a_name(tmp_path) -> None:
     t = make(tmp_path)
 
-    def f() -> None:
+    @t.track()
+    def deploy() -> None:
         pass
 
-    assert t.track("x")(f) is f
+    deploy()
+    with t.track():
+        pass
+    assert [a["command"] for a in attributes(t)] == ["deploy", "other"]
 
 
 def test_plain_call_for_hosts_that_time_things_themselves(tmp_path) -> None:
@@ -293,3 +339,52 @@ def test_set_enabled_true_counts_as_told(monkeypatch, tmp_path, recorder) -> Non
     t.event("x")
     assert stderr.getvalue() == ""  # the user turned it on: no notice needed
     assert len(recorder[0].events) == 1
+
+
+# -- debug mode says what it leaves out ------------------------------------------------------
+def said(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    lines = capsys.readouterr().err.splitlines()
+    assert all(line.startswith("envdetect.telemetry: ") for line in lines), lines
+    return [line[len("envdetect.telemetry: "):] for line in lines]
+
+
+def test_debug_mode_says_what_it_drops_and_why_but_never_a_value(
+        tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ENVDETECT_TELEMETRY_DEBUG", "1")
+    t = make(tmp_path, allowed_values={"format": ["yaml"], "command": ["build"]})
+    t.event("Build.Output", {"a": 1})
+    t.event("command")
+    t.event("/home/alice/secret-path")
+    t.event("export", {"format": "hunter2-secret", "nan": math.nan, "Bad-Key": 1,
+                       "nested": {"a": "secret"}, "ok": True, "huge": 2**64})
+    t.event("wide", {f"k{i}": i for i in range(40)})
+    t.record_command("deploy-secret", duration_ms=-1, exit_code=300, error="secret message")
+    lines = said(capsys)
+    assert lines == [
+        "event 'Build.Output' dropped: a name is lowercase letters, digits, _ and . (up to 64)",
+        "event 'command' dropped: reserved for track()",
+        "event (not a word, 23 characters) dropped: a name is lowercase letters, digits, _ "
+        "and . (up to 64)",
+        "event export: attribute format left out: a string not in allowed_values for it",
+        "event export: attribute nan left out: not a finite number",
+        "event export: attribute 'Bad-Key' left out: a name is lowercase letters, digits, _ "
+        "and . (up to 64)",
+        "event export: attribute nested left out: a dict is not a boolean, number or string",
+        "event export: attribute huge left out: an integer outside 64 bits",
+        "event wide: 8 attributes left out: at most 32",
+        "record_command: error left out: not an exception or exception class (a string "
+        "could be a message)",
+        "command: a value not in allowed_values['command'] is sent as 'other'",
+        "exit_code 300 recorded as 44, the status the operating system reports for it",
+        "duration_ms left out: not a finite, non-negative number",
+    ] if sys.platform != "win32" else lines
+    assert "secret" not in "\n".join(lines)
+    assert "hunter2" not in "\n".join(lines)
+    assert [e[0] for e in t._sender.events] == ["export", "wide", "command"]  # type: ignore[union-attr]
+
+
+def test_drops_are_silent_outside_debug_mode(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    t = make(tmp_path)
+    t.event("Build.Output")
+    t.record_command("x", duration_ms=1, exit_code=300)
+    assert capsys.readouterr() == ("", "")

@@ -71,6 +71,8 @@ def test_debug_otlp_and_a_full_queue(tmp_path: Path) -> None:
     ("http://127.0.0.1:notaport/", {}, "(malformed endpoint: it would not be sent)"),
     ("http://127.0.0.1:9/", {"HTTP_PROXY": "http://127.0.0.1:3128"}, "(via proxy 127.0.0.1:3128)"),
     ("https://user:secret@127.0.0.1:9/x", {}, "would POST to https://127.0.0.1:9/x (direct"),
+    ("https://127.0.0.1:9/x?api_key=secret-key&region=eu&secret", {},
+     "would POST to https://127.0.0.1:9/x?api_key=...&region=...&... (direct"),
 ])
 def test_debug_says_where_it_would_go(tmp_path: Path, endpoint: str | None,
                                       env: dict[str, str], says: str) -> None:

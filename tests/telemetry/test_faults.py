@@ -169,6 +169,22 @@ def test_exception_escaping_the_program_keeps_status_and_traceback(server,
     assert "never sent" not in srv.requests()[0]["body"]
 
 
+@pytest.mark.parametrize("step", [["decorated", "deploy", "raise"],
+                                  ["track", "deploy", None, "raise"]])
+def test_the_traceback_is_the_same_with_telemetry_on_and_off(server, tmp_path: Path,
+                                                             step: list) -> None:  # type: ignore[type-arg]
+    srv = server("normal")
+    on = run_host(spec(srv.url(), exit_code=0, steps=[step], **DELIVER), host_env(tmp_path))
+    off = run_host(spec(srv.url(), exit_code=0, steps=[step], **DELIVER),
+                   host_env(tmp_path, HOSTAPP_TELEMETRY="0"))
+    assert on.report["enabled"] == [True]
+    assert off.report["enabled"] == [False]
+    assert (on.returncode, off.returncode) == (1, 1)
+    assert on.noise == off.noise
+    assert on.noise[0] == "Traceback (most recent call last):"
+    assert len(srv.requests()) == 1  # from the run with telemetry on
+
+
 def test_system_exit_inside_track_counts_with_its_code(server, tmp_path: Path) -> None:
     srv = server("normal")
     run = run_host(spec(srv.url(), exit_code=0, steps=[["track", "deploy", None, "exit:4"]],

@@ -87,14 +87,77 @@ def test_set_enabled_round_trip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert Telemetry("hostapp", "1.0", ENDPOINT).enabled
 
 
-def test_unreadable_or_odd_files_mean_no_choice(tmp_path: Path) -> None:
-    (tmp_path / "telemetry.conf").write_bytes(b"\xff\xfe garbage\nenabled\n= false\n")
-    assert Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path)).enabled
-    (tmp_path / "telemetry.conf").unlink()
-    (tmp_path / "telemetry.conf").mkdir()  # a directory where the file should be
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"\xef\xbb\xbfenabled = false\n", False),  # a byte-order mark (Notepad)
+    (b"# written by hand\r\n\r\n  Enabled = FALSE  \r\n", False),
+    (b"enabled = true\nnotice_shown = true\nfuture_key = whatever\n", True),
+    (b"notice_shown = true\n", None),
+    (b"", None),
+])
+def test_stored_choice_that_is_understood(tmp_path: Path, content: bytes,
+                                          expected: bool | None) -> None:
+    (tmp_path / "telemetry.conf").write_bytes(content)
     t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
-    assert t.enabled
-    assert t.set_enabled(False) is False  # cannot be stored; says so, silently
+    assert _settings.stored_choice(str(tmp_path / "telemetry.conf")) is expected
+    assert t.enabled is (expected is not False)
+
+
+UNDERSTOOD_OFF = b"# Telemetry choice for hostapp\nenabled = false\n"
+
+
+@pytest.mark.parametrize("content", [
+    b"\xff\xfe garbage\n" + UNDERSTOOD_OFF,  # not UTF-8
+    b"\xff" + UNDERSTOOD_OFF,
+    b"x" * 5000 + b"\n" + UNDERSTOOD_OFF,  # more than 4 KiB: not written by envdetect
+    b"# " + b"x" * 5000 + b"\n" + UNDERSTOOD_OFF,
+    UNDERSTOOD_OFF + b"enabled\n",  # a line that is not key = value
+    UNDERSTOOD_OFF + b"= true\n",
+    b"enabled = nope\n",  # an enabled value that is not an on/off word
+    UNDERSTOOD_OFF.replace(b"enabled", b"enabled\x00"),
+], ids=["utf16-bom", "non-utf8", "over-4k", "over-4k-comment", "no-equals", "no-key",
+        "unknown-value", "nul"])
+def test_a_choice_file_that_is_not_understood_counts_as_off(tmp_path: Path,
+                                                            content: bytes) -> None:
+    (tmp_path / "telemetry.conf").write_bytes(content)
+    t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
+    assert not t.enabled
+    assert t.reason == "the stored setting cannot be read (counts as off)"
+
+
+def test_a_choice_file_that_cannot_be_read_counts_as_off(tmp_path: Path) -> None:
+    path = tmp_path / "telemetry.conf"
+    path.mkdir()  # a directory where the file should be: not a regular file
+    t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
+    assert (t.enabled, t.reason) == (False, "the stored setting cannot be read (counts as off)")
+    assert t.set_enabled(False) is False  # cannot be stored either; says so, silently
+    path.rmdir()
+    path.symlink_to(path)  # a symlink loop: there, but opening it fails (even for root)
+    assert not Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path)).enabled
+    path.unlink()
+    path.symlink_to(tmp_path / "nowhere")  # dangling: no file, no choice
+    assert Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path)).enabled
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads a chmod 000 file (covered above by a symlink loop)")
+def test_a_choice_file_without_read_permission_counts_as_off(tmp_path: Path) -> None:
+    path = tmp_path / "telemetry.conf"
+    path.write_text("enabled = true\n")
+    path.chmod(0)
+    assert not Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path)).enabled
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_at_the_choice_file_does_not_block_and_counts_as_off(tmp_path: Path) -> None:
+    """Run in a child: on failure, the open() would block forever, with no writer."""
+    os.mkfifo(tmp_path / "telemetry.conf")
+    code = ("import sys; from envdetect.telemetry import Telemetry; "
+            f"t = Telemetry('hostapp', '1.0', {ENDPOINT!r}, config_dir=sys.argv[1]); "
+            "print(t.enabled, t.reason)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=str(ROOT),
+                          capture_output=True, text=True, timeout=20, check=False)
+    assert done.stdout == "False the stored setting cannot be read (counts as off)\n", (
+        done.stderr)
 
 
 def _unwritable_homes(tmp_path: Path) -> dict[str, str]:
