@@ -107,11 +107,12 @@ def endpoint_host(endpoint: "str | None") -> str:
 
 
 def status(telemetry: "Telemetry", state: str, reason: str) -> str:
-    from envdetect._settings import stored_choice
+    from envdetect._settings import UNREADABLE, stored_choice
 
     path = telemetry.config_file
     stored = stored_choice(path) if path else None
-    choice = {True: "on", False: "off", None: "none"}[stored]
+    choice = {True: "on", False: "off", None: "none", UNREADABLE: "unreadable, counts as off"}[
+        stored]
     where = path if path else "nowhere (no home or config folder)"
     command = spelling(telemetry)
     off = f"{telemetry._opt_out_env}=0 or " if telemetry._opt_out_env else ""
