@@ -5,7 +5,8 @@
 >>> env.runtime.kind in {"ide", "agent", "ci", "notebook", "cloud", "terminal", "script"}
 True
 
-``detect()`` never raises, never touches the network and spawns no process.
+``detect()`` never raises (a Ctrl-C still interrupts it), never touches the
+network and spawns no process.
 Importing this package is cheap: the detectors load when ``detect()`` runs.
 """
 
@@ -40,7 +41,8 @@ def detect(
     ``context`` replaces the live machine (see :func:`load_fixture`).
     ``plugins`` loads third-party detectors from the ``envdetect.detectors``
     entry-point group; ``None`` means "only if ENVDETECT_PLUGINS=1".
-    ``detectors`` adds detector objects directly.  Never raises.
+    ``detectors`` adds detector objects directly (see the README's Plugins).
+    Never raises; a Ctrl-C (KeyboardInterrupt) still propagates.
     """
     from envdetect._engine import detect as _detect
 

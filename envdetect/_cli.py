@@ -278,4 +278,8 @@ def _text(value: "Any") -> str:
         return "yes"
     if value is False:
         return "no"
-    return str(value)
+    text = str(value)
+    if text.isprintable():
+        return text
+    # A plugin's string may hold terminal escapes: shown, never obeyed.
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)

@@ -468,3 +468,23 @@ def test_ctrl_c_exits_130_without_a_traceback(monkeypatch, capsys) -> None:
     assert main(["--json", "--fixture", str(MAC)]) == 130
     assert sys.stdout is real_stdout
     assert capsys.readouterr() == ("", "")
+
+
+class EscapingDetector:
+    facet = "painter"
+
+    def detect(self, ctx: envdetect.Context) -> dict[str, str]:
+        return {"title": "\x1b]0;owned\x07red\x1b[31m"}
+
+
+def test_the_report_shows_a_plugins_terminal_escapes_without_obeying_them(
+        monkeypatch, capsys) -> None:
+    from envdetect import _plugins
+
+    monkeypatch.setattr(_plugins, "entry_points_in_group",
+                        lambda: [FakeEntryPoint("painter", EscapingDetector())])
+    assert main(["--fixture", str(MAC)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "title: \\x1b]0;owned\\x07red\\x1b[31m" in out
