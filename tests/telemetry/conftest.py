@@ -16,10 +16,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
+import envdetect._send
 from tests.conftest import ROOT
 
 HERE = Path(__file__).resolve().parent
@@ -289,6 +290,18 @@ def run_cli_cases(framework: str, cases: list[CliCase], srv: Server, home: Path)
         case.requests = [r for r in requests if r["line"] == f"POST /{case.name} HTTP/1.1"]
 
 
+def ran_cli_cases(framework: str, cases: list[CliCase],
+                  factory: pytest.TempPathFactory) -> dict[str, CliCase]:
+    """:func:`run_cli_cases` against a server of their own, by case name."""
+    folder = factory.mktemp(framework)
+    srv = Server("normal", folder / "server.jsonl", lifetime=300)
+    try:
+        run_cli_cases(framework, cases, srv, folder)
+    finally:
+        srv.stop()
+    return {case.name: case for case in cases}
+
+
 def check_cli_case(case: CliCase) -> dict[str, Any]:
     """What every case must show; returns the recorded command event's attributes."""
     on, off = case.on, case.off
@@ -303,3 +316,57 @@ def check_cli_case(case: CliCase) -> dict[str, Any]:
     assert recorded["status"] == ("success" if on.returncode == 0 else "failure")
     assert recorded.get("error_type") == case.error_type
     return recorded
+
+
+# -- in-process: a sender that only records ----------------------------------------------
+
+
+class Recorder:
+    """Stands in for :class:`envdetect._send.Sender` and keeps what it is given,
+    with the real one's cancel semantics (nothing queued survives, nothing more
+    is taken)."""
+
+    made: ClassVar[list[Recorder]] = []
+
+    def __init__(self, config: envdetect._send.Config) -> None:
+        self.config = config
+        self.events: list[tuple[str, int, dict[str, Any]]] = []
+        self.dropped_total = 0
+        self.cancelled = False
+        Recorder.made.append(self)
+
+    def add(self, event: tuple[str, int, dict[str, Any]]) -> None:
+        if not self.cancelled:
+            self.events.append(event)
+
+    def start(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.events.clear()
+
+
+def record_senders(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
+    """Every Sender made from now on is a Recorder; the telemetry switches unset."""
+    for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(envdetect._send, "Sender", Recorder)
+    Recorder.made.clear()
+    return Recorder.made
+
+
+def read_terminal(master: int, seconds: float) -> str:
+    """All a pseudo-terminal's other side wrote until it closed (or ``seconds``)."""
+    chunks = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")

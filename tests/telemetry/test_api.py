@@ -8,43 +8,23 @@ import math
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
 import envdetect._send
 from envdetect.telemetry import Telemetry
+from tests.telemetry.conftest import Recorder, record_senders
 
 ENDPOINT = "http://127.0.0.1:9/ingest"
 
 
-class Recorder:
-    made: ClassVar[list[Recorder]] = []
 
-    def __init__(self, config: envdetect._send.Config) -> None:
-        self.config = config
-        self.events: list[tuple[str, int, dict[str, Any]]] = []
-        self.dropped_total = 0
-        self.cancelled = False
-        Recorder.made.append(self)
-
-    def add(self, event: tuple[str, int, dict[str, Any]]) -> None:
-        self.events.append(event)
-
-    def start(self) -> None:
-        pass
-
-    def cancel(self) -> None:
-        self.cancelled = True
 
 
 @pytest.fixture(autouse=True)
-def recorder(monkeypatch: pytest.MonkeyPatch):
-    for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(envdetect._send, "Sender", Recorder)
-    Recorder.made.clear()
-    return Recorder.made
+def recorder(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
+    return record_senders(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.telemetry.conftest import CliCase, Server, check_cli_case, run_cli_cases
+from tests.telemetry.conftest import CliCase, check_cli_case, ran_cli_cases
 
 pytest.importorskip("click")
 
@@ -45,14 +45,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("click")
-    srv = Server("normal", folder / "server.jsonl", lifetime=300)
-    try:
-        run_cli_cases("click", CASES, srv, folder)
-    finally:
-        srv.stop()
-    return {case.name: case for case in CASES}
+def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliCase]:
+    return ran_cli_cases("click", CASES, tmp_path_factory)
 
 
 @pytest.mark.parametrize("name", [case.name for case in CASES])

@@ -12,47 +12,24 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
-import envdetect._send
 from envdetect import _telemetry_command
 from envdetect.telemetry import Telemetry
 from tests.conftest import ROOT
-from tests.telemetry.conftest import HERE
+from tests.telemetry.conftest import HERE, Recorder, record_senders
 
 ENDPOINT = "http://127.0.0.1:9/ingest"
 
 
-class Recorder:
-    made: ClassVar[list[Recorder]] = []
 
-    def __init__(self, config: object) -> None:
-        self.events: list[object] = []
-        self.cancelled = False
-        self.dropped_total = 0
-        Recorder.made.append(self)
-
-    def add(self, event: object) -> None:
-        if not self.cancelled:
-            self.events.append(event)
-
-    def start(self) -> None:
-        pass
-
-    def cancel(self) -> None:
-        self.cancelled = True
-        self.events.clear()
 
 
 @pytest.fixture(autouse=True)
 def clean(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
-    for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(envdetect._send, "Sender", Recorder)
-    Recorder.made.clear()
-    return Recorder.made
+    return record_senders(monkeypatch)
 
 
 def told(folder: Path) -> Path:

@@ -16,15 +16,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
-import envdetect._send
 from envdetect import _settings
 from envdetect.telemetry import Telemetry
 from tests.conftest import ROOT
-from tests.telemetry.conftest import HERE
+from tests.telemetry.conftest import HERE, Recorder, read_terminal, record_senders
 
 TOOL = HERE / "cli_click.py"
 NOTICE = "mytool collects anonymous usage data"
@@ -60,19 +59,9 @@ def run_tool(args: list[str], env: dict[str, str], terminal: bool = False) -> Ra
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=replica, text=True)
     os.close(replica)
-    chunks = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the terminal's other side is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
+    terminal = read_terminal(master, 60)
     stdout, _ = process.communicate(timeout=60)
-    return Ran(process.returncode, stdout, b"".join(chunks).decode("utf-8", "replace"))
+    return Ran(process.returncode, stdout, terminal)
 
 
 def choice_text(tmp_path: Path) -> str:
@@ -192,33 +181,14 @@ def test_enable_counts_as_told(server, tmp_path: Path) -> None:
 
 
 # -- in-process: the invariant's odd corners
-class Recorder:
-    made: ClassVar[list[Recorder]] = []
 
-    def __init__(self, config: object) -> None:
-        self.events: list[object] = []
-        self.cancelled = False
-        self.dropped_total = 0
-        Recorder.made.append(self)
-
-    def add(self, event: object) -> None:
-        self.events.append(event)
-
-    def start(self) -> None:
-        pass
-
-    def cancel(self) -> None:
-        self.cancelled = True
 
 
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
-    for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(envdetect._send, "Sender", Recorder)
+    made = record_senders(monkeypatch)
     monkeypatch.setattr(_settings, "in_ci", lambda: False)
-    Recorder.made.clear()
-    return Recorder.made
+    return made
 
 
 def queued(made: list[Recorder]) -> list[object]:

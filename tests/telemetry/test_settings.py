@@ -14,7 +14,7 @@ import pytest
 from envdetect import _settings
 from envdetect.telemetry import Telemetry
 from tests.conftest import ROOT
-from tests.telemetry.conftest import HOST
+from tests.telemetry.conftest import HOST, read_terminal
 
 ENDPOINT = "http://127.0.0.1:9/ingest"
 
@@ -266,19 +266,9 @@ def test_notice_on_a_real_terminal_and_nothing_sent_that_run(server, tmp_path: P
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=replica)
         os.close(replica)
-        chunks = []
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the terminal's other side is closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(master)
+        terminal = read_terminal(master, 20)
         assert process.wait(timeout=20) == 0
-        outputs.append(b"".join(chunks).decode("utf-8", "replace"))
+        outputs.append(terminal)
         time.sleep(0.1)
         if len(outputs) == 1:
             assert "hostapp collects anonymous usage data" in outputs[0]

@@ -11,11 +11,10 @@ import pytest
 
 from tests.telemetry.conftest import (
     CliCase,
-    Server,
     check_cli_case,
     host_env,
+    ran_cli_cases,
     run_cli,
-    run_cli_cases,
 )
 
 typer = pytest.importorskip("typer")
@@ -40,14 +39,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("typer")
-    srv = Server("normal", folder / "server.jsonl", lifetime=300)
-    try:
-        run_cli_cases("typer", CASES, srv, folder)
-    finally:
-        srv.stop()
-    return {case.name: case for case in CASES}
+def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliCase]:
+    return ran_cli_cases("typer", CASES, tmp_path_factory)
 
 
 @pytest.mark.parametrize("name", [case.name for case in CASES])
