@@ -53,9 +53,11 @@ class FixtureContext(Context):
 
     def __init__(self, document: object) -> None:
         super().__init__()
+        # Depth first: a 5,000-deep list is "too deep" whichever Python parsed it
+        # (3.13's decoder no longer runs out of recursion before we look).
+        _check_depth(document)
         if not isinstance(document, dict):
             raise FixtureError("a fixture must be a JSON object")
-        _check_depth(document)
         self.document: dict[str, object] = document
         self._environ = _string_map(document.get("environ"), "environ")
         self._files = _string_map(document.get("files"), "files")
@@ -93,14 +95,16 @@ class FixtureContext(Context):
         return self._tty.get(stream, False)
 
 
-def _check_depth(document: "dict[str, object]") -> None:
+def _check_depth(document: object) -> None:
     # Iterative, so that the check itself cannot overflow the stack; a cyclic
     # dict handed in by a caller counts as too deep.
-    pending: list[tuple[dict[str, object] | list[object], int]] = [(document, 1)]
+    pending: list[tuple[object, int]] = [(document, 1)]
     while pending:
         value, depth = pending.pop()
         if depth > MAX_FIXTURE_DEPTH:
             raise FixtureError(f"fixture nested deeper than {MAX_FIXTURE_DEPTH} levels")
+        if not isinstance(value, (dict, list)):
+            continue
         children = value.values() if isinstance(value, dict) else value
         pending.extend((item, depth + 1) for item in children if isinstance(item, (dict, list)))
 

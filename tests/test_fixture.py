@@ -231,3 +231,14 @@ def test_the_readme_states_the_limits() -> None:
     assert f"fixture larger than {MAX_FIXTURE_BYTES} bytes" in readme
     assert f"at most {MAX_FIXTURE_BYTES // 2**20} MiB" in readme
     assert f"nest {MAX_FIXTURE_DEPTH} levels" in readme
+
+
+def test_a_deep_document_is_too_deep_whatever_its_top_level_type() -> None:
+    # Python 3.13's JSON decoder parses 5,000 nested lists: the depth check,
+    # not the parser's recursion limit, must be what refuses them.
+    deep: list[object] = []
+    for _ in range(100):
+        deep = [deep]
+    for document in (deep, {"environ": {}, "extra": deep}):
+        with pytest.raises(envdetect.FixtureError, match="nested deeper than"):
+            load_fixture(document)
