@@ -18,8 +18,9 @@ import pytest
 SCRIPT = Path(__file__).resolve().parent.parent / ".ci" / "pythons.sh"
 BASH = shutil.which("bash")
 
-pytestmark = pytest.mark.skipif(os.name == "nt" or BASH is None,
-                                reason=".ci/run is a bash script for POSIX machines")
+pytestmark = pytest.mark.skipif(
+    os.name == "nt" or BASH is None, reason=".ci/run is a bash script for POSIX machines"
+)
 
 
 def _stand_ins(tmp_path: Path, versions: list[str]) -> Path:
@@ -37,10 +38,19 @@ def _run_check(bin_dir: Path) -> subprocess.CompletedProcess[str]:
     """Source the script as .ci/run does, with only *bin_dir* on PATH (so no pyenv)."""
     assert BASH is not None
     return subprocess.run(
-        [BASH, "-c", 'set -euo pipefail; . "$0"; expose_pyenv_pythons; require_pythons; '
-                     'echo "skip-missing=${TOX_SKIP_MISSING_INTERPRETERS-config}"', str(SCRIPT)],
+        [
+            BASH,
+            "-c",
+            'set -euo pipefail; . "$0"; expose_pyenv_pythons; require_pythons; '
+            'echo "skip-missing=${TOX_SKIP_MISSING_INTERPRETERS-config}"',
+            str(SCRIPT),
+        ],
         env={"PATH": str(bin_dir), "HOME": str(bin_dir.parent)},
-        capture_output=True, text=True, timeout=30, check=False)
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
 
 
 def test_missing_required_pythons_fail_and_are_named(tmp_path: Path) -> None:
