@@ -1,22 +1,31 @@
 """envdetect's CI facet against the real npm ``ci-info`` on every CI fixture.
 
-A session fixture installs ci-info 4.5.0 with npm into the pytest cache (once;
-later runs reuse it) and runs ``tests/ci_info_probe.js`` once per fixture in a
-node process whose environment is exactly the fixture's ``environ``.  Vendor,
+A session fixture installs ci-info 4.5.0 with npm once per run into a directory
+keyed by that version (``$ENVDETECT_CI_INFO_CACHE``, which tox points at its
+work dir so every environment shares one install; else the pytest cache), retrying
+a failed install with backoff, and runs ``tests/ci_info_probe.js`` once per fixture
+in a node process whose environment is exactly the fixture's ``environ``.  Vendor,
 "is CI" and the pull-request flag must agree, except for the fixtures listed
 in :data:`DISAGREEMENTS` - the one place where every deliberate difference is
 written down with the documentation that justifies it.  A listed fixture that
 stops disagreeing fails too, so the list cannot go stale.
 
-Skipped, with the reason, where node or npm is missing or npm cannot install.
+Skipped, with the reason, where node or npm is missing or npm cannot install
+(failed instead where ``ENVDETECT_REQUIRE_CI_INFO=1``, as in ``.ci/run``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
@@ -30,167 +39,216 @@ CI_INFO_VERSION = "4.5.0"
 PROBE = Path(__file__).resolve().parent / "ci_info_probe.js"
 CI_FIXTURES = fixture_paths("ci")
 
+#: npm installs that fail do so mostly for a moment (a registry or proxy hiccup such as
+#: "self-signed certificate in certificate chain", fine a minute later): retry with backoff.
+INSTALL_ATTEMPTS = 4
+FIRST_RETRY_DELAY = 5.0  # seconds, doubled after each failure: 5, 10, 20
+INSTALL_TIMEOUT = 120.0  # seconds per attempt
+
 _GH = "https://docs.github.com/en/actions/reference/variables-reference"
-_LAST_WINS = ("ci-info lets the last matching vendor of vendors.json win, and {later} comes "
-              "after {earlier}; ")
+_LAST_WINS = (
+    "ci-info lets the last matching vendor of vendors.json win, and {later} comes after {earlier}; "
+)
 
 #: fixture (path under fixtures/) -> why envdetect deliberately differs from ci-info 4.5.0.
 DISAGREEMENTS: dict[str, str] = {
     # -- precedence: ci-info's last-match-wins order -------------------------------------
-    "ci/gitea_actions/push.json":
+    "ci/gitea_actions/push.json": (
         _LAST_WINS.format(later="GitHub Actions", earlier="Gitea Actions")
         + "Gitea always sets GITHUB_ACTIONS=true, so ci-info never reports Gitea. "
-          "GITEA_ACTIONS 'is useful to distinguish Gitea Actions from other CI systems' - "
-          "https://docs.gitea.com/usage/actions/variables",
-    "ci/gitea_actions/pull-request.json":
-        "as ci/gitea_actions/push.json - https://docs.gitea.com/usage/actions/variables",
-    "ci/forgejo_actions/push.json":
+        "GITEA_ACTIONS 'is useful to distinguish Gitea Actions from other CI systems' - "
+        "https://docs.gitea.com/usage/actions/variables"
+    ),
+    "ci/gitea_actions/pull-request.json": (
+        "as ci/gitea_actions/push.json - https://docs.gitea.com/usage/actions/variables"
+    ),
+    "ci/forgejo_actions/push.json": (
         "ci-info has no Forgejo entry and reports GitHub Actions; the Forgejo runner sets "
         "FORGEJO_ACTIONS=true next to GITEA_ACTIONS and GITHUB_ACTIONS (forgejo runner "
-        "source; https://forgejo.org/docs/latest/user/actions/reference/)",
+        "source; https://forgejo.org/docs/latest/user/actions/reference/)"
+    ),
     "ci/forgejo_actions/pull-request.json": "as ci/forgejo_actions/push.json",
-    "ci/act/push.json":
+    "ci/act/push.json": (
         "ci-info has no act entry and reports GitHub Actions; nektos/act sets ACT=true "
-        "unconditionally (nektos/act pkg/runner/run_context.go) - a local run, not GitHub",
+        "unconditionally (nektos/act pkg/runner/run_context.go) - a local run, not GitHub"
+    ),
     "ci/act/pull-request.json": "as ci/act/push.json",
-    "ci/dsari/jenkins-environment.json":
+    "ci/dsari/jenkins-environment.json": (
         _LAST_WINS.format(later="Jenkins", earlier="dsari")
         + "dsari's jenkins_environment option exports JENKINS_URL=file:///... - "
-          "https://github.com/rfinnie/dsari/blob/main/doc/environment.md",
+        "https://github.com/rfinnie/dsari/blob/main/doc/environment.md"
+    ),
     # -- PR flags where ci-info is stale or wrong ----------------------------------------
-    "ci/github_actions/pull-request-target.json":
+    "ci/github_actions/pull-request-target.json": (
         "ci-info's GitHub PR rule is GITHUB_EVENT_NAME == 'pull_request' only; "
         "pull_request_target runs for a pull request in the base repository's context - "
-        "https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request_target",
-    "ci/github_actions/windows-pull-request-review.json":
+        "https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request_target"
+    ),
+    "ci/github_actions/windows-pull-request-review.json": (
         "pull_request_review runs on the pull request's merge ref; ci-info only knows "
         "'pull_request' - "
-        "https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request_review",
-    "ci/gitlab/external-pull-request.json":
+        "https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request_review"
+    ),
+    "ci/gitlab/external-pull-request.json": (
         "ci-info only tests CI_MERGE_REQUEST_ID; GitHub pull requests of a mirrored project "
         "run as external pull request pipelines with CI_EXTERNAL_PULL_REQUEST_IID - "
-        "https://docs.gitlab.com/ci/variables/predefined_variables/",
-    "ci/jenkins/gitlab-plugin-merge-request.json":
+        "https://docs.gitlab.com/ci/variables/predefined_variables/"
+    ),
+    "ci/jenkins/gitlab-plugin-merge-request.json": (
         "ci-info's Jenkins PR rule ignores the GitLab plugin's gitlabMergeRequestId "
-        "(env-ci reads it) - https://plugins.jenkins.io/gitlab-plugin/",
-    "ci/jenkins/gerrit-patchset.json":
+        "(env-ci reads it) - https://plugins.jenkins.io/gitlab-plugin/"
+    ),
+    "ci/jenkins/gerrit-patchset.json": (
         "a Gerrit Trigger build of a new patch set is a change under review; ci-info's "
-        "Jenkins PR rule ignores GERRIT_* - https://plugins.jenkins.io/gerrit-trigger/",
-    "ci/jenkins/no-root-url.json":
+        "Jenkins PR rule ignores GERRIT_* - https://plugins.jenkins.io/gerrit-trigger/"
+    ),
+    "ci/jenkins/no-root-url.json": (
         "ci-info requires JENKINS_URL, which Jenkins sets only when its root URL is "
         "configured; BUILD_TAG is always 'jenkins-${JOB_NAME}-${BUILD_NUMBER}' - "
-        "https://www.jenkins.io/doc/book/pipeline/jenkinsfile/#using-environment-variables",
-    "ci/codemagic/branch.json":
+        "https://www.jenkins.io/doc/book/pipeline/jenkinsfile/#using-environment-variables"
+    ),
+    "ci/codemagic/branch.json": (
         "ci-info tests CM_PULL_REQUEST for truthiness and 'false' is truthy in JavaScript; "
         "CM_PULL_REQUEST is 'true' or 'false' - "
-        "https://docs.codemagic.io/yaml-basic-configuration/environment-variables/",
-    "ci/semaphore/pull-request.json":
+        "https://docs.codemagic.io/yaml-basic-configuration/environment-variables/"
+    ),
+    "ci/semaphore/pull-request.json": (
         "ci-info reads PULL_REQUEST_NUMBER (Semaphore Classic); Semaphore 2.0 sets "
         "SEMAPHORE_GIT_REF_TYPE=pull-request and SEMAPHORE_GIT_PR_NUMBER - "
-        "https://docs.semaphoreci.com/reference/env-vars",
-    "ci/woodpecker/pull-request.json":
+        "https://docs.semaphoreci.com/reference/env-vars"
+    ),
+    "ci/woodpecker/pull-request.json": (
         "ci-info reads CI_BUILD_EVENT (Woodpecker <= 1.x); Woodpecker 2 sets "
-        "CI_PIPELINE_EVENT - https://woodpecker-ci.org/docs/usage/environment",
-    "ci/vela/pull-request.json":
+        "CI_PIPELINE_EVENT - https://woodpecker-ci.org/docs/usage/environment"
+    ),
+    "ci/vela/pull-request.json": (
         "ci-info's rule VELA_PULL_REQUEST == '1' only matches pull request #1: the "
         "variable is the PR number; VELA_BUILD_EVENT=pull_request is the event - "
-        "https://go-vela.github.io/docs/reference/environment/variables/",
-    "ci/harness/pull-request.json":
+        "https://go-vela.github.io/docs/reference/environment/variables/"
+    ),
+    "ci/harness/pull-request.json": (
         "ci-info has no PR rule for Harness; Harness sets DRONE_BUILD_EVENT=pull_request and "
         "DRONE_PULL_REQUEST - "
-        "https://developer.harness.io/docs/continuous-integration/troubleshoot-ci/ci-env-var",
-    "ci/harness/push.json":
+        "https://developer.harness.io/docs/continuous-integration/troubleshoot-ci/ci-env-var"
+    ),
+    "ci/harness/push.json": (
         "ci-info has no PR rule for Harness (isPR null); DRONE_BUILD_EVENT tells - "
-        "https://developer.harness.io/docs/continuous-integration/troubleshoot-ci/ci-env-var",
-    "ci/prow/postsubmit.json":
+        "https://developer.harness.io/docs/continuous-integration/troubleshoot-ci/ci-env-var"
+    ),
+    "ci/prow/postsubmit.json": (
         "ci-info has no PR rule for Prow; JOB_TYPE says presubmit/batch (pull requests) or "
-        "postsubmit/periodic - https://docs.prow.k8s.io/docs/jobs/#job-environment-variables",
+        "postsubmit/periodic - https://docs.prow.k8s.io/docs/jobs/#job-environment-variables"
+    ),
     "ci/prow/presubmit.json": "as ci/prow/postsubmit.json",
-    "ci/sourcehut/push.json":
+    "ci/sourcehut/push.json": (
         "ci-info has no PR rule for SourceHut; patch sets sent to a lists.sr.ht list build "
-        "with BUILD_REASON=patchset and PATCHSET_ID - https://man.sr.ht/builds.sr.ht/",
+        "with BUILD_REASON=patchset and PATCHSET_ID - https://man.sr.ht/builds.sr.ht/"
+    ),
     "ci/sourcehut/patchset.json": "as ci/sourcehut/push.json",
-    "ci/gerrit/patchset-created.json":
+    "ci/gerrit/patchset-created.json": (
         "ci-info has no PR rule for Gerrit; GERRIT_EVENT_TYPE=patchset-created is a change "
-        "under review - https://plugins.jenkins.io/gerrit-trigger/",
-    "ci/bamboo/branch.json":
+        "under review - https://plugins.jenkins.io/gerrit-trigger/"
+    ),
+    "ci/bamboo/branch.json": (
         "ci-info has no PR rule for Bamboo; plan branches built from a pull request carry "
         "bamboo_repository_pr_key (Bamboo exports every variable as bamboo_<name>) - "
-        "https://confluence.atlassian.com/bamboo/bamboo-variables-289277087.html",
+        "https://confluence.atlassian.com/bamboo/bamboo-variables-289277087.html"
+    ),
     "ci/bamboo/pull-request.json": "as ci/bamboo/branch.json",
-    "ci/screwdriver/main.json":
+    "ci/screwdriver/main.json": (
         "ci-info's rule is 'SD_PULL_REQUEST present and not \"false\"', so the blank "
         "SD_PULL_REQUEST of every non-PR build counts as a pull request; the variable is "
         "'Pull Request number (blank if non-PR)' - "
-        "https://docs.screwdriver.cd/user-guide/environment-variables",
-    "ci/heroku/ci-test-run.json":
+        "https://docs.screwdriver.cd/user-guide/environment-variables"
+    ),
+    "ci/heroku/ci-test-run.json": (
         "ci-info recognises Heroku only by NODE=/app/.heroku/node/bin/node (any npm script on "
         "any dyno) and so misses Heroku CI for a Python app; Heroku CI sets "
-        "HEROKU_TEST_RUN_ID - https://devcenter.heroku.com/articles/heroku-ci",
+        "HEROKU_TEST_RUN_ID - https://devcenter.heroku.com/articles/heroku-ci"
+    ),
     # -- vendors ci-info does not know, or knows under a rule we do not use --------------
-    "ci/capawesome_cloud/ios-build.json":
+    "ci/capawesome_cloud/ios-build.json": (
         "ci-info keys Capawesome Cloud on CAPAWESOME_CLOUD, which the documented default "
         "environment does not contain (CI, CI_APP_ID, CI_BUILD_ID, CI_GIT_*, CI_PLATFORM) - "
-        "https://capawesome.io/cloud/native-builds/environments",
-    "ci/concourse/task-containerd.json":
+        "https://capawesome.io/cloud/native-builds/environments"
+    ),
+    "ci/concourse/task-containerd.json": (
         "no variable marks a Concourse task step (build metadata goes to resources only - "
         "https://concourse-ci.org/implementing-resource-types.html#resource-metadata); "
-        "envdetect reads the container's init process and /tmp/build/<handle>",
-    "ci/concourse/task-houdini-macos.json":
+        "envdetect reads the container's init process and /tmp/build/<handle>"
+    ),
+    "ci/concourse/task-houdini-macos.json": (
         "as ci/concourse/task-containerd.json: a step on a macOS worker is a child of "
-        "`concourse worker`",
-    "ci/buildbot/docker-worker-step.json":
+        "`concourse worker`"
+    ),
+    "ci/buildbot/docker-worker-step.json": (
         "Buildbot exports no variable to its steps (buildbot-worker runprocess.py); "
-        "envdetect recognises the worker's twistd process in the ancestry",
+        "envdetect recognises the worker's twistd process in the ancestry"
+    ),
     "ci/buildbot/worker-start.json": "as ci/buildbot/docker-worker-step.json",
-    "ci/aws_amplify/branch.json":
+    "ci/aws_amplify/branch.json": (
         "ci-info does not know AWS Amplify builds (AWS_APP_ID, AWS_JOB_ID) - "
-        "https://docs.aws.amazon.com/amplify/latest/userguide/environment-variables.html",
+        "https://docs.aws.amazon.com/amplify/latest/userguide/environment-variables.html"
+    ),
     "ci/aws_amplify/pull-request-preview.json": "as ci/aws_amplify/branch.json",
-    "ci/jetbrains_space/job.json":
+    "ci/jetbrains_space/job.json": (
         "ci-info does not know JetBrains Space Automation (env-ci does) - "
-        "https://www.jetbrains.com/help/space/automation-environment-variables.html",
-    "ci/puppet/build.json":
-        "ci-info does not know Puppet Pipelines (env-ci does: DISTELLI_APPNAME)",
-    "ci/scrutinizer/inspection.json":
+        "https://www.jetbrains.com/help/space/automation-environment-variables.html"
+    ),
+    "ci/puppet/build.json": (
+        "ci-info does not know Puppet Pipelines (env-ci does: DISTELLI_APPNAME)"
+    ),
+    "ci/scrutinizer/inspection.json": (
         "ci-info does not know Scrutinizer (env-ci does) - "
-        "https://scrutinizer-ci.com/docs/build/environment-variables",
-    "ci/wercker/pipeline.json":
-        "ci-info does not know Wercker (env-ci does: WERCKER_MAIN_PIPELINE_STARTED)",
-    "ci/shippable/pull-request.json":
-        "ci-info removed Shippable in 4.0.0 (env-ci and std-env still know it)",
+        "https://scrutinizer-ci.com/docs/build/environment-variables"
+    ),
+    "ci/wercker/pipeline.json": (
+        "ci-info does not know Wercker (env-ci does: WERCKER_MAIN_PIPELINE_STARTED)"
+    ),
+    "ci/shippable/pull-request.json": (
+        "ci-info removed Shippable in 4.0.0 (env-ci and std-env still know it)"
+    ),
     "ci/solano/session.json": "ci-info removed Solano CI in 4.0.0 (std-env: TDDIUM)",
-    "ci/firebase_app_hosting/build.json":
-        "ci-info does not know Firebase App Hosting builds (std-env: FIREBASE_APP_HOSTING)",
-    "ci/edgeone_pages/build.json":
-        "ci-info does not know EdgeOne Pages builds (std-env: EO_PAGES_CI)",
+    "ci/firebase_app_hosting/build.json": (
+        "ci-info does not know Firebase App Hosting builds (std-env: FIREBASE_APP_HOSTING)"
+    ),
+    "ci/edgeone_pages/build.json": (
+        "ci-info does not know EdgeOne Pages builds (std-env: EO_PAGES_CI)"
+    ),
     # -- semantics -----------------------------------------------------------------------
-    "ci/semantics/ci-false-with-vendor-variable.json":
+    "ci/semantics/ci-false-with-vendor-variable.json": (
         "ci-info turns everything off when CI=false; envdetect lets a vendor's own variable "
         "win, because CI=false inside real CI jobs is the common workaround for tools that "
         "treat warnings as errors under CI (GITHUB_ACTIONS is 'always set to true when "
-        "GitHub Actions is running the workflow' - " + _GH + ")",
-    "ci/semantics/ci-0-laptop.json":
-        "ci-info only honours CI='false'; CI=0 (and no/off, any case) means 'not CI' here",
+        "GitHub Actions is running the workflow' - " + _GH + ")"
+    ),
+    "ci/semantics/ci-0-laptop.json": (
+        "ci-info only honours CI='false'; CI=0 (and no/off, any case) means 'not CI' here"
+    ),
     "ci/semantics/ci-no-uppercase.json": "as ci/semantics/ci-0-laptop.json",
-    "ci/not_ci/laptop-build-number.json":
+    "ci/not_ci/laptop-build-number.json": (
         "ci-info counts BUILD_NUMBER, BUILD_ID and RUN_ID alone as CI (ci-info issue #39); "
-        "they are common on developer machines, Jenkins is recognised by its own variables",
+        "they are common on developer machines, Jenkins is recognised by its own variables"
+    ),
     # -- hosting runtimes are not CI -----------------------------------------------------
-    "ci/not_ci/vercel-function-runtime.json":
+    "ci/not_ci/vercel-function-runtime.json": (
         "ci-info reports Vercel whenever VERCEL is set; VERCEL=1 exists at run time too and "
         "CI only at build time - "
-        "https://vercel.com/docs/environment-variables/system-environment-variables",
-    "ci/not_ci/render-web-service.json":
+        "https://vercel.com/docs/environment-variables/system-environment-variables"
+    ),
+    "ci/not_ci/render-web-service.json": (
         "ci-info reports Render whenever RENDER is set; Render sets it at build *and* run "
-        "time - https://render.com/docs/environment-variables",
-    "ci/not_ci/heroku-web-dyno.json":
+        "time - https://render.com/docs/environment-variables"
+    ),
+    "ci/not_ci/heroku-web-dyno.json": (
         "ci-info's Heroku rule (NODE contains /app/.heroku/node/bin/node) matches any npm "
         "script on any dyno; Heroku CI runs are marked by HEROKU_TEST_RUN_ID - "
-        "https://devcenter.heroku.com/articles/heroku-ci",
-    "ci/not_ci/alpic-runtime.json":
+        "https://devcenter.heroku.com/articles/heroku-ci"
+    ),
+    "ci/not_ci/alpic-runtime.json": (
         "ci-info reports Alpic whenever ALPIC_HOST is set; Alpic hosts MCP servers and the "
-        "variable names the running deployment's host",
+        "variable names the running deployment's host"
+    ),
 }
 
 
@@ -201,30 +259,117 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+class CiInfoInstallError(Exception):
+    """npm could not install ci-info, on any attempt."""
+
+
+def install_ci_info(
+    npm: Sequence[str],
+    directory: Path,
+    *,
+    attempts: int = INSTALL_ATTEMPTS,
+    first_delay: float = FIRST_RETRY_DELAY,
+    sleep: Callable[[float], object] = time.sleep,
+) -> Path:
+    """The ci-info package under *directory*, installed there by ``npm`` unless already there.
+
+    Each attempt installs into a fresh staging directory that is renamed into place
+    only when complete, so an interrupted or concurrent install (``tox -p``) never
+    leaves a half-installed package that a later run would trust.
+    """
+    package = directory / "node_modules" / "ci-info"
+    if _installed_version(package) == CI_INFO_VERSION:
+        return package
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        staging = Path(tempfile.mkdtemp(prefix=f"{directory.name}.", dir=directory.parent))
+        try:
+            failure = _npm_install(npm, staging)
+            if failure is None:
+                _publish(staging, directory)
+                if _installed_version(package) == CI_INFO_VERSION:
+                    if failures:  # keep transient registry trouble visible in the summary
+                        warnings.warn(
+                            f"ci-info installed on attempt {attempt} after: {'; '.join(failures)}",
+                            stacklevel=2,
+                        )
+                    return package
+                failure = f"npm succeeded but {package} is not ci-info {CI_INFO_VERSION}"
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        failures.append(f"attempt {attempt}: {failure}")
+        if attempt < attempts:
+            sleep(delay)
+            delay *= 2
+    raise CiInfoInstallError(
+        f"npm could not install ci-info@{CI_INFO_VERSION} in {attempts} attempts: "
+        + "; ".join(failures)
+    )
+
+
+def _npm_install(npm: Sequence[str], prefix: Path) -> str | None:
+    """None when npm installed ci-info under *prefix*, else why not (npm's last lines)."""
+    try:
+        result = subprocess.run(
+            [
+                *npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(prefix),
+                f"ci-info@{CI_INFO_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    if result.returncode == 0:
+        return None
+    tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+    return f"exit {result.returncode}: {' | '.join(tail)}"
+
+
+def _publish(staging: Path, directory: Path) -> None:
+    """Move a finished install into place; a concurrent run that got there first wins."""
+    if (
+        directory.exists()
+        and _installed_version(directory / "node_modules" / "ci-info") != CI_INFO_VERSION
+    ):
+        shutil.rmtree(directory, ignore_errors=True)  # a stale or broken earlier install
+    with contextlib.suppress(OSError):  # already there: the caller checks what is installed
+        staging.rename(directory)
+
+
+def _install_directory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    configured = os.environ.get("ENVDETECT_CI_INFO_CACHE")
+    if configured:
+        root = Path(configured)
+    elif getattr(request.config, "cache", None) is not None:
+        root = Path(request.config.cache.mkdir("npm"))
+    else:
+        root = tmp_path_factory.mktemp("npm")
+    return root / f"ci-info-{CI_INFO_VERSION}"
+
+
 @pytest.fixture(scope="session")
 def ci_info(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The installed ci-info package directory (installed once into the pytest cache)."""
+    """The installed ci-info package directory (one install per run, reused after)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         _unavailable("the ci-info differential test needs node and npm on PATH")
-    cache = getattr(request.config, "cache", None)
-    if cache is not None:
-        prefix = Path(cache.mkdir(f"ci-info-{CI_INFO_VERSION}"))
-    else:
-        prefix = tmp_path_factory.mktemp(f"ci-info-{CI_INFO_VERSION}")
-    package = prefix / "node_modules" / "ci-info"
-    if _installed_version(package) != CI_INFO_VERSION:
-        try:
-            result = subprocess.run(
-                [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
-                 str(prefix), f"ci-info@{CI_INFO_VERSION}"],
-                capture_output=True, text=True, timeout=300, check=False)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            _unavailable(f"npm could not install ci-info@{CI_INFO_VERSION}: {error}")
-        if result.returncode != 0 or _installed_version(package) != CI_INFO_VERSION:
-            tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
-            _unavailable(f"npm could not install ci-info@{CI_INFO_VERSION}: {' | '.join(tail)}")
-    return package
+    try:
+        return install_ci_info([npm], _install_directory(request, tmp_path_factory))
+    except CiInfoInstallError as error:
+        _unavailable(str(error))
 
 
 @pytest.fixture(scope="session")
@@ -238,8 +383,14 @@ def ci_info_answers(ci_info: Path) -> dict[str, dict[str, Any]]:
         if os.name == "nt":  # node itself needs these on Windows; ci-info reads neither
             for name in ("SYSTEMROOT", "WINDIR"):
                 environ.setdefault(name, os.environ.get(name, ""))
-        result = subprocess.run([node, str(PROBE), str(ci_info)], env=environ,
-                                capture_output=True, text=True, timeout=60, check=True)
+        result = subprocess.run(
+            [node, str(PROBE), str(ci_info)],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         answer: dict[str, Any] = json.loads(result.stdout)
         return fixture_id(path), answer
 
@@ -284,8 +435,91 @@ def test_matches_ci_info_or_says_why(path: Path, ci_info_answers: dict[str, Any]
     if name in DISAGREEMENTS:
         assert ours != theirs, (
             f"{name} is listed as a deliberate disagreement but ci-info now agrees {ours}: "
-            "remove it from DISAGREEMENTS")
+            "remove it from DISAGREEMENTS"
+        )
     else:
         assert ours == theirs, (
             f"{name}: envdetect (is_ci, id, is_pr) = {ours}, ci-info {CI_INFO_VERSION} = "
-            f"{theirs}; fix the detector or document the disagreement in DISAGREEMENTS")
+            f"{theirs}; fix the detector or document the disagreement in DISAGREEMENTS"
+        )
+
+
+# -- the install itself, against a fake npm (no node, no network) -------------------------
+
+#: A stand-in for npm: fails its first FAILURES calls like a registry hiccup, then installs
+#: a package.json for the requested version under --prefix.  It counts its calls in "calls".
+FAKE_NPM = """\
+import json, pathlib, sys
+calls = pathlib.Path(__file__).with_name("calls")
+count = int(calls.read_text()) + 1 if calls.exists() else 1
+calls.write_text(str(count))
+if count <= {failures}:
+    print("npm error code SELF_SIGNED_CERT_IN_CHAIN", file=sys.stderr)
+    print("npm error self-signed certificate in certificate chain", file=sys.stderr)
+    sys.exit(1)
+package = pathlib.Path(sys.argv[sys.argv.index("--prefix") + 1], "node_modules", "ci-info")
+package.mkdir(parents=True)
+name, version = sys.argv[-1].split("@")
+(package / "package.json").write_text(json.dumps({{"name": name, "version": version}}))
+"""
+
+
+def _fake_npm(directory: Path, failures: int) -> tuple[list[str], Path]:
+    """The command that runs a fake npm failing *failures* times, and its call counter."""
+    script = directory / "npm.py"
+    script.write_text(FAKE_NPM.format(failures=failures), encoding="utf-8")
+    return [sys.executable, str(script)], directory / "calls"
+
+
+def test_install_retries_transient_failures_with_backoff(tmp_path: Path) -> None:
+    npm, calls = _fake_npm(tmp_path, failures=2)
+    slept: list[float] = []
+    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
+    with pytest.warns(UserWarning, match="installed on attempt 3 after: attempt 1: exit 1") as seen:
+        package = install_ci_info(npm, target, first_delay=1.5, sleep=slept.append)
+    assert "self-signed certificate" in str(seen[0].message)
+    assert package == target / "node_modules" / "ci-info"
+    assert _installed_version(package) == CI_INFO_VERSION
+    assert calls.read_text() == "3"
+    assert slept == [1.5, 3.0]
+    # the failed attempts' staging directories are gone: only the finished install is left
+    assert [path.name for path in target.parent.iterdir()] == [target.name]
+
+
+def test_install_gives_up_after_the_last_attempt_with_npm_errors(tmp_path: Path) -> None:
+    npm, calls = _fake_npm(tmp_path, failures=99)
+    slept: list[float] = []
+    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
+    with pytest.raises(CiInfoInstallError) as raised:
+        install_ci_info(npm, target, attempts=3, first_delay=1.0, sleep=slept.append)
+    assert calls.read_text() == "3"
+    assert slept == [1.0, 2.0]  # no pointless wait after the last attempt
+    message = str(raised.value)
+    assert "in 3 attempts" in message
+    assert message.count("self-signed certificate in certificate chain") == 3
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+def _must_not_wait(seconds: float) -> None:
+    pytest.fail(f"waited {seconds} s for a retry that should not happen")
+
+
+def test_install_happens_once_then_is_reused(tmp_path: Path) -> None:
+    npm, calls = _fake_npm(tmp_path, failures=0)
+    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
+    first = install_ci_info(npm, target, sleep=_must_not_wait)
+    second = install_ci_info(npm, target, sleep=_must_not_wait)
+    assert first == second
+    assert calls.read_text() == "1"
+
+
+def test_install_replaces_a_broken_earlier_install(tmp_path: Path) -> None:
+    npm, calls = _fake_npm(tmp_path, failures=0)
+    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
+    stale = target / "node_modules" / "ci-info"
+    stale.mkdir(parents=True)
+    (stale / "package.json").write_text('{"version": "3.9.0"}', encoding="utf-8")
+    package = install_ci_info(npm, target, sleep=_must_not_wait)
+    assert _installed_version(package) == CI_INFO_VERSION
+    assert calls.read_text() == "1"
