@@ -25,7 +25,6 @@ declares, as an installation would.  Needs ``pip install envdetect[otel]``
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import os
 import random
 import re
@@ -54,8 +53,9 @@ SDK, OURS = "SDK Resource.create()", "Resource.create() + envdetect"
 
 def entry_point_path(scratch: Path) -> list[str]:
     """Where the children find the ``envdetect`` entry point."""
-    if any(entry.name == "envdetect"
-           for entry in importlib.metadata.entry_points(group=GROUP)):
+    from opentelemetry.util._importlib_metadata import entry_points
+
+    if list(entry_points(group=GROUP, name="envdetect")):
         return []
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     found = re.search(rf'^\[project\.entry-points\.{GROUP}\]\nenvdetect = "([^"]+)"$', text,

@@ -4,7 +4,6 @@ the semantic conventions, merging with cloud detectors and hostile machines."""
 from __future__ import annotations
 
 import ast
-import importlib.metadata
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from opentelemetry.sdk.resources import (
     ResourceDetector,
     get_aggregated_resources,
 )
+from opentelemetry.util._importlib_metadata import entry_points
 
 import envdetect
 from envdetect import _fingerprint
@@ -67,8 +67,7 @@ def detector_path(tmp_path: Path) -> list[str]:
     has no installed envdetect: then a ``.dist-info`` declares what
     pyproject.toml does, as an installation would.
     """
-    installed = [entry for entry in importlib.metadata.entry_points(group=GROUP)
-                 if entry.name == "envdetect"]
+    installed = list(entry_points(group=GROUP, name="envdetect"))
     if installed:
         assert installed[0].value == declared_entry_point()
         return []
@@ -112,8 +111,9 @@ def fixture(area: str) -> FixtureContext:
 
 
 def test_the_entry_point_resolves_by_name(detector_path: list[str]) -> None:
-    code = ("import importlib.metadata as m; "
-            f"(ep,) = [e for e in m.entry_points(group={GROUP!r}) if e.name == 'envdetect']; "
+    # The SDK's own lookup, as _build_resource_detectors() does it.
+    code = ("from opentelemetry.util._importlib_metadata import entry_points; "
+            f"(ep,) = entry_points(group={GROUP!r}, name='envdetect'); "
             "print(ep.load().__module__, ep.load().__name__)")
     done = run_python(code, detector_path)
     assert done.stdout.split() == ["envdetect.otel", "EnvdetectResourceDetector"], done.stderr
