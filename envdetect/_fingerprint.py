@@ -316,8 +316,19 @@ def coarse_version(value: "Any") -> "str | None":
     return f"{release[0]}.{release[1]}"
 
 
-#: OpenTelemetry resource attribute for each fingerprint field.  Standard
-#: names where the semantic conventions have one; envdetect.* otherwise.
+# -- OpenTelemetry names ---------------------------------------------------------
+#
+# Checked against opentelemetry-semantic-conventions 0.66b2 (tests/test_otel.py
+# keeps them checked).  The OTLP wire and the resource detector (envdetect.otel)
+# both use these, so a collector sees one vocabulary.
+
+#: The semantic-conventions version the names below follow, and its schema URL
+#: (a Resource's ``schema_url``; ``schemaUrl`` of OTLP ResourceLogs).
+SEMCONV_VERSION = "1.44.0"
+SCHEMA_URL = f"https://opentelemetry.io/schemas/{SEMCONV_VERSION}"
+
+#: The semantic-convention attribute for each fingerprint field that has one.
+#: Every other field is sent as ``envdetect.<field>``.
 OTEL_NAMES = {
     "os.type": "os.type",
     "os.name": "os.name",
@@ -325,18 +336,63 @@ OTEL_NAMES = {
     "host.arch": "host.arch",
     "python.implementation": "process.runtime.name",
     "python.version": "process.runtime.version",
+    # Both mean "stdin and stdout are a terminal" (the conventions inherit
+    # ECS's definition: the controlling tty is stdin's).
+    "terminal.interactive": "process.interactive",
     "cloud.provider": "cloud.provider",
     "cloud.platform": "cloud.platform",
+    # envdetect's container id names the runtime (docker, podman...); the
+    # conventions' container.id is the container's own id, which never leaves.
+    "container.id": "container.runtime.name",
 }
+
+#: Where the conventions give a value a fixed meaning, only those values take
+#: the standard name; the rest keep ``envdetect.<field>``, so ``cloud.*`` and
+#: ``container.runtime.name`` never carry a value other detectors would not
+#: recognise.  Cloud values are envdetect's tables intersected with the
+#: conventions' well-known values.
+OTEL_VALUES = {
+    "cloud.provider": frozenset({"aws", "azure", "gcp", "heroku"}),
+    "cloud.platform": frozenset({
+        "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_lambda",
+        "azure.aks", "azure.app_service", "azure.container_apps", "azure.functions",
+        "azure.vm", "gcp_app_engine", "gcp_cloud_functions", "gcp_cloud_run",
+        "gcp_compute_engine", "gcp_kubernetes_engine",
+    }),
+    # Runtimes; kubernetes and ecs orchestrate containers, "other" names nothing.
+    "container.id": frozenset({"docker", "podman", "lxc", "openvz", "systemd_nspawn"}),
+}
+
+#: Values the conventions spell differently from envdetect's tables.
+OTEL_SPELLINGS = {("os.type", "z_os"): "zos"}
+
+
+def otel_name(field: str, value: "Any") -> str:
+    """The attribute name ``field`` has in OpenTelemetry when its value is ``value``."""
+    name = OTEL_NAMES.get(field)
+    allowed = OTEL_VALUES.get(field)
+    if name is None or (allowed is not None and value not in allowed):
+        return f"envdetect.{field}"
+    return name
 
 
 def resource_attributes(fields: "Mapping[str, Any]") -> "dict[str, Any]":
-    """The fingerprint as OpenTelemetry resource attributes (nulls omitted)."""
+    """The fingerprint as OpenTelemetry resource attributes (nulls omitted).
+
+    ``cloud.provider`` and ``cloud.platform`` take their standard names only as
+    a pair of well-known values: a resource then never mixes envdetect's
+    provider with another detector's platform, whichever wins the merge.
+    """
+    cloud_is_standard = all(fields.get(key) in OTEL_VALUES[key]
+                            for key in ("cloud.provider", "cloud.platform"))
     attributes: dict[str, Any] = {}
     for key in (*FIELDS, "digest"):
         value = fields.get(key)
         if value is None:
             continue
-        name = OTEL_NAMES.get(key, f"envdetect.{key}")
-        attributes[name] = value
+        if key.startswith("cloud.") and not cloud_is_standard:
+            name = f"envdetect.{key}"
+        else:
+            name = otel_name(key, value)
+        attributes[name] = OTEL_SPELLINGS.get((key, value), value)
     return attributes

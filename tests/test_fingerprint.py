@@ -227,7 +227,9 @@ def test_resource_attributes_use_opentelemetry_names() -> None:
     assert attributes["envdetect.runtime.kind"] == "terminal"
     assert attributes["envdetect.digest"] == env.fingerprint()["digest"]
     assert None not in attributes.values()
-    assert all(key.startswith(("os.", "host.", "process.runtime.", "cloud.", "envdetect."))
+    assert attributes["process.interactive"] is True
+    assert all(key.startswith(("os.", "host.", "process.runtime.", "process.interactive",
+                               "cloud.", "container.runtime.", "envdetect."))
                for key in attributes)
     # Never the SDK's process/host detector attributes: paths, command lines, names.
     for forbidden in ("host.name", "process.executable.path", "process.command_line",
