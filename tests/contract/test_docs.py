@@ -90,6 +90,7 @@ def public_names() -> list[str]:
 
 # -- the README ---------------------------------------------------------------
 
+
 def test_the_two_commands_are_in_the_readme_and_ci_runs_the_test_one() -> None:
     blocks = re.findall(r"```\n(.*?)\n```", README, flags=re.S)
     assert RUN_COMMAND in blocks
@@ -113,6 +114,7 @@ def test_the_readme_says_how_to_build_and_serve_the_docs() -> None:
 
 
 # -- the reference pages ---------------------------------------------------------
+
 
 def test_every_fingerprint_field_and_value_is_documented() -> None:
     page = doc("fingerprint.md")
@@ -145,12 +147,14 @@ def test_reference_entries_name_only_public_objects_or_document_facets() -> None
 
 # -- the site ---------------------------------------------------------------------
 
+
 def link_targets() -> list[tuple[Path, str]]:
     found = []
     for path, text in [(README_PATH, README), *PAGES.items()]:
         for line in prose_lines(text):
-            found += [(path, target) for target in LINK.findall(line)
-                      if not re.match(r"[a-z]+:", target)]
+            found += [
+                (path, target) for target in LINK.findall(line) if not re.match(r"[a-z]+:", target)
+            ]
     return found
 
 
@@ -174,7 +178,8 @@ def test_every_internal_link_resolves() -> None:
 
 def test_the_slugs_are_mkdocs_slugs() -> None:
     assert slug("`Telemetry.track(command=None, subcommand=None)`") == (
-        "telemetrytrackcommandnone-subcommandnone")
+        "telemetrytrackcommandnone-subcommandnone"
+    )
     assert slug("`otlp` (OpenTelemetry logs)") == "otlp-opentelemetry-logs"
     assert slug("Precedence (chosen, not alphabetical)") == "precedence-chosen-not-alphabetical"
 
