@@ -17,6 +17,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from collections.abc import Iterable, Iterator, Mapping
+    from typing import Any
 
 #: Largest file a detector may read.  Every file detectors need (os-release,
 #: cgroup, mountinfo, DMI strings) is far smaller; the cap protects against a
@@ -54,6 +55,68 @@ def is_off(value: str) -> bool:
 def is_on(value: str) -> bool:
     """Whether a variable's value switches its switch on (any case, blanks ignored)."""
     return value.strip().lower() in ON_WORDS
+
+
+def plain_copy(value: "Any") -> "Any":
+    """A deep copy of document data (dicts, lists, scalars): what the engine
+    hands out and what plugins see, so that nobody's edits reach anybody else."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
+# -- text the document shows ---------------------------------------------------
+#
+# Shared by the os detector, its lazily loaded platform halves and the toolkit
+# detector; here, below all of them, so that no helper imports its parent.
+
+#: Longest machine string the document shows; a longer one is cut and ends in "…".
+MAX_TEXT = 64
+
+#: What a context makes of a byte that is not UTF-8.  distro reads strictly
+#: and raises on such a file; the os detector treats the file as absent.
+UNDECODABLE = "\ufffd"
+
+_VERSION_CHARS = frozenset("0123456789.")
+
+
+def display_text(value: "str | None") -> "str | None":
+    """A string from the machine as the local document shows it, or None when empty.
+
+    Every run of whitespace (any kind: tabs, newlines, no-break spaces) becomes
+    one space, trimmed at both ends; every other character that prints nothing
+    (NUL and other controls, format characters such as bidirectional
+    overrides, lone surrogates) becomes U+FFFD, one for one, so that junk shows
+    as junk rather than vanishing; past 64 characters the text is cut to 63
+    and "…".  The work is C-speed splitting plus at most 65 characters in
+    Python, whatever the input's length.
+    """
+    if not value:
+        return None
+    text = " ".join(value.split())
+    if len(text) <= MAX_TEXT and text.isprintable():
+        return text or None
+    head = "".join(char if char.isprintable() else "\ufffd" for char in text[:MAX_TEXT + 1])
+    if len(head) > MAX_TEXT:
+        head = head[:MAX_TEXT - 1] + "\u2026"
+    return head or None
+
+
+def numeric_prefix(text: str) -> "str | None":
+    """The leading dotted number of a release string: "6.8.0-45-generic" -> "6.8.0"."""
+    end = 0
+    while end < len(text) and text[end] in _VERSION_CHARS:
+        end += 1
+    value = text[:end].strip(".")
+    return value if value and value[0].isdigit() else None
+
+
+def normalize_id(distro_id: str, table: "dict[str, str]") -> str:
+    """A distribution id lowercased, blanks as underscores, then mapped by ``table``."""
+    distro_id = distro_id.lower().replace(" ", "_")
+    return table.get(distro_id, distro_id)
 
 
 def normalize_name(name: str) -> str:

@@ -19,8 +19,18 @@ code.
 import os
 import sys
 
-from envdetect._context import Context, LiveContext, is_on, normalize_name
-from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, BUILTIN, GATES, PROCESS_IDES
+from envdetect._context import Context, LiveContext, is_on, normalize_name, plain_copy
+from envdetect.detectors import (
+    AGENT_PROCESSES,
+    ANCESTRY_SCREEN,
+    BUILTIN,
+    FACETS,
+    GATES,
+    MANAGED_PLATFORMS,
+    PROCESS_IDES,
+    SCHEMA,
+    on_managed_platform,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,11 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # == The result ==================================================================
 
-SCHEMA = 1
-
-#: Top-level keys of the document, in output order.
-FACETS = ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container",
-          "terminal", "os", "host", "python")
+# SCHEMA, FACETS, MANAGED_PLATFORMS and on_managed_platform live in the
+# registry (envdetect.detectors), below every module that reads them; they
+# stay importable from here.
+__all__ = ["FACETS", "MANAGED_PLATFORMS", "SCHEMA", "Environment", "View", "detect",
+           "on_managed_platform", "runtime_kind"]
 
 
 class View:
@@ -82,16 +92,8 @@ class View:
         return f"{type(self).__name__}({fields})"
 
     def to_dict(self) -> "dict[str, Any]":
-        copied: dict[str, Any] = _copy(self._data)
+        copied: dict[str, Any] = plain_copy(self._data)
         return copied
-
-
-def _copy(value: "Any") -> "Any":
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
 
 
 # The facet views (:mod:`envdetect._views`) exist for type checkers only: at
@@ -162,17 +164,6 @@ class Environment(View):
 
 
 # == The engine ==================================================================
-
-#: Cloud platforms that run managed workloads (functions, apps, containers).
-#: Virtual machines and hosted developer shells fill the cloud facet but a
-#: person typing in one is still at a terminal, so they do not set the kind.
-MANAGED_PLATFORMS = frozenset({
-    "aws_lambda", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_app_runner",
-    "gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
-    "azure.functions", "azure.app_service", "azure.container_apps",
-    "azure.container_instances", "azure.aks",
-    "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
-})
 
 def detect(
     context: "Context | None" = None,
@@ -342,13 +333,6 @@ def _run_one(
         result = None
     explanation[label] = {"because": ctx._take_evidence(), "error": error}
     return result
-
-
-def on_managed_platform(found: "Mapping[str, Any]") -> bool:
-    """Whether the cloud facet found so far is a managed workload platform
-    (:data:`MANAGED_PLATFORMS`): the platform itself runs the program."""
-    cloud = found.get("cloud")
-    return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
 
 
 def runtime_kind(found: "dict[str, Any]") -> str:

@@ -9,7 +9,7 @@ Computed only when asked (``Environment.fingerprint()``), so ``detect()`` pays
 nothing for it; ``packaging`` and ``hashlib`` load here, lazily.
 """
 
-from envdetect._engine import SCHEMA
+from envdetect.detectors import SCHEMA
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover

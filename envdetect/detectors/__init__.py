@@ -16,7 +16,49 @@ import machinery about 70 µs in a fresh process, more with its tables).
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
     from typing import Any
+
+# -- what every layer shares ----------------------------------------------------
+#
+# The registry is the bottom of the package's dependencies (see
+# docs/development/architecture.md): the engine, the fingerprint and every
+# detector read these from here, so that no module below the engine ever
+# imports the engine.
+
+#: The document's schema version (the README's contract).
+SCHEMA = 1
+
+#: Top-level keys of the document, in output order.
+FACETS = ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container",
+          "terminal", "os", "host", "python")
+
+#: Cloud platforms that run managed workloads (functions, apps, containers).
+#: Virtual machines and hosted developer shells fill the cloud facet but a
+#: person typing in one is still at a terminal, so they do not set the kind.
+MANAGED_PLATFORMS = frozenset({
+    "aws_lambda", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_app_runner",
+    "gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
+    "azure.functions", "azure.app_service", "azure.container_apps",
+    "azure.container_instances", "azure.aks",
+    "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
+})
+
+
+def on_managed_platform(found: "Mapping[str, Any]") -> bool:
+    """Whether the cloud facet found so far is a managed workload platform
+    (:data:`MANAGED_PLATFORMS`): the platform itself runs the program.
+
+    The one function in this module: the engine's runtime kind, the agent
+    detector and the ancestry classifier all ask it, and it belongs with
+    its table."""
+    cloud = found.get("cloud")
+    return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
+
+
+#: Distribution ids normalised after lowercasing, a mirror of distro 1.9's
+#: table: the os detector and its legacy release files both apply it.
+NORMALIZED_OS_ID = {"ol": "oracle", "opensuse-leap": "opensuse"}
 
 #: Built-in detectors, in the order they run: facet -> the module whose
 #: ``detect(ctx)`` fills it, or ``module:function`` where one module serves

@@ -48,8 +48,7 @@ Values are only compared, never returned: the detector reports an id from
 """
 
 from envdetect._context import is_off
-from envdetect._engine import on_managed_platform
-from envdetect.detectors import _chain
+from envdetect.detectors import _chain, on_managed_platform
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
