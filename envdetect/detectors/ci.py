@@ -31,24 +31,12 @@ before the one it imitates, and tools that run *inside* another CI (EAS local
 builds, ``earthly --ci``, Gerrit-triggered jobs) come after every real CI so
 the outer system wins.
 
-A rule is plain data, evaluated by :func:`holds`.  A variable set to the
-empty string counts as unset everywhere.
-
-``"VAR"``
-    VAR is set.
-``("flag", "VAR")``
-    VAR is set to something other than false/0/no/off (any case).
-``("eq", "VAR", "value")``
-    VAR equals the value, ignoring case and surrounding blanks.
-``("in", "VAR", ("a", "b"))``
-    VAR equals one of the values, the same way.
-``("prefix", "VAR", "text")``
-    VAR starts with the text (exact case).
-``("all", rule, ...)`` / ``("any", rule, ...)`` / ``("not", rule)``
-    Combinations.
-``("probe", "name")``
-    Not a variable: the vendor is recognised by :data:`PROBES` (the process
-    ancestry, a file), consulted only when no variable decided.
+A rule is a rule of the detectors' one rule language
+(:mod:`envdetect.detectors._rules`: ``"VAR"``, ``flag``, ``eq``, ``in``,
+``prefix``, ``all``, ``any``, ``not``), or ``("probe", "name")``: not a
+variable, the vendor is recognised by :data:`PROBES` (the process ancestry, a
+file), consulted only when no variable decided.  The evidence is every set
+variable the rule looks at (:func:`~envdetect.detectors._rules.mentioned`).
 
 The pull-request rule is ``None`` when the vendor does not tell (``is_pr`` is
 then ``null``); otherwise it is a rule of the same language and ``is_pr`` is
@@ -65,6 +53,7 @@ import sys
 
 from envdetect._context import is_off
 from envdetect.detectors import _chain
+from envdetect.detectors._rules import holds, mentioned
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +82,7 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
             elif first[0] == "flag" and first[1] not in values:
                 continue
             if holds(env, rule):
-                ctx.because(*_signals(env, rule))
+                ctx.because(*mentioned(env, rule))
                 return _answer(ctx, env, vendor)
     for vendor in VENDORS:
         rule = vendor[2]
@@ -139,58 +128,8 @@ def _answer(ctx: "Context", env: "Env", vendor: "tuple[str, str, Any, Any]") -> 
     is_pr: bool | None = None
     if pr_rule is not None:
         is_pr = holds(env, pr_rule)
-        ctx.because(*_signals(env, pr_rule))
+        ctx.because(*mentioned(env, pr_rule))
     return {"id": vendor[0], "name": vendor[1], "is_pr": is_pr}
-
-
-def holds(env: "Env", rule: "Any") -> bool:
-    """Whether a rule of the vendor table holds (the rule language is in the module docstring)."""
-    if rule.__class__ is str:
-        return env(rule) is not None
-    op = rule[0]
-    if op == "flag":
-        value = env(rule[1])
-        return value is not None and not is_off(value)
-    if op == "eq":
-        value = env(rule[1])
-        return value is not None and value.strip().lower() == rule[2].lower()
-    if op == "in":
-        value = env(rule[1])
-        return value is not None and value.strip().lower() in rule[2]
-    if op == "prefix":
-        value = env(rule[1])
-        return value is not None and value.startswith(rule[2])
-    # Plain loops: a generator in all()/any() costs more than the rule itself.
-    if op == "all":
-        for part in rule[1:]:  # noqa: SIM110
-            if not holds(env, part):
-                return False
-        return True
-    if op == "any":
-        for part in rule[1:]:  # noqa: SIM110
-            if holds(env, part):
-                return True
-        return False
-    if op == "not":
-        return not holds(env, rule[1])
-    return False  # "probe": not an environment rule
-
-
-def _signals(env: "Env", rule: "Any") -> "list[str]":
-    """The set variables a rule looked at, as ``env NAME`` (names, never values)."""
-    if rule.__class__ is str:
-        return [f"env {rule}"] if env(rule) is not None else []
-    op = rule[0]
-    if op in ("all", "any"):
-        names: list[str] = []
-        for part in rule[1:]:
-            for name in _signals(env, part):
-                if name not in names:
-                    names.append(name)
-        return names
-    if op in ("not", "probe"):
-        return []
-    return [f"env {rule[1]}"] if env(rule[1]) is not None else []
 
 
 # -- vendors without variables -------------------------------------------------

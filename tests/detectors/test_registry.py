@@ -186,7 +186,7 @@ def test_every_table_name_is_in_its_gate() -> None:
     assert set(ci.MIXED_CASE) <= ci.NAMES
     assert GATES["cloud"]["variables"] >= cloud._GATE_NAMES
     assert {toolkit.VARIABLE, toolkit.LEGACY_VARIABLE} == set(GATES["toolkit"]["variables"])
-    agent_names = {"AI_AGENT"} | {name for _, name, _ in agent.ENV_RULES}
+    agent_names = {"AI_AGENT"} | {rule[1] for _, rule in agent.ENV_RULES}
     assert agent_names == set(GATES["agent"]["variables"])
     ide_names = {
         *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
