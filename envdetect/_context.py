@@ -14,6 +14,8 @@ interpreter) and defers everything costly until a detector actually asks.
 import os
 import sys
 
+from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, PROCESS_IDES
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from collections.abc import Iterable, Iterator, Mapping
@@ -467,6 +469,53 @@ def _mac_product_version() -> str:
     if start < 0 or end < 0:
         return ""
     return text[start + len("<string>"):end].strip()
+
+
+# -- the process ancestry: the live walk and the screen ---------------------------
+#
+# Everything about the ancestry before classifying it lives here: reading it
+# (below) and screening it (may_be_recognised).  The classifier itself,
+# the biggest module a piped run could need, is envdetect.detectors._ancestry,
+# loaded only for an ancestor that passes the screen.  The walk and the screen
+# stay in this module because every run loads it anyway: a module of their
+# own would add one to every piped run, and the walk builds this module's
+# Process and reads with read_bytes, so a lower module could not hold it and
+# a higher one would be imported back from LiveContext (a cycle).
+
+
+def may_be_recognised(process: "Process") -> bool:
+    """Whether the ancestry classifier could take this ancestor for anything
+    but a terminal: a necessary condition, from names and substrings alone.
+
+    Each check below stands for the rules of :mod:`envdetect.detectors._ancestry`
+    (the classifier)
+    that need what it looks for; whatever passes none of them, the classifier
+    would not recognise either.  The tests hold the screen to every rule, over
+    every fixture, every table entry and a fuzzed world.
+    """
+    name = normalize_name(process.name)
+    if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
+            or name.startswith(ANCESTRY_SCREEN["prefixes"]):
+        return True
+    args = process.cmdline
+    markers = ANCESTRY_SCREEN["path_markers"]
+    exe = (process.exe or "").replace("\\", "/").lower()
+    paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
+    for path in paths:  # the executable and argv[0]: its file name, its directories
+        if normalize_name(path.rstrip("/").rpartition("/")[2]) in PROCESS_IDES \
+                or any(marker in path for marker in markers):
+            return True
+    if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
+        return True  # a remote server's script as argv[1]
+    python = ANCESTRY_SCREEN["python"]
+    if name.startswith(python["prefix"]) or name in python["names"] \
+            or exe.rpartition("/")[2].startswith(python["prefix"]):
+        for arg in args[1:python["args"] + 1]:
+            lowered = arg.lower()
+            if any(word in lowered for word in python["words"]):
+                return True
+    text = ("\0".join(args) + "\0" + process.name).lower()
+    return any(word in text for word in ANCESTRY_SCREEN["ci_words"])
 
 
 # -- the live process ancestry --------------------------------------------------

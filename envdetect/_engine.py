@@ -19,15 +19,12 @@ code.
 import os
 import sys
 
-from envdetect._context import Context, LiveContext, is_on, normalize_name, plain_copy
+from envdetect._context import Context, LiveContext, is_on, may_be_recognised, plain_copy
 from envdetect.detectors import (
-    AGENT_PROCESSES,
-    ANCESTRY_SCREEN,
     BUILTIN,
     FACETS,
     GATES,
     MANAGED_PLATFORMS,
-    PROCESS_IDES,
     SCHEMA,
     on_managed_platform,
 )
@@ -36,8 +33,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any, Protocol
-
-    from envdetect._context import Process
 
     class Detector(Protocol):
         facet: str
@@ -275,45 +270,11 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]")
 
 
 def _ancestry_matters(ctx: "Context") -> bool:
-    if not any(_may_be_recognised(process) for process in ctx.processes()):
+    if not any(may_be_recognised(process) for process in ctx.processes()):
         return False  # the common case: the classifier is not even imported
-    from envdetect.detectors import _chain
+    from envdetect.detectors import _ancestry
 
-    return _chain.ancestry_matters(ctx)
-
-
-def _may_be_recognised(process: "Process") -> bool:
-    """Whether the ancestry classifier could take this ancestor for anything
-    but a terminal: a necessary condition, from names and substrings alone.
-
-    Each check below stands for the rules of :mod:`envdetect.detectors._chain`
-    that need what it looks for; whatever passes none of them, the classifier
-    would not recognise either.  The tests hold the screen to every rule, over
-    every fixture, every table entry and a fuzzed world.
-    """
-    name = normalize_name(process.name)
-    if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
-            or name.startswith(ANCESTRY_SCREEN["prefixes"]):
-        return True
-    args = process.cmdline
-    markers = ANCESTRY_SCREEN["path_markers"]
-    exe = (process.exe or "").replace("\\", "/").lower()
-    paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
-    for path in paths:  # the executable and argv[0]: its file name, its directories
-        if normalize_name(path.rstrip("/").rpartition("/")[2]) in PROCESS_IDES \
-                or any(marker in path for marker in markers):
-            return True
-    if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
-        return True  # a remote server's script as argv[1]
-    python = ANCESTRY_SCREEN["python"]
-    if name.startswith(python["prefix"]) or name in python["names"] \
-            or exe.rpartition("/")[2].startswith(python["prefix"]):
-        for arg in args[1:python["args"] + 1]:
-            lowered = arg.lower()
-            if any(word in lowered for word in python["words"]):
-                return True
-    text = ("\0".join(args) + "\0" + process.name).lower()
-    return any(word in text for word in ANCESTRY_SCREEN["ci_words"])
+    return _ancestry.ancestry_matters(ctx)
 
 
 def _run_one(

@@ -12,7 +12,7 @@ In order, first answer wins:
    toolkit, not in CI, not in a managed cloud workload, and not a person at a
    terminal (stdin and stdout both terminals).  Names and command lines
    classify an ancestor; they are never copied out.  The agents' process
-   table lives with the other ancestry tables in :mod:`~envdetect.detectors._chain`,
+   table lives with the other ancestry tables in :mod:`~envdetect.detectors._ancestry`,
    which the detector registry consults before importing this module.
 
 "No tty" is never an agent test: GitHub Copilot's and Kiro's IDE agents run
@@ -47,7 +47,7 @@ Values are only compared, never returned: the detector reports an id from
 :data:`AGENTS` and the *name* of the variable that decided it.
 """
 
-from envdetect.detectors import _chain, on_managed_platform
+from envdetect.detectors import _ancestry, on_managed_platform
 from envdetect.detectors._rules import holds
 
 TYPE_CHECKING = False
@@ -206,7 +206,7 @@ def _decide(ctx: "Context") -> "tuple[str, str] | None":
         return "devin", f"file {DEVIN_MARKER}"
     if not _environment_decided(ctx):
         for process in ctx.processes():
-            match = _chain.agent_process(process.name, process.cmdline)
+            match = _ancestry.agent_process(process.name, process.cmdline)
             if match is not None:
                 return match[0], f"process {match[1]}"
     return None

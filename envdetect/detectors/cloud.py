@@ -168,23 +168,31 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
 )
 
 #: Every variable one of which some rule's first condition needs: no rule can
-#: hold while none is set (a test holds it equal to the rules).  It lives in
+#: hold while none is set (scripts/generate.py writes it from the rules).  It lives in
 #: the detector registry, which skips this module on most machines.
 _GATE_NAMES = CLOUD_VARIABLES
 
-#: Every provider and platform this facet can report: from :data:`RULES` and
-#: the local files below (a test holds them equal).  The fingerprint's closed
+#: Platforms that only the local files name (:func:`from_files`), beyond the
+#: virtual machines and managed Kubernetes of the firmware tables.
+FILE_PLATFORMS = ("aws_sagemaker", "aws_ecs", "aws_elastic_beanstalk")
+
+# <generated: ids>
+#: Every provider and platform this facet can report: from :data:`RULES`,
+#: the firmware tables and :data:`FILE_PLATFORMS`.  The fingerprint's closed
 #: tables come from here.
-PROVIDERS = ("aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku",
-             "netlify", "railway", "render", "replit", "vercel")
+PROVIDERS = (
+    "aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku", "netlify",
+    "railway", "render", "replit", "vercel",
+)
 PLATFORMS = (
     "aws_cloud9", "aws_cloudshell", "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk",
     "aws_lambda", "aws_sagemaker", "azure.aks", "azure.app_service", "azure.cloud_shell",
-    "azure.container_apps", "azure.functions", "azure.vm", "cloudflare", "fly_io",
-    "gcp_app_engine", "gcp_cloud_functions", "gcp_cloud_run", "gcp_cloud_shell",
-    "gcp_cloud_workstations", "gcp_compute_engine", "gcp_kubernetes_engine",
-    "github_codespaces", "gitpod", "heroku", "netlify", "railway", "render", "replit", "vercel",
+    "azure.container_apps", "azure.functions", "azure.vm", "cloudflare", "fly_io", "gcp_app_engine",
+    "gcp_cloud_functions", "gcp_cloud_run", "gcp_cloud_shell", "gcp_cloud_workstations",
+    "gcp_compute_engine", "gcp_kubernetes_engine", "github_codespaces", "gitpod", "heroku",
+    "netlify", "railway", "render", "replit", "vercel",
 )
+# </generated>
 
 # -- local files ----------------------------------------------------------------
 DMI = "/sys/class/dmi/id/"

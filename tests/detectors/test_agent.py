@@ -9,7 +9,7 @@ import pytest
 from envdetect import load_fixture
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, agent
+from envdetect.detectors import _ancestry, agent
 from tests.conftest import fixture_paths, load
 
 ISSUE_IDS = ("claude_code", "amp", "codex", "gemini_cli", "github_copilot", "cursor",
@@ -368,6 +368,6 @@ def test_because_names_signals_only() -> None:
             if kind == "env":
                 assert what in names
             elif kind == "process":
-                assert what in _chain.AGENT_PROCESSES or what in _chain.AGENT_SCRIPTS
+                assert what in _ancestry.AGENT_PROCESSES or what in _ancestry.AGENT_SCRIPTS
             else:
                 assert what == agent.DEVIN_MARKER

@@ -321,7 +321,7 @@ def nearest_kernel(ctx: "Context") -> "Hit | None":
 
 
 #: IDEs whose process hosts a terminal, as the terminal program they host.
-_TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
+TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
                    "vim": "vim", "emacs": "emacs"}
 
 
@@ -336,8 +336,8 @@ def nearest_terminal_layer(ctx: "Context") -> "tuple[str | None, str] | None":
         if kind == "ide" and ident is not None:
             if ident in VSCODE_FAMILY:
                 return "vscode", hit[3]
-            if ident in _TERMINAL_HOSTS:
-                return _TERMINAL_HOSTS[ident], hit[3]
+            if ident in TERMINAL_HOSTS:
+                return TERMINAL_HOSTS[ident], hit[3]
     return None
 
 
