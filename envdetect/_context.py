@@ -8,7 +8,9 @@ replays identically on any host.
 
 Performance matters here: this module is imported on every ``detect()`` call,
 so it imports nothing beyond ``os`` and ``sys`` (both already loaded by the
-interpreter) and defers everything costly until a detector actually asks.
+interpreter) and the detector registry (plain data, loaded by every
+detection anyway), and defers everything costly until a detector actually
+asks.
 """
 
 import os

@@ -39,7 +39,6 @@ documented is injected) are OpenTelemetry values this detector never claims.
 """
 
 from envdetect.detectors import CLOUD_VARIABLES
-from envdetect.detectors._rules import holds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -242,6 +241,10 @@ def match_rules(ctx: "Context", container: "str | None" = None) -> "tuple[str, s
     environ = ctx.environ
     if _GATE_NAMES.isdisjoint(environ):
         return None  # the common case, decided by one pass over the names
+    # Here, not at the top: a VM whose firmware opened this detector's gate
+    # and that has no cloud variable never loads the evaluator.
+    from envdetect.detectors._rules import holds
+
     env = environ.get
     for provider, platform, conditions, flags in RULES:
         signals: list[str] = []

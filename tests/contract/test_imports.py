@@ -134,3 +134,29 @@ def test_detect_spawns_no_process(monkeypatch) -> None:
     env = envdetect.detect(plugins=False)
     assert env.explanation.get("engine") is None
     assert not [info for info in env.explanation.values() if info["error"]]
+
+
+CLOUD_VM_PROBE = """
+import sys, json
+from envdetect._fixture import FixtureContext
+before = set(sys.modules)
+import envdetect
+envdetect.detect(FixtureContext({"platform": {"system": "Linux"}, "environ": ENVIRON,
+                                 "files": {"/sys/class/dmi/id/sys_vendor": "Google"}}),
+                 plugins=False)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.parametrize(("environ", "evaluator"), [("{}", False), ('{"K_SERVICE": "x"}', True)])
+def test_the_rule_evaluator_loads_only_for_a_rule_to_evaluate(environ: str,
+                                                              evaluator: bool) -> None:
+    # The firmware opens the cloud detector's gate on every VM of a cloud (CI
+    # runners included); without a cloud variable no rule can hold.
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            + CLOUD_VM_PROBE.replace("ENVIRON", environ))
+    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
+                            text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    loaded = json.loads(result.stdout)
+    assert "envdetect.detectors.cloud" in loaded
+    assert ("envdetect.detectors._rules" in loaded) is evaluator
