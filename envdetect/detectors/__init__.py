@@ -12,6 +12,11 @@ whose gate is shut is not even imported: on most machines nothing is a CI
 job, a toolkit, an agent, an IDE, a notebook kernel or a cloud, and loading those
 tables would cost more than the whole detection (each module costs the
 import machinery about 70 µs in a fresh process, more with its tables).
+
+It is also the bottom of the package's imports: it imports nothing, and
+what several layers share lives here (docs/development/architecture.md).
+The variable sets between ``# <generated: ...>`` markers are written from
+the detectors' tables by scripts/generate.py: edit the tables, not them.
 """
 
 TYPE_CHECKING = False
