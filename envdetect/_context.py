@@ -8,15 +8,20 @@ replays identically on any host.
 
 Performance matters here: this module is imported on every ``detect()`` call,
 so it imports nothing beyond ``os`` and ``sys`` (both already loaded by the
-interpreter) and defers everything costly until a detector actually asks.
+interpreter) and the detector registry (plain data, loaded by every
+detection anyway), and defers everything costly until a detector actually
+asks.
 """
 
 import os
 import sys
 
+from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, PROCESS_IDES
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from collections.abc import Iterable, Iterator, Mapping
+    from typing import Any
 
 #: Largest file a detector may read.  Every file detectors need (os-release,
 #: cgroup, mountinfo, DMI strings) is far smaller; the cap protects against a
@@ -54,6 +59,68 @@ def is_off(value: str) -> bool:
 def is_on(value: str) -> bool:
     """Whether a variable's value switches its switch on (any case, blanks ignored)."""
     return value.strip().lower() in ON_WORDS
+
+
+def plain_copy(value: "Any") -> "Any":
+    """A deep copy of document data (dicts, lists, scalars): what the engine
+    hands out and what plugins see, so that nobody's edits reach anybody else."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
+# -- text the document shows ---------------------------------------------------
+#
+# Shared by the os detector, its lazily loaded platform halves and the toolkit
+# detector; here, below all of them, so that no helper imports its parent.
+
+#: Longest machine string the document shows; a longer one is cut and ends in "…".
+MAX_TEXT = 64
+
+#: What a context makes of a byte that is not UTF-8.  distro reads strictly
+#: and raises on such a file; the os detector treats the file as absent.
+UNDECODABLE = "\ufffd"
+
+_VERSION_CHARS = frozenset("0123456789.")
+
+
+def display_text(value: "str | None") -> "str | None":
+    """A string from the machine as the local document shows it, or None when empty.
+
+    Every run of whitespace (any kind: tabs, newlines, no-break spaces) becomes
+    one space, trimmed at both ends; every other character that prints nothing
+    (NUL and other controls, format characters such as bidirectional
+    overrides, lone surrogates) becomes U+FFFD, one for one, so that junk shows
+    as junk rather than vanishing; past 64 characters the text is cut to 63
+    and "…".  The work is C-speed splitting plus at most 65 characters in
+    Python, whatever the input's length.
+    """
+    if not value:
+        return None
+    text = " ".join(value.split())
+    if len(text) <= MAX_TEXT and text.isprintable():
+        return text or None
+    head = "".join(char if char.isprintable() else "\ufffd" for char in text[:MAX_TEXT + 1])
+    if len(head) > MAX_TEXT:
+        head = head[:MAX_TEXT - 1] + "\u2026"
+    return head or None
+
+
+def numeric_prefix(text: str) -> "str | None":
+    """The leading dotted number of a release string: "6.8.0-45-generic" -> "6.8.0"."""
+    end = 0
+    while end < len(text) and text[end] in _VERSION_CHARS:
+        end += 1
+    value = text[:end].strip(".")
+    return value if value and value[0].isdigit() else None
+
+
+def normalize_id(distro_id: str, table: "dict[str, str]") -> str:
+    """A distribution id lowercased, blanks as underscores, then mapped by ``table``."""
+    distro_id = distro_id.lower().replace(" ", "_")
+    return table.get(distro_id, distro_id)
 
 
 def normalize_name(name: str) -> str:
@@ -404,6 +471,53 @@ def _mac_product_version() -> str:
     if start < 0 or end < 0:
         return ""
     return text[start + len("<string>"):end].strip()
+
+
+# -- the process ancestry: the live walk and the screen ---------------------------
+#
+# Everything about the ancestry before classifying it lives here: reading it
+# (below) and screening it (may_be_recognised).  The classifier itself,
+# the biggest module a piped run could need, is envdetect.detectors._ancestry,
+# loaded only for an ancestor that passes the screen.  The walk and the screen
+# stay in this module because every run loads it anyway: a module of their
+# own would add one to every piped run, and the walk builds this module's
+# Process and reads with read_bytes, so a lower module could not hold it and
+# a higher one would be imported back from LiveContext (a cycle).
+
+
+def may_be_recognised(process: "Process") -> bool:
+    """Whether the ancestry classifier could take this ancestor for anything
+    but a terminal: a necessary condition, from names and substrings alone.
+
+    Each check below stands for the rules of :mod:`envdetect.detectors._ancestry`
+    (the classifier)
+    that need what it looks for; whatever passes none of them, the classifier
+    would not recognise either.  The tests hold the screen to every rule, over
+    every fixture, every table entry and a fuzzed world.
+    """
+    name = normalize_name(process.name)
+    if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
+            or name.startswith(ANCESTRY_SCREEN["prefixes"]):
+        return True
+    args = process.cmdline
+    markers = ANCESTRY_SCREEN["path_markers"]
+    exe = (process.exe or "").replace("\\", "/").lower()
+    paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
+    for path in paths:  # the executable and argv[0]: its file name, its directories
+        if normalize_name(path.rstrip("/").rpartition("/")[2]) in PROCESS_IDES \
+                or any(marker in path for marker in markers):
+            return True
+    if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
+        return True  # a remote server's script as argv[1]
+    python = ANCESTRY_SCREEN["python"]
+    if name.startswith(python["prefix"]) or name in python["names"] \
+            or exe.rpartition("/")[2].startswith(python["prefix"]):
+        for arg in args[1:python["args"] + 1]:
+            lowered = arg.lower()
+            if any(word in lowered for word in python["words"]):
+                return True
+    text = ("\0".join(args) + "\0" + process.name).lower()
+    return any(word in text for word in ANCESTRY_SCREEN["ci_words"])
 
 
 # -- the live process ancestry --------------------------------------------------

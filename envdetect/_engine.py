@@ -19,15 +19,20 @@ code.
 import os
 import sys
 
-from envdetect._context import Context, LiveContext, is_on, normalize_name
-from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, BUILTIN, GATES, PROCESS_IDES
+from envdetect._context import Context, LiveContext, is_on, may_be_recognised, plain_copy
+from envdetect.detectors import (
+    BUILTIN,
+    FACETS,
+    GATES,
+    MANAGED_PLATFORMS,
+    SCHEMA,
+    on_managed_platform,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any, Protocol
-
-    from envdetect._context import Process
 
     class Detector(Protocol):
         facet: str
@@ -37,11 +42,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # == The result ==================================================================
 
-SCHEMA = 1
-
-#: Top-level keys of the document, in output order.
-FACETS = ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container",
-          "terminal", "os", "host", "python")
+# SCHEMA, FACETS, MANAGED_PLATFORMS and on_managed_platform live in the
+# registry (envdetect.detectors), below every module that reads them; they
+# stay importable from here.
+__all__ = ["FACETS", "MANAGED_PLATFORMS", "SCHEMA", "Environment", "View", "detect",
+           "on_managed_platform", "runtime_kind"]
 
 
 class View:
@@ -82,16 +87,8 @@ class View:
         return f"{type(self).__name__}({fields})"
 
     def to_dict(self) -> "dict[str, Any]":
-        copied: dict[str, Any] = _copy(self._data)
+        copied: dict[str, Any] = plain_copy(self._data)
         return copied
-
-
-def _copy(value: "Any") -> "Any":
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
 
 
 # The facet views (:mod:`envdetect._views`) exist for type checkers only: at
@@ -162,17 +159,6 @@ class Environment(View):
 
 
 # == The engine ==================================================================
-
-#: Cloud platforms that run managed workloads (functions, apps, containers).
-#: Virtual machines and hosted developer shells fill the cloud facet but a
-#: person typing in one is still at a terminal, so they do not set the kind.
-MANAGED_PLATFORMS = frozenset({
-    "aws_lambda", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_app_runner",
-    "gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
-    "azure.functions", "azure.app_service", "azure.container_apps",
-    "azure.container_instances", "azure.aks",
-    "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
-})
 
 def detect(
     context: "Context | None" = None,
@@ -284,45 +270,11 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]")
 
 
 def _ancestry_matters(ctx: "Context") -> bool:
-    if not any(_may_be_recognised(process) for process in ctx.processes()):
+    if not any(may_be_recognised(process) for process in ctx.processes()):
         return False  # the common case: the classifier is not even imported
-    from envdetect.detectors import _chain
+    from envdetect.detectors import _ancestry
 
-    return _chain.ancestry_matters(ctx)
-
-
-def _may_be_recognised(process: "Process") -> bool:
-    """Whether the ancestry classifier could take this ancestor for anything
-    but a terminal: a necessary condition, from names and substrings alone.
-
-    Each check below stands for the rules of :mod:`envdetect.detectors._chain`
-    that need what it looks for; whatever passes none of them, the classifier
-    would not recognise either.  The tests hold the screen to every rule, over
-    every fixture, every table entry and a fuzzed world.
-    """
-    name = normalize_name(process.name)
-    if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
-            or name.startswith(ANCESTRY_SCREEN["prefixes"]):
-        return True
-    args = process.cmdline
-    markers = ANCESTRY_SCREEN["path_markers"]
-    exe = (process.exe or "").replace("\\", "/").lower()
-    paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
-    for path in paths:  # the executable and argv[0]: its file name, its directories
-        if normalize_name(path.rstrip("/").rpartition("/")[2]) in PROCESS_IDES \
-                or any(marker in path for marker in markers):
-            return True
-    if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
-        return True  # a remote server's script as argv[1]
-    python = ANCESTRY_SCREEN["python"]
-    if name.startswith(python["prefix"]) or name in python["names"] \
-            or exe.rpartition("/")[2].startswith(python["prefix"]):
-        for arg in args[1:python["args"] + 1]:
-            lowered = arg.lower()
-            if any(word in lowered for word in python["words"]):
-                return True
-    text = ("\0".join(args) + "\0" + process.name).lower()
-    return any(word in text for word in ANCESTRY_SCREEN["ci_words"])
+    return _ancestry.ancestry_matters(ctx)
 
 
 def _run_one(
@@ -342,13 +294,6 @@ def _run_one(
         result = None
     explanation[label] = {"because": ctx._take_evidence(), "error": error}
     return result
-
-
-def on_managed_platform(found: "Mapping[str, Any]") -> bool:
-    """Whether the cloud facet found so far is a managed workload platform
-    (:data:`MANAGED_PLATFORMS`): the platform itself runs the program."""
-    cloud = found.get("cloud")
-    return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
 
 
 def runtime_kind(found: "dict[str, Any]") -> str:

@@ -9,11 +9,11 @@ Computed only when asked (``Environment.fingerprint()``), so ``detect()`` pays
 nothing for it; ``packaging`` and ``hashlib`` load here, lazily.
 """
 
-from envdetect._engine import SCHEMA
+from envdetect.detectors import SCHEMA
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
     from typing import Any
 
 RUNTIME_KINDS = frozenset({"ide", "agent", "ci", "notebook", "cloud", "terminal", "script"})
@@ -64,29 +64,75 @@ FIELDS = (
 )
 
 
+# <generated: closed tables>
+#: field -> every id a detector may report there, from the registry's
+#: :data:`~envdetect.detectors.CLOSED_TABLES` index.
+DETECTOR_IDS: "dict[str, frozenset[str]]" = {
+    "ci.id": frozenset({
+        "act", "agola", "alpic", "appcenter", "appcircle", "appveyor", "aws_amplify",
+        "azure_pipelines", "bamboo", "bitbucket", "bitrise", "buddy", "buildbot", "buildkite",
+        "capawesome_cloud", "circle", "cirrus", "cloudflare_pages", "cloudflare_workers",
+        "codebuild", "codefresh", "codemagic", "codeship", "concourse", "drone", "dsari", "earthly",
+        "eas", "edgeone_pages", "firebase_app_hosting", "forgejo_actions", "gerrit",
+        "gitea_actions", "github_actions", "gitlab", "gocd", "google_cloud_build", "harness",
+        "heroku", "hudson", "jenkins", "jetbrains_space", "layerci", "magnum", "netlify",
+        "nevercode", "prow", "puppet", "releasehub", "render", "rwx", "sail", "screwdriver",
+        "scrutinizer", "semaphore", "shippable", "solano", "sourcehut", "strider", "taskcluster",
+        "teamcity", "travis", "vela", "vercel", "wercker", "woodpecker", "xcode_cloud",
+        "xcode_server",
+    }),
+    "toolkit.id": frozenset({
+        "amazon_q_jetbrains", "amazon_q_vscode", "aws_toolkit_jetbrains", "aws_toolkit_vscode",
+    }),
+    "ide.id": frozenset({
+        "antigravity", "cloud9", "cursor", "emacs", "idle", "jetbrains", "kiro", "neovim",
+        "positron", "spyder", "sublime_text", "trae", "vim", "vscode", "vscodium", "windsurf",
+        "xcode", "zed",
+    }),
+    "ide.product": frozenset({
+        "android_studio", "appcode", "aqua", "clion", "datagrip", "dataspell", "goland", "idea",
+        "phpstorm", "pycharm", "rider", "rubymine", "rustrover", "webstorm", "writerside",
+    }),
+    "agent.id": frozenset({
+        "aider", "amazon_q_cli", "amp", "antigravity", "augment", "claude_code", "codex", "cursor",
+        "devin", "gemini_cli", "github_copilot", "goose", "kiro", "opencode", "other",
+        "replit_agent",
+    }),
+    "notebook.id": frozenset({"colab", "databricks", "jupyter", "kaggle", "sagemaker"}),
+    "cloud.provider": frozenset({
+        "aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku", "netlify",
+        "railway", "render", "replit", "vercel",
+    }),
+    "cloud.platform": frozenset({
+        "aws_cloud9", "aws_cloudshell", "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk",
+        "aws_lambda", "aws_sagemaker", "azure.aks", "azure.app_service", "azure.cloud_shell",
+        "azure.container_apps", "azure.functions", "azure.vm", "cloudflare", "fly_io",
+        "gcp_app_engine", "gcp_cloud_functions", "gcp_cloud_run", "gcp_cloud_shell",
+        "gcp_cloud_workstations", "gcp_compute_engine", "gcp_kubernetes_engine",
+        "github_codespaces", "gitpod", "heroku", "netlify", "railway", "render", "replit", "vercel",
+    }),
+    "container.id": frozenset({
+        "docker", "ecs", "kubernetes", "lxc", "openvz", "other", "podman", "systemd_nspawn",
+    }),
+    "terminal.program": frozenset({
+        "alacritty", "apple_terminal", "conemu", "emacs", "foot", "ghostty", "hyper", "iterm2",
+        "jetbrains", "kitty", "konsole", "mintty", "neovim", "rio", "screen", "tabby", "terminus",
+        "tmux", "vim", "vscode", "vte", "warp", "wave", "wezterm", "windows_terminal", "xterm",
+        "zed", "zellij",
+    }),
+    "host.arch": frozenset({
+        "amd64", "arm32", "arm64", "ia64", "loongarch64", "mips64", "ppc32", "ppc64", "riscv64",
+        "s390x", "sparc64", "x86",
+    }),
+}
+# </generated>
+
+
 def closed_tables() -> "dict[str, frozenset[str]]":
-    """Every id a facet may report, from the detector modules that define them."""
-    from importlib import import_module
-
-    from envdetect.detectors.os import ARCHES
-
-    def ids(module: str, name: str = "IDS") -> "frozenset[str]":
-        table: Iterable[str] = getattr(import_module(f"envdetect.detectors.{module}"), name,
-                                       ())
-        return frozenset(table)
-
+    """Every id a facet may report: the detectors' tables (generated above
+    from the registry's index) and this module's own."""
     return {
-        "ci.id": ids("ci"),
-        "toolkit.id": ids("toolkit"),
-        "ide.id": ids("ide"),
-        "ide.product": ids("ide", "PRODUCTS"),
-        "agent.id": ids("agent"),
-        "notebook.id": ids("notebook"),
-        "cloud.provider": ids("cloud", "PROVIDERS"),
-        "cloud.platform": ids("cloud", "PLATFORMS"),
-        "container.id": ids("container"),
-        "terminal.program": ids("terminal", "PROGRAMS"),
-        "host.arch": frozenset(ARCHES.values()),
+        **DETECTOR_IDS,
         "runtime.kind": RUNTIME_KINDS,
         "os.type": OS_TYPES,
         "os.name": OS_NAMES,

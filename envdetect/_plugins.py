@@ -21,7 +21,8 @@ document.
 from types import CoroutineType
 
 from envdetect._context import Context
-from envdetect._engine import FACETS, _copy
+from envdetect._context import plain_copy as _copy
+from envdetect.detectors import FACETS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover

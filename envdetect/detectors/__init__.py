@@ -12,11 +12,77 @@ whose gate is shut is not even imported: on most machines nothing is a CI
 job, a toolkit, an agent, an IDE, a notebook kernel or a cloud, and loading those
 tables would cost more than the whole detection (each module costs the
 import machinery about 70 µs in a fresh process, more with its tables).
+
+It is also the bottom of the package's imports: it imports nothing, and
+what several layers share lives here (docs/development/architecture.md).
+The variable sets between ``# <generated: ...>`` markers are written from
+the detectors' tables by scripts/generate.py: edit the tables, not them.
 """
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
     from typing import Any
+
+# -- what every layer shares ----------------------------------------------------
+#
+# The registry is the bottom of the package's dependencies (see
+# docs/development/architecture.md): the engine, the fingerprint and every
+# detector read these from here, so that no module below the engine ever
+# imports the engine.
+
+#: The document's schema version (the README's contract).
+SCHEMA = 1
+
+#: Top-level keys of the document, in output order.
+FACETS = ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container",
+          "terminal", "os", "host", "python")
+
+#: Cloud platforms that run managed workloads (functions, apps, containers).
+#: Virtual machines and hosted developer shells fill the cloud facet but a
+#: person typing in one is still at a terminal, so they do not set the kind.
+MANAGED_PLATFORMS = frozenset({
+    "aws_lambda", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_app_runner",
+    "gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
+    "azure.functions", "azure.app_service", "azure.container_apps",
+    "azure.container_instances", "azure.aks",
+    "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
+})
+
+
+def on_managed_platform(found: "Mapping[str, Any]") -> bool:
+    """Whether the cloud facet found so far is a managed workload platform
+    (:data:`MANAGED_PLATFORMS`): the platform itself runs the program.
+
+    The one function in this module: the engine's runtime kind, the agent
+    detector and the ancestry classifier all ask it, and it belongs with
+    its table."""
+    cloud = found.get("cloud")
+    return isinstance(cloud, dict) and cloud.get("platform") in MANAGED_PLATFORMS
+
+
+#: The fingerprint's closed tables that detectors own: field -> the table
+#: listing every value a detector may report there (``module:NAME``, or
+#: ``module:NAME.values()`` for a dict's values).  scripts/generate.py copies
+#: each table into :mod:`envdetect._fingerprint` (which then loads no
+#: detector); a table renamed or emptied stops it with an error.
+CLOSED_TABLES = {
+    "ci.id": "ci:IDS",
+    "toolkit.id": "toolkit:IDS",
+    "ide.id": "ide:IDS",
+    "ide.product": "ide:PRODUCTS",
+    "agent.id": "agent:IDS",
+    "notebook.id": "notebook:IDS",
+    "cloud.provider": "cloud:PROVIDERS",
+    "cloud.platform": "cloud:PLATFORMS",
+    "container.id": "container:IDS",
+    "terminal.program": "terminal:PROGRAMS",
+    "host.arch": "os:ARCHES.values()",
+}
+
+#: Distribution ids normalised after lowercasing, a mirror of distro 1.9's
+#: table: the os detector and its legacy release files both apply it.
+NORMALIZED_OS_ID = {"ol": "oracle", "opensuse-leap": "opensuse"}
 
 #: Built-in detectors, in the order they run: facet -> the module whose
 #: ``detect(ctx)`` fills it, or ``module:function`` where one module serves
@@ -41,36 +107,35 @@ BUILTIN = {
     "terminal": "terminal",
 }
 
+# <generated: gates>
 #: For each row of the CI vendor table (:mod:`.ci`), a variable it cannot hold
-#: without, plus the generic ``CI`` flags: while none is set, no row can
-#: match (a test derives this set from the table).
+#: without, plus the generic ``CI`` flags: while none is set, no row can match.
 CI_VARIABLES = frozenset({
     "ACT", "AC_APPCIRCLE", "AGOLA_GIT_REF", "ALPIC_HOST", "APPCENTER_BUILD_ID", "APPVEYOR",
-    "AWS_APP_ID", "bamboo_buildKey", "bamboo_planKey", "BITBUCKET_BUILD_NUMBER",
-    "BITBUCKET_COMMIT", "BITRISE_IO", "BUDDY_PIPELINE_ID", "BUDDY_WORKSPACE_ID",
-    "BUILDER_OUTPUT", "BUILDKITE", "BUILD_TAG", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES",
-    "CI", "CIRCLECI", "CIRRUS_CI", "CI_APP_ID", "CI_NAME", "CI_XCODEBUILD_ACTION",
-    "CI_XCODE_PROJECT", "CM_BUILD_ID", "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_ID",
-    "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME", "DRONE", "DSARI", "EARTHLY_CI", "EAS_BUILD",
-    "EO_PAGES_CI", "FIREBASE_APP_HOSTING", "FORGEJO_ACTIONS", "GERRIT_PROJECT", "GITEA_ACTIONS",
-    "GITHUB_ACTIONS", "GITLAB_CI", "GO_PIPELINE_LABEL", "GO_SERVER_URL", "HARNESS_BUILD_ID",
-    "HEROKU_TEST_RUN_ID", "HUDSON_URL", "JB_SPACE_EXECUTION_NUMBER", "JENKINS_URL", "LAYERCI",
-    "MAGNUM", "NETLIFY", "NEVERCODE", "NOW_BUILDER", "PROW_JOB_ID", "RELEASE_BUILD_ID",
-    "RENDER", "RWX", "SAILCI", "SCREWDRIVER", "SCRUTINIZER", "SEMAPHORE", "SHIPPABLE",
-    "STRIDER", "TASK_ID", "TDDIUM", "TEAMCITY_VERSION", "TF_BUILD", "TRAVIS", "VELA", "VERCEL",
-    "WERCKER_MAIN_PIPELINE_STARTED", "WORKERS_CI", "XCS",
+    "AWS_APP_ID", "bamboo_buildKey", "bamboo_planKey", "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT",
+    "BITRISE_IO", "BUDDY_PIPELINE_ID", "BUDDY_WORKSPACE_ID", "BUILDER_OUTPUT", "BUILDKITE",
+    "BUILD_TAG", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES", "CI", "CIRCLECI", "CIRRUS_CI",
+    "CI_APP_ID", "CI_NAME", "CI_XCODEBUILD_ACTION", "CI_XCODE_PROJECT", "CM_BUILD_ID",
+    "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_ID", "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME",
+    "DRONE", "DSARI", "EARTHLY_CI", "EAS_BUILD", "EO_PAGES_CI", "FIREBASE_APP_HOSTING",
+    "FORGEJO_ACTIONS", "GERRIT_PROJECT", "GITEA_ACTIONS", "GITHUB_ACTIONS", "GITLAB_CI",
+    "GO_PIPELINE_LABEL", "GO_SERVER_URL", "HARNESS_BUILD_ID", "HEROKU_TEST_RUN_ID", "HUDSON_URL",
+    "JB_SPACE_EXECUTION_NUMBER", "JENKINS_URL", "LAYERCI", "MAGNUM", "NETLIFY", "NEVERCODE",
+    "NOW_BUILDER", "PROW_JOB_ID", "RELEASE_BUILD_ID", "RENDER", "RWX", "SAILCI", "SCREWDRIVER",
+    "SCRUTINIZER", "SEMAPHORE", "SHIPPABLE", "STRIDER", "TASK_ID", "TDDIUM", "TEAMCITY_VERSION",
+    "TF_BUILD", "TRAVIS", "VELA", "VERCEL", "WERCKER_MAIN_PIPELINE_STARTED", "WORKERS_CI", "XCS",
 })
 
 #: What an agent sets on the processes it starts (:mod:`.agent`).
 AGENT_VARIABLES = frozenset({
     "AGENT", "AGENT_CONTEXT_OUT", "AI_AGENT", "AMP_CURRENT_THREAD_ID", "ANTIGRAVITY_AGENT",
-    "AUGMENT_AGENT", "AWS_EXECUTION_ENV", "CLAUDECODE", "CLAUDE_CODE_CHILD_SESSION",
-    "CLINE_ACTIVE", "CODEX_CI", "CODEX_MANAGED_BY_BUN", "CODEX_MANAGED_BY_NPM", "CODEX_SANDBOX",
+    "AUGMENT_AGENT", "AWS_EXECUTION_ENV", "CLAUDECODE", "CLAUDE_CODE_CHILD_SESSION", "CLINE_ACTIVE",
+    "CODEX_CI", "CODEX_MANAGED_BY_BUN", "CODEX_MANAGED_BY_NPM", "CODEX_SANDBOX",
     "CODEX_SANDBOX_NETWORK_DISABLED", "CODEX_THREAD_ID", "COPILOT_AGENT",
     "COPILOT_AGENT_SESSION_ID", "COPILOT_CLI", "CRUSH", "CURSOR_AGENT",
     "CURSOR_EXTENSION_HOST_ROLE", "GEMINI_CLI", "GOOSE_TERMINAL", "GROK_SESSION_ID", "KILO_PID",
-    "KIRO_SESSION_ID", "OPENCLAW_SHELL", "OPENCODE", "PI_CODING_AGENT", "QWEN_CODE",
-    "REPLIT_MODE", "WINDSURF_CASCADE_TERMINAL", "__COG_BASHRC_SOURCED",
+    "KIRO_SESSION_ID", "OPENCLAW_SHELL", "OPENCODE", "PI_CODING_AGENT", "QWEN_CODE", "REPLIT_MODE",
+    "WINDSURF_CASCADE_TERMINAL", "__COG_BASHRC_SOURCED",
 })
 
 #: What an editor or IDE sets on the processes it starts (:mod:`.ide`).
@@ -78,8 +143,8 @@ IDE_VARIABLES = frozenset({
     "ANTIGRAVITY_CLI_ALIAS", "BROWSER", "C9_PID", "C9_PROJECT", "C9_SH_EXECUTED",
     "CODEIUM_EDITOR_APP_ROOT", "CURSOR_TRACE_ID", "EMACS_VTERM_PATH", "IDEA_INITIAL_DIRECTORY",
     "INSIDE_EMACS", "JETBRAINS_REMOTE_RUN", "MYVIMRC", "NVIM", "POSITRON", "POSITRON_VERSION",
-    "PYCHARM_HOSTED", "SPY_AUTOCALL_O", "SPY_EXTERNAL_INTERPRETER", "SPY_GREEDY_O",
-    "SPY_JEDI_O", "SPY_PARENT_PID", "SPY_UMR_ENABLED", "SPY_UMR_NAMELIST", "TERMINAL_EMULATOR",
+    "PYCHARM_HOSTED", "SPY_AUTOCALL_O", "SPY_EXTERNAL_INTERPRETER", "SPY_GREEDY_O", "SPY_JEDI_O",
+    "SPY_PARENT_PID", "SPY_UMR_ENABLED", "SPY_UMR_NAMELIST", "TERMINAL_EMULATOR",
     "TERMINUS_SUBLIME", "TERM_PRODUCT", "TERM_PROGRAM", "VIM", "VIMRUNTIME", "VIM_TERMINAL",
     "VSCODE_AMD_ENTRYPOINT", "VSCODE_CODE_CACHE_PATH", "VSCODE_CRASH_REPORTER_PROCESS_TYPE",
     "VSCODE_CWD", "VSCODE_ESM_ENTRYPOINT", "VSCODE_GIT_ASKPASS_MAIN", "VSCODE_GIT_ASKPASS_NODE",
@@ -98,7 +163,8 @@ NOTEBOOK_VARIABLES = frozenset({
     "SM_INTERNAL_IMAGE_URI",
 })
 
-#: Every variable one of the cloud rules needs (:mod:`.cloud` holds the rules).
+#: For each cloud rule (:mod:`.cloud`), the variables its first condition
+#: cannot hold without: while none is set, no rule can match.
 CLOUD_VARIABLES = frozenset({
     "ACC_CLOUD", "ACC_TERM_ID", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
     "AWS_TOOLING_USER_AGENT", "C9_PID", "CLOUDFLARE_APPLICATION_ID", "CLOUD_RUN_JOB",
@@ -110,11 +176,12 @@ CLOUD_VARIABLES = frozenset({
     "RAILWAY_REPLICA_ID", "RENDER", "REPL_ID", "SITE_ID", "VERCEL", "WEBSITE_SITE_NAME",
     "X_GOOGLE_FUNCTION_NAME",
 })
+# </generated>
 
 
 # -- the process ancestry -------------------------------------------------------
 #
-# The ancestry classifier (:mod:`._chain`) is the biggest module a piped run
+# The ancestry classifier (:mod:`._ancestry`) is the biggest module a piped run
 # could need.  The engine first screens every ancestor against the names and
 # substrings below, without which the classifier can only call it a terminal
 # or nothing; only an ancestor that passes loads the classifier.  The two
@@ -191,7 +258,7 @@ AGENT_PROCESSES = {
     "kiro-cli-chat": "kiro",
 }
 
-#: The rest of the screen (see ``_may_be_recognised`` in :mod:`envdetect._engine`):
+#: The rest of the screen (see ``may_be_recognised`` in :mod:`envdetect._context`):
 #:
 #: ``names``
 #:     normalised names classified by their command line or executable
@@ -235,7 +302,7 @@ ANCESTRY_SCREEN: "dict[str, Any]" = {
 #:     the process ancestry may be read (stdin and stdout are not both
 #:     terminals), an ancestor passes :data:`ANCESTRY_SCREEN`, and the
 #:     classifier finds something one of these facets looks for
-#:     (:func:`envdetect.detectors._chain.ancestry_matters`).
+#:     (:func:`envdetect.detectors._ancestry.ancestry_matters`).
 #:
 #: A shut gate means the detector could only have answered ``None``; tests
 #: hold each gate to every signal its detector reads, over every fixture.

@@ -1,7 +1,7 @@
 """What a JetBrains IDE looks like from outside: the product names in its
 paths and the command line of its JVM.
 
-Used by the ancestry classifier (:mod:`._chain`) for a ``java`` ancestor
+Used by the ancestry classifier (:mod:`._ancestry`) for a ``java`` ancestor
 (``pycharm.sh``, Toolbox, remote-development backends run the IDE in a
 plain JVM) and by the IDE detector for the config directory named in
 ``__INTELLIJ_COMMAND_HISTFILE__``.  Loaded only then.
@@ -9,7 +9,7 @@ plain JVM) and by the IDE detector for the config directory named in
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from envdetect.detectors._chain import Hit
+    from envdetect.detectors._ancestry import Hit
 
 #: ``idea.paths.selector`` prefixes (the ``PyCharm`` of ``PyCharm2024.3``), as
 #: JetBrains' ``ProductPaths.kt`` lists them, lowercased -> product.  The same

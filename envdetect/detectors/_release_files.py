@@ -9,7 +9,8 @@ include_lsb=False, include_uname=False)``; the differential test over every
 Linux fixture holds it to that.
 """
 
-from envdetect.detectors.os import NORMALIZED_OS_ID, UNDECODABLE, normalize_id
+from envdetect._context import UNDECODABLE, normalize_id
+from envdetect.detectors import NORMALIZED_OS_ID
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover

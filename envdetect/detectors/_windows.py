@@ -5,7 +5,7 @@ Loaded by :mod:`envdetect.detectors.os` only where the platform says
 Windows (or Cygwin/MSYS2), so a Linux run never pays for it.
 """
 
-from envdetect.detectors.os import display_text, numeric_prefix
+from envdetect._context import display_text, numeric_prefix
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover

@@ -12,7 +12,7 @@ In order, first answer wins:
    toolkit, not in CI, not in a managed cloud workload, and not a person at a
    terminal (stdin and stdout both terminals).  Names and command lines
    classify an ancestor; they are never copied out.  The agents' process
-   table lives with the other ancestry tables in :mod:`~envdetect.detectors._chain`,
+   table lives with the other ancestry tables in :mod:`~envdetect.detectors._ancestry`,
    which the detector registry consults before importing this module.
 
 "No tty" is never an agent test: GitHub Copilot's and Kiro's IDE agents run
@@ -47,9 +47,8 @@ Values are only compared, never returned: the detector reports an id from
 :data:`AGENTS` and the *name* of the variable that decided it.
 """
 
-from envdetect._context import is_off
-from envdetect._engine import on_managed_platform
-from envdetect.detectors import _chain
+from envdetect.detectors import _ancestry, on_managed_platform
+from envdetect.detectors._rules import holds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,11 +81,13 @@ AGENTS: "dict[str, str | None]" = {
     "other": None,
 }
 
-#: ``(agent id, variable, test)``; the first row that matches wins.  Tests:
-#: ``None`` - set to anything but an empty or false-looking value;
-#: ``"=value"`` - equal to ``value`` (trimmed, ASCII case-insensitive);
-#: ``"~token"`` - ``token`` is one of the value's whitespace-separated words
-#: (exact case), never a substring of the whole value.
+#: ``(agent id, rule)``; the first row whose rule holds wins.  Each rule is a
+#: rule of the detectors' one rule language (:mod:`envdetect.detectors._rules`)
+#: on one variable: ``("flag", VAR)`` - set to anything but an empty or
+#: false-looking value; ``("eq", VAR, value)`` - equal to ``value`` (trimmed,
+#: case-insensitive); ``("word", VAR, token)`` - ``token`` is one of the
+#: value's whitespace-separated words (exact case), never a substring of the
+#: whole value.  The evidence is the variable's name.
 #:
 #: Order matters where agents share a variable or nest: Amp and Goose first
 #: (Amp also sets CLAUDECODE), Kilo Code before OpenCode (Kilo is an OpenCode
@@ -94,61 +95,61 @@ AGENTS: "dict[str, str | None]" = {
 #: is the renamed Q CLI and keeps its AWS_EXECUTION_ENV token).  Between
 #: unrelated agents nested in one another the order follows the AWS SAM CLI's
 #: agent table (Claude Code, Codex, Cursor, Gemini CLI, Kiro, OpenCode, Copilot).
-ENV_RULES: "tuple[tuple[str, str, str | None], ...]" = (
+ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     # Amp: "AMP_CURRENT_THREAD_ID, AGENT_THREAD_ID, plus AGENT=amp" on shell-tool
     # children, and CLAUDECODE too.
-    ("amp", "AMP_CURRENT_THREAD_ID", None),
-    ("amp", "AGENT", "=amp"),
+    ("amp", ("flag", "AMP_CURRENT_THREAD_ID")),
+    ("amp", ("eq", "AGENT", "amp")),
     # Goose: GOOSE_TERMINAL=1 from its shell session, and AGENT=goose.
-    ("goose", "GOOSE_TERMINAL", None),
-    ("goose", "AGENT", "=goose"),
+    ("goose", ("flag", "GOOSE_TERMINAL")),
+    ("goose", ("eq", "AGENT", "goose")),
     # Kilo Code CLI (OpenCode fork): KILO_PID next to OPENCODE=1.
-    ("other", "KILO_PID", None),
+    ("other", ("flag", "KILO_PID")),
     # Claude Code: CLAUDECODE=1 on Bash-tool, hook, status-line and MCP children.
-    ("claude_code", "CLAUDECODE", None),
-    ("claude_code", "CLAUDE_CODE_CHILD_SESSION", None),
+    ("claude_code", ("flag", "CLAUDECODE")),
+    ("claude_code", ("flag", "CLAUDE_CODE_CHILD_SESSION")),
     # Codex CLI (codex-rs spawn.rs; newer builds add CODEX_THREAD_ID, CODEX_CI);
     # the npm/bun launcher marks the native binary's environment.
-    ("codex", "CODEX_THREAD_ID", None),
-    ("codex", "CODEX_CI", None),
-    ("codex", "CODEX_SANDBOX", None),
-    ("codex", "CODEX_SANDBOX_NETWORK_DISABLED", None),
-    ("codex", "CODEX_MANAGED_BY_NPM", None),
-    ("codex", "CODEX_MANAGED_BY_BUN", None),
+    ("codex", ("flag", "CODEX_THREAD_ID")),
+    ("codex", ("flag", "CODEX_CI")),
+    ("codex", ("flag", "CODEX_SANDBOX")),
+    ("codex", ("flag", "CODEX_SANDBOX_NETWORK_DISABLED")),
+    ("codex", ("flag", "CODEX_MANAGED_BY_NPM")),
+    ("codex", ("flag", "CODEX_MANAGED_BY_BUN")),
     # Cursor agent (cursor-agent CLI and agent-run commands in the IDE).
-    ("cursor", "CURSOR_AGENT", None),
-    ("cursor", "CURSOR_EXTENSION_HOST_ROLE", "=agent-exec"),
+    ("cursor", ("flag", "CURSOR_AGENT")),
+    ("cursor", ("eq", "CURSOR_EXTENSION_HOST_ROLE", "agent-exec")),
     # Gemini CLI shell tool: {...process.env, GEMINI_CLI: '1'} (exact name).
-    ("gemini_cli", "GEMINI_CLI", None),
+    ("gemini_cli", ("flag", "GEMINI_CLI")),
     # Kiro CLI: KIRO_SESSION_ID on every child; AGENT_CONTEXT_OUT (interactive).
-    ("kiro", "KIRO_SESSION_ID", None),
-    ("kiro", "AGENT_CONTEXT_OUT", None),
+    ("kiro", ("flag", "KIRO_SESSION_ID")),
+    ("kiro", ("flag", "AGENT_CONTEXT_OUT")),
     # Amazon Q Developer CLI appends "AmazonQ-For-CLI Version/<v>" to
     # AWS_EXECUTION_ENV, after whatever was there ("CloudShell ...").
-    ("amazon_q_cli", "AWS_EXECUTION_ENV", "~AmazonQ-For-CLI"),
+    ("amazon_q_cli", ("word", "AWS_EXECUTION_ENV", "AmazonQ-For-CLI")),
     # OpenCode's root middleware: OPENCODE=1 (and AGENT=1, a bare flag).
-    ("opencode", "OPENCODE", None),
+    ("opencode", ("flag", "OPENCODE")),
     # GitHub Copilot: cloud agent, Copilot CLI shell tool, VS Code agent terminals
     # (microsoft/vscode#316267, VS Code 1.121).
-    ("github_copilot", "COPILOT_AGENT_SESSION_ID", None),
-    ("github_copilot", "COPILOT_CLI", None),
-    ("github_copilot", "COPILOT_AGENT", None),
+    ("github_copilot", ("flag", "COPILOT_AGENT_SESSION_ID")),
+    ("github_copilot", ("flag", "COPILOT_CLI")),
+    ("github_copilot", ("flag", "COPILOT_AGENT")),
     # Augment's Auggie CLI: AUGMENT_AGENT=1 on every shell tool execution.
-    ("augment", "AUGMENT_AGENT", None),
+    ("augment", ("flag", "AUGMENT_AGENT")),
     # Antigravity agent commands (its IDE terminal has ANTIGRAVITY_CLI_ALIAS instead).
-    ("antigravity", "ANTIGRAVITY_AGENT", None),
+    ("antigravity", ("flag", "ANTIGRAVITY_AGENT")),
     # Replit's AI in a workspace; REPL_ID alone is every Replit shell.
-    ("replit_agent", "REPLIT_MODE", "=assistant"),
+    ("replit_agent", ("eq", "REPLIT_MODE", "assistant")),
     # Devin's machine images (Cognition) source this from their bashrc.
-    ("devin", "__COG_BASHRC_SOURCED", None),
+    ("devin", ("flag", "__COG_BASHRC_SOURCED")),
     # Agents without an id of their own, each by its own tool-child marker.
-    ("other", "CLINE_ACTIVE", None),
-    ("other", "QWEN_CODE", None),
-    ("other", "CRUSH", None),
-    ("other", "OPENCLAW_SHELL", None),
-    ("other", "GROK_SESSION_ID", None),
-    ("other", "PI_CODING_AGENT", None),
-    ("other", "WINDSURF_CASCADE_TERMINAL", None),
+    ("other", ("flag", "CLINE_ACTIVE")),
+    ("other", ("flag", "QWEN_CODE")),
+    ("other", ("flag", "CRUSH")),
+    ("other", ("flag", "OPENCLAW_SHELL")),
+    ("other", ("flag", "GROK_SESSION_ID")),
+    ("other", ("flag", "PI_CODING_AGENT")),
+    ("other", ("flag", "WINDSURF_CASCADE_TERMINAL")),
 )
 
 #: Normalised ``AI_AGENT`` values -> id (see :func:`from_ai_agent`).
@@ -205,7 +206,7 @@ def _decide(ctx: "Context") -> "tuple[str, str] | None":
         return "devin", f"file {DEVIN_MARKER}"
     if not _environment_decided(ctx):
         for process in ctx.processes():
-            match = _chain.agent_process(process.name, process.cmdline)
+            match = _ancestry.agent_process(process.name, process.cmdline)
             if match is not None:
                 return match[0], f"process {match[1]}"
     return None
@@ -224,18 +225,9 @@ def _environment_decided(ctx: "Context") -> bool:
 
 def from_environment(env: "Callable[[str], str | None]") -> "tuple[str, str] | None":
     """``(id, variable name)`` of the first :data:`ENV_RULES` row that matches."""
-    for agent, name, test in ENV_RULES:
-        value = env(name)
-        if value is None:
-            continue
-        if test is None:
-            matched = not is_off(value)
-        elif test[0] == "=":
-            matched = value.strip().lower() == test[1:]
-        else:
-            matched = test[1:] in value.split()
-        if matched:
-            return agent, name
+    for agent, rule in ENV_RULES:
+        if holds(env, rule):
+            return agent, rule[1]
     return None
 
 

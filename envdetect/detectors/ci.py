@@ -31,24 +31,12 @@ before the one it imitates, and tools that run *inside* another CI (EAS local
 builds, ``earthly --ci``, Gerrit-triggered jobs) come after every real CI so
 the outer system wins.
 
-A rule is plain data, evaluated by :func:`holds`.  A variable set to the
-empty string counts as unset everywhere.
-
-``"VAR"``
-    VAR is set.
-``("flag", "VAR")``
-    VAR is set to something other than false/0/no/off (any case).
-``("eq", "VAR", "value")``
-    VAR equals the value, ignoring case and surrounding blanks.
-``("in", "VAR", ("a", "b"))``
-    VAR equals one of the values, the same way.
-``("prefix", "VAR", "text")``
-    VAR starts with the text (exact case).
-``("all", rule, ...)`` / ``("any", rule, ...)`` / ``("not", rule)``
-    Combinations.
-``("probe", "name")``
-    Not a variable: the vendor is recognised by :data:`PROBES` (the process
-    ancestry, a file), consulted only when no variable decided.
+A rule is a rule of the detectors' one rule language
+(:mod:`envdetect.detectors._rules`: ``"VAR"``, ``flag``, ``eq``, ``in``,
+``prefix``, ``all``, ``any``, ``not``), or ``("probe", "name")``: not a
+variable, the vendor is recognised by :data:`PROBES` (the process ancestry, a
+file), consulted only when no variable decided.  The evidence is every set
+variable the rule looks at (:func:`~envdetect.detectors._rules.mentioned`).
 
 The pull-request rule is ``None`` when the vendor does not tell (``is_pr`` is
 then ``null``); otherwise it is a rule of the same language and ``is_pr`` is
@@ -64,7 +52,8 @@ documentation is gone.
 import sys
 
 from envdetect._context import is_off
-from envdetect.detectors import _chain
+from envdetect.detectors import _ancestry
+from envdetect.detectors._rules import holds, mentioned
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +82,7 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
             elif first[0] == "flag" and first[1] not in values:
                 continue
             if holds(env, rule):
-                ctx.because(*_signals(env, rule))
+                ctx.because(*mentioned(env, rule))
                 return _answer(ctx, env, vendor)
     for vendor in VENDORS:
         rule = vendor[2]
@@ -139,58 +128,8 @@ def _answer(ctx: "Context", env: "Env", vendor: "tuple[str, str, Any, Any]") -> 
     is_pr: bool | None = None
     if pr_rule is not None:
         is_pr = holds(env, pr_rule)
-        ctx.because(*_signals(env, pr_rule))
+        ctx.because(*mentioned(env, pr_rule))
     return {"id": vendor[0], "name": vendor[1], "is_pr": is_pr}
-
-
-def holds(env: "Env", rule: "Any") -> bool:
-    """Whether a rule of the vendor table holds (the rule language is in the module docstring)."""
-    if rule.__class__ is str:
-        return env(rule) is not None
-    op = rule[0]
-    if op == "flag":
-        value = env(rule[1])
-        return value is not None and not is_off(value)
-    if op == "eq":
-        value = env(rule[1])
-        return value is not None and value.strip().lower() == rule[2].lower()
-    if op == "in":
-        value = env(rule[1])
-        return value is not None and value.strip().lower() in rule[2]
-    if op == "prefix":
-        value = env(rule[1])
-        return value is not None and value.startswith(rule[2])
-    # Plain loops: a generator in all()/any() costs more than the rule itself.
-    if op == "all":
-        for part in rule[1:]:  # noqa: SIM110
-            if not holds(env, part):
-                return False
-        return True
-    if op == "any":
-        for part in rule[1:]:  # noqa: SIM110
-            if holds(env, part):
-                return True
-        return False
-    if op == "not":
-        return not holds(env, rule[1])
-    return False  # "probe": not an environment rule
-
-
-def _signals(env: "Env", rule: "Any") -> "list[str]":
-    """The set variables a rule looked at, as ``env NAME`` (names, never values)."""
-    if rule.__class__ is str:
-        return [f"env {rule}"] if env(rule) is not None else []
-    op = rule[0]
-    if op in ("all", "any"):
-        names: list[str] = []
-        for part in rule[1:]:
-            for name in _signals(env, part):
-                if name not in names:
-                    names.append(name)
-        return names
-    if op in ("not", "probe"):
-        return []
-    return [f"env {rule[1]}"] if env(rule[1]) is not None else []
 
 
 # -- vendors without variables -------------------------------------------------
@@ -243,7 +182,7 @@ def _ancestor(ctx: "Context", vendor: str) -> bool:
     """Whether an ancestor runs ``vendor``'s steps; never for a person at a
     terminal, where the walk would only cost."""
     return not ctx.interactive() and any(
-        _chain.ci_process(process) == vendor for process in ctx.processes())
+        _ancestry.ci_process(process) == vendor for process in ctx.processes())
 
 
 #: ``("probe", name)`` rules of the vendor table -> the function deciding them;
@@ -524,48 +463,51 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
 #: Every id, in table order.
 IDS = tuple(entry[0] for entry in VENDORS)
 
-#: Every variable a rule above consults (kept equal to the table by a test).
-#: ``detect()`` intersects it with the environment's names first: on a
-#: machine that has none of them, the table is not walked at all.
+# <generated: names>
+#: Every variable a rule above consults.  ``detect()`` intersects it with
+#: the environment's names first: on a machine that has none of them, the
+#: table is not walked at all.
 NAMES = frozenset({
-    "AC_APPCIRCLE", "AC_GIT_PR", "ACT", "AGOLA_GIT_REF", "AGOLA_GIT_REF_TYPE",
+    "ACT", "AC_APPCIRCLE", "AC_GIT_PR", "AGOLA_GIT_REF", "AGOLA_GIT_REF_TYPE",
     "AGOLA_PULL_REQUEST_ID", "ALPIC_HOST", "APPCENTER_BUILD_ID", "APPVEYOR",
     "APPVEYOR_PULL_REQUEST_NUMBER", "AWS_APP_ID", "AWS_JOB_ID", "AWS_LAMBDA_FUNCTION_NAME",
     "AWS_PULL_REQUEST_ID", "bamboo_buildKey", "bamboo_planKey", "bamboo_repository_pr_key",
     "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT", "BITBUCKET_PR_ID", "BITRISE_IO",
     "BITRISE_PULL_REQUEST", "BUDDY_EXECUTION_PULL_REQUEST_ID", "BUDDY_EXECUTION_PULL_REQUEST_NO",
     "BUDDY_PIPELINE_ID", "BUDDY_RUN_PULL_REQUEST_ID", "BUDDY_RUN_PULL_REQUEST_NO",
-    "BUDDY_WORKSPACE_ID", "BUILD_ID", "BUILD_REASON", "BUILD_TAG", "BUILDER_OUTPUT", "BUILDKITE",
-    "BUILDKITE_PULL_REQUEST", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES", "CF_PULL_REQUEST_ID",
-    "CF_PULL_REQUEST_NUMBER", "CHANGE_ID", "CI", "CI_APP_ID", "CI_BUILD_EVENT", "CI_BUILD_ID",
-    "CI_EXTERNAL_PULL_REQUEST_IID", "CI_GIT_REFERENCE", "CI_MERGE_REQUEST_ID",
-    "CI_MERGE_REQUEST_IID", "CI_NAME", "CI_PIPELINE_EVENT", "CI_PLATFORM",
-    "CI_PULL_REQUEST_NUMBER", "CI_WORKFLOW", "CI_XCODE_PROJECT", "CI_XCODEBUILD_ACTION",
-    "CIRCLE_PR_NUMBER", "CIRCLE_PULL_REQUEST", "CIRCLECI", "CIRRUS_CI", "CIRRUS_PR",
+    "BUDDY_WORKSPACE_ID", "BUILDER_OUTPUT", "BUILDKITE", "BUILDKITE_PULL_REQUEST", "BUILD_ID",
+    "BUILD_REASON", "BUILD_TAG", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES",
+    "CF_PULL_REQUEST_ID", "CF_PULL_REQUEST_NUMBER", "CHANGE_ID", "CI", "CIRCLECI",
+    "CIRCLE_PR_NUMBER", "CIRCLE_PULL_REQUEST", "CIRRUS_CI", "CIRRUS_PR", "CI_APP_ID",
+    "CI_BUILD_EVENT", "CI_BUILD_ID", "CI_EXTERNAL_PULL_REQUEST_IID", "CI_GIT_REFERENCE",
+    "CI_MERGE_REQUEST_ID", "CI_MERGE_REQUEST_IID", "CI_NAME", "CI_PIPELINE_EVENT", "CI_PLATFORM",
+    "CI_PULL_REQUEST_NUMBER", "CI_WORKFLOW", "CI_XCODEBUILD_ACTION", "CI_XCODE_PROJECT",
     "CM_BUILD_ID", "CM_PULL_REQUEST", "CM_PULL_REQUEST_NUMBER", "CODEBUILD_BUILD_ARN",
     "CODEBUILD_BUILD_ID", "CODEBUILD_WEBHOOK_EVENT", "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME",
     "DRONE", "DRONE_BUILD_EVENT", "DRONE_PULL_REQUEST", "DSARI", "EARTHLY_CI", "EAS_BUILD",
     "EO_PAGES_CI", "FIREBASE_APP_HOSTING", "FORGEJO_ACTIONS", "FORGEJO_EVENT_NAME",
     "GERRIT_CHANGE_NUMBER", "GERRIT_EVENT_TYPE", "GERRIT_PROJECT", "ghprbPullId", "GITEA_ACTIONS",
-    "GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "GITLAB_CI", "gitlabMergeRequestId",
-    "GO_PIPELINE_LABEL", "GO_PIPELINE_NAME", "GO_SERVER_URL", "HARNESS_BUILD_ID",
-    "HEROKU_TEST_RUN_ID", "HUDSON_URL", "IS_PULL_REQUEST", "JB_SPACE_EXECUTION_NUMBER",
-    "JENKINS_URL", "JOB_TYPE", "K_SERVICE", "LAYERCI", "LAYERCI_PULL_REQUEST", "MAGNUM",
-    "NETLIFY", "NETLIFY_DEV", "NETLIFY_LOCAL", "NEVERCODE", "NEVERCODE_PULL_REQUEST",
-    "NOW_BUILDER", "PATCHSET_ID", "PR", "PROW_JOB_ID", "PULL_REQUEST", "PULL_REQUEST_ID",
-    "PULL_REQUEST_NUMBER", "RELEASE_BUILD_ID", "RENDER", "RENDER_BUILD_ID", "RENDER_INSTANCE_ID",
-    "RUN_ID", "RWX", "SAIL_PULL_REQUEST_NUMBER", "SAILCI", "SCREWDRIVER", "SCRUTINIZER",
-    "SCRUTINIZER_PR_NUMBER", "SD_PULL_REQUEST", "SEMAPHORE", "SEMAPHORE_GIT_PR_NUMBER",
-    "SEMAPHORE_GIT_REF_TYPE", "SHIPPABLE", "STRIDER", "TASK_GROUP_ID", "TASK_ID",
-    "TASKCLUSTER_PROXY_URL", "TASKCLUSTER_ROOT_URL", "TASKCLUSTER_WORKER_LOCATION", "TDDIUM",
-    "TEAMCITY_VERSION", "TF_BUILD", "TRAVIS", "TRAVIS_PULL_REQUEST", "VELA", "VELA_BUILD_EVENT",
-    "VERCEL", "VERCEL_GIT_PULL_REQUEST_ID", "VERCEL_REGION", "WERCKER_MAIN_PIPELINE_STARTED",
-    "WORKERS_CI", "X_GOOGLE_TARGET_PLATFORM", "XCS", "XCS_BOT_ID", "XCS_BOT_NAME",
-    "XCS_INTEGRATION_ID",
+    "GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "gitlabMergeRequestId", "GITLAB_CI", "GO_PIPELINE_LABEL",
+    "GO_PIPELINE_NAME", "GO_SERVER_URL", "HARNESS_BUILD_ID", "HEROKU_TEST_RUN_ID", "HUDSON_URL",
+    "IS_PULL_REQUEST", "JB_SPACE_EXECUTION_NUMBER", "JENKINS_URL", "JOB_TYPE", "K_SERVICE",
+    "LAYERCI", "LAYERCI_PULL_REQUEST", "MAGNUM", "NETLIFY", "NETLIFY_DEV", "NETLIFY_LOCAL",
+    "NEVERCODE", "NEVERCODE_PULL_REQUEST", "NOW_BUILDER", "PATCHSET_ID", "PR", "PROW_JOB_ID",
+    "PULL_REQUEST", "PULL_REQUEST_ID", "PULL_REQUEST_NUMBER", "RELEASE_BUILD_ID", "RENDER",
+    "RENDER_BUILD_ID", "RENDER_INSTANCE_ID", "RUN_ID", "RWX", "SAILCI", "SAIL_PULL_REQUEST_NUMBER",
+    "SCREWDRIVER", "SCRUTINIZER", "SCRUTINIZER_PR_NUMBER", "SD_PULL_REQUEST", "SEMAPHORE",
+    "SEMAPHORE_GIT_PR_NUMBER", "SEMAPHORE_GIT_REF_TYPE", "SHIPPABLE", "STRIDER",
+    "TASKCLUSTER_PROXY_URL", "TASKCLUSTER_ROOT_URL", "TASKCLUSTER_WORKER_LOCATION", "TASK_GROUP_ID",
+    "TASK_ID", "TDDIUM", "TEAMCITY_VERSION", "TF_BUILD", "TRAVIS", "TRAVIS_PULL_REQUEST", "VELA",
+    "VELA_BUILD_EVENT", "VERCEL", "VERCEL_GIT_PULL_REQUEST_ID", "VERCEL_REGION",
+    "WERCKER_MAIN_PIPELINE_STARTED", "WORKERS_CI", "XCS", "XCS_BOT_ID", "XCS_BOT_NAME",
+    "XCS_INTEGRATION_ID", "X_GOOGLE_TARGET_PLATFORM",
 })
 
-#: The names in :data:`NAMES` that are not all upper case.  Windows upper-cases
-#: the names it lists (``os.environ`` iterates ``BAMBOO_PLANKEY``), so these are
-#: looked up one by one there, where lookups ignore case.
-MIXED_CASE = ("bamboo_buildKey", "bamboo_planKey", "bamboo_repository_pr_key", "ghprbPullId",
-              "gitlabMergeRequestId")
+#: The names in :data:`NAMES` that are not all upper case.  Windows
+#: upper-cases the names it lists (``os.environ`` iterates ``BAMBOO_PLANKEY``),
+#: so these are looked up one by one there, where lookups ignore case.
+MIXED_CASE = (
+    "bamboo_buildKey", "bamboo_planKey", "bamboo_repository_pr_key", "ghprbPullId",
+    "gitlabMergeRequestId",
+)
+# </generated>

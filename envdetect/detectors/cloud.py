@@ -42,12 +42,9 @@ from envdetect.detectors import CLOUD_VARIABLES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Mapping
-    from typing import Any, Union
+    from typing import Any
 
     from envdetect._context import Context
-
-    Condition = Union[str, tuple[Any, ...]]
 
 facet = "cloud"
 
@@ -60,26 +57,20 @@ NO_TTY = 2
 #: (the Lambda RIE, ``sam local``).
 NO_LOCAL_ENGINE = 4
 
-# -- conditions -----------------------------------------------------------------
-# A condition is plain data (tuples and strings), evaluated by _holds():
-#   "NAME"                      the variable is set (non-empty)
-#   ("=", "NAME", "value")      equals value
-#   ("^", "NAME", "prefix")     starts with prefix
-#   ("word", "NAME", "word")    has word (given lowercase) as a whitespace-separated
-#                               token, in any case
-#   ("any", cond, cond, ...)    at least one holds (the first that does is evidence)
-#   ("&", cond, cond, ...)      all hold
-#   ("not", cond)               does not hold
+# -- rules ----------------------------------------------------------------------
+# Each row's conditions are rules of the detectors' one rule language
+# (:mod:`envdetect.detectors._rules`), and all of them must hold; the
+# evidence is the variables that made each one hold.
 
-_LAMBDA_RUNTIME = ("any", "AWS_LAMBDA_RUNTIME_API", ("^", "AWS_EXECUTION_ENV", "AWS_Lambda_"))
+_LAMBDA_RUNTIME = ("any", "AWS_LAMBDA_RUNTIME_API", ("prefix", "AWS_EXECUTION_ENV", "AWS_Lambda_"))
 _ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME,
-              ("not", ("=", "AWS_SAM_LOCAL", "true")))
+              ("not", ("is", "AWS_SAM_LOCAL", "true")))
 
 #: ``(provider, platform, conditions, flags)``, first match wins.
 RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     # Hosted developer environments.  Codespaces carry GITHUB_REPOSITORY and a
     # GITHUB_TOKEN but no GITHUB_ACTIONS: they are not CI.
-    ("github", "github_codespaces", (("=", "CODESPACES", "true"), "CODESPACE_NAME"), LINUX),
+    ("github", "github_codespaces", (("is", "CODESPACES", "true"), "CODESPACE_NAME"), LINUX),
     # Gitpod Classic (GITPOD_WORKSPACE_ID) and its successor Ona (GITPOD_ENVIRONMENT_ID).
     ("gitpod", "gitpod", (("any", "GITPOD_WORKSPACE_ID", "GITPOD_ENVIRONMENT_ID"),), LINUX),
     # Workspaces and Deployments alike (REPLIT_DEPLOYMENT=1 in the latter).
@@ -90,26 +81,26 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     # tokens to it; users may delete the line), its shell AWS_TOOLING_USER_AGENT
     # AWS-CloudShell/<date>.  The AWS Toolkit sets the latter to its own name.
     ("aws", "aws_cloudshell",
-     (("any", ("word", "AWS_EXECUTION_ENV", "cloudshell"),
-       ("^", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/")),), LINUX),
+     (("any", ("lword", "AWS_EXECUTION_ENV", "cloudshell"),
+       ("prefix", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/")),), LINUX),
     ("aws", "aws_cloud9", ("C9_PID", ("any", "C9_USER", "C9_PROJECT")), LINUX),
     # Cloud Shell: DEVSHELL_* are injected per session (google-auth's signal).
     ("gcp", "gcp_cloud_shell",
-     (("=", "CLOUD_SHELL", "true"),
+     (("is", "CLOUD_SHELL", "true"),
       ("any", "DEVSHELL_CLIENT_PORT", "DEVSHELL_GCLOUD_CONFIG", "DEVSHELL_PROJECT_ID")), LINUX),
     # Firebase Studio (ex Project IDX) sets GOOGLE_CLOUD_WORKSTATIONS too; it is
     # not a Cloud Workstation and has no id of its own: Google, platform unknown.
-    ("gcp", "", (("=", "GOOGLE_CLOUD_WORKSTATIONS", "true"),
+    ("gcp", "", (("is", "GOOGLE_CLOUD_WORKSTATIONS", "true"),
                  ("any", "IDX_CHANNEL", "MONOSPACE_ENV")), LINUX),
-    ("gcp", "gcp_cloud_workstations", (("=", "GOOGLE_CLOUD_WORKSTATIONS", "true"),), LINUX),
+    ("gcp", "gcp_cloud_workstations", (("is", "GOOGLE_CLOUD_WORKSTATIONS", "true"),), LINUX),
     # Azure Cloud Shell: ACC_* are set per session (azure-cli's in_cloud_console);
     # AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0 is baked into the public image.
     ("azure", "azure.cloud_shell", (("any", "ACC_CLOUD", "ACC_TERM_ID"),), LINUX),
     # Platforms running on another provider's functions: the specific one wins.
     # `vercel dev` exposes VERCEL_REGION=dev1 and VERCEL_ENV=development.
     ("vercel", "vercel",
-     (("=", "VERCEL", "1"), ("any", "VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
-      ("not", ("=", "VERCEL_REGION", "dev1")), ("not", ("=", "VERCEL_ENV", "development"))),
+     (("is", "VERCEL", "1"), ("any", "VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
+      ("not", ("is", "VERCEL_REGION", "dev1")), ("not", ("is", "VERCEL_ENV", "development"))),
      LINUX),
     # Netlify functions see only URL, SITE_NAME and SITE_ID of Netlify's own
     # variables (not NETLIFY), plus Lambda's; `netlify dev` marks itself.
@@ -122,11 +113,11 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     # Heroku: DYNO in every dyno (Cedar web.1, run.9157; Fir web-<hash>).  A
     # Heroku CI run (CI + HEROKU_TEST_RUN_ID) runs on a dyno too: reported as
     # heroku, and the CI facet makes the kind "ci".
-    ("heroku", "heroku", (("any", "DYNO", ("&", "HEROKU_TEST_RUN_ID", "CI")),), LINUX),
+    ("heroku", "heroku", (("any", "DYNO", ("all", "HEROKU_TEST_RUN_ID", "CI")),), LINUX),
     ("fly_io", "fly_io", ("FLY_APP_NAME", "FLY_MACHINE_ID", "FLY_REGION"), LINUX),
     # RENDER and RENDER_SERVICE_ID exist at build time too; RENDER_INSTANCE_ID
     # names a running instance.
-    ("render", "render", (("=", "RENDER", "true"), "RENDER_SERVICE_ID", "RENDER_INSTANCE_ID"),
+    ("render", "render", (("is", "RENDER", "true"), "RENDER_SERVICE_ID", "RENDER_INSTANCE_ID"),
      LINUX),
     # `railway run` / `railway shell` inject the service's variables into a
     # laptop shell; only a deployed replica has a replica id.
@@ -149,50 +140,58 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     # Google.  Functions (gen 2 are Cloud Run services with FUNCTION_TARGET);
     # the Firebase emulator and functions-framework run them locally.
     ("gcp", "gcp_cloud_functions",
-     (("any", ("&", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
-       ("&", "FUNCTION_NAME", "FUNCTION_REGION", ("any", "GCP_PROJECT", "X_GOOGLE_GCP_PROJECT")),
+     (("any", ("all", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
+       ("all", "FUNCTION_NAME", "FUNCTION_REGION", ("any", "GCP_PROJECT", "X_GOOGLE_GCP_PROJECT")),
        "X_GOOGLE_FUNCTION_NAME"),
       ("not", "FUNCTIONS_EMULATOR")), LINUX),
     # Knative sets K_SERVICE/K_REVISION/K_CONFIGURATION on any Kubernetes;
     # Cloud Run (services, jobs, worker pools) has no Kubernetes variables.
     ("gcp", "gcp_cloud_run",
-     (("any", ("&", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
-       ("&", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
+     (("any", ("all", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
+       ("all", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
        "CLOUD_RUN_WORKER_POOL"),
       ("not", "KUBERNETES_SERVICE_HOST")), LINUX),
     ("gcp", "gcp_app_engine",
-     ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", ("not", ("=", "GAE_ENV", "localdev"))),
+     ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", ("not", ("is", "GAE_ENV", "localdev"))),
      LINUX),
     # AWS containers: EKS pods with IAM roles for service accounts or Pod
     # Identity (the webhook's token paths; the tokens are never read), then ECS.
     ("aws", "aws_eks",
      ("KUBERNETES_SERVICE_HOST",
-      ("any", ("^", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
-       ("^", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+      ("any", ("prefix", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
+       ("prefix", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
         "/var/run/secrets/pods.eks.amazonaws.com/"))), 0),
     ("aws", "aws_ecs",
      (("any", "ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI",
-       ("^", "AWS_EXECUTION_ENV", "AWS_ECS_")),), 0),
+       ("prefix", "AWS_EXECUTION_ENV", "AWS_ECS_")),), 0),
 )
 
 #: Every variable one of which some rule's first condition needs: no rule can
-#: hold while none is set (a test holds it equal to the rules).  It lives in
+#: hold while none is set (scripts/generate.py writes it from the rules).  It lives in
 #: the detector registry, which skips this module on most machines.
 _GATE_NAMES = CLOUD_VARIABLES
 
-#: Every provider and platform this facet can report: from :data:`RULES` and
-#: the local files below (a test holds them equal).  The fingerprint's closed
+#: Platforms that only the local files name (:func:`from_files`), beyond the
+#: virtual machines and managed Kubernetes of the firmware tables.
+FILE_PLATFORMS = ("aws_sagemaker", "aws_ecs", "aws_elastic_beanstalk")
+
+# <generated: ids>
+#: Every provider and platform this facet can report: from :data:`RULES`,
+#: the firmware tables and :data:`FILE_PLATFORMS`.  The fingerprint's closed
 #: tables come from here.
-PROVIDERS = ("aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku",
-             "netlify", "railway", "render", "replit", "vercel")
+PROVIDERS = (
+    "aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku", "netlify",
+    "railway", "render", "replit", "vercel",
+)
 PLATFORMS = (
     "aws_cloud9", "aws_cloudshell", "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk",
     "aws_lambda", "aws_sagemaker", "azure.aks", "azure.app_service", "azure.cloud_shell",
-    "azure.container_apps", "azure.functions", "azure.vm", "cloudflare", "fly_io",
-    "gcp_app_engine", "gcp_cloud_functions", "gcp_cloud_run", "gcp_cloud_shell",
-    "gcp_cloud_workstations", "gcp_compute_engine", "gcp_kubernetes_engine",
-    "github_codespaces", "gitpod", "heroku", "netlify", "railway", "render", "replit", "vercel",
+    "azure.container_apps", "azure.functions", "azure.vm", "cloudflare", "fly_io", "gcp_app_engine",
+    "gcp_cloud_functions", "gcp_cloud_run", "gcp_cloud_shell", "gcp_cloud_workstations",
+    "gcp_compute_engine", "gcp_kubernetes_engine", "github_codespaces", "gitpod", "heroku",
+    "netlify", "railway", "render", "replit", "vercel",
 )
+# </generated>
 
 # -- local files ----------------------------------------------------------------
 DMI = "/sys/class/dmi/id/"
@@ -242,51 +241,20 @@ def match_rules(ctx: "Context", container: "str | None" = None) -> "tuple[str, s
     environ = ctx.environ
     if _GATE_NAMES.isdisjoint(environ):
         return None  # the common case, decided by one pass over the names
+    # Here, not at the top: a VM whose firmware opened this detector's gate
+    # and that has no cloud variable never loads the evaluator.
+    from envdetect.detectors._rules import holds
+
+    env = environ.get
     for provider, platform, conditions, flags in RULES:
         signals: list[str] = []
-        if not all(_holds(environ, condition, signals) for condition in conditions):
+        if not all(holds(env, condition, signals) for condition in conditions):
             continue
         if flags and not _flags_allow(ctx, flags, container):
             continue
         ctx.because(*signals)
         return provider, platform
     return None
-
-
-def _holds(environ: "Mapping[str, str]", condition: "Condition",
-           signals: "list[str]") -> bool:
-    if isinstance(condition, str):
-        if environ.get(condition):
-            signals.append(f"env {condition}")
-            return True
-        return False
-    op: str = condition[0]
-    if op in ("any", "&"):
-        for item in condition[1:]:
-            branch: list[str] = []
-            if _holds(environ, item, branch):
-                signals.extend(branch)
-                if op == "any":
-                    return True
-            elif op == "&":
-                return False
-        return op == "&"
-    if op == "not":
-        return not _holds(environ, condition[1], [])
-    name: str = condition[1]
-    expected: str = condition[2]
-    value = environ.get(name)
-    if not value:
-        return False
-    if op == "=":
-        ok = value.strip() == expected
-    elif op == "^":
-        ok = value.strip().startswith(expected)
-    else:  # "word"
-        ok = expected in value.lower().split()
-    if ok:
-        signals.append(f"env {name}")
-    return ok
 
 
 def _flags_allow(ctx: "Context", flags: int, container: "str | None") -> bool:

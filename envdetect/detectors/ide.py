@@ -18,7 +18,7 @@ an answer the environment left open (which VS Code fork, which JetBrains
 product) and to corroborate a lone ``TERM_PROGRAM=vscode``.
 """
 
-from envdetect.detectors import PROCESS_IDES, _chain
+from envdetect.detectors import PROCESS_IDES, _ancestry
 from envdetect.detectors.terminal import IDE_TERM_PROGRAMS
 
 TYPE_CHECKING = False
@@ -188,6 +188,11 @@ _EDITOR_VARIABLES = (
 #: enough to look at the process chain.
 _VIM_HINTS = ("VIMRUNTIME", "MYVIMRC", "VIM")
 
+#: Variables the code below reads by name, outside the tables above: with
+#: the tables, the registry's gate for this facet (scripts/generate.py).
+ALSO_READ = ("TERM_PROGRAM", "TERMINAL_EMULATOR", "ZED_TERM", "__CFBundleIdentifier",
+             "__XCODE_BUILT_PRODUCTS_DIR_PATHS")
+
 
 def detect(ctx: "Context") -> "dict[str, Any] | None":
     found = _from_environment(ctx)
@@ -245,13 +250,13 @@ def _from_chain(ctx: "Context", pending: "str | None") -> "Found | None":
     ``zed``) that no other variable backed: the chain must show that IDE for
     it to count, and then it names the fork.
     """
-    hit = _chain.nearest_ide(ctx)
+    hit = _ancestry.nearest_ide(ctx)
     if hit is None or hit[1] is None:
         return None
     ide_id = hit[1]
     if pending is not None:
         expected = IDE_TERM_PROGRAMS[pending]
-        if ide_id == expected or (expected != "zed" and ide_id in _chain.VSCODE_FAMILY):
+        if ide_id == expected or (expected != "zed" and ide_id in _ancestry.VSCODE_FAMILY):
             ctx.because("env TERM_PROGRAM")
             if pending == "kiro":
                 ide_id = "kiro"
@@ -260,7 +265,7 @@ def _from_chain(ctx: "Context", pending: "str | None") -> "Found | None":
 
 
 def _chain_worth_reading(ctx: "Context") -> bool:
-    if _chain.explained_elsewhere(ctx):
+    if _ancestry.explained_elsewhere(ctx):
         return False
     if ctx.interactive():
         # A person typing at a terminal.  Every IDE terminal names itself in
@@ -302,7 +307,7 @@ def _jetbrains_ide(ctx: "Context", *, launcher: bool = False) -> "Found | None":
             ctx.because("env __CFBundleIdentifier")
             product = bundle[1]
     if product is None:
-        hit = _chain.nearest_ide(ctx)
+        hit = _ancestry.nearest_ide(ctx)
         if hit is not None and hit[1] == "jetbrains" and hit[2] is not None:
             ctx.because(hit[3])
             product = hit[2]
@@ -325,7 +330,7 @@ def _vscode_family(ctx: "Context") -> "tuple[Found | None, str | None]":
     if marker is None:
         bundle = _bundle(ctx)
         if pending in ("vscode", "kiro") and bundle is not None \
-                and bundle[0] in _chain.VSCODE_FAMILY:
+                and bundle[0] in _ancestry.VSCODE_FAMILY:
             marker = "__CFBundleIdentifier"
         else:
             return None, pending
@@ -358,8 +363,8 @@ def _which_fork(ctx: "Context", fork: "tuple[str, str] | None") -> str:
         value = ctx.env(name)
         if value is None:
             continue
-        hit = _chain.classify_path(value, PROCESS_IDES)
-        if hit is not None and hit[0] in _chain.VSCODE_FAMILY:
+        hit = _ancestry.classify_path(value, PROCESS_IDES)
+        if hit is not None and hit[0] in _ancestry.VSCODE_FAMILY:
             ctx.because(f"env {name}")
             return hit[0]
     # 2. A fork's own variable.
@@ -368,12 +373,12 @@ def _which_fork(ctx: "Context", fork: "tuple[str, str] | None") -> str:
         return fork[1]
     # 3. The macOS bundle id of the application that started us.
     bundle = _bundle(ctx)
-    if bundle is not None and bundle[0] in _chain.VSCODE_FAMILY:
+    if bundle is not None and bundle[0] in _ancestry.VSCODE_FAMILY:
         ctx.because("env __CFBundleIdentifier")
         return bundle[0]
     # 4. The nearest VS Code family process among the ancestors.
-    ancestor = _chain.nearest_ide(ctx)
-    if ancestor is not None and ancestor[1] in _chain.VSCODE_FAMILY:
+    ancestor = _ancestry.nearest_ide(ctx)
+    if ancestor is not None and ancestor[1] in _ancestry.VSCODE_FAMILY:
         ctx.because(ancestor[3])
         return ancestor[1]
     return "vscode"

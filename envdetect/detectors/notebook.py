@@ -12,7 +12,7 @@ Not notebooks: terminal IPython (no kernel), Spyder's console (a kernel, but
 Spyder's: the ide facet says ``spyder``), SageMaker training jobs.
 """
 
-from envdetect.detectors import _chain
+from envdetect.detectors import _ancestry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,11 @@ SAGEMAKER_FILES = (
 )
 
 DATABRICKS_FILES = ("/databricks/DBR_VERSION",)
+
+#: Variables the code below reads by name, outside the tables above: with
+#: the tables, the registry's gate for this facet (scripts/generate.py).
+ALSO_READ = ("DATABRICKS_RUNTIME_VERSION", "KAGGLE_DATA_PROXY_URL", "KAGGLE_KERNEL_RUN_TYPE",
+             "KAGGLE_URL_BASE", "MPLBACKEND")
 
 #: Every id this facet can report.
 IDS = tuple(NOTEBOOK_NAMES)
@@ -147,11 +152,11 @@ def _kernel_signal(ctx: "Context") -> bool:
         return True
     # A kernel never has a terminal; CI, agents and managed cloud platforms
     # already say who runs us.
-    if _chain.explained_elsewhere(ctx):
+    if _ancestry.explained_elsewhere(ctx):
         return False
     if ctx.interactive():
         return False
-    hit = _chain.nearest_kernel(ctx)
+    hit = _ancestry.nearest_kernel(ctx)
     if hit is not None:
         ctx.because(hit[3])
         return True

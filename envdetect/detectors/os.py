@@ -34,6 +34,15 @@ distribution's id) go through :func:`display_text` on their way into the
 document: printable, one line, at most 64 characters.
 """
 
+from envdetect._context import (  # noqa: F401 - re-exported: the os facet's helpers
+    MAX_TEXT,
+    UNDECODABLE,
+    display_text,
+    normalize_id,
+    numeric_prefix,
+)
+from envdetect.detectors import NORMALIZED_OS_ID
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     import re
@@ -58,9 +67,6 @@ OS_TYPES = {
     "os/390": "z_os",
     "zos": "z_os",
 }
-
-_VERSION_CHARS = frozenset("0123456789.")
-
 
 def detect(ctx: "Context") -> "dict[str, Any] | None":
     plat = ctx.platform
@@ -89,41 +95,6 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
         result["version"] = display_text(release_version(plat.release))
         result["kernel"] = display_text(numeric_prefix(plat.release))
     return result
-
-
-#: Longest machine string the document shows; a longer one is cut and ends in "…".
-MAX_TEXT = 64
-
-
-def display_text(value: "str | None") -> "str | None":
-    """A string from the machine as the local document shows it, or None when empty.
-
-    Every run of whitespace (any kind: tabs, newlines, no-break spaces) becomes
-    one space, trimmed at both ends; every other character that prints nothing
-    (NUL and other controls, format characters such as bidirectional
-    overrides, lone surrogates) becomes U+FFFD, one for one, so that junk shows
-    as junk rather than vanishing; past 64 characters the text is cut to 63
-    and "…".  The work is C-speed splitting plus at most 65 characters in
-    Python, whatever the input's length.
-    """
-    if not value:
-        return None
-    text = " ".join(value.split())
-    if len(text) <= MAX_TEXT and text.isprintable():
-        return text or None
-    head = "".join(char if char.isprintable() else "\ufffd" for char in text[:MAX_TEXT + 1])
-    if len(head) > MAX_TEXT:
-        head = head[:MAX_TEXT - 1] + "\u2026"
-    return head or None
-
-
-def numeric_prefix(text: str) -> "str | None":
-    """The leading dotted number of a release string: "6.8.0-45-generic" -> "6.8.0"."""
-    end = 0
-    while end < len(text) and text[end] in _VERSION_CHARS:
-        end += 1
-    value = text[:end].strip(".")
-    return value if value and value[0].isdigit() else None
 
 
 def release_version(text: str) -> "str | None":
@@ -278,14 +249,7 @@ def python_version(text: str) -> "str | None":
 # Linux distribution facts, with the ``distro`` package's semantics
 # =============================================================================
 
-# Mirrors of distro's tables (distro 1.9): ids normalised after lowercasing.
-NORMALIZED_OS_ID = {"ol": "oracle", "opensuse-leap": "opensuse"}
-
 OS_RELEASE_PATHS = ("/etc/os-release", "/usr/lib/os-release")
-
-#: What a context makes of a byte that is not UTF-8.  distro reads strictly
-#: and raises on such a file; here the file is treated as absent.
-UNDECODABLE = "\ufffd"
 
 # Characters that are themselves to shlex wherever they stand.  ``not
 # text.strip(_SAFE_UNQUOTED)`` tests "only these characters" at C speed.
@@ -309,11 +273,6 @@ def distro_facts(ctx: "Context") -> "dict[str, str | None]":
         "like": osr.get("id_like") or None,
         "name": osr["name"],
     }
-
-
-def normalize_id(distro_id: str, table: "dict[str, str]") -> str:
-    distro_id = distro_id.lower().replace(" ", "_")
-    return table.get(distro_id, distro_id)
 
 
 # -- os-release -----------------------------------------------------------------

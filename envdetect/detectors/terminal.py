@@ -113,16 +113,18 @@ EMULATOR_VARIABLES = (
     ("LC_TERMINAL", "iterm2", "iterm2"),
 )
 
+# <generated: programs>
 #: Every terminal program id the tables above and the ancestry's
-#: (``_chain.TERMINAL_PROCESSES``) can produce, plus ``jetbrains``
-#: (JetBrains' terminal names itself in ``TERMINAL_EMULATOR``).  A literal, so
-#: that importing costs nothing; a test holds it equal to the tables.
+#: (``_ancestry.TERMINAL_PROCESSES``, ``TERMINAL_HOSTS``) can
+#: produce, plus ``jetbrains`` (JetBrains' terminal names itself in
+#: ``TERMINAL_EMULATOR``).
 TERMINAL_PROGRAM_IDS = (
     "alacritty", "apple_terminal", "conemu", "emacs", "foot", "ghostty", "hyper", "iterm2",
     "jetbrains", "kitty", "konsole", "mintty", "neovim", "rio", "screen", "tabby", "terminus",
-    "tmux", "vim", "vscode", "vte", "warp", "wave", "wezterm", "windows_terminal", "xterm",
-    "zed", "zellij",
+    "tmux", "vim", "vscode", "vte", "warp", "wave", "wezterm", "windows_terminal", "xterm", "zed",
+    "zellij",
 )
+# </generated>
 
 #: Every program id this facet can report.
 PROGRAMS = TERMINAL_PROGRAM_IDS
@@ -158,9 +160,9 @@ def program_from(
     if mux is not None:
         if inner is None or not use_chain:
             return mux, [mux_signal]
-        from envdetect.detectors import _chain
+        from envdetect.detectors import _ancestry
 
-        layer = _chain.nearest_terminal_layer(ctx)
+        layer = _ancestry.nearest_terminal_layer(ctx)
         if layer is not None and layer[0] == inner:
             return inner, [inner_signal, layer[1]]
         return mux, [mux_signal] if layer is None else [mux_signal, layer[1]]
@@ -197,9 +199,9 @@ def _hosted_by(term_program: str, ide_id: "str | None") -> bool:
         return True
     if expected == "zed":
         return ide_id == "zed"
-    from envdetect.detectors import _chain
+    from envdetect.detectors import _ancestry
 
-    return ide_id in _chain.VSCODE_FAMILY
+    return ide_id in _ancestry.VSCODE_FAMILY
 
 
 def _multiplexer(ctx: "Context") -> "tuple[str | None, str]":

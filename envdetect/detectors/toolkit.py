@@ -55,6 +55,6 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
     ctx.because(f"env {signal}")
     # The parser admits only short version tokens; the document's one rule
     # for machine strings applies all the same.
-    from envdetect.detectors.os import display_text
+    from envdetect._context import display_text
 
     return {"id": product, "name": name, "version": display_text(version)}

@@ -9,7 +9,7 @@ import pytest
 from envdetect import load_fixture
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, agent
+from envdetect.detectors import _ancestry, agent
 from tests.conftest import fixture_paths, load
 
 ISSUE_IDS = ("claude_code", "amp", "codex", "gemini_cli", "github_copilot", "cursor",
@@ -106,18 +106,20 @@ def test_unknown_ai_agent_is_never_echoed(replay: Any) -> None:
 
 
 # -- the agents' own variables --------------------------------------------------
-def _value_for(test: str | None) -> str:
-    if test is None:
+def _value_for(rule: tuple[str, ...]) -> str:
+    if rule[0] == "flag":
         return "1"
-    if test[0] == "=":
-        return test[1:]
-    return f"CloudShell {test[1:]} Version/1.16.2"
+    if rule[0] == "eq":
+        return rule[2]
+    assert rule[0] == "word", rule
+    return f"CloudShell {rule[2]} Version/1.16.2"
 
 
-@pytest.mark.parametrize("row", agent.ENV_RULES, ids=lambda row: f"{row[1]}->{row[0]}")
-def test_every_rule_alone(replay: Any, row: tuple[str, str, str | None]) -> None:
-    agent_id, name, test = row
-    env = replay({"environ": {name: _value_for(test)}})
+@pytest.mark.parametrize("row", agent.ENV_RULES, ids=lambda row: f"{row[1][1]}->{row[0]}")
+def test_every_rule_alone(replay: Any, row: tuple[str, tuple[str, ...]]) -> None:
+    agent_id, rule = row
+    name = rule[1]
+    env = replay({"environ": {name: _value_for(rule)}})
     assert env.agent.id == agent_id
     assert env.explanation["agent"]["because"] == [f"env {name}"]
 
@@ -354,7 +356,7 @@ def test_ancestry_not_walked_when_a_variable_tells() -> None:
 
 def test_because_names_signals_only() -> None:
     allowed_prefixes = ("env ", "file ", "process ")
-    names = {row[1] for row in agent.ENV_RULES} | {"AI_AGENT"}
+    names = {row[1][1] for row in agent.ENV_RULES} | {"AI_AGENT"}
     for path in fixture_paths("agent") + fixture_paths("toolkit"):
         ctx = load_fixture(load(path))
         from envdetect import detect
@@ -366,6 +368,6 @@ def test_because_names_signals_only() -> None:
             if kind == "env":
                 assert what in names
             elif kind == "process":
-                assert what in _chain.AGENT_PROCESSES or what in _chain.AGENT_SCRIPTS
+                assert what in _ancestry.AGENT_PROCESSES or what in _ancestry.AGENT_SCRIPTS
             else:
                 assert what == agent.DEVIN_MARKER

@@ -12,7 +12,7 @@ import pytest
 import envdetect
 from envdetect._context import Process, normalize_name
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, _jetbrains, ide, notebook
+from envdetect.detectors import _ancestry, _jetbrains, ide, notebook
 from tests.conftest import FIXTURES, CountingContext, fixture_id, fixture_paths, load
 
 IDE_IDS = set(ide.IDE_NAMES)
@@ -58,11 +58,11 @@ def test_every_ide_id_has_a_fixture() -> None:
 def test_ids_and_products_are_exported_for_the_fingerprint() -> None:
     assert set(ide.IDS) == IDE_IDS
     assert set(ide.PRODUCTS) == set(ide.JETBRAINS_PRODUCTS)
-    produced = {value[0] for value in _chain.PROCESS_IDES.values()}
+    produced = {value[0] for value in _ancestry.PROCESS_IDES.values()}
     produced |= {value[0] for value in ide.BUNDLE_IDS.values()}
-    produced |= {value[0] for value in _chain.DISTINCTIVE_DIRS.values()}
+    produced |= {value[0] for value in _ancestry.DISTINCTIVE_DIRS.values()}
     assert produced <= IDE_IDS
-    products = {value[1] for value in _chain.PROCESS_IDES.values()} | {
+    products = {value[1] for value in _ancestry.PROCESS_IDES.values()} | {
         value[1] for value in ide.BUNDLE_IDS.values()}
     products |= set(_jetbrains.SELECTORS.values()) | set(_jetbrains.PREFIXES.values())
     assert products - {None} <= set(ide.JETBRAINS_PRODUCTS)
@@ -99,7 +99,7 @@ def test_chain_fixtures_are_decided_by_the_chain(path: Path) -> None:
 # -- privacy -------------------------------------------------------------------
 
 PROCESS_TOKENS = (
-    set(_chain.PROCESS_IDES) | set(_chain.TERMINAL_PROCESSES)
+    set(_ancestry.PROCESS_IDES) | set(_ancestry.TERMINAL_PROCESSES)
     | {"emacs", "idle", "tmux", "sshd", "executable", "command line", "java (intellij platform)",
        "python (ipykernel)", "python (spyder)", "python (idlelib)", "python (idle)"}
 )
@@ -271,29 +271,6 @@ def test_cloud9_extension_host() -> None:
     assert ide_id(document) == "cloud9"
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("/usr/share/code/code", "vscode"),
-    ("C:\\Users\\dana\\AppData\\Local\\Programs\\Microsoft VS Code\\Code.exe", "vscode"),
-    ("/Applications/Visual Studio Code.app/Contents/Frameworks/Code Helper (Plugin).app/"
-     "Contents/MacOS/Code Helper (Plugin)", "vscode"),
-    ("/Applications/Cursor.app/Contents/Resources/app/extensions/git/dist/askpass-main.js",
-     "cursor"),
-    ("/usr/share/codium/resources/app/extensions/git/dist/askpass-main.js", "vscodium"),
-    ("/home/cursor/.vscode-server/cli/servers/Stable-abc/server/node", "vscode"),
-    ("/home/ana/.cursor-server/cli/servers/Stable-abc/server/node", "cursor"),
-    ("/home/ana/.config/VSCodium/CachedData/abc123", "vscodium"),
-    ("/Users/dana/Library/Application Support/Windsurf/1.2-main.sock", "windsurf"),
-    ("/home/ana/code/project/.venv/bin/python", None),
-    ("/home/ana/src/code-server/.venv/bin/python", None),
-    ("/home/ana/cursor/bin/python3", None),
-    ("/Applications/Xcode.app/Contents/Developer/usr/bin/python3", None),
-    ("", None),
-])
-def test_classify_path(path: str, expected: str | None) -> None:
-    hit = _chain.classify_path(path, _chain.PROCESS_IDES)
-    assert (hit[0] if hit else None) == expected
-
-
 def test_normalize() -> None:
     assert normalize_name("Code - Insiders Helper (Plugin).app") == "code - insiders"
     assert normalize_name("pycharm64.exe") == "pycharm64"
@@ -301,35 +278,6 @@ def test_normalize() -> None:
 
 
 # -- JetBrains -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("selector", "product"), [
-    ("PyCharm2024.3", "pycharm"), ("PyCharmCE2024.3", "pycharm"), ("IntelliJIdea2024.3", "idea"),
-    ("IdeaIC2023.2", "idea"), ("GoLand2024.3", "goland"), ("WebStorm2021.2", "webstorm"),
-    ("RustRover2024.2", "rustrover"), ("AndroidStudio2024.1", "android_studio"),
-    ("DataSpell2024.3", "dataspell"), ("PyCharm", None), ("pycharm-demo-history1", None),
-    ("2024.3", None), ("Unknown2024.3", None),
-])
-def test_jetbrains_selectors(selector: str, product: str | None) -> None:
-    assert _jetbrains.product_from_selector(selector) == product
-
-
-@pytest.mark.parametrize(("prefix", "product"), [
-    ("Python", "pycharm"), ("PyCharmCore", "pycharm"), ("idea", "idea"), ("Idea", "idea"),
-    ("Ruby", "rubymine"), ("GoLand", "goland"), ("CLion", "clion"), ("Rider", "rider"),
-    ("DataGrip", "datagrip"), ("AndroidStudio", "android_studio"), ("JetBrainsClient", None),
-])
-def test_jetbrains_jvm_command_line(prefix: str, product: str | None) -> None:
-    process = Process("java", "/opt/ide/jbr/bin/java",
-                      ("/opt/ide/jbr/bin/java", "-Xmx2g", f"-Didea.platform.prefix={prefix}",
-                       "com.intellij.idea.Main"))
-    assert _chain.classify(process) == ("ide", "jetbrains", product,
-                                        "process java (intellij platform)")
-
-
-def test_a_plain_jvm_is_not_an_ide() -> None:
-    assert _chain.classify(Process("java", None, ("java", "-jar", "app.jar"))) is None
-    assert _chain.classify(Process("java")) is None
 
 
 @pytest.mark.parametrize("variable", ["PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN",
@@ -361,20 +309,6 @@ def test_windows_pycharm_path_variable_and_term_session_id_are_not_jetbrains() -
 # -- the chain ---------------------------------------------------------------------
 
 
-def test_processes_without_exe_or_cmdline_classify_by_name() -> None:
-    assert _chain.classify(Process("pycharm64.exe")) == (
-        "ide", "jetbrains", "pycharm", "process pycharm64")
-    assert _chain.classify(Process("Cursor Helper (Plugin)")) == (
-        "ide", "cursor", None, "process cursor")
-    assert _chain.classify(Process("python3")) is None
-    assert _chain.classify(Process("node")) is None
-
-
-def test_versioned_names_name_the_family_in_evidence() -> None:
-    assert _chain.classify(Process("emacs-29.4")) == ("ide", "emacs", None, "process emacs")
-    assert _chain.classify(Process("idle-python3.12")) == ("ide", "idle", None, "process idle")
-
-
 def test_the_chain_stops_at_a_terminal() -> None:
     """kitty started from a VS Code terminal: the person types in kitty."""
     document = world({}, [{"name": "zsh"}, {"name": "kitty"}, {"name": "zsh"},
@@ -391,17 +325,6 @@ def test_plain_ssh_is_not_an_ide_but_remote_ssh_is() -> None:
         {"name": "node", "exe": "/home/ana/.vscode-server/cli/servers/Stable-abc/server/node"},
         {"name": "sshd", "cmdline": ["sshd: ana@notty"]}], tty=False)
     assert ide_id(remote) == "vscode"
-
-
-def test_idle_sublime_spyder_in_the_chain() -> None:
-    idle = Process("python3", "/usr/bin/python3.12",
-                   ("/usr/bin/python3", "-c", "__import__('idlelib.run').run.main(True)", "8833"))
-    assert _chain.classify(idle) == ("ide", "idle", None, "process python (idlelib)")
-    assert _chain.classify(Process("plugin_host-3.8")) == (
-        "ide", "sublime_text", None, "process plugin_host-3.8")
-    spyder = Process("python", None, ("python", "-Xfrozen_modules=off", "-m",
-                                      "spyder_kernels.console", "-f", "/tmp/k.json"))
-    assert _chain.classify(spyder) == ("ide", "spyder", None, "process python (spyder)")
 
 
 def test_an_unreadable_ancestry_is_an_empty_one() -> None:

@@ -1,4 +1,5 @@
-"""The os facet's helpers: version strings, macOS and Windows names, WSL."""
+"""The os facet: version strings, other systems, WSL (macOS and Windows: test_macos,
+test_windows)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
-from envdetect.detectors._macos import macos_version
-from envdetect.detectors._windows import windows_name
 from envdetect.detectors.os import MAX_TEXT, display_text, is_wsl, numeric_prefix, release_version
 
 
@@ -104,150 +103,6 @@ def test_display_text_is_always_printable_one_line_and_short() -> None:
         assert shown == shown.strip()
         assert "  " not in shown
         assert display_text(shown) == shown  # cleaning twice changes nothing
-
-
-# -- macOS -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("mac_ver", "darwin", "expected"), [
-    ("14.5", "23.5.0", "14.5"),            # mac_ver is the answer when it is real
-    ("13.6.3", "22.6.0", "13.6.3"),
-    ("10.15.7", "19.6.0", "10.15.7"),
-    (" 15.6 ", "24.6.0", "15.6"),
-    ("11.7.10", "20.6.0", "11.7.10"),
-    # SYSTEM_VERSION_COMPAT=1 (or an old binary) says 10.16 on macOS 11 and later.
-    ("10.16", "23.5.0", "14.5"),
-    ("10.16", "24.6.0", "15.6"),
-    ("10.16", "25.1.0", "26.1"),           # Darwin 25 is macOS 26, not 16
-    # No mac_ver at all: the kernel decides.
-    ("", "23.0.0", "14.0"),
-    ("", "23.6.0", "14.6"),
-    ("", "24.0.0", "15.0"),
-    ("", "24.6.0", "15.6"),
-    ("", "25.0.0", "26.0"),
-    ("", "25.1.0", "26.1"),
-    ("", "26.0.0", "27.0"),                # the year-numbered scheme goes on
-    ("", "19.6.0", "10.15"),
-    ("", "8.11.1", "10.4"),
-    ("", "5.0", "10.1"),
-    ("", "4.9", None),                     # older than any Mac OS X
-    ("", "", None),
-    ("", "Darwin", None),
-    ("garbage", "", None),
-])
-def test_macos_version(mac_ver: str, darwin: str, expected: str | None) -> None:
-    assert macos_version(mac_ver, darwin) == expected
-
-
-@pytest.mark.parametrize(("darwin", "major"), [
-    ("20.0.0", "11"), ("21.0.1", "12"), ("22.6.0", "13"), ("23.1.0", "14"), ("24.3.0", "15"),
-    ("25.0.0", "26"),
-])
-def test_macos_major_from_darwin_20_to_25(darwin: str, major: str) -> None:
-    for mac_ver in ("", "10.16"):
-        version = macos_version(mac_ver, darwin)
-        assert version is not None
-        assert version.split(".")[0] == major
-
-
-@pytest.mark.parametrize(("darwin", "expected"), [
-    ("20.1.0", "11.0"), ("20.2.0", "11.1"), ("21.2.0", "12.1"), ("21.5.0", "12.4"),
-    ("22.1.0", "13.0"), ("22.4.0", "13.3"),
-])
-def test_macos_minor_from_darwin_20_to_22(darwin: str, expected: str) -> None:
-    assert macos_version("", darwin) == expected
-
-
-def test_macos_facet() -> None:
-    facet = os_facet({"system": "Darwin", "release": "25.1.0", "mac_ver": "10.16",
-                      "machine": "arm64"})
-    assert facet == {"type": "darwin", "name": "macOS", "version": "26.1", "kernel": "25.1.0",
-                     "wsl": False, "distro": None}
-
-
-@pytest.mark.parametrize(("mac_ver", "darwin"), [
-    ("9" * 250_000, "23.5.0"),
-    ("14.5", "9" * 10_000 + ".1"),      # int() of 10,000 digits raises on Python 3.11+
-    ("", "23." + "9" * 10_000),
-    ("", "9" * 10_000),
-])
-def test_macos_junk_versions_are_short_and_never_raise(mac_ver: str, darwin: str) -> None:
-    document = {"platform": {"system": "Darwin", "release": darwin, "mac_ver": mac_ver}}
-    env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
-    assert env.explanation["os"]["error"] is None
-    facet = env.to_dict()["os"]
-    assert facet["type"] == "darwin"
-    for key in ("version", "kernel"):
-        assert facet[key] is None or len(facet[key]) <= MAX_TEXT
-
-
-# -- Windows -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("release", "version", "expected"), [
-    ("10", "10.0.19045", "Windows 10"),
-    ("10", "10.0.10240", "Windows 10"),
-    ("10", "10.0.21999", "Windows 10"),
-    ("10", "10.0.22000", "Windows 11"),    # the first Windows 11 build, release still "10"
-    ("10", "10.0.22631", "Windows 11"),
-    ("11", "10.0.26100", "Windows 11"),
-    ("2016Server", "10.0.14393", "Windows Server 2016"),
-    ("2019Server", "10.0.17763", "Windows Server 2019"),
-    ("2022Server", "10.0.20348", "Windows Server 2022"),
-    ("Server", "10.0.20348", "Windows Server 2022"),
-    ("2025Server", "10.0.26100", "Windows Server 2025"),
-    ("Server", "10.0.26100", "Windows Server 2025"),  # a Server build is never "Windows 11"
-    ("Server", "10.0.25398", "Windows Server"),        # a build with no marketing year
-    ("2012ServerR2", "6.3.9600", "Windows Server"),
-    ("8.1", "6.3.9600", "Windows 8.1"),
-    ("8", "6.2.9200", "Windows 8"),
-    ("7", "6.1.7601", "Windows 7"),
-    ("Vista", "6.0.6002", None),
-    ("10", None, None),
-    ("10", "10.0", None),
-    ("10", "10.0.x", None),
-    ("", "", None),
-])
-def test_windows_name(release: str, version: str | None, expected: str | None) -> None:
-    assert windows_name(release, version) == expected
-
-
-@pytest.mark.parametrize(("platform", "name", "version"), [
-    ({"system": "Windows", "release": "10", "version": "10.0.22000", "machine": "AMD64"},
-     "Windows 11", "10.0.22000"),
-    ({"system": "Windows", "release": "2019Server", "version": "10.0.17763", "machine": "AMD64"},
-     "Windows Server 2019", "10.0.17763"),
-    ({"system": "Windows", "release": "7", "version": "6.1.7601", "machine": "x86"},
-     "Windows 7", "6.1.7601"),
-])
-def test_windows_facet(platform: dict[str, str], name: str, version: str) -> None:
-    facet = os_facet(platform)
-    assert facet["type"] == "windows"
-    assert facet["name"] == name
-    assert facet["version"] == version
-    assert facet["wsl"] is False
-
-
-@pytest.mark.parametrize("system", ["CYGWIN_NT-10.0-19045", "MSYS_NT-10.0-22631",
-                                    "MINGW64_NT-10.0-19045"])
-def test_posix_layers_on_windows_are_windows(system: str) -> None:
-    assert os_facet({"system": system, "release": "3.5.4-1.x86_64",
-                     "version": "2024-08-25 16:52 UTC"})["type"] == "windows"
-
-
-def test_cygwin_version_is_not_a_year() -> None:
-    facet = os_facet({"system": "CYGWIN_NT-10.0-19045", "release": "3.5.4-1.x86_64",
-                      "version": "2024-08-25 16:52 UTC", "machine": "x86_64"})
-    assert facet["version"] == "10.0.19045"
-    assert facet["name"] == "Windows 10"
-
-
-@pytest.mark.parametrize("version", ["10.0." + "9" * 10_000, "10.0.22631." + "9" * 250_000])
-def test_windows_junk_versions_are_short_and_never_raise(version: str) -> None:
-    env = envdetect.detect(envdetect.load_fixture(
-        {"platform": {"system": "Windows", "release": "10", "version": version}}), plugins=False)
-    assert env.explanation["os"]["error"] is None
-    facet = env.to_dict()["os"]
-    assert facet["version"] is not None
-    assert len(facet["version"]) <= MAX_TEXT
 
 
 # -- other systems -----------------------------------------------------------------------

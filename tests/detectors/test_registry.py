@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect import _engine
+from envdetect import _context, _engine
 from envdetect import detectors as registry
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import BUILTIN, GATES, _chain, agent, ci, cloud, ide, notebook, toolkit
+from envdetect.detectors import BUILTIN, GATES, _ancestry, agent, ci, cloud, ide, notebook, toolkit
 from tests.conftest import ROOT, Recording, WindowsContext, fixture_id, fixture_paths, load
 
 ALL = fixture_paths()
@@ -58,10 +58,10 @@ def test_gates_cover_every_gated_detector() -> None:
 
 
 def _interesting(process: Process) -> bool:
-    hit = _chain.classify(process)
+    hit = _ancestry.classify(process)
     return (hit is not None and hit[0] != "terminal") \
-        or _chain.agent_process(process.name, process.cmdline) is not None \
-        or _chain.ci_process(process) is not None
+        or _ancestry.agent_process(process.name, process.cmdline) is not None \
+        or _ancestry.ci_process(process) is not None
 
 
 def _shut(document: dict[str, Any], gate: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +186,7 @@ def test_every_table_name_is_in_its_gate() -> None:
     assert set(ci.MIXED_CASE) <= ci.NAMES
     assert GATES["cloud"]["variables"] >= cloud._GATE_NAMES
     assert {toolkit.VARIABLE, toolkit.LEGACY_VARIABLE} == set(GATES["toolkit"]["variables"])
-    agent_names = {"AI_AGENT"} | {name for _, name, _ in agent.ENV_RULES}
+    agent_names = {"AI_AGENT"} | {rule[1] for _, rule in agent.ENV_RULES}
     assert agent_names == set(GATES["agent"]["variables"])
     ide_names = {
         *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
@@ -245,13 +245,13 @@ def test_each_kind_of_gate_signal(gate: dict[str, Any], document: dict[str, Any]
 def test_gates_of_one_detection_share_their_groundwork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.platform", "win32")
     calls: list[object] = []
-    classify = _chain.ancestry_matters
+    classify = _ancestry.ancestry_matters
 
     def counting(ctx: Any) -> bool:
         calls.append(ctx)
         return classify(ctx)
 
-    monkeypatch.setattr(_chain, "ancestry_matters", counting)
+    monkeypatch.setattr(_ancestry, "ancestry_matters", counting)
     ctx = WindowsContext({"environ": {"Path": "C:\\Windows"},
                           "processes": [{"name": "aider"}], "tty": {"stdin": False}})
     shared: dict[str, Any] = {}
@@ -270,7 +270,7 @@ def _processes(document: dict[str, Any]) -> list[Process]:
 
 def _assert_screened(process: Process) -> None:
     if _interesting(process):
-        assert _engine._may_be_recognised(process), (
+        assert _context.may_be_recognised(process), (
             f"the classifier knows {process.name!r} ({process.exe!r}, {process.cmdline!r}) "
             "but the screen would not load it")
 
@@ -305,7 +305,7 @@ def test_the_screen_passes_every_table_entry_in_every_place_it_is_looked_for() -
             ):
                 _assert_screened(process)
                 checked += 1
-    for directory in _chain.DISTINCTIVE_DIRS:
+    for directory in _ancestry.DISTINCTIVE_DIRS:
         for where in ("exe", "argv0", "argv1"):
             path = f"/home/u/{directory}/bin/abc123/node"
             process = {"exe": Process("node", path), "argv0": Process("node", None, (path,)),
@@ -342,8 +342,8 @@ def test_the_screen_holds_against_a_fuzzed_world() -> None:
     import random
 
     rng = random.Random(20261126)
-    words = [*registry.PROCESS_IDES, *registry.AGENT_PROCESSES, *_chain.TERMINAL_PROCESSES,
-             *_chain.DISTINCTIVE_DIRS, *_chain._KERNEL_MODULES, *_chain.BUILDBOT_SCRIPTS,
+    words = [*registry.PROCESS_IDES, *registry.AGENT_PROCESSES, *_ancestry.TERMINAL_PROCESSES,
+             *_ancestry.DISTINCTIVE_DIRS, *_ancestry._KERNEL_MODULES, *_ancestry.BUILDBOT_SCRIPTS,
              "java", "javaw", "python3", "py", "-m", "idlelib", "spyder", "aider", "studio",
              "android", "Contents", "MacOS", "Resources", "resources", "app", "CachedData",
              "Application Support", "bin", "usr", "opt", ".app", ".exe", " Helper", "worker",
@@ -378,7 +378,7 @@ def test_the_screen_keeps_ordinary_ancestries_from_loading_the_classifier() -> N
         Process("systemd", "/usr/lib/systemd/systemd", ("/sbin/init",)),
         Process("containerd-shim", None, ()),
     ]
-    assert not any(_engine._may_be_recognised(process) for process in ordinary)
+    assert not any(_context.may_be_recognised(process) for process in ordinary)
     ctx = FixtureContext({"processes": [{"name": p.name, "exe": p.exe, "cmdline": list(p.cmdline)}
                                         for p in ordinary], "tty": {"stdin": False}})
     assert not _engine._gate_open(ctx, GATES["ide"], {})
@@ -386,11 +386,11 @@ def test_the_screen_keeps_ordinary_ancestries_from_loading_the_classifier() -> N
 
 def test_the_screen_tables_are_the_classifiers() -> None:
     screen = registry.ANCESTRY_SCREEN
-    assert _chain._PATH_MARKERS is screen["path_markers"]
-    prefixes = {"emacs-", *_chain._IDLE_PREFIXES,
-                *(prefix for prefix, _, _ in _chain.AGENT_PROCESS_PREFIXES)}
+    assert _ancestry._PATH_MARKERS is screen["path_markers"]
+    prefixes = {"emacs-", *_ancestry._IDLE_PREFIXES,
+                *(prefix for prefix, _, _ in _ancestry.AGENT_PROCESS_PREFIXES)}
     assert prefixes == set(screen["prefixes"])
-    for word in (*_chain._KERNEL_MODULES, "spyder_kernels", "idlelib", *_chain.AGENT_SCRIPTS):
+    for word in (*_ancestry._KERNEL_MODULES, "spyder_kernels", "idlelib", *_ancestry.AGENT_SCRIPTS):
         assert any(part in word for part in screen["python"]["words"]), word
-    for script in _chain.BUILDBOT_SCRIPTS:
+    for script in _ancestry.BUILDBOT_SCRIPTS:
         assert any(part in script for part in screen["ci_words"]), script

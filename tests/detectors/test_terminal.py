@@ -8,7 +8,7 @@ import pytest
 
 import envdetect
 from envdetect._fixture import FixtureContext
-from envdetect.detectors import _chain, terminal
+from envdetect.detectors import _ancestry, terminal
 from tests.conftest import CountingContext, fixture_paths, load
 
 
@@ -81,8 +81,8 @@ def test_program_ids_are_what_the_tables_produce() -> None:
     produced |= {program for _, program in terminal.EDITOR_TERMINALS}
     produced |= {program for _, program in terminal.MULTIPLEXERS}
     produced |= {program for _, _, program in terminal.EMULATOR_VARIABLES}
-    produced |= {program for program in _chain.TERMINAL_PROCESSES.values() if program}
-    produced |= set(_chain._TERMINAL_HOSTS.values())
+    produced |= {program for program in _ancestry.TERMINAL_PROCESSES.values() if program}
+    produced |= set(_ancestry.TERMINAL_HOSTS.values())
     assert tuple(sorted(produced)) == terminal.TERMINAL_PROGRAM_IDS
 
 

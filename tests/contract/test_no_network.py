@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import envdetect
-from tests.conftest import fixture_id, fixture_paths, load
+from tests.conftest import ROOT, fixture_id, fixture_paths, load
 
 ALL = fixture_paths()
 
@@ -75,7 +75,7 @@ def test_fixture_detection_opens_no_socket(path: Path, attempts: list[str]) -> N
 
 
 def test_cloud_and_container_fixtures_are_all_covered() -> None:
-    areas = {path.relative_to(Path(__file__).resolve().parent.parent / "fixtures").parts[0]
+    areas = {path.relative_to(ROOT / "fixtures").parts[0]
              for path in ALL}
     assert {"cloud", "container", "wsl"} <= areas
     assert len(fixture_paths("cloud")) >= 60

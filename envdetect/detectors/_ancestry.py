@@ -29,7 +29,12 @@ sandbox, psutil denied access): the name alone must then do.
 """
 
 from envdetect._context import normalize_name
-from envdetect.detectors import AGENT_PROCESSES, ANCESTRY_SCREEN, PROCESS_IDES
+from envdetect.detectors import (
+    AGENT_PROCESSES,
+    ANCESTRY_SCREEN,
+    PROCESS_IDES,
+    on_managed_platform,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -297,8 +302,6 @@ def walk(ctx: "Context") -> "list[Hit]":
 def explained_elsewhere(ctx: "Context") -> bool:
     """CI, an agent or a managed cloud platform already says who runs us:
     no IDE or notebook kernel is worth an ancestry walk then."""
-    from envdetect._engine import on_managed_platform
-
     found = ctx.found
     return bool(found.get("ci") or found.get("agent")) or on_managed_platform(found)
 
@@ -318,7 +321,7 @@ def nearest_kernel(ctx: "Context") -> "Hit | None":
 
 
 #: IDEs whose process hosts a terminal, as the terminal program they host.
-_TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
+TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
                    "vim": "vim", "emacs": "emacs"}
 
 
@@ -333,8 +336,8 @@ def nearest_terminal_layer(ctx: "Context") -> "tuple[str | None, str] | None":
         if kind == "ide" and ident is not None:
             if ident in VSCODE_FAMILY:
                 return "vscode", hit[3]
-            if ident in _TERMINAL_HOSTS:
-                return _TERMINAL_HOSTS[ident], hit[3]
+            if ident in TERMINAL_HOSTS:
+                return TERMINAL_HOSTS[ident], hit[3]
     return None
 
 

@@ -46,10 +46,10 @@ def test_import_envdetect_is_tiny() -> None:
 
 QUIET_PROBE = """
 import sys, json
+before = set(sys.modules)
 from envdetect import _context
 P = _context.Process
 _context.live_ancestry = lambda limit: ANCESTRY
-before = set(sys.modules)
 import envdetect
 envdetect.detect(_context.LiveContext(environ={}))
 print(json.dumps(sorted(set(sys.modules) - before)))
@@ -79,7 +79,8 @@ def test_default_path_modules(ancestry: str) -> None:
     # shells, scripts and terminals does not load the ancestry classifier:
     # every module counts.
     loaded = _probe(ancestry)
-    expected = ["envdetect._engine", "envdetect.detectors", "envdetect.detectors.container",
+    expected = ["envdetect", "envdetect._context", "envdetect._engine", "envdetect.detectors",
+                "envdetect.detectors.container",
                 "envdetect.detectors.os", "envdetect.detectors.terminal"]
     # The cloud detector loads where the firmware names a cloud (a CI runner's VM).
     vendor = Path("/sys/class/dmi/id/sys_vendor")
@@ -99,7 +100,7 @@ def test_default_path_modules(ancestry: str) -> None:
 
 def test_an_ide_among_the_ancestors_loads_the_classifier() -> None:
     loaded = _probe(UNDER_AN_IDE)
-    assert {"envdetect.detectors._chain", "envdetect.detectors.ide"} <= set(loaded)
+    assert {"envdetect.detectors._ancestry", "envdetect.detectors.ide"} <= set(loaded)
 
 
 def _os_release_complete() -> bool:
@@ -133,3 +134,29 @@ def test_detect_spawns_no_process(monkeypatch) -> None:
     env = envdetect.detect(plugins=False)
     assert env.explanation.get("engine") is None
     assert not [info for info in env.explanation.values() if info["error"]]
+
+
+CLOUD_VM_PROBE = """
+import sys, json
+from envdetect._fixture import FixtureContext
+before = set(sys.modules)
+import envdetect
+envdetect.detect(FixtureContext({"platform": {"system": "Linux"}, "environ": ENVIRON,
+                                 "files": {"/sys/class/dmi/id/sys_vendor": "Google"}}),
+                 plugins=False)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.parametrize(("environ", "evaluator"), [("{}", False), ('{"K_SERVICE": "x"}', True)])
+def test_the_rule_evaluator_loads_only_for_a_rule_to_evaluate(environ: str,
+                                                              evaluator: bool) -> None:
+    # The firmware opens the cloud detector's gate on every VM of a cloud (CI
+    # runners included); without a cloud variable no rule can hold.
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            + CLOUD_VM_PROBE.replace("ENVIRON", environ))
+    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
+                            text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    loaded = json.loads(result.stdout)
+    assert "envdetect.detectors.cloud" in loaded
+    assert ("envdetect.detectors._rules" in loaded) is evaluator
