@@ -564,10 +564,10 @@ def test_a_result_within_the_limits_is_kept_as_plain_json() -> None:
     assert_usable(env)
     one_more = dict(result, values=list(range(256 - 21)))
     one_deeper = dict(result, deep=_nested(8))
+    too_deep = "result dropped: nested deeper than 8 levels at .deep" + ".d" * 7
     assert [errors_of(run(Fixed("acme", bigger))) for bigger in (one_more, one_deeper)] == [
         {"acme (plugin tests.test_plugins)": "result dropped: more than 256 values"},
-        {"acme (plugin tests.test_plugins)":
-         "result dropped: nested deeper than 8 levels at .deep" + ".d" * 7}]
+        {"acme (plugin tests.test_plugins)": too_deep}]
 
 
 def test_a_kept_result_is_a_copy() -> None:
