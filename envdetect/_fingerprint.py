@@ -65,6 +65,7 @@ FIELDS = (
 
 
 # <generated: closed tables>
+# fmt: off
 #: field -> every id a detector may report there, from the registry's
 #: :data:`~envdetect.detectors.CLOSED_TABLES` index.
 DETECTOR_IDS: "dict[str, frozenset[str]]" = {
@@ -125,6 +126,7 @@ DETECTOR_IDS: "dict[str, frozenset[str]]" = {
         "s390x", "sparc64", "x86",
     }),
 }
+# fmt: on
 # </generated>
 
 

@@ -223,7 +223,10 @@ def regenerate(text: str, path: str) -> tuple[str, list[str]]:
             raise GenerationError(f"{path}: unknown generated block {name!r}")
         seen.add(name)
         indent = match["indent"]
-        body = "".join(f"{indent}{line}\n" if line else "\n" for line in producer())
+        # The formatter leaves generated blocks as the generator writes them,
+        # so that --check and `ruff format --check` can both pass.
+        lines = ["# fmt: off", *producer(), "# fmt: on"]
+        body = "".join(f"{indent}{line}\n" if line else "\n" for line in lines)
         if body != match["body"]:
             changed.append(name)
         return f"{indent}# <generated: {name}>\n{body}{indent}# </generated>\n"

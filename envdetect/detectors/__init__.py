@@ -108,6 +108,7 @@ BUILTIN = {
 }
 
 # <generated: gates>
+# fmt: off
 #: For each row of the CI vendor table (:mod:`.ci`), a variable it cannot hold
 #: without, plus the generic ``CI`` flags: while none is set, no row can match.
 CI_VARIABLES = frozenset({
@@ -176,6 +177,7 @@ CLOUD_VARIABLES = frozenset({
     "RAILWAY_REPLICA_ID", "RENDER", "REPL_ID", "SITE_ID", "VERCEL", "WEBSITE_SITE_NAME",
     "X_GOOGLE_FUNCTION_NAME",
 })
+# fmt: on
 # </generated>
 
 

@@ -464,6 +464,7 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
 IDS = tuple(entry[0] for entry in VENDORS)
 
 # <generated: names>
+# fmt: off
 #: Every variable a rule above consults.  ``detect()`` intersects it with
 #: the environment's names first: on a machine that has none of them, the
 #: table is not walked at all.
@@ -510,4 +511,5 @@ MIXED_CASE = (
     "bamboo_buildKey", "bamboo_planKey", "bamboo_repository_pr_key", "ghprbPullId",
     "gitlabMergeRequestId",
 )
+# fmt: on
 # </generated>

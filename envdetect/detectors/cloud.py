@@ -176,6 +176,7 @@ _GATE_NAMES = CLOUD_VARIABLES
 FILE_PLATFORMS = ("aws_sagemaker", "aws_ecs", "aws_elastic_beanstalk")
 
 # <generated: ids>
+# fmt: off
 #: Every provider and platform this facet can report: from :data:`RULES`,
 #: the firmware tables and :data:`FILE_PLATFORMS`.  The fingerprint's closed
 #: tables come from here.
@@ -191,6 +192,7 @@ PLATFORMS = (
     "gcp_compute_engine", "gcp_kubernetes_engine", "github_codespaces", "gitpod", "heroku",
     "netlify", "railway", "render", "replit", "vercel",
 )
+# fmt: on
 # </generated>
 
 # -- local files ----------------------------------------------------------------

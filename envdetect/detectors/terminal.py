@@ -114,6 +114,7 @@ EMULATOR_VARIABLES = (
 )
 
 # <generated: programs>
+# fmt: off
 #: Every terminal program id the tables above and the ancestry's
 #: (``_ancestry.TERMINAL_PROCESSES``, ``TERMINAL_HOSTS``) can
 #: produce, plus ``jetbrains`` (JetBrains' terminal names itself in
@@ -124,6 +125,7 @@ TERMINAL_PROGRAM_IDS = (
     "tmux", "vim", "vscode", "vte", "warp", "wave", "wezterm", "windows_terminal", "xterm", "zed",
     "zellij",
 )
+# fmt: on
 # </generated>
 
 #: Every program id this facet can report.
