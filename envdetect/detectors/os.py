@@ -251,9 +251,15 @@ def detect_python(ctx: "Context") -> "dict[str, Any] | None":
     elif extra.get("python_venv") is False:
         environment = "system"
     ctx.because("platform python_implementation", "platform python_version")
+    version = python_version(plat.python_version)
+    if impl == "graalpy" and version is not None:
+        # GraalPy gives the CPython version it implements with releaselevel
+        # "alpha", serial 0 (oracle/graalpython#487): "3.11.7a0" is no
+        # pre-release of anything.  The language version is the answer.
+        version = numeric_prefix(version)
     return {
         "implementation": impl if impl in IMPLEMENTATIONS else None,
-        "version": python_version(plat.python_version),
+        "version": version,
         "bits": bits if bits in (32, 64) else None,
         "free_threaded": free_threaded,
         "environment": environment,
