@@ -406,12 +406,25 @@ def _live_platform(environ: "Mapping[str, str]") -> "Platform":
         python_version += {"alpha": "a", "beta": "b", "candidate": "rc"}.get(info[3], "") + str(
             info[4]
         )
+    abiflags = getattr(sys, "abiflags", None)
     extra: dict[str, object] = {
         "python_bits": 64 if sys.maxsize > 2**32 else 32,
-        "python_abiflags": getattr(sys, "abiflags", None),
-        "python_venv": sys.prefix != getattr(sys, "base_prefix", sys.prefix),
+        "python_abiflags": abiflags,
+        # virtualenv before 20 copied the interpreter without a pyvenv.cfg:
+        # base_prefix is the environment itself, and its own site.py marks
+        # it with sys.real_prefix instead.
+        "python_venv": sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+        or hasattr(sys, "real_prefix"),
         "python_conda": os.path.isdir(os.path.join(sys.prefix, "conda-meta")),
     }
+    if abiflags is None:
+        # Windows before 3.14 has no sys.abiflags.  The import system's own
+        # extension suffixes carry the build's ABI tag (".cp313t-win_amd64.pyd"),
+        # for the cost of one C call on a module loaded at start-up.
+        import _imp
+
+        extra["python_free_threaded"] = free_threaded_suffixes(
+            _imp.extension_suffixes(), info[0], info[1])
     if sys.platform == "win32":
         return _windows_platform(environ, python_impl, python_version, extra)
     try:
@@ -432,6 +445,14 @@ def _live_platform(environ: "Mapping[str, str]") -> "Platform":
         mac_ver=mac_ver,
         extra=extra,
     )
+
+
+def free_threaded_suffixes(suffixes: "Iterable[str]", major: int, minor: int) -> bool:
+    """Whether extension module suffixes carry the free-threaded ABI tag: ``t``
+    after the version, as in ``.cp313t-win_amd64.pyd`` (Windows, also
+    ``_d.cp313t-…`` for a debug build) or ``.cpython-313t-x86_64-linux-gnu.so``."""
+    tags = (f".cp{major}{minor}t-", f".cpython-{major}{minor}t-")
+    return any(tag in suffix for suffix in suffixes for tag in tags)
 
 
 def _windows_platform(

@@ -91,8 +91,8 @@ DETECTOR_IDS: "dict[str, frozenset[str]]" = {
         "xcode", "zed",
     }),
     "ide.product": frozenset({
-        "android_studio", "appcode", "aqua", "clion", "datagrip", "dataspell", "goland", "idea",
-        "phpstorm", "pycharm", "rider", "rubymine", "rustrover", "webstorm", "writerside",
+        "android_studio", "appcode", "aqua", "clion", "datagrip", "dataspell", "fleet", "goland",
+        "idea", "phpstorm", "pycharm", "rider", "rubymine", "rustrover", "webstorm", "writerside",
     }),
     "agent.id": frozenset({
         "aider", "amazon_q_cli", "amp", "antigravity", "augment", "claude_code", "codex", "cursor",

@@ -233,3 +233,69 @@ def test_the_sender_keeps_the_same_switch_words() -> None:
     assert set(telemetry._OFF) == _context.OFF_WORDS
     assert _context.is_on(" Yes\n")
     assert not _context.is_on("enabled")
+
+
+# -- live Python facts at their edges ----------------------------------------------------
+
+def test_live_old_virtualenv_is_a_venv(monkeypatch) -> None:
+    # virtualenv < 20: no pyvenv.cfg, so base_prefix is the environment itself;
+    # its site.py leaves sys.real_prefix.
+    monkeypatch.setattr(sys, "base_prefix", sys.prefix)
+    monkeypatch.setattr(sys, "real_prefix", "/usr", raising=False)
+    ctx = LiveContext({})
+    assert ctx.platform.extra["python_venv"] is True
+    assert envdetect.detect(ctx, plugins=False).to_dict()["python"]["environment"] == "venv"
+
+
+def test_live_system_python_without_real_prefix(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "base_prefix", sys.prefix)
+    monkeypatch.delattr(sys, "real_prefix", raising=False)
+    assert LiveContext({}).platform.extra["python_venv"] is False
+
+
+@pytest.mark.parametrize(("suffixes", "free_threaded"), [
+    (([".cp313t-win_amd64.pyd", ".pyd"]), True),       # python3.13t.exe
+    (([".cp313-win_amd64.pyd", ".pyd"]), False),        # python.exe of the same install
+    (([".cp313t-win_arm64.pyd", ".pyd"]), True),
+])
+def test_live_free_threaded_without_abiflags(monkeypatch, suffixes: list[str],
+                                             free_threaded: bool) -> None:
+    import _imp
+
+    monkeypatch.delattr(sys, "abiflags", raising=False)  # as on Windows before 3.14
+    monkeypatch.setattr(sys, "version_info", (3, 13, 1, "final", 0))
+    monkeypatch.setattr(_imp, "extension_suffixes", lambda: suffixes)
+    ctx = LiveContext({})
+    assert ctx.platform.extra["python_abiflags"] is None
+    assert ctx.platform.extra["python_free_threaded"] is free_threaded
+    assert envdetect.detect(ctx, plugins=False).to_dict()["python"]["free_threaded"] \
+        is free_threaded
+
+
+def test_live_abiflags_decide_where_they_exist(monkeypatch) -> None:
+    import _imp
+
+    def no_call() -> list[str]:
+        raise AssertionError("extension suffixes read although sys.abiflags exists")
+
+    monkeypatch.setattr(sys, "abiflags", "t", raising=False)
+    monkeypatch.setattr(_imp, "extension_suffixes", no_call)
+    ctx = LiveContext({})
+    assert "python_free_threaded" not in ctx.platform.extra
+    assert envdetect.detect(ctx, plugins=False).to_dict()["python"]["free_threaded"] is True
+
+
+@pytest.mark.parametrize(("suffixes", "expected"), [
+    ([".cp313t-win_amd64.pyd", ".pyd"], True),
+    (["_d.cp313t-win_amd64.pyd", "_d.pyd"], True),         # a debug build
+    ([".cpython-313t-x86_64-linux-gnu.so", ".abi3.so", ".so"], True),
+    ([".cpython-313-x86_64-linux-gnu.so", ".abi3.so", ".so"], False),
+    ([".cp313-win_amd64.pyd", ".pyd"], False),
+    ([".cp312t-win_amd64.pyd"], False),                    # another version's tag
+    ([".cp3131t-win_amd64.pyd"], False),
+    ([], False),
+])
+def test_free_threaded_suffixes(suffixes: list[str], expected: bool) -> None:
+    from envdetect._context import free_threaded_suffixes
+
+    assert free_threaded_suffixes(suffixes, 3, 13) is expected

@@ -71,6 +71,22 @@ DISTINCTIVE_DIRS = {
     ".antigravity-server": ("antigravity", None), ".c9": ("cloud9", None),
 }
 
+#: Directories editor servers unpack to from their release archives, by name
+#: prefix, a version number following: gitpod-io/openvscode-server's
+#: ``openvscode-server-v1.96.4-linux-x64`` holds ``node`` and
+#: ``out/server-main.js``.  The version keeps a checkout of the project
+#: (plain ``openvscode-server``) out.
+RELEASE_DIR_PREFIXES = (("openvscode-server-v", ("vscode", None)),)
+
+
+def release_dir(part: str) -> "tuple[str, str | None] | None":
+    """The editor an unpacked release directory (lowercased) belongs to."""
+    for prefix, hit in RELEASE_DIR_PREFIXES:
+        if part.startswith(prefix) and part[len(prefix):len(prefix) + 1].isdigit():
+            return hit
+    return None
+
+
 # -- terminals ---------------------------------------------------------------
 
 #: Normalised names of terminal emulator, multiplexer and remote-login
@@ -172,7 +188,7 @@ def classify_path(
             hit = table.get(normalize_name(part))
             if hit is not None:
                 return hit
-        hit = DISTINCTIVE_DIRS.get(part)
+        hit = DISTINCTIVE_DIRS.get(part) or release_dir(part)
         if hit is not None:
             return hit
     return None
@@ -267,7 +283,7 @@ def _distinctive(path: str) -> "tuple[str, str | None] | None":
     if "-server" not in lowered and "/.c9" not in lowered:
         return None
     for part in lowered.split("/"):
-        hit = DISTINCTIVE_DIRS.get(part)
+        hit = DISTINCTIVE_DIRS.get(part) or release_dir(part)
         if hit is not None:
             return hit
     return None

@@ -28,14 +28,19 @@ def macos_version(mac_ver: str, darwin_release: str) -> "str | None":
 
     With SYSTEM_VERSION_COMPAT=1 (or an old binary) macOS 11+ reports 10.16,
     which is no real release.  Darwin 20-24 are macOS 11-15; Darwin 25 is
-    macOS 26 (Apple aligned versions with the year).
+    macOS 26 (Apple aligned versions with the year).  The same shim tells a
+    binary built against a pre-26 SDK (python.org and Homebrew Pythons built
+    on macOS 15) that macOS 26 is 16.0, another release that never existed:
+    it serves SystemVersionCompat.plist in place of SystemVersion.plist, so
+    the plist read here and ``platform.mac_ver()`` both say it.  The kernel
+    answers then too.
     """
     kernel = numeric_prefix(darwin_release) or ""
     parts = kernel.split(".")
     # Real Darwin majors have two digits; int() of thousands raises (Python 3.11+).
     darwin_major = int(parts[0]) if parts[0].isdigit() and len(parts[0]) <= 3 else 0
     mac = numeric_prefix(mac_ver.strip())
-    if mac and not (mac.startswith("10.16") and darwin_major >= 20):
+    if mac and not _compat_version(mac, darwin_major):
         return mac
     if darwin_major >= 20:
         major = darwin_major - 9 if darwin_major < 25 else darwin_major + 1
@@ -48,3 +53,12 @@ def macos_version(mac_ver: str, darwin_release: str) -> "str | None":
     if darwin_major >= 5:
         return f"10.{darwin_major - 4}"
     return None
+
+
+def _compat_version(mac: str, darwin_major: int) -> bool:
+    """Whether ``mac`` is what the compatibility shim says instead of the
+    real version: 10.16 from Darwin 20 on, 16.x from Darwin 25 (macOS 26) on."""
+    major, _, rest = mac.partition(".")
+    if major == "10":
+        return rest.partition(".")[0] == "16" and darwin_major >= 20
+    return major == "16" and darwin_major >= 25

@@ -438,6 +438,19 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     ("alpic", "Alpic", ("all", "ALPIC_HOST", ("flag", "CI")), None),
     ("releasehub", "ReleaseHub", "RELEASE_BUILD_ID", None),
     ("edgeone_pages", "EdgeOne Pages", ("flag", "EO_PAGES_CI"), None),
+    # -- a vendor's job inside a container that was given only some variables --
+    # Buildkite's Docker plugin passes no BUILDKITE (nor CI) into the container
+    # unless told to propagate the environment; it passes the Job API's socket
+    # and token whenever the agent runs one, and BUILDKITE_JOB_ID and
+    # BUILDKITE_BUILD_ID (with the agent's session token) under
+    # mount-buildkite-agent [src buildkite-plugins/docker-buildkite-plugin
+    # commands/run.sh].  The agent sets the socket for every job it runs [src
+    # buildkite/agent job/api.go].  Without BUILDKITE_PULL_REQUEST there is no
+    # telling a pull request: is_pr is null.  A row of its own, after the real
+    # vendors, so that any vendor variable that did reach the container wins.
+    ("buildkite", "Buildkite",
+     ("any", "BUILDKITE_AGENT_JOB_API_SOCKET", ("all", "BUILDKITE_JOB_ID", "BUILDKITE_BUILD_ID")),
+     None),
     # -- tools that run inside another CI: the outer system wins ---------------
     # https://docs.expo.dev/eas/environment-variables/usage/ (EAS_BUILD=true;
     # `eas build --local` runs inside other CIs).
@@ -460,8 +473,8 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     ("buildbot", "Buildbot", ("probe", "buildbot"), None),
 )
 
-#: Every id, in table order.
-IDS = tuple(entry[0] for entry in VENDORS)
+#: Every id, in table order (Buildkite has two rows, one id).
+IDS = tuple(dict.fromkeys(entry[0] for entry in VENDORS))
 
 # <generated: names>
 # fmt: off
@@ -476,19 +489,20 @@ NAMES = frozenset({
     "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT", "BITBUCKET_PR_ID", "BITRISE_IO",
     "BITRISE_PULL_REQUEST", "BUDDY_EXECUTION_PULL_REQUEST_ID", "BUDDY_EXECUTION_PULL_REQUEST_NO",
     "BUDDY_PIPELINE_ID", "BUDDY_RUN_PULL_REQUEST_ID", "BUDDY_RUN_PULL_REQUEST_NO",
-    "BUDDY_WORKSPACE_ID", "BUILDER_OUTPUT", "BUILDKITE", "BUILDKITE_PULL_REQUEST", "BUILD_ID",
-    "BUILD_REASON", "BUILD_TAG", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES",
-    "CF_PULL_REQUEST_ID", "CF_PULL_REQUEST_NUMBER", "CHANGE_ID", "CI", "CIRCLECI",
-    "CIRCLE_PR_NUMBER", "CIRCLE_PULL_REQUEST", "CIRRUS_CI", "CIRRUS_PR", "CI_APP_ID",
-    "CI_BUILD_EVENT", "CI_BUILD_ID", "CI_EXTERNAL_PULL_REQUEST_IID", "CI_GIT_REFERENCE",
-    "CI_MERGE_REQUEST_ID", "CI_MERGE_REQUEST_IID", "CI_NAME", "CI_PIPELINE_EVENT", "CI_PLATFORM",
-    "CI_PULL_REQUEST_NUMBER", "CI_WORKFLOW", "CI_XCODEBUILD_ACTION", "CI_XCODE_PROJECT",
-    "CM_BUILD_ID", "CM_PULL_REQUEST", "CM_PULL_REQUEST_NUMBER", "CODEBUILD_BUILD_ARN",
-    "CODEBUILD_BUILD_ID", "CODEBUILD_WEBHOOK_EVENT", "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME",
-    "DRONE", "DRONE_BUILD_EVENT", "DRONE_PULL_REQUEST", "DSARI", "EARTHLY_CI", "EAS_BUILD",
-    "EO_PAGES_CI", "FIREBASE_APP_HOSTING", "FORGEJO_ACTIONS", "FORGEJO_EVENT_NAME",
-    "GERRIT_CHANGE_NUMBER", "GERRIT_EVENT_TYPE", "GERRIT_PROJECT", "ghprbPullId", "GITEA_ACTIONS",
-    "GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "gitlabMergeRequestId", "GITLAB_CI", "GO_PIPELINE_LABEL",
+    "BUDDY_WORKSPACE_ID", "BUILDER_OUTPUT", "BUILDKITE", "BUILDKITE_AGENT_JOB_API_SOCKET",
+    "BUILDKITE_BUILD_ID", "BUILDKITE_JOB_ID", "BUILDKITE_PULL_REQUEST", "BUILD_ID", "BUILD_REASON",
+    "BUILD_TAG", "CAPAWESOME_CLOUD", "CF_BUILD_ID", "CF_PAGES", "CF_PULL_REQUEST_ID",
+    "CF_PULL_REQUEST_NUMBER", "CHANGE_ID", "CI", "CIRCLECI", "CIRCLE_PR_NUMBER",
+    "CIRCLE_PULL_REQUEST", "CIRRUS_CI", "CIRRUS_PR", "CI_APP_ID", "CI_BUILD_EVENT", "CI_BUILD_ID",
+    "CI_EXTERNAL_PULL_REQUEST_IID", "CI_GIT_REFERENCE", "CI_MERGE_REQUEST_ID",
+    "CI_MERGE_REQUEST_IID", "CI_NAME", "CI_PIPELINE_EVENT", "CI_PLATFORM", "CI_PULL_REQUEST_NUMBER",
+    "CI_WORKFLOW", "CI_XCODEBUILD_ACTION", "CI_XCODE_PROJECT", "CM_BUILD_ID", "CM_PULL_REQUEST",
+    "CM_PULL_REQUEST_NUMBER", "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_ID",
+    "CODEBUILD_WEBHOOK_EVENT", "CONTINUOUS_INTEGRATION", "DISTELLI_APPNAME", "DRONE",
+    "DRONE_BUILD_EVENT", "DRONE_PULL_REQUEST", "DSARI", "EARTHLY_CI", "EAS_BUILD", "EO_PAGES_CI",
+    "FIREBASE_APP_HOSTING", "FORGEJO_ACTIONS", "FORGEJO_EVENT_NAME", "GERRIT_CHANGE_NUMBER",
+    "GERRIT_EVENT_TYPE", "GERRIT_PROJECT", "ghprbPullId", "GITEA_ACTIONS", "GITHUB_ACTIONS",
+    "GITHUB_EVENT_NAME", "gitlabMergeRequestId", "GITLAB_CI", "GO_PIPELINE_LABEL",
     "GO_PIPELINE_NAME", "GO_SERVER_URL", "HARNESS_BUILD_ID", "HEROKU_TEST_RUN_ID", "HUDSON_URL",
     "IS_PULL_REQUEST", "JB_SPACE_EXECUTION_NUMBER", "JENKINS_URL", "JOB_TYPE", "K_SERVICE",
     "LAYERCI", "LAYERCI_PULL_REQUEST", "MAGNUM", "NETLIFY", "NETLIFY_DEV", "NETLIFY_LOCAL",

@@ -69,6 +69,7 @@ JETBRAINS_PRODUCTS = {
     "aqua": "Aqua",
     "writerside": "Writerside",
     "appcode": "AppCode",
+    "fleet": "Fleet",
 }
 
 #: Variables only VS Code (or a fork) puts in the environment of what it
@@ -84,6 +85,11 @@ VSCODE_EXTENSION_MARKERS = (
     "VSCODE_PID", "VSCODE_ESM_ENTRYPOINT", "VSCODE_AMD_ENTRYPOINT", "VSCODE_IPC_HOOK",
     "VSCODE_CODE_CACHE_PATH", "VSCODE_NLS_CONFIG", "VSCODE_HANDLES_UNCAUGHT_ERRORS",
     "VSCODE_CRASH_REPORTER_PROCESS_TYPE", "VSCODE_CWD",
+    # The Dev Containers extension's socket, in the remote environment it
+    # gives lifecycle hooks (postCreateCommand...) as well as terminals.
+    # REMOTE_CONTAINERS=true alone is not a marker: DevPod and scripts that
+    # imitate a dev container set it without any VS Code.
+    "REMOTE_CONTAINERS_IPC",
 )
 
 #: Variables whose value is a path inside the editor's installation or its
@@ -111,6 +117,9 @@ VSCODE_FORK_MARKERS = (
 JETBRAINS_VARIABLES = (
     "PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN", "__INTELLIJ_COMMAND_HISTFILE__",
 )
+
+#: JetBrains Fleet's terminal: its ``TERM_PROGRAM`` (no ``TERMINAL_EMULATOR``).
+FLEET_TERM_PROGRAM = "Jetbrains.Fleet"
 
 #: Set by the launcher and inherited by everything the IDE starts, other
 #: editors opened from it included: weighed after the other editors' own
@@ -288,6 +297,9 @@ def _jetbrains_ide(ctx: "Context", *, launcher: bool = False) -> "Found | None":
     if launcher:
         signals.append(f"env {JETBRAINS_LAUNCHER_VARIABLE}")
     if not signals:
+        if (ctx.env("TERM_PROGRAM") or "").strip() == FLEET_TERM_PROGRAM:
+            ctx.because("env TERM_PROGRAM")
+            return "jetbrains", "fleet"
         return None
     ctx.because(signals[0])
     product = None

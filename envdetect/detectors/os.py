@@ -174,17 +174,51 @@ ARCHES = {
 }
 
 
+#: The suffix Cygwin (and MSYS2, built from it) puts on its system name when
+#: the Windows machine is not the one it was built for (winsup/cygwin
+#: uname.cc): "CYGWIN_NT-10.0-19045-WOW64" is 32-bit Cygwin on x64 Windows,
+#: "MSYS_NT-10.0-26100-ARM64" x64 MSYS2 emulated on Windows on ARM.
+POSIX_LAYER_HOSTS = {"wow64": "amd64", "x64": "amd64", "x86": "x86", "arm": "arm32",
+                     "arm64": "arm64"}
+
+
 def detect_host(ctx: "Context") -> "dict[str, Any] | None":
+    """The machine's architecture, which an emulated or 32-bit process does
+    not see as its own (see docs/reference/os-host-python.md)."""
     plat = ctx.platform
     arch = ARCHES.get(plat.machine.strip().lower())
     if arch is not None:
         ctx.because("platform machine")
+    system = plat.system
     # Under Rosetta 2 the process sees x86_64, but the Darwin kernel build
     # string still names the ARM kernel it runs on.
-    if arch == "amd64" and plat.system == "Darwin" and "RELEASE_ARM64" in plat.version:
+    if arch == "amd64" and system == "Darwin" and "RELEASE_ARM64" in plat.version:
         ctx.because("platform version")
         arch = "arm64"
+    elif "_NT-" in system:
+        host = POSIX_LAYER_HOSTS.get(system.rpartition("-")[2].lower())
+        if host is not None:
+            ctx.because("platform system")
+            return {"arch": host}
+    if arch in ("amd64", "x86") and (system == "Windows" or "_NT-" in system) \
+            and _arm_processor(ctx.env("PROCESSOR_IDENTIFIER")):
+        # An x64 or x86 process emulated on Windows on ARM (Prism) is told
+        # PROCESSOR_ARCHITECTURE=AMD64 and gets no PROCESSOR_ARCHITEW6432
+        # (that is for WOW64 only); the processor's own description is not
+        # rewritten.  Python 3.12+ asks WMI instead, which costs a COM call.
+        ctx.because("env PROCESSOR_IDENTIFIER")
+        arch = "arm64"
     return {"arch": arch}
+
+
+def _arm_processor(identifier: "str | None") -> bool:
+    """Whether Windows describes a 64-bit ARM processor: "ARMv8 (64-bit) Family 8
+    Model D4B Revision   0, Qualcomm Technologies Inc" (an x64 processor starts
+    "Intel64" or "AMD64")."""
+    if identifier is None:
+        return False
+    text = identifier.strip().upper()
+    return text.startswith("ARMV") and "(64-BIT)" in text[:24]
 
 
 # =============================================================================
@@ -217,9 +251,15 @@ def detect_python(ctx: "Context") -> "dict[str, Any] | None":
     elif extra.get("python_venv") is False:
         environment = "system"
     ctx.because("platform python_implementation", "platform python_version")
+    version = python_version(plat.python_version)
+    if impl == "graalpy" and version is not None:
+        # GraalPy gives the CPython version it implements with releaselevel
+        # "alpha", serial 0 (oracle/graalpython#487): "3.11.7a0" is no
+        # pre-release of anything.  The language version is the answer.
+        version = numeric_prefix(version)
     return {
         "implementation": impl if impl in IMPLEMENTATIONS else None,
-        "version": python_version(plat.python_version),
+        "version": version,
         "bits": bits if bits in (32, 64) else None,
         "free_threaded": free_threaded,
         "environment": environment,

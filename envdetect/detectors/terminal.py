@@ -59,6 +59,8 @@ TERM_PROGRAMS = {
     "vscode": "vscode",
     "kiro": "vscode",
     "zed": "zed",
+    # JetBrains Fleet's terminal (no TERMINAL_EMULATOR there).
+    "Jetbrains.Fleet": "jetbrains",
 }
 
 #: ``TERM`` values only one emulator uses; ``TERM`` is written by the

@@ -521,3 +521,43 @@ def test_windows_upper_cases_listed_names(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(ci.sys, "platform", "win32")
     ctx = WindowsContext({"environ": {"bamboo_planKey": "W-CI", "bamboo_repository_pr_key": "4"}})
     assert ci.detect(ctx) == {"id": "bamboo", "name": "Bamboo", "is_pr": True}
+
+
+# -- Buildkite's Docker plugin: a job that kept only some of its variables ---------------
+
+@pytest.mark.parametrize("environ", [
+    {"BUILDKITE_AGENT_JOB_API_SOCKET": "/var/lib/buildkite-agent/.buildkite-agent/sockets/"
+                                       "job-api/2817-40596.sock",
+     "BUILDKITE_AGENT_JOB_API_TOKEN": "9c1f4be0"},
+    {"BUILDKITE_JOB_ID": "01935b2e-9a3f-4c17-8b2e-6f1d4a7c9e03",
+     "BUILDKITE_BUILD_ID": "01935b2e-7c4d-4f8a-9e1b-3d6c8a2f5e71",
+     "BUILDKITE_AGENT_ACCESS_TOKEN": "4be2d8c9"},
+])
+def test_buildkite_docker_plugin_job_is_buildkite_with_unknown_pr(environ: dict[str, str]) -> None:
+    assert run(environ) == {"id": "buildkite", "name": "Buildkite", "is_pr": None}
+
+
+def test_buildkite_variables_that_reached_the_container_still_decide_the_pr() -> None:
+    assert run({"BUILDKITE": "true", "BUILDKITE_PULL_REQUEST": "233",
+                "BUILDKITE_AGENT_JOB_API_SOCKET": "/tmp/job-api/1-2.sock"})["is_pr"] is True
+
+
+@pytest.mark.parametrize("environ", [
+    {"BUILDKITE_API_TOKEN": "bkua_3f9c", "BUILDKITE_ORGANIZATION_SLUG": "acme"},
+    {"BUILDKITE_AGENT_TOKEN": "a1b2c3"},
+    {"BUILDKITE_ANALYTICS_TOKEN": "Xk3p"},
+    {"BUILDKITE_JOB_ID": "01935b2e-9a3f-4c17-8b2e-6f1d4a7c9e03"},  # one id is not a job
+    {"BUILDKITE_BUILD_ID": "01935b2e-7c4d-4f8a-9e1b-3d6c8a2f5e71"},
+    {"BUILDKITE_AGENT_JOB_API_SOCKET": ""},
+])
+def test_buildkite_tools_outside_a_job_are_not_ci(environ: dict[str, str]) -> None:
+    assert run(environ) is None
+
+
+def test_a_buildkite_docker_plugin_job_at_a_terminal_is_still_ci() -> None:
+    document = {"environ": {"BUILDKITE_AGENT_JOB_API_SOCKET": "/tmp/job-api/1-2.sock",
+                            "TERM": "xterm"},
+                "tty": {"stdin": True, "stdout": True}}
+    env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
+    assert env.to_dict()["runtime"]["kind"] == "ci"
+    assert env.explanation["ci"]["because"] == ["env BUILDKITE_AGENT_JOB_API_SOCKET"]

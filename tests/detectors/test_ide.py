@@ -341,3 +341,89 @@ def test_result_shape() -> None:
     result = ide_of(world({"ZED_TERM": "true", "TERM_PROGRAM": "zed"}))
     assert result == {"id": "zed", "name": "Zed", "product": None}
     assert detect(world({"ZED_TERM": "true"})).runtime.kind == "ide"
+
+
+# -- remote development at its edges -------------------------------------------------------
+
+DEVCONTAINER_IPC = "/tmp/vscode-remote-containers-ipc-6f1c2a8e-3b7d-4e59-a0c4-9d2e8b1f7a63.sock"
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_dev_containers_lifecycle_hook_is_vscode(tty: bool) -> None:
+    document = world({"REMOTE_CONTAINERS": "true", "REMOTE_CONTAINERS_IPC": DEVCONTAINER_IPC},
+                     tty=tty)
+    assert ide_id(document) == "vscode"
+    assert detect(document).explanation["ide"]["because"] == ["env REMOTE_CONTAINERS_IPC"]
+
+
+def test_a_fork_running_dev_containers_is_named_by_its_paths() -> None:
+    document = world({"REMOTE_CONTAINERS_IPC": DEVCONTAINER_IPC,
+                      "BROWSER": "/home/vscode/.cursor-server/bin/0a1b2c/bin/helpers/browser.sh"})
+    assert ide_id(document) == "cursor"
+
+
+@pytest.mark.parametrize("environ", [
+    {"REMOTE_CONTAINERS": "true"},                      # DevPod, dev-container imitations
+    {"REMOTE_CONTAINERS": "true", "DEVPOD": "true"},
+    {"REMOTE_CONTAINERS_IPC": ""},
+    {"REMOTE_CONTAINERS_SOCKETS": "[\"/tmp/.X11-unix/X0\"]"},
+])
+def test_remote_containers_without_the_extensions_socket_is_no_ide(
+        environ: dict[str, str]) -> None:
+    assert ide_of(world(environ, tty=False)) is None
+
+
+OVS = "/home/dana/openvscode-server-v1.96.4-linux-x64"
+
+
+@pytest.mark.parametrize("process", [
+    {"name": "node", "exe": f"{OVS}/node", "cmdline": [f"{OVS}/node", f"{OVS}/out/server-main.js"]},
+    {"name": "node", "cmdline": ["node", f"{OVS}/out/server-main.js", "--port", "3000"]},
+    {"name": "node", "cmdline": [f"{OVS}/node", f"{OVS}/out/bootstrap-fork", "--type=ptyHost"]},
+    {"name": "node", "exe": "/opt/openvscode-server-v1.95.3-linux-arm64/node"},
+    {"name": "node", "exe": "/opt/openvscode-server-v1.96.4-linux-armhf/node"},
+])
+def test_openvscode_server_from_its_release_tarball(process: dict[str, Any]) -> None:
+    document = world({}, [{"name": "bash", "cmdline": ["bash"]}, process], tty=False)
+    assert ide_id(document) == "vscode"
+
+
+@pytest.mark.parametrize("path", [
+    "/home/dana/src/openvscode-server/out/server-main.js",   # a checkout
+    "/home/dana/openvscode-server-vnext/node",                # no version
+    "/home/dana/openvscode-server.bak/node",
+    "/srv/my-openvscode-server-v1.96.4/node",                 # not the release's own name
+])
+def test_openvscode_server_lookalikes(path: str) -> None:
+    document = world({}, [{"name": "node", "exe": path, "cmdline": ["node", path]}], tty=False)
+    assert ide_of(document) is None
+
+
+def test_the_screen_passes_release_directories() -> None:
+    from envdetect._context import may_be_recognised
+
+    path = f"{OVS}/node"
+    for process in (Process("node", path), Process("node", None, (path,)),
+                    Process("node", None, ("node", f"{OVS}/out/server-main.js"))):
+        assert _ancestry.classify(process) is not None
+        assert may_be_recognised(process)
+
+
+def test_fleet_terminal() -> None:
+    document = world({"TERM_PROGRAM": "Jetbrains.Fleet", "TERM_PROGRAM_VERSION": "1.44.148"})
+    assert ide_of(document) == {"id": "jetbrains", "name": "Fleet", "product": "fleet"}
+    env = detect(document)
+    assert env.explanation["ide"]["because"] == ["env TERM_PROGRAM"]
+    assert env.to_dict()["terminal"]["program"] == "jetbrains"
+
+
+@pytest.mark.parametrize("value", ["jetbrains.fleet", "Fleet", "JetBrains-JediTerm"])
+def test_fleet_needs_its_exact_term_program(value: str) -> None:
+    assert ide_of(world({"TERM_PROGRAM": value})) is None
+
+
+def test_an_intellij_terminal_inside_fleet_is_the_intellij_ide() -> None:
+    document = world({"TERM_PROGRAM": "Jetbrains.Fleet", "TERMINAL_EMULATOR": "JetBrains-JediTerm",
+                      "__INTELLIJ_COMMAND_HISTFILE__":
+                          "/home/dana/.config/JetBrains/PyCharm2024.3/terminal/history/x-history1"})
+    assert ide_of(document) == {"id": "jetbrains", "name": "PyCharm", "product": "pycharm"}

@@ -197,3 +197,40 @@ def test_wsl_from_proc_version_in_the_facet() -> None:
     env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
     assert env.to_dict()["os"]["wsl"] is True
     assert "file /proc/version" in env.explanation["os"]["because"]
+
+
+# -- the python facet at its edges -------------------------------------------------------
+
+def python_facet(platform: dict[str, Any]) -> dict[str, Any]:
+    facet: dict[str, Any] = envdetect.detect(envdetect.load_fixture({"platform": platform}),
+                                             plugins=False).to_dict()["python"]
+    return facet
+
+
+@pytest.mark.parametrize(("implementation", "version", "expected"), [
+    ("GraalVM", "3.11.7a0", "3.11.7"),     # GraalPy 24: the language version, releaselevel alpha
+    ("GraalVM", "3.10.8a0", "3.10.8"),
+    ("GraalVM", "3.12.8", "3.12.8"),
+    ("GraalVM", "3.11.7a0x", None),        # junk stays junk
+    ("CPython", "3.14.0a0", "3.14.0a0"),   # a CPython main-branch build is a pre-release
+    ("CPython", "3.13.0rc2", "3.13.0rc2"),
+    ("PyPy", "3.10.14", "3.10.14"),
+])
+def test_python_version(implementation: str, version: str, expected: str | None) -> None:
+    facet = python_facet({"python_implementation": implementation, "python_version": version})
+    assert facet["version"] == expected
+
+
+@pytest.mark.parametrize(("extra", "free_threaded"), [
+    ({"python_abiflags": "t"}, True),
+    ({"python_abiflags": "td"}, True),
+    ({"python_abiflags": ""}, False),
+    ({"python_free_threaded": True}, True),      # Windows before 3.14: from the suffixes
+    ({"python_free_threaded": False}, False),
+    ({"python_abiflags": "", "python_free_threaded": True}, False),  # abiflags win
+    ({}, None),
+])
+def test_python_free_threaded(extra: dict[str, Any], free_threaded: bool | None) -> None:
+    facet = python_facet({"python_implementation": "CPython", "python_version": "3.13.1",
+                          **extra})
+    assert facet["free_threaded"] is free_threaded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import envdetect
@@ -77,3 +79,69 @@ def test_windows_junk_versions_are_short_and_never_raise(version: str) -> None:
     facet = env.to_dict()["os"]
     assert facet["version"] is not None
     assert len(facet["version"]) <= MAX_TEXT
+
+
+# -- the machine under emulation, WOW64 and Cygwin ----------------------------------------
+
+QUALCOMM = "ARMv8 (64-bit) Family 8 Model D4B Revision   0, Qualcomm Technologies Inc"
+
+
+def host(platform: dict[str, str], environ: dict[str, str] | None = None) -> dict[str, Any]:
+    env = envdetect.detect(envdetect.load_fixture({"platform": platform,
+                                                   "environ": environ or {}}), plugins=False)
+    return {"arch": env.to_dict()["host"]["arch"], "because": env.explanation["host"]["because"]}
+
+
+@pytest.mark.parametrize(("machine", "identifier", "arch"), [
+    ("AMD64", QUALCOMM, "arm64"),          # x64 Python under Prism
+    ("x86", QUALCOMM, "arm64"),            # x86 Python, should PROCESSOR_ARCHITEW6432 be missing
+    ("ARM64", QUALCOMM, "arm64"),
+    ("AMD64", "Intel64 Family 6 Model 154 Stepping 3, GenuineIntel", "amd64"),
+    ("AMD64", "AMD64 Family 25 Model 80 Stepping 0, AuthenticAMD", "amd64"),
+    ("AMD64", "ARMv7 Family 7 Model C09 Revision 1, Qualcomm", "amd64"),  # not a 64-bit ARM
+    ("AMD64", "Unknown processor ARMv8 (64-bit)", "amd64"),                # ARM must come first
+    ("AMD64", "", "amd64"),
+    ("AMD64", None, "amd64"),
+])
+def test_windows_on_arm_seen_from_an_emulated_process(machine: str, identifier: str | None,
+                                                      arch: str) -> None:
+    environ = {"PROCESSOR_ARCHITECTURE": machine}
+    if identifier is not None:
+        environ["PROCESSOR_IDENTIFIER"] = identifier
+    found = host({"system": "Windows", "release": "10", "version": "10.0.26100",
+                  "machine": machine}, environ)
+    assert found["arch"] == arch
+    assert ("env PROCESSOR_IDENTIFIER" in found["because"]) == (arch != ARCH_OF[machine])
+
+
+ARCH_OF = {"AMD64": "amd64", "x86": "x86", "ARM64": "arm64"}
+
+
+def test_processor_identifier_counts_only_on_windows() -> None:
+    # A Linux x86_64 machine with a Windows variable copied in (a CI image, a dotfile).
+    found = host({"system": "Linux", "release": "6.8.0-49-generic", "machine": "x86_64"},
+                 {"PROCESSOR_IDENTIFIER": QUALCOMM})
+    assert found["arch"] == "amd64"
+
+
+@pytest.mark.parametrize(("system", "machine", "arch"), [
+    ("CYGWIN_NT-10.0-19045-WOW64", "i686", "amd64"),   # 32-bit Cygwin on x64 Windows
+    ("CYGWIN_NT-6.1-7601-WOW64", "i686", "amd64"),
+    ("CYGWIN_NT-10.0-26100-ARM64", "x86_64", "arm64"),  # x64 Cygwin emulated on ARM
+    ("MSYS_NT-10.0-26100-ARM64", "x86_64", "arm64"),
+    ("MINGW64_NT-10.0-22631-x64", "i686", "amd64"),
+    ("CYGWIN_NT-10.0-19045", "x86_64", "amd64"),       # native: the machine says it
+    ("CYGWIN_NT-10.0-19045", "i686", "x86"),           # 32-bit Windows, no suffix
+    ("CYGWIN_NT-10.0-19045-XYZ", "x86_64", "amd64"),   # an unknown suffix changes nothing
+])
+def test_posix_layers_name_the_windows_machine(system: str, machine: str, arch: str) -> None:
+    found = host({"system": system, "release": "3.5.4-1.x86_64",
+                  "version": "2024-08-25 16:52 UTC", "machine": machine})
+    assert found["arch"] == arch
+
+
+def test_wow64_cygwin_keeps_its_windows_version() -> None:
+    facet = os_facet({"system": "CYGWIN_NT-10.0-19045-WOW64", "release": "3.3.6-341.i686",
+                      "version": "2022-09-05 11:15 UTC", "machine": "i686"})
+    assert facet["version"] == "10.0.19045"
+    assert facet["name"] == "Windows 10"

@@ -73,6 +73,15 @@ DISAGREEMENTS: dict[str, str] = {
         "unconditionally (nektos/act pkg/runner/run_context.go) - a local run, not GitHub"
     ),
     "ci/act/pull-request.json": "as ci/act/push.json",
+    "ci/buildkite/docker-plugin-job-api-only.json": (
+        "ci-info keys Buildkite on BUILDKITE alone, which the Docker plugin does not pass into "
+        "the container; the agent's Job API socket does reach it (buildkite-plugins/"
+        "docker-buildkite-plugin commands/run.sh; buildkite/agent job/api.go)"
+    ),
+    "ci/buildkite/docker-plugin-mount-agent.json": (
+        "as ci/buildkite/docker-plugin-job-api-only.json: mount-buildkite-agent passes "
+        "BUILDKITE_JOB_ID and BUILDKITE_BUILD_ID, never BUILDKITE"
+    ),
     "ci/dsari/jenkins-environment.json": (
         _LAST_WINS.format(later="Jenkins", earlier="dsari")
         + "dsari's jenkins_environment option exports JENKINS_URL=file:///... - "
