@@ -78,6 +78,12 @@ AGENTS: "dict[str, str | None]" = {
     "replit_agent": "Replit Agent",
     "devin": "Devin",
     "aider": "Aider",
+    "warp": "Warp Agent",
+    "crush": "Crush",
+    "qwen_code": "Qwen Code",
+    "jules": "Jules",
+    "factory_droid": "Factory Droid",
+    "octofriend": "Octofriend",
     "other": None,
 }
 
@@ -103,6 +109,10 @@ ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     # Goose: GOOSE_TERMINAL=1 from its shell session, and AGENT=goose.
     ("goose", ("flag", "GOOSE_TERMINAL")),
     ("goose", ("eq", "AGENT", "goose")),
+    # Crush (charmbracelet/crush internal/shell): CRUSH=1, AGENT=crush and
+    # AI_AGENT=crush on every command; builds before AI_AGENT set AGENT only.
+    ("crush", ("eq", "AGENT", "crush")),
+    ("crush", ("flag", "CRUSH")),
     # Kilo Code CLI (OpenCode fork): KILO_PID next to OPENCODE=1.
     ("other", ("flag", "KILO_PID")),
     # Claude Code: CLAUDECODE=1 on Bash-tool, hook, status-line and MCP children.
@@ -127,8 +137,10 @@ ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     # Amazon Q Developer CLI appends "AmazonQ-For-CLI Version/<v>" to
     # AWS_EXECUTION_ENV, after whatever was there ("CloudShell ...").
     ("amazon_q_cli", ("word", "AWS_EXECUTION_ENV", "AmazonQ-For-CLI")),
-    # OpenCode's root middleware: OPENCODE=1 (and AGENT=1, a bare flag).
-    ("opencode", ("flag", "OPENCODE")),
+    # OpenCode's root middleware: OPENCODE=1 (and AGENT=1, a bare flag).  Its
+    # embedded terminals inherit both and add OPENCODE_TERMINAL=1
+    # (packages/opencode/src/pty): a person types there, not the agent.
+    ("opencode", ("all", ("flag", "OPENCODE"), ("not", "OPENCODE_TERMINAL"))),
     # GitHub Copilot: cloud agent, Copilot CLI shell tool, VS Code agent terminals
     # (microsoft/vscode#316267, VS Code 1.121).
     ("github_copilot", ("flag", "COPILOT_AGENT_SESSION_ID")),
@@ -142,10 +154,19 @@ ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     ("replit_agent", ("eq", "REPLIT_MODE", "assistant")),
     # Devin's machine images (Cognition) source this from their bashrc.
     ("devin", ("flag", "__COG_BASHRC_SOURCED")),
+    # Warp's agent runs: its CLI crate defines OZ_RUN_ID (and OZ_PARENT_RUN_ID
+    # for child runs) for the harness it launches.  TERM_PROGRAM=WarpTerminal
+    # and WARP_CLI_AGENT_PROTOCOL_VERSION are in every Warp window.
+    ("warp", ("flag", "OZ_RUN_ID")),
+    # Qwen Code (a Gemini CLI fork): QWEN_CODE=1 from its shell tool, and
+    # getShellContextEnvVars() adds QWEN_CODE_SESSION_ID to every subprocess.
+    ("qwen_code", ("flag", "QWEN_CODE")),
+    ("qwen_code", ("flag", "QWEN_CODE_SESSION_ID")),
+    # Google Jules' VM: the user swebot with its home at /home/jules (both
+    # together; the registry's gate opens on that home directory).
+    ("jules", ("all", ("is", "HOME", "/home/jules"), ("is", "USER", "swebot"))),
     # Agents without an id of their own, each by its own tool-child marker.
     ("other", ("flag", "CLINE_ACTIVE")),
-    ("other", ("flag", "QWEN_CODE")),
-    ("other", ("flag", "CRUSH")),
     ("other", ("flag", "OPENCLAW_SHELL")),
     ("other", ("flag", "GROK_SESSION_ID")),
     ("other", ("flag", "PI_CODING_AGENT")),
@@ -172,12 +193,22 @@ AI_AGENT_NAMES = {
     "replit": "replit_agent", "replit-agent": "replit_agent",
     "devin": "devin",
     "aider": "aider",
+    "warp": "warp", "oz": "warp",
+    "crush": "crush",
+    "qwen": "qwen_code", "qwen-code": "qwen_code",
+    "jules": "jules",
+    "droid": "factory_droid", "factory": "factory_droid", "factory-droid": "factory_droid",
+    "octofriend": "octofriend",
 }
 
 #: Longest ``AI_AGENT`` value worth normalising; anything longer is "other".
 MAX_AI_AGENT = 64
 
 IDS = tuple(AGENTS)
+
+#: Variables set in every session: a rule that needs them is gated by a path
+#: in the registry instead (scripts/generate.py leaves them out of the gate).
+UBIQUITOUS = frozenset({"HOME", "USER"})
 
 #: Present on the machines Devin works on (@vercel/detect-agent, detect-agent,
 #: ai-agent-detector all check it).
@@ -190,25 +221,28 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
     found = _decide(ctx)
     if found is None:
         return None
-    agent, signal = found
-    ctx.because(signal)
+    agent, signals = found
+    ctx.because(*signals)
     return {"id": agent, "name": AGENTS[agent]}
 
 
-def _decide(ctx: "Context") -> "tuple[str, str] | None":
+def _decide(ctx: "Context") -> "tuple[str, tuple[str, ...]] | None":
     explicit = ctx.env("AI_AGENT")
     if explicit is not None and explicit.strip():
-        return from_ai_agent(explicit), "env AI_AGENT"
+        return from_ai_agent(explicit), ("env AI_AGENT",)
     match = from_environment(ctx.env)
     if match is not None:
-        return match[0], f"env {match[1]}"
+        return match[0], match[1:]
     if ctx.platform.system == "Linux" and ctx.exists(DEVIN_MARKER):
-        return "devin", f"file {DEVIN_MARKER}"
+        return "devin", (f"file {DEVIN_MARKER}",)
     if not _environment_decided(ctx):
         for process in ctx.processes():
             match = _ancestry.agent_process(process.name, process.cmdline)
             if match is not None:
-                return match[0], f"process {match[1]}"
+                # An OpenCode terminal's shell is OpenCode's child, used by a person.
+                if match[0] == "opencode" and ctx.has("OPENCODE_TERMINAL"):
+                    continue
+                return match[0], (f"process {match[1]}",)
     return None
 
 
@@ -223,11 +257,14 @@ def _environment_decided(ctx: "Context") -> bool:
 # == Reading the table ========================================================
 
 
-def from_environment(env: "Callable[[str], str | None]") -> "tuple[str, str] | None":
-    """``(id, variable name)`` of the first :data:`ENV_RULES` row that matches."""
+def from_environment(env: "Callable[[str], str | None]") -> "tuple[str, ...] | None":
+    """``(id, evidence, ...)`` of the first :data:`ENV_RULES` row that
+    matches: the evidence names the variables that made it hold
+    (``"env CLAUDECODE"``)."""
     for agent, rule in ENV_RULES:
-        if holds(env, rule):
-            return agent, rule[1]
+        signals: list[str] = []
+        if holds(env, rule, signals):
+            return (agent, *signals)
     return None
 
 

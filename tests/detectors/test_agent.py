@@ -10,11 +10,13 @@ from envdetect import load_fixture
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _ancestry, agent
+from envdetect.detectors._rules import variables
 from tests.conftest import fixture_paths, load
 
 ISSUE_IDS = ("claude_code", "amp", "codex", "gemini_cli", "github_copilot", "cursor",
              "amazon_q_cli", "kiro", "opencode", "augment", "antigravity", "goose",
-             "replit_agent", "devin", "aider", "other")
+             "replit_agent", "devin", "aider", "warp", "crush", "qwen_code", "jules",
+             "factory_droid", "octofriend", "other")
 TTY = {"stdin": True, "stdout": True}
 
 
@@ -106,22 +108,32 @@ def test_unknown_ai_agent_is_never_echoed(replay: Any) -> None:
 
 
 # -- the agents' own variables --------------------------------------------------
-def _value_for(rule: tuple[str, ...]) -> str:
+def _environ_for(rule: tuple[Any, ...]) -> dict[str, str]:
+    """The smallest environment in which ``rule`` holds."""
     if rule[0] == "flag":
-        return "1"
-    if rule[0] == "eq":
-        return rule[2]
+        return {rule[1]: "1"}
+    if rule[0] in ("eq", "is"):
+        return {rule[1]: rule[2]}
+    if rule[0] == "not":
+        return {}
+    if rule[0] == "all":
+        environ: dict[str, str] = {}
+        for part in rule[1:]:
+            environ.update(_environ_for(part))
+        return environ
     assert rule[0] == "word", rule
-    return f"CloudShell {rule[2]} Version/1.16.2"
+    return {rule[1]: f"CloudShell {rule[2]} Version/1.16.2"}
 
 
 @pytest.mark.parametrize("row", agent.ENV_RULES, ids=lambda row: f"{row[1][1]}->{row[0]}")
-def test_every_rule_alone(replay: Any, row: tuple[str, tuple[str, ...]]) -> None:
+def test_every_rule_alone(replay: Any, row: tuple[str, tuple[Any, ...]]) -> None:
     agent_id, rule = row
-    name = rule[1]
-    env = replay({"environ": {name: _value_for(rule)}})
+    environ = _environ_for(rule)
+    # Jules' row is gated by its home directory, which its VM has.
+    files = {f"{environ['HOME']}/.bashrc": ""} if "HOME" in environ else {}
+    env = replay({"environ": environ, "files": files})
     assert env.agent.id == agent_id
-    assert env.explanation["agent"]["because"] == [f"env {name}"]
+    assert env.explanation["agent"]["because"] == [f"env {name}" for name in environ]
 
 
 @pytest.mark.parametrize("value", ["0", "false", "False", "no", "off", " 0 "])
@@ -138,8 +150,17 @@ def test_amp_also_sets_claudecode(replay: Any) -> None:
 def test_agent_variable_only_counts_with_a_known_name(replay: Any) -> None:
     assert _id(replay, {"AGENT": "goose"}) == "goose"
     assert _id(replay, {"AGENT": " AMP "}) == "amp"
-    for value in ("1", "true", "build-agent-07", "crush"):
+    for value in ("1", "true", "build-agent-07", "crushed"):
         assert _agent(replay, {"AGENT": value}) is None
+
+
+def test_crush_announces_itself_through_agent(replay: Any) -> None:
+    # charmbracelet/crush internal/shell/shell.go appends CRUSH=1, AGENT=crush
+    # and AI_AGENT=crush; each alone is enough.
+    assert _id(replay, {"AGENT": "crush"}) == "crush"
+    assert _id(replay, {"CRUSH": "1"}) == "crush"
+    assert _id(replay, {"AI_AGENT": "crush"}) == "crush"
+    assert _id(replay, {"CRUSH": "0"}) is None
 
 
 def test_kilo_is_an_opencode_fork(replay: Any) -> None:
@@ -356,7 +377,9 @@ def test_ancestry_not_walked_when_a_variable_tells() -> None:
 
 def test_because_names_signals_only() -> None:
     allowed_prefixes = ("env ", "file ", "process ")
-    names = {row[1][1] for row in agent.ENV_RULES} | {"AI_AGENT"}
+    names = {name for row in agent.ENV_RULES for name in variables(row[1], negated=False)}
+    names.add("AI_AGENT")
+    node_keys = {key for _, _, key in _ancestry.NODE_AGENT_PACKAGES}
     for path in fixture_paths("agent") + fixture_paths("toolkit"):
         ctx = load_fixture(load(path))
         from envdetect import detect
@@ -368,6 +391,7 @@ def test_because_names_signals_only() -> None:
             if kind == "env":
                 assert what in names
             elif kind == "process":
-                assert what in _ancestry.AGENT_PROCESSES or what in _ancestry.AGENT_SCRIPTS
+                assert what in _ancestry.AGENT_PROCESSES or what in _ancestry.AGENT_SCRIPTS \
+                    or what in _ancestry.NODE_AGENT_SCRIPTS or what in node_keys
             else:
                 assert what == agent.DEVIN_MARKER

@@ -129,6 +129,8 @@ def _check_shut(document: dict[str, Any], facet: str) -> None:
     allowed = set(gate.get("variables", ())) | ({"*"} if facet in ("ci", "cloud") else set())
     if facet == "ci":
         allowed |= ci.NAMES
+    if facet == "agent":  # the Jules row reads HOME and USER; its gate is a path
+        allowed |= agent.UBIQUITOUS
     assert ctx.names <= allowed, f"read variables the gate does not list: {ctx.names - allowed}"
     paths = set(gate.get("paths", ())) | {path for path, _ in gate.get("contents", ())}
     assert ctx.paths <= paths, f"read files the gate does not list: {ctx.paths - paths}"
@@ -151,7 +153,7 @@ def _necessary(rule: Any) -> set[str] | None:
     """Variables one of which ``rule`` cannot hold without (None: no such set)."""
     if isinstance(rule, str):
         return {rule}
-    if rule[0] in ("flag", "eq", "in", "prefix"):
+    if rule[0] in ("flag", "eq", "in", "prefix", "is", "word", "lword"):
         return {rule[1]}
     if rule[0] == "all":
         for part in rule[1:]:
@@ -186,8 +188,16 @@ def test_every_table_name_is_in_its_gate() -> None:
     assert set(ci.MIXED_CASE) <= ci.NAMES
     assert GATES["cloud"]["variables"] >= cloud._GATE_NAMES
     assert {toolkit.VARIABLE, toolkit.LEGACY_VARIABLE} == set(GATES["toolkit"]["variables"])
-    agent_names = {"AI_AGENT"} | {rule[1] for _, rule in agent.ENV_RULES}
+    agent_names = {"AI_AGENT"}
+    for _, rule in agent.ENV_RULES:
+        needed = _necessary(rule)
+        assert needed is not None, rule
+        if needed & agent.UBIQUITOUS:  # Jules: HOME and USER; gated by its home instead
+            assert "/home/jules" in GATES["agent"]["paths"]
+            continue
+        agent_names |= needed
     assert agent_names == set(GATES["agent"]["variables"])
+    assert not agent.UBIQUITOUS & GATES["agent"]["variables"]
     ide_names = {
         *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
         *(name for name, _, _ in ide.VSCODE_FORK_MARKERS), *ide.JETBRAINS_VARIABLES,
