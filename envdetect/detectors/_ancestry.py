@@ -221,7 +221,7 @@ def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
             module = args[position + 1].lower()
             if module in _KERNEL_MODULES:
                 # ``python -m ipykernel install`` writes a kernelspec: not a kernel.
-                if args[position + 2:position + 3] == ["install"]:
+                if args[position + 2:position + 3] == ("install",):
                     return None
                 return ("kernel", "jupyter", None, "process python (ipykernel)")
             if module.startswith("spyder_kernels") or module == "spyder" \
@@ -487,8 +487,8 @@ def _node_agent(cmdline: "Sequence[str]") -> "tuple[str, str] | None":
             if base.endswith(suffix):
                 base = base[: -len(suffix)]
                 break
-        agent = NODE_AGENT_SCRIPTS.get(base)
-        return (agent, base) if agent is not None else None
+        found = NODE_AGENT_SCRIPTS.get(base)
+        return (found, base) if found is not None else None
     return None
 
 

@@ -101,7 +101,7 @@ AGENTS: "dict[str, str | None]" = {
 #: is the renamed Q CLI and keeps its AWS_EXECUTION_ENV token).  Between
 #: unrelated agents nested in one another the order follows the AWS SAM CLI's
 #: agent table (Claude Code, Codex, Cursor, Gemini CLI, Kiro, OpenCode, Copilot).
-ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
+ENV_RULES: "tuple[tuple[str, tuple[Any, ...]], ...]" = (
     # Amp: "AMP_CURRENT_THREAD_ID, AGENT_THREAD_ID, plus AGENT=amp" on shell-tool
     # children, and CLAUDECODE too.
     ("amp", ("flag", "AMP_CURRENT_THREAD_ID")),

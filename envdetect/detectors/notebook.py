@@ -7,8 +7,9 @@ VMs and containers say so in every process); then a Jupyter kernel, from
 ipykernel's own ``MPLBACKEND`` default, this process's own command line
 (``-m ipykernel_launcher``), or an ``ipykernel_launcher`` ancestor; then
 marimo, which sets no variable: ``marimo run`` runs cells in threads of its
-own process, ``marimo edit`` and ``marimo export`` in a spawned child of it.  VS Code, PyCharm and other editors' notebooks are ``jupyter``
-here and their editor in the ide facet.
+own process, ``marimo edit`` and ``marimo export`` in a spawned child of it.
+VS Code, PyCharm and other editors' notebooks are ``jupyter`` here and their
+editor in the ide facet.
 
 Not notebooks: terminal IPython (no kernel), Spyder's console (a kernel, but
 Spyder's: the ide facet says ``spyder``), SageMaker training jobs.

@@ -39,9 +39,10 @@ def _look():
     return {"notebook": (doc["notebook"] or {}).get("id"), "kind": doc["runtime"]["kind"],
             "because": env.explanation.get("notebook", {}).get("because", [])}
 
-_child = subprocess.run([sys.executable, "-c", "import json, envdetect; d = envdetect.detect("
-                         "plugins=False).to_dict(); print(json.dumps((d['notebook'] or {}).get('id')))"],
-                        capture_output=True, text=True, check=False)
+_code = ("import json, envdetect; d = envdetect.detect(plugins=False).to_dict(); "
+         "print(json.dumps((d['notebook'] or {}).get('id')))")
+_child = subprocess.run([sys.executable, "-c", _code], capture_output=True, text=True,
+                        check=False)
 print("ENVDETECT" + json.dumps({**_look(), "child": json.loads(_child.stdout or "null")}))
 """
 
@@ -150,7 +151,8 @@ def marimo_export() -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory() as work:
         notebook, out = Path(work, "nb.py"), Path(work, "out.json")
         notebook.write_text(MARIMO_NOTEBOOK, encoding="utf-8")
-        subprocess.run([_marimo(), "export", "html", str(notebook), "-o", str(Path(work, "nb.html"))],
+        html = str(Path(work, "nb.html"))
+        subprocess.run([_marimo(), "export", "html", str(notebook), "-o", html],
                        env=_environ(ENVDETECT_OUT=str(out)), stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=180, check=False)
         return dict(json.loads(out.read_text())) if out.exists() else None
