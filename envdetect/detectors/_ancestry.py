@@ -383,14 +383,16 @@ def own_kernel(ctx: "Context") -> "Hit | None":
     return None
 
 
-def marimo_kernel(ctx: "Context") -> "Hit | None":
+def marimo_kernel(ctx: "Context", ancestors: bool) -> "Hit | None":
     """marimo runs cells here or in an ancestor: this process is ``marimo run``
     (its kernels are threads) or a spawned worker of a marimo process (the
     editor's and an export's kernels), or such a kernel is an ancestor, up to
-    the first terminal."""
+    the first terminal.  The ancestry is read only when ``ancestors``."""
     own = ctx.command_line()
     if own and marimo_command(own) is not None:
         return ("kernel", "marimo", None, "command line (marimo)")
+    if not ancestors:
+        return None
     kernel_below = bool(own) and _is_spawned_worker(own)
     for process in ctx.processes():
         hit = classify(process)

@@ -87,6 +87,9 @@ AGENTS: "dict[str, str | None]" = {
     "other": None,
 }
 
+#: Jules' home directory in its VM.
+JULES_HOME = "/home/jules"
+
 #: ``(agent id, rule)``; the first row whose rule holds wins.  Each rule is a
 #: rule of the detectors' one rule language (:mod:`envdetect.detectors._rules`)
 #: on one variable: ``("flag", VAR)`` - set to anything but an empty or
@@ -162,15 +165,16 @@ ENV_RULES: "tuple[tuple[str, tuple[Any, ...]], ...]" = (
     # getShellContextEnvVars() adds QWEN_CODE_SESSION_ID to every subprocess.
     ("qwen_code", ("flag", "QWEN_CODE")),
     ("qwen_code", ("flag", "QWEN_CODE_SESSION_ID")),
-    # Google Jules' VM: the user swebot with its home at /home/jules (both
-    # together; the registry's gate opens on that home directory).
-    ("jules", ("all", ("is", "HOME", "/home/jules"), ("is", "USER", "swebot"))),
     # Agents without an id of their own, each by its own tool-child marker.
     ("other", ("flag", "CLINE_ACTIVE")),
     ("other", ("flag", "OPENCLAW_SHELL")),
     ("other", ("flag", "GROK_SESSION_ID")),
     ("other", ("flag", "PI_CODING_AGENT")),
     ("other", ("flag", "WINDSURF_CASCADE_TERMINAL")),
+    # Google Jules' VM: the user swebot with its home at /home/jules, both
+    # together and the directory there (the registry's gate opens on it).
+    # Last: the detector checks the directory after the rule holds.
+    ("jules", ("all", ("is", "HOME", JULES_HOME), ("is", "USER", "swebot"))),
 )
 
 #: Normalised ``AI_AGENT`` values -> id (see :func:`from_ai_agent`).
@@ -231,6 +235,8 @@ def _decide(ctx: "Context") -> "tuple[str, tuple[str, ...]] | None":
     if explicit is not None and explicit.strip():
         return from_ai_agent(explicit), ("env AI_AGENT",)
     match = from_environment(ctx.env)
+    if match is not None and match[0] == "jules" and not ctx.exists(JULES_HOME):
+        match = None  # HOME and USER alone are anyone's to set
     if match is not None:
         return match[0], match[1:]
     if ctx.platform.system == "Linux" and ctx.exists(DEVIN_MARKER):

@@ -136,7 +136,9 @@ def _kernel(ctx: "Context") -> "str | None":
     if not _kernel_signal(ctx):
         if _ancestry.explained_elsewhere(ctx):
             return None
-        marimo = _ancestry.marimo_kernel(ctx)
+        # marimo sets no variable; its kernel never has a terminal, but the
+        # app runner's threads share the server's, which a person may have.
+        marimo = _ancestry.marimo_kernel(ctx, ancestors=not ctx.interactive())
         if marimo is None:
             return None
         ctx.because(marimo[3])
