@@ -232,8 +232,9 @@ def _builtin(where: str) -> "Callable[[Context], Any]":
 
 
 #: Arguments of the own command line a ``command_line`` gate looks at: the
-#: interpreter's options, ``-m`` and the module, or the script and its command.
-COMMAND_LINE_ARGS = 4
+#: interpreter (or a launcher such as ``marimo.exe``), its options, ``-m`` and
+#: the module, or the script and its command.
+COMMAND_LINE_ARGS = 5
 
 
 def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]") -> bool:
@@ -269,7 +270,7 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]")
             return True
     words = gate.get("command_line")
     if words:
-        for arg in ctx.command_line()[1:COMMAND_LINE_ARGS + 1]:
+        for arg in ctx.command_line()[:COMMAND_LINE_ARGS]:
             lowered = arg.lower()
             if any(word in lowered for word in words):
                 return True

@@ -315,7 +315,7 @@ ANCESTRY_SCREEN: "dict[str, Any]" = {
 #: ``facets``
 #:     a facet decided earlier has one of the listed ids;
 #: ``command_line``
-#:     one of the first arguments of this process's own command line
+#:     one of the first five arguments of this process's own command line
 #:     (:meth:`~envdetect._context.Context.command_line`, no I/O) holds one
 #:     of these words;
 #: ``ancestry``

@@ -395,3 +395,78 @@ def test_because_names_signals_only() -> None:
                     or what in _ancestry.NODE_AGENT_SCRIPTS or what in node_keys
             else:
                 assert what == agent.DEVIN_MARKER
+
+
+# -- issue 15: Warp, Qwen Code, Jules, scrubbed environments, OpenCode terminals -----------
+def test_warp_agent_runs_not_warp_windows(replay: Any) -> None:
+    assert _id(replay, {"OZ_RUN_ID": "c6f1e2a4", "TERM_PROGRAM": "WarpTerminal"}) == "warp"
+    assert _agent(replay, {"TERM_PROGRAM": "WarpTerminal",
+                           "WARP_CLI_AGENT_PROTOCOL_VERSION": "1"}) is None
+
+
+def test_qwen_code_session_variables(replay: Any) -> None:
+    assert _id(replay, {"QWEN_CODE_SESSION_ID": "3f9c2b7e", "QWEN_CODE_AGENT_ID": ""}) \
+        == "qwen_code"
+    assert _id(replay, {"QWEN_CODE": "1"}) == "qwen_code"
+    assert _agent(replay, {"QWEN_CODE_SESSION_ID": ""}) is None
+
+
+def test_jules_needs_its_user_its_home_and_the_directory(replay: Any) -> None:
+    home = {"/home/jules/.bashrc": ""}
+    jules = {"HOME": "/home/jules", "USER": "swebot"}
+    assert _id(replay, jules, files=home) == "jules"
+    assert _agent(replay, jules) is None  # the variables alone: anyone can set them
+    assert _agent(replay, {"HOME": "/home/jules", "USER": "jules"}, files=home) is None
+    assert _agent(replay, {"HOME": "/home/swebot", "USER": "swebot"}, files=home) is None
+
+
+def test_opencode_terminal_is_a_person(replay: Any) -> None:
+    inherited = {"OPENCODE": "1", "AGENT": "1"}
+    assert _id(replay, inherited) == "opencode"
+    assert _agent(replay, {**inherited, "OPENCODE_TERMINAL": "1"}) is None
+    opencode = [{"name": "bash"}, {"name": "opencode", "cmdline": ["opencode"]}]
+    assert _id(replay, {}, processes=opencode) == "opencode"
+    assert _agent(replay, {"OPENCODE_TERMINAL": "1"}, processes=opencode) is None
+    # An agent started from an OpenCode terminal is still that agent.
+    claude = [{"name": "bash"}, {"name": "claude", "cmdline": ["claude"]}, *opencode]
+    assert _id(replay, {"OPENCODE_TERMINAL": "1"}, processes=claude) == "claude_code"
+    assert _id(replay, {"OPENCODE_TERMINAL": "1", "CLAUDECODE": "1", **inherited}) \
+        == "claude_code"
+
+
+@pytest.mark.parametrize(("process", "expected"), [
+    ({"name": "claude", "cmdline": ["claude"]}, "claude_code"),
+    ({"name": "2.0.14", "cmdline": ["claude", "--resume"]}, "claude_code"),
+    ({"name": "opencode"}, "opencode"),
+    ({"name": "copilot"}, "github_copilot"),
+    ({"name": "crush"}, "crush"),
+    ({"name": "droid", "cmdline": ["droid", "exec"]}, "factory_droid"),
+    ({"name": "devin"}, "devin"),
+    ({"name": "octofriend"}, "octofriend"),
+    ({"name": "node", "cmdline": ["node", "/usr/local/bin/gemini"]}, "gemini_cli"),
+    ({"name": "node", "cmdline": ["node", "--max-old-space-size=8192",
+                                  "/usr/lib/node_modules/@google/gemini-cli/dist/index.js"]},
+     "gemini_cli"),
+    ({"name": "node.exe", "cmdline": ["node.exe",
+                                      "C:\\npm\\node_modules\\@github\\copilot\\index.js"]},
+     "github_copilot"),
+    ({"name": "bun", "cmdline": ["bun", "/home/a/.bun/bin/claude"]}, "claude_code"),
+    ({"name": "node", "cmdline": ["node", "/home/a/.npm-global/bin/qwen"]}, "qwen_code"),
+    ({"name": "node", "cmdline": ["node", "/home/a/.npm-global/bin/octofriend"]}, "octofriend"),
+])
+def test_scrubbed_agents_are_found_in_the_ancestry(replay: Any, process: dict[str, Any],
+                                                   expected: str) -> None:
+    processes = [{"name": "bash", "cmdline": ["bash", "-c", "make"]}, process]
+    assert _id(replay, {"PATH": "/usr/bin:/bin"}, processes=processes) == expected
+
+
+@pytest.mark.parametrize("process", [
+    {"name": "Claude", "cmdline": ["/Applications/Claude.app/Contents/MacOS/Claude"]},
+    {"name": "claude.exe", "cmdline": ["C:\\Users\\r\\AppData\\Local\\AnthropicClaude\\"
+                                       "app-0.13.64\\claude.exe"]},
+    {"name": "node", "cmdline": ["node", "server.js"]},
+    {"name": "node", "cmdline": ["node", "/srv/app/claude-proxy.js"]},
+    {"name": "2.0.14", "cmdline": ["python3"]},
+])
+def test_lookalikes_are_not_agents(replay: Any, process: dict[str, Any]) -> None:
+    assert _agent(replay, {}, processes=[{"name": "bash"}, process]) is None
