@@ -169,7 +169,8 @@ def test_the_kernels_own_command_line_is_a_kernel() -> None:
     document = {**world({"MPLBACKEND": "Agg"}, [{"name": "launcher"}]),
                 "command_line": KERNEL_COMMAND}
     env = envdetect.detect(FixtureContext(document), plugins=False)
-    assert env.notebook is not None and env.notebook.id == "jupyter"
+    assert env.notebook is not None
+    assert env.notebook.id == "jupyter"
     assert env.explanation["notebook"]["because"] == ["command line (ipykernel)"]
     assert notebook_of(world({"MPLBACKEND": "Agg"}, [{"name": "launcher"}])) is None
 
@@ -199,8 +200,8 @@ def test_commands_that_only_mention_ipykernel_are_not_kernels(command: list[str]
 MARIMO_EDIT = {"name": "marimo", "exe": "/home/ana/nb/bin/python3.12",
                "cmdline": ["/home/ana/nb/bin/python", "/home/ana/nb/bin/marimo", "edit", "a.py"]}
 SPAWNED = ["/home/ana/nb/bin/python", "-B", "-c",
-           "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=11, pipe_handle=20)",
-           "--multiprocessing-fork"]
+           "from multiprocessing.spawn import spawn_main; "
+           "spawn_main(tracker_fd=11, pipe_handle=20)", "--multiprocessing-fork"]
 
 
 @pytest.mark.parametrize("command", [
