@@ -7,8 +7,10 @@ In order, first answer wins:
 2. The variables agents set on the processes they spawn for their tools
    (:data:`ENV_RULES`).
 3. Devin's machines: the file ``/opt/.devin`` (Linux).
-4. The process ancestry, only where no variable tells (Aider sets none) and
-   only when the environment did not already decide the run: not under an IDE
+4. The process ancestry, only where no variable tells (Aider, Devin's CLI,
+   Factory's droid and Octofriend set none; a hook, a sandbox or an MCP server
+   may have scrubbed Claude Code's, Gemini CLI's, OpenCode's or Copilot CLI's)
+   and only when the environment did not already decide the run: not under an IDE
    toolkit, not in CI, not in a managed cloud workload, and not a person at a
    terminal (stdin and stdout both terminals).  Names and command lines
    classify an ancestor; they are never copied out.  The agents' process
@@ -42,6 +44,9 @@ terminal or hold a user's configuration are left out on purpose:
   ``ANTIGRAVITY_CLI_ALIAS``, ``CODEIUM_EDITOR_APP_ROOT`` are exported into
   human IDE terminals by editor integrations.
 - ``PAGER=cat``/``GIT_PAGER=cat`` are set by notebooks and agents alike.
+- ``TERM_PROGRAM=WarpTerminal``, ``WARP_CLI_AGENT_PROTOCOL_VERSION`` are in
+  every Warp window; ``OPENCODE_TERMINAL`` marks OpenCode's embedded terminal,
+  where a person types (it cancels the ``OPENCODE=1`` it inherits).
 
 Values are only compared, never returned: the detector reports an id from
 :data:`AGENTS` and the *name* of the variable that decided it.
