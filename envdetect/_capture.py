@@ -50,6 +50,7 @@ class RecordingContext(Context):
         self.paths: set[str] = set()
         self.listed: set[str] = set()
         self.used_processes = False
+        self.used_command_line = False
         self.used_platform = False
         self.ttys: set[str] = set()
 
@@ -72,6 +73,10 @@ class RecordingContext(Context):
     def _read_processes(self) -> "Iterable[Process]":
         self.used_processes = True
         return self.inner.processes()
+
+    def _read_command_line(self) -> "Iterable[str]":
+        self.used_command_line = True
+        return self.inner.command_line()
 
     @property
     def platform(self) -> "Platform":
@@ -136,6 +141,8 @@ def _raw_fixture(recorder: "RecordingContext") -> "dict[str, Any]":
             {"name": p.name, "cmdline": list(p.cmdline)}
             for p in inner.processes()
         ]
+    if recorder.used_command_line:
+        fixture["command_line"] = list(inner.command_line())
     if recorder.used_platform:
         plat = inner.platform
         platform: dict[str, Any] = {key: getattr(plat, key) for key in PLATFORM_KEYS}
@@ -297,12 +304,15 @@ def _texts(fixture: "dict[str, Any]", *, processes: bool = True) -> "Iterator[_T
         cmdline = process.get("cmdline") or []
         for index in range(len(cmdline)):
             yield _Text(cmdline, index, (id(process), index))
+    own = fixture.get("command_line") or [] if processes else []
+    for index in range(len(own)):
+        yield _Text(own, index, ("command_line", index))
 
 
 #: The sections whose entries (variables, files, ancestors, platform facts,
 #: terminal flags) are dropped whole when the answer does not need them.  A
 #: missing entry reads as absent, and a missing section as empty.
-_SECTIONS = ("processes", "environ", "files", "platform", "tty")
+_SECTIONS = ("processes", "command_line", "environ", "files", "platform", "tty")
 
 
 def _drop_entries(replayer: "_Replayer", *, one_by_one: bool = False) -> None:

@@ -207,6 +207,7 @@ class Context:
         self.found = {}
         self._evidence: list[str] = []
         self._processes: tuple[Process, ...] | None = None
+        self._command_line: tuple[str, ...] | None = None
 
     # -- environment -----------------------------------------------------
     @property
@@ -253,6 +254,25 @@ class Context:
 
     def _read_processes(self) -> "Iterable[Process]":
         raise NotImplementedError
+
+    def command_line(self) -> "tuple[str, ...]":
+        """This process's own command line, interpreter and options included
+        (``python -m ipykernel_launcher -f …``); ``()`` when unknown.
+
+        :meth:`processes` starts at the parent; a detector that must know what
+        this process itself runs (a notebook kernel launched with no variable
+        to say so) asks here.  Read lazily and once, like the ancestry, and
+        used like it: to classify, never copied out.
+        """
+        if self._command_line is None:
+            try:
+                self._command_line = tuple(self._read_command_line())
+            except Exception:  # noqa: BLE001 - an unreadable command line is an empty one
+                self._command_line = ()
+        return self._command_line
+
+    def _read_command_line(self) -> "Iterable[str]":
+        return ()
 
     @property
     def platform(self) -> "Platform":
@@ -317,6 +337,15 @@ class LiveContext(Context):
 
     def _read_processes(self) -> "Iterable[Process]":
         return live_ancestry(MAX_ANCESTRY)
+
+    def _read_command_line(self) -> "Iterable[str]":
+        # The interpreter's own record, no I/O: sys.orig_argv (3.10+) keeps
+        # "-m module"; before 3.10 sys.argv[0] is the module's file, which
+        # the classifier recognises by its name.
+        original = getattr(sys, "orig_argv", None)
+        if original:
+            return [arg for arg in original if isinstance(arg, str)]
+        return [sys.executable or "python", *(arg for arg in sys.argv if isinstance(arg, str))]
 
     @property
     def platform(self) -> "Platform":
@@ -525,7 +554,8 @@ def may_be_recognised(process: "Process") -> bool:
     exe = (process.exe or "").replace("\\", "/").lower()
     paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
     for path in paths:  # the executable and argv[0]: its file name, its directories
-        if normalize_name(path.rstrip("/").rpartition("/")[2]) in PROCESS_IDES \
+        base = normalize_name(path.rstrip("/").rpartition("/")[2])
+        if base in PROCESS_IDES or base in AGENT_PROCESSES \
                 or any(marker in path for marker in markers):
             return True
     if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
@@ -536,6 +566,12 @@ def may_be_recognised(process: "Process") -> bool:
         for arg in args[1:python["args"] + 1]:
             lowered = arg.lower()
             if any(word in lowered for word in python["words"]):
+                return True
+    node = ANCESTRY_SCREEN["node"]
+    if name in node["names"]:
+        for arg in args[1:node["args"] + 1]:
+            lowered = arg.lower()
+            if any(word in lowered for word in node["words"]):
                 return True
     text = ("\0".join(args) + "\0" + process.name).lower()
     return any(word in text for word in ANCESTRY_SCREEN["ci_words"])

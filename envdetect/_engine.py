@@ -231,6 +231,12 @@ def _builtin(where: str) -> "Callable[[Context], Any]":
     return detect
 
 
+#: Arguments of the own command line a ``command_line`` gate looks at: the
+#: interpreter (or a launcher such as ``marimo.exe``), its options, ``-m`` and
+#: the module, or the script and its command.
+COMMAND_LINE_ARGS = 5
+
+
 def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]") -> bool:
     """Whether a gated detector may answer (see :data:`envdetect.detectors.GATES`).
 
@@ -262,6 +268,12 @@ def _gate_open(ctx: "Context", gate: "dict[str, Any]", shared: "dict[str, Any]")
         found = ctx.found.get(facet)
         if isinstance(found, dict) and found.get("id") in ids:
             return True
+    words = gate.get("command_line")
+    if words:
+        for arg in ctx.command_line()[:COMMAND_LINE_ARGS]:
+            lowered = arg.lower()
+            if any(word in lowered for word in words):
+                return True
     if not gate.get("ancestry") or ctx.interactive():
         return False
     if "ancestry" not in shared:

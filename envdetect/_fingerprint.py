@@ -95,11 +95,11 @@ DETECTOR_IDS: "dict[str, frozenset[str]]" = {
         "idea", "phpstorm", "pycharm", "rider", "rubymine", "rustrover", "webstorm", "writerside",
     }),
     "agent.id": frozenset({
-        "aider", "amazon_q_cli", "amp", "antigravity", "augment", "claude_code", "codex", "cursor",
-        "devin", "gemini_cli", "github_copilot", "goose", "kiro", "opencode", "other",
-        "replit_agent",
+        "aider", "amazon_q_cli", "amp", "antigravity", "augment", "claude_code", "codex", "crush",
+        "cursor", "devin", "factory_droid", "gemini_cli", "github_copilot", "goose", "jules",
+        "kiro", "octofriend", "opencode", "other", "qwen_code", "replit_agent", "warp",
     }),
-    "notebook.id": frozenset({"colab", "databricks", "jupyter", "kaggle", "sagemaker"}),
+    "notebook.id": frozenset({"colab", "databricks", "jupyter", "kaggle", "marimo", "sagemaker"}),
     "cloud.provider": frozenset({
         "aws", "azure", "cloudflare", "fly_io", "gcp", "github", "gitpod", "heroku", "netlify",
         "railway", "render", "replit", "vercel",

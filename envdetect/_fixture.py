@@ -62,6 +62,7 @@ class FixtureContext(Context):
         self._environ = _string_map(document.get("environ"), "environ")
         self._files = _string_map(document.get("files"), "files")
         self._ancestry = _process_list(document.get("processes"))
+        self._own_command = _command_line(document.get("command_line"))
         self._platform = _platform_facts(document.get("platform"))
         self._tty = _tty(document.get("tty"))
 
@@ -86,6 +87,9 @@ class FixtureContext(Context):
 
     def _read_processes(self) -> "Iterable[Process]":
         return self._ancestry
+
+    def _read_command_line(self) -> "Iterable[str]":
+        return self._own_command
 
     @property
     def platform(self) -> "Platform":
@@ -137,6 +141,15 @@ def _process_list(value: object) -> "tuple[Process, ...]":
             raise FixtureError(f"fixture processes[{index}].cmdline must be a list of strings")
         result.append(Process(item["name"], exe, tuple(cmdline)))
     return tuple(result)
+
+
+def _command_line(value: object) -> "tuple[str, ...]":
+    """The recorded process's own command line (``command_line``), if any."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(arg, str) for arg in value):
+        raise FixtureError("fixture section 'command_line' must be a list of strings")
+    return tuple(value)
 
 
 def _platform_facts(value: object) -> "Platform":

@@ -109,7 +109,11 @@ def gates() -> list[str]:
         if vendor[2].__class__ is tuple and vendor[2][0] == "probe":
             continue  # gated by a path and the ancestry instead
         ci_names |= _needed(vendor[2], f"ci vendor {vendor[0]}")
-    agent_names = {"AI_AGENT"} | {rule[1] for _, rule in agent.ENV_RULES}
+    agent_names = {"AI_AGENT"}
+    for ident, rule in agent.ENV_RULES:
+        names = _needed(rule, f"agent rule {ident}")
+        if not names & agent.UBIQUITOUS:  # else gated by a path in the registry
+            agent_names |= names
     ide_names = {
         *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
         *(name for name, _, _ in ide.VSCODE_FORK_MARKERS), *ide.JETBRAINS_VARIABLES,

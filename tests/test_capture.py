@@ -345,3 +345,17 @@ def test_needed_drops_both_halves_before_looking_inside_either() -> None:
     keep = _needed(count, passes)
     assert [index for index, wanted in enumerate(keep) if wanted] == [0]
     assert sum(sizes) <= 2 * count
+
+
+def test_capture_records_the_command_line_when_a_detector_reads_it() -> None:
+    world = {"environ": {"MPLBACKEND": "Agg", "HOME": "/home/ana"},
+             "command_line": ["/home/ana/lab/bin/python", "-m", "ipykernel_launcher", "-f",
+                              "/home/ana/.local/share/jupyter/runtime/kernel-1.json"],
+             "platform": {"system": "Linux"}, "tty": {"stdin": False, "stdout": False}}
+    fixture = capture(FixtureContext(world))
+    assert fixture["command_line"][1:3] == ["-m", "ipykernel_launcher"]
+    replayed = envdetect.detect(FixtureContext(fixture), plugins=False).to_dict()
+    assert replayed["notebook"]["id"] == "jupyter"
+    quiet = capture(FixtureContext({**world, "command_line": ["python", "tool.py"],
+                                    "environ": {}}))
+    assert "command_line" not in quiet or quiet["command_line"] != world["command_line"]

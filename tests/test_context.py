@@ -299,3 +299,39 @@ def test_free_threaded_suffixes(suffixes: list[str], expected: bool) -> None:
     from envdetect._context import free_threaded_suffixes
 
     assert free_threaded_suffixes(suffixes, 3, 13) is expected
+
+
+# -- this process's own command line --------------------------------------------------
+def test_live_command_line_is_the_interpreters_own_record() -> None:
+    expected = getattr(sys, "orig_argv", None) or [sys.executable, *sys.argv]
+    assert LiveContext({}).command_line() == tuple(expected)
+
+
+def test_live_command_line_before_3_10_is_the_interpreter_and_argv(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(sys, "orig_argv", raising=False)
+    monkeypatch.setattr(sys, "argv", ["/lab/ipykernel_launcher.py", "-f", "k.json"])
+    assert LiveContext({}).command_line() == (sys.executable, "/lab/ipykernel_launcher.py",
+                                              "-f", "k.json")
+
+
+def test_a_failing_command_line_is_an_empty_one() -> None:
+    class Broken(LiveContext):
+        def _read_command_line(self) -> list[str]:
+            raise RuntimeError("no argv here")
+
+    ctx = Broken({})
+    assert ctx.command_line() == ()
+    assert ctx.command_line() == ()  # read once
+
+
+def test_a_fixture_carries_its_command_line() -> None:
+    ctx = load_fixture({"command_line": ["python", "-m", "ipykernel_launcher"]})
+    assert ctx.command_line() == ("python", "-m", "ipykernel_launcher")
+    assert load_fixture({}).command_line() == ()
+
+
+@pytest.mark.parametrize("bad", ["python -m x", [1, 2], {"a": "b"}, ["ok", None]])
+def test_a_bad_command_line_section_is_refused(bad: object) -> None:
+    with pytest.raises(envdetect.FixtureError, match="command_line"):
+        load_fixture({"command_line": bad})

@@ -136,8 +136,8 @@ AGENT_VARIABLES = frozenset({
     "CODEX_SANDBOX_NETWORK_DISABLED", "CODEX_THREAD_ID", "COPILOT_AGENT",
     "COPILOT_AGENT_SESSION_ID", "COPILOT_CLI", "CRUSH", "CURSOR_AGENT",
     "CURSOR_EXTENSION_HOST_ROLE", "GEMINI_CLI", "GOOSE_TERMINAL", "GROK_SESSION_ID", "KILO_PID",
-    "KIRO_SESSION_ID", "OPENCLAW_SHELL", "OPENCODE", "PI_CODING_AGENT", "QWEN_CODE", "REPLIT_MODE",
-    "WINDSURF_CASCADE_TERMINAL", "__COG_BASHRC_SOURCED",
+    "KIRO_SESSION_ID", "OPENCLAW_SHELL", "OPENCODE", "OZ_RUN_ID", "PI_CODING_AGENT", "QWEN_CODE",
+    "QWEN_CODE_SESSION_ID", "REPLIT_MODE", "WINDSURF_CASCADE_TERMINAL", "__COG_BASHRC_SOURCED",
 })
 
 #: What an editor or IDE sets on the processes it starts (:mod:`.ide`).
@@ -252,7 +252,11 @@ PROCESS_IDES = {
 #: Ancestor process names (the executable's name) -> id.  Only for agents
 #: whose tool children may carry no variable: Aider never sets one, older
 #: Codex builds set none on Linux, older Kiro/Q CLIs and cursor-agent builds
-#: predate their markers.
+#: predate their markers; Devin, Factory's droid and Octofriend set none at
+#: all; Claude Code (the native ``claude`` binary), OpenCode, Copilot CLI and
+#: Crush lose theirs when a hook, a sandbox or an MCP server scrubs the
+#: environment.  Agents run by node are recognised by their script
+#: (:data:`~envdetect.detectors._ancestry.NODE_AGENT_SCRIPTS`).
 AGENT_PROCESSES = {
     "aider": "aider",
     "codex": "codex",
@@ -260,6 +264,13 @@ AGENT_PROCESSES = {
     "qchat": "amazon_q_cli",
     "kiro-cli": "kiro",
     "kiro-cli-chat": "kiro",
+    "claude": "claude_code",
+    "opencode": "opencode",
+    "copilot": "github_copilot",
+    "crush": "crush",
+    "droid": "factory_droid",
+    "devin": "devin",
+    "octofriend": "octofriend",
 }
 
 #: The rest of the screen (see ``may_be_recognised`` in :mod:`envdetect._context`):
@@ -278,6 +289,9 @@ AGENT_PROCESSES = {
 #:     interpreter names, how many arguments of a Python ancestor are read,
 #:     and words one of them holds when it is a Jupyter kernel, IDLE, Spyder
 #:     or Aider;
+#: ``node``
+#:     JavaScript runtime names, how many arguments are read, and words one
+#:     of them holds when it runs an agent's npm script;
 #: ``ci_words``
 #:     what a Buildbot or Concourse worker's name or command line holds.
 ANCESTRY_SCREEN: "dict[str, Any]" = {
@@ -286,7 +300,9 @@ ANCESTRY_SCREEN: "dict[str, Any]" = {
     "path_markers": ("/contents/", "/resources/app", "/cacheddata", "/application support/",
                      "-server", "/.c9"),
     "python": {"names": ("py", "pyw"), "prefix": "python", "args": 8,
-               "words": ("kernel", "idle", "spyder", "aider")},
+               "words": ("kernel", "idle", "spyder", "aider", "marimo")},
+    "node": {"names": ("node", "nodejs", "bun"), "args": 4,
+             "words": ("gemini", "copilot", "claude", "qwen", "octo")},
     "ci_words": ("buildbot", "buildslave", "concourse"),
 }
 
@@ -302,6 +318,10 @@ ANCESTRY_SCREEN: "dict[str, Any]" = {
 #:     one of these files, stripped, reads as one of the listed values;
 #: ``facets``
 #:     a facet decided earlier has one of the listed ids;
+#: ``command_line``
+#:     one of the first five arguments of this process's own command line
+#:     (:meth:`~envdetect._context.Context.command_line`, no I/O) holds one
+#:     of these words;
 #: ``ancestry``
 #:     the process ancestry may be read (stdin and stdout are not both
 #:     terminals), an ancestor passes :data:`ANCESTRY_SCREEN`, and the
@@ -321,7 +341,13 @@ GATES: "dict[str, dict[str, Any]]" = {
     },
     "ci": {"variables": CI_VARIABLES, "paths": ("/tmp/build",), "ancestry": True},
     "toolkit": {"variables": frozenset(("AWS_TOOLING_USER_AGENT", "SAM_CLI_TELEMETRY_FROM_IDE"))},
-    "agent": {"variables": AGENT_VARIABLES, "paths": ("/opt/.devin",), "ancestry": True},
+    # Jules' VM is told by HOME and USER, set everywhere: its home directory
+    # opens the gate instead (agent.ENV_RULES' Jules row).
+    "agent": {"variables": AGENT_VARIABLES, "paths": ("/opt/.devin", "/home/jules"),
+              "ancestry": True},
     "ide": {"variables": IDE_VARIABLES, "ancestry": True},
-    "notebook": {"variables": NOTEBOOK_VARIABLES, "ancestry": True},
+    # A kernel that runs in this very process (marimo's app runner, an
+    # ipykernel launched with no JPY_* variable) says so on its command line.
+    "notebook": {"variables": NOTEBOOK_VARIABLES, "command_line": ("ipykernel", "marimo"),
+                 "ancestry": True},
 }

@@ -136,6 +136,25 @@ AGENT_PROCESS_PREFIXES = (("codex-", "codex", "codex"),)
 #: interpreter.
 AGENT_SCRIPTS = {"aider": "aider"}
 
+#: Agents shipped as npm packages run as ``node <bin script>``: the script's
+#: name (npm links a package's ``bin`` under that name) or the package's
+#: directory in the script's path -> id.  Gemini CLI (``gemini``), Copilot CLI
+#: (``copilot``, package ``@github/copilot``), Claude Code's npm build
+#: (``claude``), Qwen Code (``qwen``), Octofriend (``octofriend``, ``octo``).
+NODE_AGENT_SCRIPTS = {
+    "gemini": "gemini_cli", "copilot": "github_copilot", "claude": "claude_code",
+    "qwen": "qwen_code", "octofriend": "octofriend", "octo": "octofriend",
+}
+NODE_AGENT_PACKAGES = (
+    ("/@google/gemini-cli/", "gemini_cli", "gemini"),
+    ("/@github/copilot/", "github_copilot", "copilot"),
+    ("/@anthropic-ai/claude-code/", "claude_code", "claude"),
+    ("/@qwen-code/qwen-code/", "qwen_code", "qwen"),
+    ("/octofriend/", "octofriend", "octofriend"),
+)
+#: How a JavaScript runtime's process is named (Bun runs the same scripts).
+NODE_NAMES = ("node", "nodejs", "bun")
+
 #: Script names of Buildbot's daemons (``buildbot-worker start``, the old
 #: ``buildslave start``, the master's ``buildbot start``).
 BUILDBOT_SCRIPTS = ("buildbot-worker", "buildslave", "buildbot")
@@ -143,6 +162,7 @@ BUILDBOT_SCRIPTS = ("buildbot-worker", "buildslave", "buildbot")
 #: Command-line arguments looked at for a Python process (the engine's
 #: screen reads as many).
 MAX_PYTHON_ARGS: int = ANCESTRY_SCREEN["python"]["args"]
+MAX_NODE_ARGS: int = ANCESTRY_SCREEN["node"]["args"]
 
 _KERNEL_MODULES = ("ipykernel_launcher", "ipykernel", "colab_kernel_launcher")
 #: IDLE launchers: ``idle3.12``, Debian/Ubuntu's ``idle-python3.12``.
@@ -216,6 +236,9 @@ def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
         if lowered == "-m" and position + 1 < len(args):
             module = args[position + 1].lower()
             if module in _KERNEL_MODULES:
+                # ``python -m ipykernel install`` writes a kernelspec: not a kernel.
+                if args[position + 2:position + 3] == ("install",):
+                    return None
                 return ("kernel", "jupyter", None, "process python (ipykernel)")
             if module.startswith("spyder_kernels") or module == "spyder" \
                     or module.startswith("spyder."):
@@ -233,6 +256,35 @@ def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
         if base in ("spyder", "spyder3", "spyder-script.py"):
             return ("ide", "spyder", None, "process python (spyder)")
     return None
+
+
+#: marimo subcommands that run a notebook's cells: the editor's kernel, the
+#: app runner, an export that executes the notebook (html, ipynb with outputs).
+MARIMO_RUNS = ("edit", "run", "export", "new", "tutorial")
+
+
+def marimo_command(cmdline: "Sequence[str]") -> "str | None":
+    """The subcommand of a marimo command line that runs cells (``edit``,
+    ``run``, ``export`` ...), from ``…/bin/marimo run app.py`` or
+    ``python -m marimo edit``; ``None`` for anything else."""
+    args = list(cmdline[:MAX_PYTHON_ARGS + 1])
+    for index, arg in enumerate(args):
+        if arg == "-m" and index + 1 < len(args):
+            runs = args[index + 1] == "marimo"
+            rest = args[index + 2:]
+        else:
+            runs = _stem(arg) in ("marimo", "marimo-script.py")
+            rest = args[index + 1:]
+        if runs:
+            command = next((part for part in rest if not part.startswith("-")), None)
+            return command if command in MARIMO_RUNS else None
+    return None
+
+
+def _is_spawned_worker(cmdline: "Sequence[str]") -> bool:
+    """A multiprocessing ``spawn``/``forkserver`` child (marimo's edit and
+    export kernels are such children of the marimo process)."""
+    return any("multiprocessing" in arg for arg in cmdline[1:4])
 
 
 def classify(process: "Process") -> "Hit | None":
@@ -261,10 +313,15 @@ def classify(process: "Process") -> "Hit | None":
         from envdetect.detectors import _jetbrains
 
         return _jetbrains.jvm_role(process.cmdline)
-    if _is_python(name, process.exe) and process.cmdline:
+    if (_is_python(name, process.exe) or name == "marimo") and process.cmdline:
         role = _python_role(process.cmdline)
         if role is not None:
             return role
+        command = marimo_command(process.cmdline)
+        if command is not None:
+            # The marimo server: its kernel is a spawned child (edit,
+            # export) or a thread of it (run); see marimo_kernel().
+            return ("marimo", "marimo", command, f"process marimo ({command})")
     first = process.cmdline[0] if process.cmdline else None
     for path in (process.exe, first if first != process.exe else None):
         if path:
@@ -329,6 +386,43 @@ def nearest_ide(ctx: "Context") -> "Hit | None":
     return None
 
 
+def own_kernel(ctx: "Context") -> "Hit | None":
+    """This process itself is a Jupyter kernel (``python -m ipykernel_launcher``),
+    from its own command line: a launcher may set no ``JPY_*`` variable, and
+    a kernel is nobody's ancestor while its own code runs."""
+    args = ctx.command_line()
+    if not args:
+        return None
+    role = _python_role(("python", *args[1:]))
+    if role is not None and role[0] == "kernel":
+        return ("kernel", role[1], None, "command line (ipykernel)")
+    return None
+
+
+def marimo_kernel(ctx: "Context", ancestors: bool) -> "Hit | None":
+    """marimo runs cells here or in an ancestor: this process is ``marimo run``
+    (its kernels are threads) or a spawned worker of a marimo process (the
+    editor's and an export's kernels), or such a kernel is an ancestor, up to
+    the first terminal.  The ancestry is read only when ``ancestors``."""
+    own = ctx.command_line()
+    if own and marimo_command(own) is not None:
+        return ("kernel", "marimo", None, "command line (marimo)")
+    if not ancestors:
+        return None
+    kernel_below = bool(own) and _is_spawned_worker(own)
+    for process in ctx.processes():
+        hit = classify(process)
+        if hit is not None and hit[0] == "terminal":
+            return None
+        if hit is not None and hit[0] == "marimo":
+            if kernel_below or hit[2] == "run":
+                return ("kernel", "marimo", None, hit[3])
+            return None  # marimo's own terminal, its language server: a person's
+        kernel_below = _is_python(normalize_name(process.name), process.exe) \
+            and _is_spawned_worker(process.cmdline)
+    return None
+
+
 def nearest_kernel(ctx: "Context") -> "Hit | None":
     for hit in walk(ctx):
         if hit[0] == "kernel":
@@ -364,7 +458,17 @@ def agent_process(name: str, cmdline: "Sequence[str]") -> "tuple[str, str] | Non
         name = name[:-4].lower()
     agent = AGENT_PROCESSES.get(name)
     if agent is not None:
+        if agent == "claude_code" and _is_claude_desktop(cmdline):
+            return None
         return agent, name
+    # Claude Code's native installer links ~/.local/bin/claude to
+    # versions/<version>, and macOS names the process after the link's
+    # target ("2.1.3"): argv[0] keeps the name it was started by.
+    if cmdline and name[:1].isdigit():
+        first = _stem(cmdline[0])
+        agent = AGENT_PROCESSES.get(first)
+        if agent is not None:
+            return agent, first
     for prefix, agent, key in AGENT_PROCESS_PREFIXES:
         if name.startswith(prefix):
             return agent, key
@@ -372,6 +476,37 @@ def agent_process(name: str, cmdline: "Sequence[str]") -> "tuple[str, str] | Non
         script = _script(cmdline)
         if script is not None and script in AGENT_SCRIPTS:
             return AGENT_SCRIPTS[script], script
+    if name.lower() in NODE_NAMES:
+        return _node_agent(cmdline)
+    return None
+
+
+def _is_claude_desktop(cmdline: "Sequence[str]") -> bool:
+    """Claude's desktop chat app, whose executable is also called ``Claude``:
+    a macOS bundle, or Squirrel's ``AnthropicClaude`` install on Windows.
+    It starts MCP servers, not a coding agent's shell commands."""
+    first = cmdline[0].replace("\\", "/").lower() if cmdline else ""
+    return ".app/contents/" in first or "/anthropicclaude/" in first
+
+
+def _node_agent(cmdline: "Sequence[str]") -> "tuple[str, str] | None":
+    """The agent a ``node``/``bun`` command line runs: the first argument that
+    is not an option is the script."""
+    for arg in cmdline[1:MAX_NODE_ARGS + 1]:
+        if arg.startswith("-"):
+            continue
+        path = arg.replace("\\", "/")
+        lowered = path.lower()
+        for marker, agent, key in NODE_AGENT_PACKAGES:
+            if marker in lowered:
+                return agent, key
+        base = lowered.rsplit("/", 1)[-1]
+        for suffix in (".js", ".mjs", ".cjs", ".cmd"):
+            if base.endswith(suffix):
+                base = base[: -len(suffix)]
+                break
+        found = NODE_AGENT_SCRIPTS.get(base)
+        return (found, base) if found is not None else None
     return None
 
 

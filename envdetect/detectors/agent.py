@@ -7,8 +7,10 @@ In order, first answer wins:
 2. The variables agents set on the processes they spawn for their tools
    (:data:`ENV_RULES`).
 3. Devin's machines: the file ``/opt/.devin`` (Linux).
-4. The process ancestry, only where no variable tells (Aider sets none) and
-   only when the environment did not already decide the run: not under an IDE
+4. The process ancestry, only where no variable tells (Aider, Devin's CLI,
+   Factory's droid and Octofriend set none; a hook, a sandbox or an MCP server
+   may have scrubbed Claude Code's, Gemini CLI's, OpenCode's or Copilot CLI's)
+   and only when the environment did not already decide the run: not under an IDE
    toolkit, not in CI, not in a managed cloud workload, and not a person at a
    terminal (stdin and stdout both terminals).  Names and command lines
    classify an ancestor; they are never copied out.  The agents' process
@@ -42,6 +44,9 @@ terminal or hold a user's configuration are left out on purpose:
   ``ANTIGRAVITY_CLI_ALIAS``, ``CODEIUM_EDITOR_APP_ROOT`` are exported into
   human IDE terminals by editor integrations.
 - ``PAGER=cat``/``GIT_PAGER=cat`` are set by notebooks and agents alike.
+- ``TERM_PROGRAM=WarpTerminal``, ``WARP_CLI_AGENT_PROTOCOL_VERSION`` are in
+  every Warp window; ``OPENCODE_TERMINAL`` marks OpenCode's embedded terminal,
+  where a person types (it cancels the ``OPENCODE=1`` it inherits).
 
 Values are only compared, never returned: the detector reports an id from
 :data:`AGENTS` and the *name* of the variable that decided it.
@@ -78,8 +83,17 @@ AGENTS: "dict[str, str | None]" = {
     "replit_agent": "Replit Agent",
     "devin": "Devin",
     "aider": "Aider",
+    "warp": "Warp Agent",
+    "crush": "Crush",
+    "qwen_code": "Qwen Code",
+    "jules": "Jules",
+    "factory_droid": "Factory Droid",
+    "octofriend": "Octofriend",
     "other": None,
 }
+
+#: Jules' home directory in its VM.
+JULES_HOME = "/home/jules"
 
 #: ``(agent id, rule)``; the first row whose rule holds wins.  Each rule is a
 #: rule of the detectors' one rule language (:mod:`envdetect.detectors._rules`)
@@ -95,7 +109,7 @@ AGENTS: "dict[str, str | None]" = {
 #: is the renamed Q CLI and keeps its AWS_EXECUTION_ENV token).  Between
 #: unrelated agents nested in one another the order follows the AWS SAM CLI's
 #: agent table (Claude Code, Codex, Cursor, Gemini CLI, Kiro, OpenCode, Copilot).
-ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
+ENV_RULES: "tuple[tuple[str, tuple[Any, ...]], ...]" = (
     # Amp: "AMP_CURRENT_THREAD_ID, AGENT_THREAD_ID, plus AGENT=amp" on shell-tool
     # children, and CLAUDECODE too.
     ("amp", ("flag", "AMP_CURRENT_THREAD_ID")),
@@ -103,6 +117,10 @@ ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     # Goose: GOOSE_TERMINAL=1 from its shell session, and AGENT=goose.
     ("goose", ("flag", "GOOSE_TERMINAL")),
     ("goose", ("eq", "AGENT", "goose")),
+    # Crush (charmbracelet/crush internal/shell): CRUSH=1, AGENT=crush and
+    # AI_AGENT=crush on every command; builds before AI_AGENT set AGENT only.
+    ("crush", ("eq", "AGENT", "crush")),
+    ("crush", ("flag", "CRUSH")),
     # Kilo Code CLI (OpenCode fork): KILO_PID next to OPENCODE=1.
     ("other", ("flag", "KILO_PID")),
     # Claude Code: CLAUDECODE=1 on Bash-tool, hook, status-line and MCP children.
@@ -127,8 +145,10 @@ ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     # Amazon Q Developer CLI appends "AmazonQ-For-CLI Version/<v>" to
     # AWS_EXECUTION_ENV, after whatever was there ("CloudShell ...").
     ("amazon_q_cli", ("word", "AWS_EXECUTION_ENV", "AmazonQ-For-CLI")),
-    # OpenCode's root middleware: OPENCODE=1 (and AGENT=1, a bare flag).
-    ("opencode", ("flag", "OPENCODE")),
+    # OpenCode's root middleware: OPENCODE=1 (and AGENT=1, a bare flag).  Its
+    # embedded terminals inherit both and add OPENCODE_TERMINAL=1
+    # (packages/opencode/src/pty): a person types there, not the agent.
+    ("opencode", ("all", ("flag", "OPENCODE"), ("not", "OPENCODE_TERMINAL"))),
     # GitHub Copilot: cloud agent, Copilot CLI shell tool, VS Code agent terminals
     # (microsoft/vscode#316267, VS Code 1.121).
     ("github_copilot", ("flag", "COPILOT_AGENT_SESSION_ID")),
@@ -142,14 +162,24 @@ ENV_RULES: "tuple[tuple[str, tuple[str, ...]], ...]" = (
     ("replit_agent", ("eq", "REPLIT_MODE", "assistant")),
     # Devin's machine images (Cognition) source this from their bashrc.
     ("devin", ("flag", "__COG_BASHRC_SOURCED")),
+    # Warp's agent runs: its CLI crate defines OZ_RUN_ID (and OZ_PARENT_RUN_ID
+    # for child runs) for the harness it launches.  TERM_PROGRAM=WarpTerminal
+    # and WARP_CLI_AGENT_PROTOCOL_VERSION are in every Warp window.
+    ("warp", ("flag", "OZ_RUN_ID")),
+    # Qwen Code (a Gemini CLI fork): QWEN_CODE=1 from its shell tool, and
+    # getShellContextEnvVars() adds QWEN_CODE_SESSION_ID to every subprocess.
+    ("qwen_code", ("flag", "QWEN_CODE")),
+    ("qwen_code", ("flag", "QWEN_CODE_SESSION_ID")),
     # Agents without an id of their own, each by its own tool-child marker.
     ("other", ("flag", "CLINE_ACTIVE")),
-    ("other", ("flag", "QWEN_CODE")),
-    ("other", ("flag", "CRUSH")),
     ("other", ("flag", "OPENCLAW_SHELL")),
     ("other", ("flag", "GROK_SESSION_ID")),
     ("other", ("flag", "PI_CODING_AGENT")),
     ("other", ("flag", "WINDSURF_CASCADE_TERMINAL")),
+    # Google Jules' VM: the user swebot with its home at /home/jules, both
+    # together and the directory there (the registry's gate opens on it).
+    # Last: the detector checks the directory after the rule holds.
+    ("jules", ("all", ("is", "HOME", JULES_HOME), ("is", "USER", "swebot"))),
 )
 
 #: Normalised ``AI_AGENT`` values -> id (see :func:`from_ai_agent`).
@@ -172,12 +202,22 @@ AI_AGENT_NAMES = {
     "replit": "replit_agent", "replit-agent": "replit_agent",
     "devin": "devin",
     "aider": "aider",
+    "warp": "warp", "oz": "warp",
+    "crush": "crush",
+    "qwen": "qwen_code", "qwen-code": "qwen_code",
+    "jules": "jules",
+    "droid": "factory_droid", "factory": "factory_droid", "factory-droid": "factory_droid",
+    "octofriend": "octofriend",
 }
 
 #: Longest ``AI_AGENT`` value worth normalising; anything longer is "other".
 MAX_AI_AGENT = 64
 
 IDS = tuple(AGENTS)
+
+#: Variables set in every session: a rule that needs them is gated by a path
+#: in the registry instead (scripts/generate.py leaves them out of the gate).
+UBIQUITOUS = frozenset({"HOME", "USER"})
 
 #: Present on the machines Devin works on (@vercel/detect-agent, detect-agent,
 #: ai-agent-detector all check it).
@@ -190,25 +230,30 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
     found = _decide(ctx)
     if found is None:
         return None
-    agent, signal = found
-    ctx.because(signal)
+    agent, signals = found
+    ctx.because(*signals)
     return {"id": agent, "name": AGENTS[agent]}
 
 
-def _decide(ctx: "Context") -> "tuple[str, str] | None":
+def _decide(ctx: "Context") -> "tuple[str, tuple[str, ...]] | None":
     explicit = ctx.env("AI_AGENT")
     if explicit is not None and explicit.strip():
-        return from_ai_agent(explicit), "env AI_AGENT"
+        return from_ai_agent(explicit), ("env AI_AGENT",)
     match = from_environment(ctx.env)
+    if match is not None and match[0] == "jules" and not ctx.exists(JULES_HOME):
+        match = None  # HOME and USER alone are anyone's to set
     if match is not None:
-        return match[0], f"env {match[1]}"
+        return match[0], match[1:]
     if ctx.platform.system == "Linux" and ctx.exists(DEVIN_MARKER):
-        return "devin", f"file {DEVIN_MARKER}"
+        return "devin", (f"file {DEVIN_MARKER}",)
     if not _environment_decided(ctx):
         for process in ctx.processes():
             match = _ancestry.agent_process(process.name, process.cmdline)
             if match is not None:
-                return match[0], f"process {match[1]}"
+                # An OpenCode terminal's shell is OpenCode's child, used by a person.
+                if match[0] == "opencode" and ctx.has("OPENCODE_TERMINAL"):
+                    continue
+                return match[0], (f"process {match[1]}",)
     return None
 
 
@@ -223,11 +268,14 @@ def _environment_decided(ctx: "Context") -> bool:
 # == Reading the table ========================================================
 
 
-def from_environment(env: "Callable[[str], str | None]") -> "tuple[str, str] | None":
-    """``(id, variable name)`` of the first :data:`ENV_RULES` row that matches."""
+def from_environment(env: "Callable[[str], str | None]") -> "tuple[str, ...] | None":
+    """``(id, evidence, ...)`` of the first :data:`ENV_RULES` row that
+    matches: the evidence names the variables that made it hold
+    (``"env CLAUDECODE"``)."""
     for agent, rule in ENV_RULES:
-        if holds(env, rule):
-            return agent, rule[1]
+        signals: list[str] = []
+        if holds(env, rule, signals):
+            return (agent, *signals)
     return None
 
 

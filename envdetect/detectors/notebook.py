@@ -1,12 +1,15 @@
 """The ``notebook`` facet: a notebook kernel, or a hosted notebook platform.
 
 Result: ``{"id", "name"}`` with id ``colab``, ``kaggle``, ``databricks``,
-``sagemaker`` or ``jupyter``.  Hosted platforms come first (their VMs and
-containers say so in every process); then a Jupyter kernel, from
+``sagemaker``, ``jupyter`` or ``marimo``.  Hosted platforms come first (their
+VMs and containers say so in every process); then a Jupyter kernel, from
 ``JPY_PARENT_PID``/``JPY_SESSION_NAME`` (jupyter_client, jupyter_server),
-ipykernel's own ``MPLBACKEND`` default, or an ``ipykernel_launcher``
-ancestor.  VS Code, PyCharm and other editors' notebooks are ``jupyter``
-here and their editor in the ide facet.
+ipykernel's own ``MPLBACKEND`` default, this process's own command line
+(``-m ipykernel_launcher``), or an ``ipykernel_launcher`` ancestor; then
+marimo, which sets no variable: ``marimo run`` runs cells in threads of its
+own process, ``marimo edit`` and ``marimo export`` in a spawned child of it.
+VS Code, PyCharm and other editors' notebooks are ``jupyter`` here and their
+editor in the ide facet.
 
 Not notebooks: terminal IPython (no kernel), Spyder's console (a kernel, but
 Spyder's: the ide facet says ``spyder``), SageMaker training jobs.
@@ -24,6 +27,7 @@ facet = "notebook"
 
 NOTEBOOK_NAMES = {
     "jupyter": "Jupyter",
+    "marimo": "marimo",
     "colab": "Google Colab",
     "kaggle": "Kaggle",
     "databricks": "Databricks",
@@ -123,13 +127,22 @@ def _runtime_version(value: str) -> bool:
 
 
 def _kernel(ctx: "Context") -> "str | None":
-    """A Jupyter kernel (or a process it started); hosted platforms' kernels
-    are recognised by their metadata files, read only once a kernel is known."""
+    """A Jupyter or marimo kernel (or a process it started); hosted platforms'
+    kernels are recognised by their metadata files, read only once a kernel
+    is known."""
     ide = ctx.found.get("ide")
     if isinstance(ide, dict) and ide.get("id") == "spyder":
         return None
     if not _kernel_signal(ctx):
-        return None
+        if _ancestry.explained_elsewhere(ctx):
+            return None
+        # marimo sets no variable; its kernel never has a terminal, but the
+        # app runner's threads share the server's, which a person may have.
+        marimo = _ancestry.marimo_kernel(ctx, ancestors=not ctx.interactive())
+        if marimo is None:
+            return None
+        ctx.because(marimo[3])
+        return "marimo"
     for path in SAGEMAKER_FILES:
         if ctx.exists(path):
             ctx.because(f"file {path}")
@@ -149,6 +162,13 @@ def _kernel_signal(ctx: "Context") -> bool:
     backend = ctx.env("MPLBACKEND")
     if backend is not None and backend.strip() in INLINE_BACKENDS:
         ctx.because("env MPLBACKEND")
+        return True
+    # This process is the kernel (``python -m ipykernel_launcher -f …``) and
+    # its launcher set no JPY_* variable, while MPLBACKEND was already set so
+    # ipykernel kept it: the kernel's own command line says so.
+    own = _ancestry.own_kernel(ctx)
+    if own is not None:
+        ctx.because(own[3])
         return True
     # A kernel never has a terminal; CI, agents and managed cloud platforms
     # already say who runs us.

@@ -65,7 +65,7 @@ def test_check_fails_on_a_block_edited_by_hand(copy: Path, path: str, old: str,
 def test_check_fails_when_a_table_changes_and_nobody_regenerates(copy: Path) -> None:
     agent = copy / "envdetect/detectors/agent.py"
     text = agent.read_text()
-    row = '("other", ("flag", "CRUSH")),'
+    row = '("other", ("flag", "CLINE_ACTIVE")),'
     assert row in text
     agent.write_text(text.replace(row, f'{row}\n    ("other", ("flag", "NEW_AGENT")),'))
     result = _generate(copy, "--check")

@@ -10,11 +10,13 @@ from envdetect import load_fixture
 from envdetect._context import Process
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _ancestry, agent
+from envdetect.detectors._rules import variables
 from tests.conftest import fixture_paths, load
 
 ISSUE_IDS = ("claude_code", "amp", "codex", "gemini_cli", "github_copilot", "cursor",
              "amazon_q_cli", "kiro", "opencode", "augment", "antigravity", "goose",
-             "replit_agent", "devin", "aider", "other")
+             "replit_agent", "devin", "aider", "warp", "crush", "qwen_code", "jules",
+             "factory_droid", "octofriend", "other")
 TTY = {"stdin": True, "stdout": True}
 
 
@@ -106,22 +108,32 @@ def test_unknown_ai_agent_is_never_echoed(replay: Any) -> None:
 
 
 # -- the agents' own variables --------------------------------------------------
-def _value_for(rule: tuple[str, ...]) -> str:
+def _environ_for(rule: tuple[Any, ...]) -> dict[str, str]:
+    """The smallest environment in which ``rule`` holds."""
     if rule[0] == "flag":
-        return "1"
-    if rule[0] == "eq":
-        return rule[2]
+        return {rule[1]: "1"}
+    if rule[0] in ("eq", "is"):
+        return {rule[1]: rule[2]}
+    if rule[0] == "not":
+        return {}
+    if rule[0] == "all":
+        environ: dict[str, str] = {}
+        for part in rule[1:]:
+            environ.update(_environ_for(part))
+        return environ
     assert rule[0] == "word", rule
-    return f"CloudShell {rule[2]} Version/1.16.2"
+    return {rule[1]: f"CloudShell {rule[2]} Version/1.16.2"}
 
 
 @pytest.mark.parametrize("row", agent.ENV_RULES, ids=lambda row: f"{row[1][1]}->{row[0]}")
-def test_every_rule_alone(replay: Any, row: tuple[str, tuple[str, ...]]) -> None:
+def test_every_rule_alone(replay: Any, row: tuple[str, tuple[Any, ...]]) -> None:
     agent_id, rule = row
-    name = rule[1]
-    env = replay({"environ": {name: _value_for(rule)}})
+    environ = _environ_for(rule)
+    # Jules' row is gated by its home directory, which its VM has.
+    files = {f"{environ['HOME']}/.bashrc": ""} if "HOME" in environ else {}
+    env = replay({"environ": environ, "files": files})
     assert env.agent.id == agent_id
-    assert env.explanation["agent"]["because"] == [f"env {name}"]
+    assert env.explanation["agent"]["because"] == [f"env {name}" for name in environ]
 
 
 @pytest.mark.parametrize("value", ["0", "false", "False", "no", "off", " 0 "])
@@ -138,8 +150,17 @@ def test_amp_also_sets_claudecode(replay: Any) -> None:
 def test_agent_variable_only_counts_with_a_known_name(replay: Any) -> None:
     assert _id(replay, {"AGENT": "goose"}) == "goose"
     assert _id(replay, {"AGENT": " AMP "}) == "amp"
-    for value in ("1", "true", "build-agent-07", "crush"):
+    for value in ("1", "true", "build-agent-07", "crushed"):
         assert _agent(replay, {"AGENT": value}) is None
+
+
+def test_crush_announces_itself_through_agent(replay: Any) -> None:
+    # charmbracelet/crush internal/shell/shell.go appends CRUSH=1, AGENT=crush
+    # and AI_AGENT=crush; each alone is enough.
+    assert _id(replay, {"AGENT": "crush"}) == "crush"
+    assert _id(replay, {"CRUSH": "1"}) == "crush"
+    assert _id(replay, {"AI_AGENT": "crush"}) == "crush"
+    assert _id(replay, {"CRUSH": "0"}) is None
 
 
 def test_kilo_is_an_opencode_fork(replay: Any) -> None:
@@ -356,7 +377,9 @@ def test_ancestry_not_walked_when_a_variable_tells() -> None:
 
 def test_because_names_signals_only() -> None:
     allowed_prefixes = ("env ", "file ", "process ")
-    names = {row[1][1] for row in agent.ENV_RULES} | {"AI_AGENT"}
+    names = {name for row in agent.ENV_RULES for name in variables(row[1], negated=False)}
+    names.add("AI_AGENT")
+    node_keys = {key for _, _, key in _ancestry.NODE_AGENT_PACKAGES}
     for path in fixture_paths("agent") + fixture_paths("toolkit"):
         ctx = load_fixture(load(path))
         from envdetect import detect
@@ -368,6 +391,82 @@ def test_because_names_signals_only() -> None:
             if kind == "env":
                 assert what in names
             elif kind == "process":
-                assert what in _ancestry.AGENT_PROCESSES or what in _ancestry.AGENT_SCRIPTS
+                assert what in _ancestry.AGENT_PROCESSES or what in _ancestry.AGENT_SCRIPTS \
+                    or what in _ancestry.NODE_AGENT_SCRIPTS or what in node_keys
             else:
                 assert what == agent.DEVIN_MARKER
+
+
+# -- issue 15: Warp, Qwen Code, Jules, scrubbed environments, OpenCode terminals -----------
+def test_warp_agent_runs_not_warp_windows(replay: Any) -> None:
+    assert _id(replay, {"OZ_RUN_ID": "c6f1e2a4", "TERM_PROGRAM": "WarpTerminal"}) == "warp"
+    assert _agent(replay, {"TERM_PROGRAM": "WarpTerminal",
+                           "WARP_CLI_AGENT_PROTOCOL_VERSION": "1"}) is None
+
+
+def test_qwen_code_session_variables(replay: Any) -> None:
+    assert _id(replay, {"QWEN_CODE_SESSION_ID": "3f9c2b7e", "QWEN_CODE_AGENT_ID": ""}) \
+        == "qwen_code"
+    assert _id(replay, {"QWEN_CODE": "1"}) == "qwen_code"
+    assert _agent(replay, {"QWEN_CODE_SESSION_ID": ""}) is None
+
+
+def test_jules_needs_its_user_its_home_and_the_directory(replay: Any) -> None:
+    home = {"/home/jules/.bashrc": ""}
+    jules = {"HOME": "/home/jules", "USER": "swebot"}
+    assert _id(replay, jules, files=home) == "jules"
+    assert _agent(replay, jules) is None  # the variables alone: anyone can set them
+    assert _agent(replay, {"HOME": "/home/jules", "USER": "jules"}, files=home) is None
+    assert _agent(replay, {"HOME": "/home/swebot", "USER": "swebot"}, files=home) is None
+
+
+def test_opencode_terminal_is_a_person(replay: Any) -> None:
+    inherited = {"OPENCODE": "1", "AGENT": "1"}
+    assert _id(replay, inherited) == "opencode"
+    assert _agent(replay, {**inherited, "OPENCODE_TERMINAL": "1"}) is None
+    opencode = [{"name": "bash"}, {"name": "opencode", "cmdline": ["opencode"]}]
+    assert _id(replay, {}, processes=opencode) == "opencode"
+    assert _agent(replay, {"OPENCODE_TERMINAL": "1"}, processes=opencode) is None
+    # An agent started from an OpenCode terminal is still that agent.
+    claude = [{"name": "bash"}, {"name": "claude", "cmdline": ["claude"]}, *opencode]
+    assert _id(replay, {"OPENCODE_TERMINAL": "1"}, processes=claude) == "claude_code"
+    assert _id(replay, {"OPENCODE_TERMINAL": "1", "CLAUDECODE": "1", **inherited}) \
+        == "claude_code"
+
+
+@pytest.mark.parametrize(("process", "expected"), [
+    ({"name": "claude", "cmdline": ["claude"]}, "claude_code"),
+    ({"name": "2.0.14", "cmdline": ["claude", "--resume"]}, "claude_code"),
+    ({"name": "opencode"}, "opencode"),
+    ({"name": "copilot"}, "github_copilot"),
+    ({"name": "crush"}, "crush"),
+    ({"name": "droid", "cmdline": ["droid", "exec"]}, "factory_droid"),
+    ({"name": "devin"}, "devin"),
+    ({"name": "octofriend"}, "octofriend"),
+    ({"name": "node", "cmdline": ["node", "/usr/local/bin/gemini"]}, "gemini_cli"),
+    ({"name": "node", "cmdline": ["node", "--max-old-space-size=8192",
+                                  "/usr/lib/node_modules/@google/gemini-cli/dist/index.js"]},
+     "gemini_cli"),
+    ({"name": "node.exe", "cmdline": ["node.exe",
+                                      "C:\\npm\\node_modules\\@github\\copilot\\index.js"]},
+     "github_copilot"),
+    ({"name": "bun", "cmdline": ["bun", "/home/a/.bun/bin/claude"]}, "claude_code"),
+    ({"name": "node", "cmdline": ["node", "/home/a/.npm-global/bin/qwen"]}, "qwen_code"),
+    ({"name": "node", "cmdline": ["node", "/home/a/.npm-global/bin/octofriend"]}, "octofriend"),
+])
+def test_scrubbed_agents_are_found_in_the_ancestry(replay: Any, process: dict[str, Any],
+                                                   expected: str) -> None:
+    processes = [{"name": "bash", "cmdline": ["bash", "-c", "make"]}, process]
+    assert _id(replay, {"PATH": "/usr/bin:/bin"}, processes=processes) == expected
+
+
+@pytest.mark.parametrize("process", [
+    {"name": "Claude", "cmdline": ["/Applications/Claude.app/Contents/MacOS/Claude"]},
+    {"name": "claude.exe", "cmdline": ["C:\\Users\\r\\AppData\\Local\\AnthropicClaude\\"
+                                       "app-0.13.64\\claude.exe"]},
+    {"name": "node", "cmdline": ["node", "server.js"]},
+    {"name": "node", "cmdline": ["node", "/srv/app/claude-proxy.js"]},
+    {"name": "2.0.14", "cmdline": ["python3"]},
+])
+def test_lookalikes_are_not_agents(replay: Any, process: dict[str, Any]) -> None:
+    assert _agent(replay, {}, processes=[{"name": "bash"}, process]) is None

@@ -102,7 +102,10 @@ PROCESS_TOKENS = (
     set(_ancestry.PROCESS_IDES) | set(_ancestry.TERMINAL_PROCESSES)
     | {"emacs", "idle", "tmux", "sshd", "executable", "command line", "java (intellij platform)",
        "python (ipykernel)", "python (spyder)", "python (idlelib)", "python (idle)"}
+    | {f"marimo ({command})" for command in _ancestry.MARIMO_RUNS}
 )
+#: Evidence from this process's own command line (notebook kernels).
+OWN_COMMAND_LINE = {"command line (ipykernel)", "command line (marimo)"}
 FILES = set(notebook.SAGEMAKER_FILES) | set(notebook.DATABRICKS_FILES)
 
 
@@ -120,6 +123,8 @@ def test_evidence_names_signals_never_values(path: Path) -> None:
                 assert name in PROCESS_TOKENS, signal
             elif kind == "file":
                 assert name in FILES, signal
+            elif kind == "command":
+                assert signal in OWN_COMMAND_LINE, signal
             else:
                 assert signal.startswith(("stdin ", "stdout ")), signal
 

@@ -156,3 +156,81 @@ def test_secrets_in_platform_variables_never_come_out() -> None:
     env = envdetect.detect(FixtureContext(world(environ)), plugins=False)
     assert env.notebook.id == "kaggle"
     assert secret not in env.to_json() + repr(env.explanation)
+
+
+# -- the kernel's own command line, and marimo (issue 15) ---------------------------------
+KERNEL_COMMAND = ["/opt/lab/bin/python", "-m", "ipykernel_launcher", "-f",
+                  "/home/ana/.local/share/jupyter/runtime/kernel-7a1f.json"]
+
+
+def test_the_kernels_own_command_line_is_a_kernel() -> None:
+    # No JPY_* variable, MPLBACKEND already set to something else: only the
+    # process's own command line says it is the kernel.
+    document = {**world({"MPLBACKEND": "Agg"}, [{"name": "launcher"}]),
+                "command_line": KERNEL_COMMAND}
+    env = envdetect.detect(FixtureContext(document), plugins=False)
+    assert env.notebook is not None
+    assert env.notebook.id == "jupyter"
+    assert env.explanation["notebook"]["because"] == ["command line (ipykernel)"]
+    assert notebook_of(world({"MPLBACKEND": "Agg"}, [{"name": "launcher"}])) is None
+
+
+def test_the_own_command_line_opens_the_gate_without_variables() -> None:
+    document = {**world({}, tty=True), "command_line": KERNEL_COMMAND}
+    assert notebook_of(document) == "jupyter"
+
+
+def test_python_3_9_argv_names_the_launcher_file() -> None:
+    # Before 3.10 there is no sys.orig_argv: argv[0] is the module's file.
+    command = ["/usr/bin/python3.9", "/opt/lab/lib/python3.9/site-packages/ipykernel_launcher.py",
+               "-f", "/tmp/kernel.json"]
+    assert notebook_of({**world({"MPLBACKEND": "Agg"}), "command_line": command}) == "jupyter"
+
+
+@pytest.mark.parametrize("command", [
+    ["python", "-m", "ipykernel", "install", "--user"],
+    ["python", "-m", "ipykernel_launcher", "install"],
+    ["python", "-m", "pip", "install", "ipykernel"],
+    ["python", "notebook_to_ipykernel.py"],
+])
+def test_commands_that_only_mention_ipykernel_are_not_kernels(command: list[str]) -> None:
+    assert notebook_of({**world({"MPLBACKEND": "Agg"}), "command_line": command}) is None
+
+
+MARIMO_EDIT = {"name": "marimo", "exe": "/home/ana/nb/bin/python3.12",
+               "cmdline": ["/home/ana/nb/bin/python", "/home/ana/nb/bin/marimo", "edit", "a.py"]}
+SPAWNED = ["/home/ana/nb/bin/python", "-B", "-c",
+           "from multiprocessing.spawn import spawn_main; "
+           "spawn_main(tracker_fd=11, pipe_handle=20)", "--multiprocessing-fork"]
+
+
+@pytest.mark.parametrize("command", [
+    ["/home/ana/nb/bin/python", "/home/ana/nb/bin/marimo", "run", "app.py"],
+    ["python", "-m", "marimo", "run", "--headless", "app.py"],
+    ["C:\\nb\\Scripts\\marimo.exe", "run", "app.py"],
+])
+def test_marimo_run_is_a_notebook_even_at_a_terminal(command: list[str]) -> None:
+    assert notebook_of({**world({}, tty=True), "command_line": command}) == "marimo"
+
+
+def test_marimo_edit_kernel_is_its_spawned_child() -> None:
+    kernel = {**world({}, [MARIMO_EDIT]), "command_line": SPAWNED}
+    assert notebook_of(kernel) == "marimo"
+    cell_child = world({}, [{"name": "python3.12", "exe": "/home/ana/nb/bin/python3.12",
+                             "cmdline": SPAWNED}, MARIMO_EDIT])
+    assert notebook_of(cell_child) == "marimo"
+
+
+def test_marimo_terminal_and_tools_are_not_notebooks() -> None:
+    # marimo edit's built-in terminal, its language server: no spawned kernel between.
+    terminal = world({}, [{"name": "bash", "cmdline": ["/bin/bash"]}, MARIMO_EDIT])
+    assert notebook_of({**terminal, "command_line": ["python", "x.py"]}) is None
+    for command in (["marimo", "convert", "a.ipynb"], ["python", "-m", "marimo", "check", "a.py"],
+                    ["marimo", "--version"]):
+        assert notebook_of({**world({}), "command_line": command}) is None
+
+
+def test_marimo_ancestry_is_not_read_at_a_terminal() -> None:
+    ctx = CountingContext({**world({}, [MARIMO_EDIT], tty=True), "command_line": SPAWNED})
+    assert notebook.detect(ctx) is None
+    assert ctx.ancestry_reads == 0

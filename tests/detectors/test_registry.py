@@ -54,7 +54,8 @@ def test_gates_cover_every_gated_detector() -> None:
     assert set(GATES) == {"cloud", "ci", "toolkit", "agent", "ide", "notebook"}
     assert set(GATES) <= set(BUILTIN)
     for gate in GATES.values():
-        assert set(gate) <= {"variables", "paths", "contents", "facets", "ancestry"}
+        assert set(gate) <= {"variables", "paths", "contents", "facets", "command_line",
+                             "ancestry"}
 
 
 def _interesting(process: Process) -> bool:
@@ -77,6 +78,8 @@ def _shut(document: dict[str, Any], gate: dict[str, Any]) -> dict[str, Any]:
         if path in files and files[path].strip() in values:
             files[path] = "Some Other Vendor\n"
     shut["files"] = files
+    if gate.get("command_line"):
+        shut.pop("command_line", None)
     if gate.get("ancestry"):
         shut["processes"] = [p for p in shut.get("processes", [])
                              if not _interesting(Process(p["name"], p.get("exe"),
@@ -129,6 +132,8 @@ def _check_shut(document: dict[str, Any], facet: str) -> None:
     allowed = set(gate.get("variables", ())) | ({"*"} if facet in ("ci", "cloud") else set())
     if facet == "ci":
         allowed |= ci.NAMES
+    if facet == "agent":  # the Jules row reads HOME and USER; its gate is a path
+        allowed |= agent.UBIQUITOUS
     assert ctx.names <= allowed, f"read variables the gate does not list: {ctx.names - allowed}"
     paths = set(gate.get("paths", ())) | {path for path, _ in gate.get("contents", ())}
     assert ctx.paths <= paths, f"read files the gate does not list: {ctx.paths - paths}"
@@ -151,7 +156,7 @@ def _necessary(rule: Any) -> set[str] | None:
     """Variables one of which ``rule`` cannot hold without (None: no such set)."""
     if isinstance(rule, str):
         return {rule}
-    if rule[0] in ("flag", "eq", "in", "prefix"):
+    if rule[0] in ("flag", "eq", "in", "prefix", "is", "word", "lword"):
         return {rule[1]}
     if rule[0] == "all":
         for part in rule[1:]:
@@ -186,8 +191,16 @@ def test_every_table_name_is_in_its_gate() -> None:
     assert set(ci.MIXED_CASE) <= ci.NAMES
     assert GATES["cloud"]["variables"] >= cloud._GATE_NAMES
     assert {toolkit.VARIABLE, toolkit.LEGACY_VARIABLE} == set(GATES["toolkit"]["variables"])
-    agent_names = {"AI_AGENT"} | {rule[1] for _, rule in agent.ENV_RULES}
+    agent_names = {"AI_AGENT"}
+    for _, rule in agent.ENV_RULES:
+        needed = _necessary(rule)
+        assert needed is not None, rule
+        if needed & agent.UBIQUITOUS:  # Jules: HOME and USER; gated by its home instead
+            assert "/home/jules" in GATES["agent"]["paths"]
+            continue
+        agent_names |= needed
     assert agent_names == set(GATES["agent"]["variables"])
+    assert not agent.UBIQUITOUS & GATES["agent"]["variables"]
     ide_names = {
         *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
         *(name for name, _, _ in ide.VSCODE_FORK_MARKERS), *ide.JETBRAINS_VARIABLES,
