@@ -112,7 +112,8 @@ DETECTOR_IDS: "dict[str, frozenset[str]]" = {
         "github_codespaces", "gitpod", "heroku", "netlify", "railway", "render", "replit", "vercel",
     }),
     "container.id": frozenset({
-        "docker", "ecs", "kubernetes", "lxc", "openvz", "other", "podman", "systemd_nspawn",
+        "docker", "ecs", "kubernetes", "lxc", "openvz", "other", "podman", "proot",
+        "systemd_nspawn",
     }),
     "terminal.program": frozenset({
         "alacritty", "apple_terminal", "conemu", "emacs", "foot", "ghostty", "hyper", "iterm2",
