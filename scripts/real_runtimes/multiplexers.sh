@@ -6,13 +6,15 @@
 # Usage: scripts/real_runtimes/multiplexers.sh  (from the repository root)
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# ENVDETECT_TREE picks the envdetect checkout to run (default: this one).
+TREE=${ENVDETECT_TREE:-$ROOT}
 PY=${PYTHON:-python3}
 WORK=$(mktemp -d)
 SOCK="envdetect-rr-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; tmux -L "$SOCK-in" kill-server 2>/dev/null || true; screen -ls 2>/dev/null | grep -o "[0-9]*\.envdetect-rr-$$[a-z-]*" | while read -r s; do screen -S "$s" -X quit; done; rm -rf "$WORK"' EXIT
 export TERM="${TERM:-xterm-256color}"
 [ "$TERM" = dumb ] && export TERM=xterm-256color
-REPORT="cd '$ROOT' && PYTHONPATH='$ROOT' $PY scripts/real_runtimes/report.py"
+REPORT="cd '$ROOT' && PYTHONPATH='$TREE' $PY scripts/real_runtimes/report.py"
 
 wait_for() {  # file
     i=0
