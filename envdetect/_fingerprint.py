@@ -407,7 +407,7 @@ OTEL_VALUES = {
         "gcp_compute_engine", "gcp_kubernetes_engine",
     }),
     # Runtimes; kubernetes and ecs orchestrate containers, "other" names nothing.
-    "container.id": frozenset({"docker", "podman", "lxc", "openvz", "systemd_nspawn"}),
+    "container.id": frozenset({"docker", "podman", "lxc", "openvz", "systemd_nspawn", "proot"}),
 }
 
 #: Values the conventions spell differently from envdetect's tables.
