@@ -388,6 +388,7 @@ def test_beanstalk_xray_conf_on_windows() -> None:
     windows = {"system": "Windows", "release": "2022Server"}
     result, ctx = detect({}, {cloud.BEANSTALK_XRAY_CONF_WINDOWS: XRAY_CONF}, platform=windows)
     assert result == {"provider": "aws", "platform": "aws_elastic_beanstalk"}
+    assert ctx._take_evidence() == ["file " + cloud.BEANSTALK_XRAY_CONF_WINDOWS]
     # The Linux path means nothing on Windows, and the reverse.
     assert detect({}, {cloud.BEANSTALK_XRAY_CONF: XRAY_CONF}, platform=windows)[0] is None
     files = {cloud.BEANSTALK_XRAY_CONF_WINDOWS: XRAY_CONF, DMI + "sys_vendor": "Dell Inc.\n"}

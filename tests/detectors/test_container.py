@@ -190,7 +190,7 @@ def test_a_lone_dockerenv_is_not_a_container() -> None:
         mount(f"/var/lib/docker/containers/{CID}/hostname", "/etc/hostname"),
         # /var/lib/docker on a file system of its own: the source is relative to it.
         mount(f"/containers/{CID}/resolv.conf", "/etc/resolv.conf"),
-        mount("/", "/", "overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/A:/var/lib/docker/overlay2/l/B"),
+        mount("/", "/", "overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/A:/l/B"),
         mount("/", "/", "fuse-overlayfs fuse-overlayfs rw,user_id=0"),
     ],
 )

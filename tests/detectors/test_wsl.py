@@ -116,7 +116,8 @@ def test_custom_kernel_falls_back_to_wsl_paths(files: dict[str, str]) -> None:
     ctx = ctx_for("6.6.87.2-custom-zen+", files)
     assert is_wsl(ctx) is True
     evidence = ctx._take_evidence()
-    assert len(evidence) == 1 and evidence[0].startswith("file ")
+    assert len(evidence) == 1
+    assert evidence[0].startswith("file ")
 
 
 def test_custom_kernel_with_unknown_release_reads_proc_version_then_paths() -> None:
