@@ -25,7 +25,9 @@ variables inside it are those of whichever terminal started its server,
 possibly long closed: the multiplexer is the program.  Only when one of the
 layers 1-4 also claims the session (an IDE started from inside tmux passes
 ``TMUX`` on to its own terminals) does the process chain decide: the nearer
-of the two wins, and the multiplexer when the chain cannot tell.
+of the two wins, and the multiplexer when the chain cannot tell.  Two
+multiplexers (screen in tmux, tmux in screen) are told apart the same way,
+then by ``TERM``, which only the inner one writes.
 """
 
 TYPE_CHECKING = False
