@@ -595,6 +595,11 @@ def may_be_recognised(process: "Process") -> bool:
 def live_ancestry(limit: int, proc_root: str = "/proc") -> "list[Process]":
     if os.path.isdir(os.path.join(proc_root, "self")):
         return list(proc_ancestry(os.getppid(), limit, proc_root))
+    if sys.platform.startswith("linux"):
+        # Linux without /proc (a chroot, proot without -b /proc): psutil reads
+        # /proc too, and psutil 5.9 prints a traceback on stderr when it
+        # cannot at import.  No walk is possible; say nothing.
+        return []
     return psutil_ancestry(limit)
 
 

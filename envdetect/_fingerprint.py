@@ -113,7 +113,8 @@ DETECTOR_IDS: "dict[str, frozenset[str]]" = {
         "github_codespaces", "gitpod", "heroku", "netlify", "railway", "render", "replit", "vercel",
     }),
     "container.id": frozenset({
-        "docker", "ecs", "kubernetes", "lxc", "openvz", "other", "podman", "systemd_nspawn",
+        "docker", "ecs", "kubernetes", "lxc", "openvz", "other", "podman", "proot",
+        "systemd_nspawn",
     }),
     "terminal.program": frozenset({
         "alacritty", "apple_terminal", "conemu", "emacs", "foot", "ghostty", "hyper", "iterm2",
@@ -408,7 +409,7 @@ OTEL_VALUES = {
         "gcp_compute_engine", "gcp_kubernetes_engine",
     }),
     # Runtimes; kubernetes and ecs orchestrate containers, "other" names nothing.
-    "container.id": frozenset({"docker", "podman", "lxc", "openvz", "systemd_nspawn"}),
+    "container.id": frozenset({"docker", "podman", "lxc", "openvz", "systemd_nspawn", "proot"}),
 }
 
 #: Values the conventions spell differently from envdetect's tables.

@@ -216,3 +216,16 @@ def test_psutil_walk_of_this_process_is_real() -> None:
 def test_psutil_missing_means_no_ancestry(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "psutil", None)
     assert psutil_ancestry(6) == []
+
+
+def test_linux_without_proc_walks_nothing_and_never_asks_psutil(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A chroot or a proot without /proc: psutil 5.9 would print a traceback on
+    # import there (it reads /proc/stat), onto the host's stderr.
+    asked = []
+    monkeypatch.setattr(_context, "psutil_ancestry", lambda limit: asked.append(limit) or [])
+    monkeypatch.setattr(_context.sys, "platform", "linux")
+    assert _context.live_ancestry(6, str(tmp_path / "no-proc")) == []
+    monkeypatch.setattr(_context.sys, "platform", "darwin")
+    _context.live_ancestry(6, str(tmp_path / "no-proc"))
+    assert asked == [6]  # elsewhere psutil still does the walk

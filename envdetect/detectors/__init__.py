@@ -177,7 +177,7 @@ CLOUD_VARIABLES = frozenset({
     "FUNCTION_TARGET", "GAE_SERVICE", "GITPOD_ENVIRONMENT_ID", "GITPOD_WORKSPACE_ID",
     "GOOGLE_CLOUD_WORKSTATIONS", "HEROKU_TEST_RUN_ID", "KUBERNETES_SERVICE_HOST", "K_SERVICE",
     "RAILWAY_REPLICA_ID", "RENDER", "REPL_ID", "SITE_ID", "VERCEL", "WEBSITE_SITE_NAME",
-    "X_GOOGLE_FUNCTION_NAME",
+    "WEBSITE_SKU", "X_GOOGLE_FUNCTION_NAME",
 })
 # fmt: on
 # </generated>
@@ -338,6 +338,8 @@ GATES: "dict[str, dict[str, Any]]" = {
                       ("Amazon EC2", "Google", "Microsoft Corporation", "Xen")),),
         # ECS tasks are recognised from their cgroup paths alone.
         "facets": (("container", ("ecs",)),),
+        # Elastic Beanstalk on Windows: no firmware file to read there.
+        "paths": ("C:\\Program Files\\Amazon\\XRay\\environment.conf",),
     },
     "ci": {"variables": CI_VARIABLES, "paths": ("/tmp/build",), "ancestry": True},
     "toolkit": {"variables": frozenset(("AWS_TOOLING_USER_AGENT", "SAM_CLI_TELEMETRY_FROM_IDE"))},

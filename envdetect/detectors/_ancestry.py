@@ -432,7 +432,7 @@ def nearest_kernel(ctx: "Context") -> "Hit | None":
 
 #: IDEs whose process hosts a terminal, as the terminal program they host.
 TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
-                   "vim": "vim", "emacs": "emacs"}
+                   "vim": "vim", "emacs": "emacs", "sublime_text": "terminus"}
 
 
 def nearest_terminal_layer(ctx: "Context") -> "tuple[str | None, str] | None":

@@ -12,8 +12,9 @@ from environment variables and a few small local files only:
    they may sit in (CloudShell before ECS).
    Variables are used by presence or by a fixed prefix or token; names of
    functions, services, apps, accounts, projects and IPs are never read out.
-2. Only on Linux, and only when no variable decided: SageMaker's metadata
-   files, then the firmware's DMI strings (``/sys/class/dmi/id/sys_vendor``,
+2. Only when no variable decided: on Windows, Elastic Beanstalk's X-Ray
+   ``environment.conf``; on Linux, SageMaker's metadata files, then the
+   firmware's DMI strings (``/sys/class/dmi/id/sys_vendor``,
    and ``chassis_asset_tag`` or ``bios_version`` when the vendor needs it) to
    tell an EC2, Compute Engine or Azure machine.  Never ``product_uuid``,
    ``product_serial``, ``board_asset_tag`` (the EC2 instance id) or
@@ -132,6 +133,14 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
      (("any", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME"),
       ("any", "WEBSITE_INSTANCE_ID", "CONTAINER_NAME", "WEBSITE_POD_NAME", "CONTAINER_APP_NAME"),
       ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
+    # The Flex Consumption plan forbids the FUNCTIONS_EXTENSION_VERSION and
+    # FUNCTIONS_WORKER_RUNTIME app settings; its SKU names it (OpenTelemetry
+    # JS's Azure detector: WEBSITE_SKU === "FlexConsumption").  Before App
+    # Service, whose variables it shares.
+    ("azure", "azure.functions",
+     (("is", "WEBSITE_SKU", "FlexConsumption"),
+      ("any", "WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID", "WEBSITE_POD_NAME", "CONTAINER_NAME"),
+      ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
     ("azure", "azure.app_service", ("WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID"), 0),
     # Container Apps run on Kubernetes: before any Kubernetes rule.
     ("azure", "azure.container_apps", ("CONTAINER_APP_NAME", "CONTAINER_APP_REVISION"), LINUX),
@@ -210,6 +219,12 @@ SAGEMAKER_STUDIO_FILE = "/opt/ml/metadata/resource-metadata.json"
 SAGEMAKER_NOTEBOOK_FILE = "/etc/opt/ml/sagemaker-notebook-instance-version.txt"
 #: Elastic Beanstalk's platform scripts live here on every EB Linux instance.
 BEANSTALK_DIR = "/opt/elasticbeanstalk"
+#: The X-Ray daemon's description of the environment, written by Elastic
+#: Beanstalk on Linux and Windows instances alike (OpenTelemetry's Beanstalk
+#: detector, opentelemetry-sdk-extension-aws).  It holds the deployment id,
+#: version label and environment name: only its shape is looked at.
+BEANSTALK_XRAY_CONF = "/var/elasticbeanstalk/xray/environment.conf"
+BEANSTALK_XRAY_CONF_WINDOWS = "C:\\Program Files\\Amazon\\XRay\\environment.conf"
 
 _LOCAL_ENGINES = ("docker", "podman")
 
@@ -221,6 +236,8 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
         provider, platform = hit
         return {"provider": provider, "platform": platform or None}
     if not _linux(ctx):
+        if ctx.platform.system == "Windows" and beanstalk_conf(ctx, BEANSTALK_XRAY_CONF_WINDOWS):
+            return {"provider": "aws", "platform": "aws_elastic_beanstalk"}
         return None
     return from_files(ctx, container)
 
@@ -294,10 +311,30 @@ def from_files(ctx: "Context", container: "str | None") -> "dict[str, Any] | Non
             if ctx.exists(path):
                 ctx.because(f"file {path}")
                 return {"provider": "aws", "platform": "aws_sagemaker"}
+        if beanstalk_conf(ctx, BEANSTALK_XRAY_CONF):
+            return {"provider": "aws", "platform": "aws_elastic_beanstalk"}
         if ctx.exists(BEANSTALK_DIR):
             ctx.because(f"file {BEANSTALK_DIR}")
             return {"provider": "aws", "platform": "aws_elastic_beanstalk"}
     return {"provider": provider, "platform": VM_PLATFORMS[provider]}
+
+
+def beanstalk_conf(ctx: "Context", path: str) -> bool:
+    """Whether ``path`` is Elastic Beanstalk's X-Ray ``environment.conf``.
+
+    A JSON object naming ``deployment_id`` and ``environment_name``, as the
+    OpenTelemetry detector reads it; no value is parsed out, and no JSON
+    parser is loaded for a file that has the shape.
+    """
+    text = ctx.read(path)
+    if text is None:
+        return False
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")
+            and '"deployment_id"' in text and '"environment_name"' in text):
+        return False
+    ctx.because(f"file {path}")
+    return True
 
 
 def dmi_provider(ctx: "Context") -> "str | None":

@@ -12,16 +12,25 @@ Cheapest signals first, and each one only when the previous did not decide:
    values are a task URL and a cluster IP).
 2. systemd's container interface: ``/run/host/container-manager`` (written by
    the manager, nspawn) and ``/run/systemd/container`` (written at boot by a
-   systemd running inside the container, from the manager's ``$container``).
+   systemd running inside the container, from the manager's ``$container``),
+   then PID 1's own ``$container`` in ``/proc/1/environ`` where it may be read
+   (root, or our own PID namespace's init run by us): an LXC container whose
+   init is not systemd, seen from a shell whose environment was reset (sudo,
+   ``env -i``).  systemd-detect-virt falls back to it the same way.
 3. The engines' marker files: ``/run/.containerenv`` (Podman, and CRI-O since
    1.23), ``/.dockerenv`` (Docker).  ``.containerenv`` without
    ``container=podman`` gets one more look, at the kubelet's mounts: CRI-O
    writes the file too, and a pod whose environment was scrubbed (sudo,
-   ``env -i``) is still a pod.
+   ``env -i``) is still a pod.  ``/.dockerenv`` counts only with a witness
+   (below).
 4. ``$container`` in our own environment (Podman sets ``container=podman``,
    Flatpak ``container=flatpak``; images sometimes bake one in, hence late).
 5. OpenVZ's ``/proc/vz`` without the host-only ``/proc/bc``.
-6. ``/proc/self/cgroup``: cgroup v1 paths name the engine (``/docker/<id>``,
+6. proot (Termux's proot-distro and friends), which namespaces nothing: it
+   traces us (``TracerPid`` in ``/proc/self/status``) and its process name
+   starts with "proot", as systemd checks.  A debugger or strace is a tracer
+   too, and is no container.
+7. ``/proc/self/cgroup``: cgroup v1 paths name the engine (``/docker/<id>``,
    ``/kubepods/...``, ``/ecs/...``, ``/lxc/...``).  On cgroup v2 a container
    has its own cgroup namespace and sees only ``0::/``: the "docker" string
    test is dead there.  A host process sits in a named cgroup
@@ -37,6 +46,18 @@ WSL: systemd calls WSL a container (and writes ``wsl`` to
 ``/run/systemd/container`` on WSL with systemd enabled); here it is a
 property of the OS (``os.wsl``), never a container.
 
+A lone ``/.dockerenv`` is not a container.  Docker creates it empty in every
+container, but it also survives into root file systems built from a Docker
+image and booted as virtual machines (Firecracker microVMs, images converted
+to disks), where systemd-detect-virt still answers "docker".  Docker always
+bind-mounts ``/etc/hostname``, ``/etc/hosts`` and ``/etc/resolv.conf`` from
+its per-container directory (even with ``--network host``) and its root is an
+overlay, so ``/.dockerenv`` counts when ``/proc/self/mountinfo`` shows such a
+bind mount or an overlay-type root, or cannot be read at all (then, as
+before, the file alone decides).  A VM has neither: its root is a block
+device, nothing is mounted over ``/etc/hosts``, and the walk goes on (to the
+cgroup paths, which then say nothing).
+
 Privacy: container ids, pod uids, names and cluster IPs are never read out
 of the lines they sit in; only the shape of a path is matched.  The
 service-account token is never touched.
@@ -50,7 +71,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "container"
 
-IDS = ("docker", "podman", "kubernetes", "ecs", "lxc", "systemd_nspawn", "openvz", "other")
+IDS = ("docker", "podman", "kubernetes", "ecs", "lxc", "systemd_nspawn", "openvz", "proot",
+       "other")
 
 #: ECS sets these in every task container (Fargate and EC2 launch types).
 ECS_VARIABLES = ("ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI")
@@ -70,11 +92,19 @@ MANAGER_NAMES: "dict[str, str | None]" = {
     "lxc-libvirt": "lxc",
     "systemd-nspawn": "systemd_nspawn",
     "openvz": "openvz",
+    "proot": "proot",
     "wsl": None,
     "oci": "",
 }
 
 SYSTEMD_FILES = ("/run/host/container-manager", "/run/systemd/container")
+
+#: PID 1's environment, NUL-separated; readable by root and by PID 1's owner.
+PID1_ENVIRON = "/proc/1/environ"
+
+#: Root file system types of container engines' image layers: a root of one of
+#: these corroborates ``/.dockerenv`` (a VM boots from a block device).
+LAYERED_ROOTS = frozenset({"overlay", "fuse-overlayfs", "aufs"})
 
 #: Paths inside a cgroup v1 (or cgroupns=host) hierarchy that name the engine,
 #: in priority order: the orchestrator before the engine it drives.
@@ -143,6 +173,11 @@ def from_files(ctx: "Context") -> "str | None":
             return cid
         unknown_runtime = True
         break
+    else:
+        cid = pid1_container(ctx)
+        if cid:
+            return cid
+        unknown_runtime = cid == ""
 
     if ctx.exists("/run/.containerenv"):
         ctx.because("file /run/.containerenv")
@@ -154,9 +189,9 @@ def from_files(ctx: "Context") -> "str | None":
         if mountinfo_id(ctx) == "kubernetes":
             return "kubernetes"
         return "podman"
-    if ctx.exists("/.dockerenv"):
-        # Decides without a /proc read: Docker under an orchestrator whose
-        # variables were scrubbed (sudo, env -i) is reported as Docker.
+    if ctx.exists("/.dockerenv") and docker_witnessed(ctx):
+        # Docker under an orchestrator whose variables were scrubbed (sudo,
+        # env -i) is reported as Docker.
         ctx.because("file /.dockerenv")
         return "docker"
 
@@ -173,6 +208,9 @@ def from_files(ctx: "Context") -> "str | None":
     if ctx.exists("/proc/vz") and not ctx.exists("/proc/bc"):
         ctx.because("file /proc/vz")
         return "openvz"
+
+    if traced_by_proot(ctx):
+        return "proot"
 
     cid = cgroup_id(ctx)
     if cid is None and unknown_runtime:
@@ -191,6 +229,74 @@ def manager_id(text: str) -> "str | None":
     if not name:
         return None
     return MANAGER_NAMES.get(name, "other")
+
+
+def pid1_container(ctx: "Context") -> "str | None":
+    """PID 1's ``$container``, as :func:`manager_id` maps it, or ``None``.
+
+    Only the one variable is looked at, and only its value's meaning leaves
+    this function.  Unreadable (another user's init: the common case) is
+    ``None``.
+    """
+    text = ctx.read(PID1_ENVIRON)
+    if not text:
+        return None
+    for entry in text.split("\0"):
+        if entry.startswith("container="):
+            cid = manager_id(entry[len("container="):])
+            if cid is not None:
+                ctx.because(f"file {PID1_ENVIRON}")
+            return cid
+    return None
+
+
+def docker_witnessed(ctx: "Context") -> bool:
+    """Whether something besides ``/.dockerenv`` says an engine runs us.
+
+    ``True`` when ``/proc/self/mountinfo`` shows an engine's bind mount over
+    ``/etc/hosts`` and friends or an overlay root, or cannot be read (then
+    the file alone decides, as systemd-detect-virt's does).
+    """
+    text = ctx.read("/proc/self/mountinfo")
+    if text is None:
+        return True
+    # Most tables have neither: two substring scans instead of a line parse.
+    if not (any(f" {point} " in text for point in ENGINE_MOUNTPOINTS)
+            or any(f" - {fstype} " in text for fstype in LAYERED_ROOTS)):
+        return False
+    for line in text.splitlines():
+        head, sep, tail = line.partition(" - ")
+        fields = head.split(" ")
+        if not sep or len(fields) < 5:
+            continue
+        point = fields[4]
+        if point in ENGINE_MOUNTPOINTS and fields[3] != "/":
+            ctx.because("file /proc/self/mountinfo")
+            return True
+        if point == "/" and tail.split(" ", 1)[0] in LAYERED_ROOTS:
+            ctx.because("file /proc/self/mountinfo")
+            return True
+    return False
+
+
+def traced_by_proot(ctx: "Context") -> bool:
+    """proot's ptrace-based sandbox: our tracer's name starts with "proot"."""
+    status = ctx.read("/proc/self/status")
+    if not status:
+        return False
+    for line in status.splitlines():
+        if line.startswith("TracerPid:"):
+            pid = line[len("TracerPid:"):].strip()
+            break
+    else:
+        return False
+    if not pid.isdigit() or pid == "0":
+        return False
+    comm = ctx.read(f"/proc/{int(pid)}/comm")
+    if comm is None or not comm.startswith("proot"):
+        return False
+    ctx.because("file /proc/self/status")
+    return True
 
 
 def cgroup_id(ctx: "Context") -> "str | None":

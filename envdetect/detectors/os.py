@@ -124,7 +124,8 @@ def is_wsl(ctx: "Context") -> bool:
 
     The kernel is the witness, case-insensitively: WSL 1 says "Microsoft",
     WSL 2 "microsoft-standard" (older 4.19 kernels had no "-WSL2" suffix).
-    /proc/version is read only when the release is unknown.  Not evidence:
+    /proc/version is read only when the release is unknown.  A kernel that
+    says neither (a custom build) leaves :data:`WSL_PATHS`.  Not evidence:
 
     - ``WSL_DISTRO_NAME`` and friends: they leak through ``docker -e`` and
       dotfiles copied from a WSL machine.
@@ -142,12 +143,25 @@ def is_wsl(ctx: "Context") -> bool:
         if _wsl_kernel(release):
             ctx.because("platform release")
             return True
-        return False
-    text = ctx.read("/proc/version")
-    if text is not None and _wsl_kernel(text):
-        ctx.because("file /proc/version")
-        return True
+    else:
+        text = ctx.read("/proc/version")
+        if text is not None and _wsl_kernel(text):
+            ctx.because("file /proc/version")
+            return True
+    # A custom WSL 2 kernel (.wslconfig's "kernel=") need not say "microsoft";
+    # WSL's own init still registers its interop handler and creates /run/WSL
+    # (is-wsl 3.1's fallback).  Both are absent on every other Linux.
+    for path in WSL_PATHS:
+        if ctx.exists(path):
+            ctx.because(f"file {path}")
+            return True
     return False
+
+
+#: What WSL's init leaves whatever the kernel: the binfmt_misc handler that
+#: runs Windows programs (absent only when interop is turned off in
+#: /etc/wsl.conf) and its runtime directory.
+WSL_PATHS = ("/proc/sys/fs/binfmt_misc/WSLInterop", "/run/WSL")
 
 
 def _wsl_kernel(text: str) -> bool:

@@ -25,7 +25,9 @@ variables inside it are those of whichever terminal started its server,
 possibly long closed: the multiplexer is the program.  Only when one of the
 layers 1-4 also claims the session (an IDE started from inside tmux passes
 ``TMUX`` on to its own terminals) does the process chain decide: the nearer
-of the two wins, and the multiplexer when the chain cannot tell.
+of the two wins, and the multiplexer when the chain cannot tell.  Two
+multiplexers (screen in tmux, tmux in screen) are told apart the same way,
+then by ``TERM``, which only the inner one writes.
 """
 
 TYPE_CHECKING = False
@@ -61,6 +63,12 @@ TERM_PROGRAMS = {
     "zed": "zed",
     # JetBrains Fleet's terminal (no TERMINAL_EMULATOR there).
     "Jetbrains.Fleet": "jetbrains",
+    # Terminus (Sublime Text) since 0.2.27, next to TERMINUS_SUBLIME=1
+    # (terminus/commands.py).
+    "Terminus-Sublime": "terminus",
+    # foot itself sets only TERM and COLORTERM (foot(1), ENVIRONMENT); this
+    # is the value foot.ini's [environment] section is given for it.
+    "foot": "foot",
 }
 
 #: ``TERM`` values only one emulator uses; ``TERM`` is written by the
@@ -87,6 +95,11 @@ EDITOR_TERMINALS = (
 #: Multiplexers: (variable, program).  ``TERM_PROGRAM=tmux`` counts too.
 MULTIPLEXERS = (("TMUX", "tmux"), ("STY", "screen"), ("ZELLIJ", "zellij"),
                 ("ZELLIJ_SESSION_NAME", "zellij"))
+
+#: ``TERM`` prefixes a multiplexer writes for what runs inside it: screen's
+#: ``screen`` / ``screen.<outer TERM>`` (its ``term`` setting), tmux's
+#: ``default-terminal`` (``tmux-256color``, or ``screen*`` in older setups).
+TERM_MULTIPLEXERS = (("tmux", "tmux"), ("screen", "screen"))
 
 #: Emulators' own variables, most specific first.  ``VTE_VERSION`` and
 #: ``WT_SESSION`` come last: they leak into whatever is started from those
@@ -160,16 +173,18 @@ def program_from(
     With ``use_chain=False`` the environment alone answers.
     """
     inner, inner_signal = _inner_layer(ctx, ide_id)
-    mux, mux_signal = _multiplexer(ctx)
+    mux, mux_signals = _multiplexer(ctx, use_chain)
     if mux is not None:
         if inner is None or not use_chain:
-            return mux, [mux_signal]
+            return mux, mux_signals
         from envdetect.detectors import _ancestry
 
         layer = _ancestry.nearest_terminal_layer(ctx)
         if layer is not None and layer[0] == inner:
             return inner, [inner_signal, layer[1]]
-        return mux, [mux_signal] if layer is None else [mux_signal, layer[1]]
+        if layer is None or layer[1] in mux_signals:
+            return mux, mux_signals
+        return mux, [*mux_signals, layer[1]]
     if inner is not None:
         return inner, [inner_signal]
     for name, value, program in EMULATOR_VARIABLES:
@@ -208,10 +223,38 @@ def _hosted_by(term_program: str, ide_id: "str | None") -> bool:
     return ide_id in _ancestry.VSCODE_FAMILY
 
 
-def _multiplexer(ctx: "Context") -> "tuple[str | None, str]":
+def _multiplexer(ctx: "Context", use_chain: bool = True) -> "tuple[str | None, list[str]]":
+    found: list[tuple[str, str]] = []
     if (ctx.env("TERM_PROGRAM") or "").strip() == "tmux":
-        return "tmux", "env TERM_PROGRAM"
+        found.append(("tmux", "env TERM_PROGRAM"))
     for name, program in MULTIPLEXERS:
-        if ctx.has(name):
-            return program, f"env {name}"
-    return None, ""
+        if ctx.has(name) and all(program != seen for seen, _ in found):
+            found.append((program, f"env {name}"))
+    if not found:
+        return None, []
+    if len(found) == 1:
+        return found[0][0], [found[0][1]]
+    return _innermost_multiplexer(ctx, found, use_chain)
+
+
+def _innermost_multiplexer(
+    ctx: "Context", found: "list[tuple[str, str]]", use_chain: bool,
+) -> "tuple[str, list[str]]":
+    """One multiplexer inside another: each keeps the outer one's variables
+    (screen leaves ``TERM_PROGRAM=tmux`` and ``TMUX`` alone, tmux leaves
+    ``STY``), so their markers cannot tell which is inside.  The nearer of
+    them in the process chain can; failing that, ``TERM``, which only the
+    innermost one writes (``screen*`` from screen, ``tmux*`` from tmux; a
+    tmux whose ``default-terminal`` is ``screen`` reads as screen there)."""
+    signals = dict(found)
+    if use_chain:
+        from envdetect.detectors import _ancestry
+
+        layer = _ancestry.nearest_terminal_layer(ctx)
+        if layer is not None and layer[0] in signals:
+            return layer[0], [signals[layer[0]], layer[1]]
+    term = (ctx.env("TERM") or "").strip()
+    for prefix, program in TERM_MULTIPLEXERS:
+        if term.startswith(prefix) and program in signals:
+            return program, [signals[program], "env TERM"]
+    return found[0][0], [found[0][1]]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import envdetect
-from envdetect.detectors import MANAGED_PLATFORMS, cloud, container
+from envdetect.detectors import GATES, MANAGED_PLATFORMS, cloud, container
 from envdetect.detectors._rules import holds
 from tests.conftest import Recording, fixture_id, fixture_paths, load
 
@@ -29,10 +29,12 @@ HOSTED = {"github_codespaces", "gitpod", "aws_cloudshell", "aws_cloud9", "aws_sa
           "gcp_cloud_shell", "gcp_cloud_workstations", "azure.cloud_shell", "replit"}
 VMS = {"aws_ec2", "gcp_compute_engine", "azure.vm"}
 
-#: Never to be read: identifiers and secrets.
+#: Never to be read: identifiers and secrets.  (/proc/1/environ is read, by the
+#: container facet only, for its ``container=`` entry alone: see
+#: tests/detectors/test_container.py's PID 1 tests.)
 FORBIDDEN = re.compile(
     r"product_uuid|product_serial|board_serial|chassis_serial|board_asset_tag|machine-id"
-    r"|/sys/hypervisor/uuid|serviceaccount/token|eks-pod-identity-token|/proc/1/environ"
+    r"|/sys/hypervisor/uuid|serviceaccount/token|eks-pod-identity-token"
     r"|container-uuid"
 )
 
@@ -347,12 +349,88 @@ def test_variables_decide_before_any_file_is_read() -> None:
     assert ctx.reads == ctx.checks == []
 
 
-def test_no_file_is_read_off_linux() -> None:
+def test_no_file_is_read_off_linux_but_beanstalks_on_windows() -> None:
     files = {DMI + "sys_vendor": "Amazon EC2\n", "/opt/elasticbeanstalk/x": ""}
     for system in ("Darwin", "Windows"):
         result, ctx = detect({}, files, platform={"system": system, "release": "10"})
         assert result is None
-        assert ctx.reads == ctx.checks == []
+        assert ctx.checks == []
+        assert ctx.reads == ([cloud.BEANSTALK_XRAY_CONF_WINDOWS] if system == "Windows" else [])
+
+
+#: The X-Ray daemon's environment.conf as Elastic Beanstalk writes it (AWS X-Ray
+#: developer guide, "Using X-Ray with Elastic Beanstalk"): made-up values.
+XRAY_CONF = ('{"deployment_id":23,"version_label":"app-v1.4.2-241118_101522",'
+             '"environment_name":"Orders-api-prod"}\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (XRAY_CONF, "aws_elastic_beanstalk"),
+        ('{\n  "deployment_id": 7,\n  "environment_name": "x",\n  "version_label": "v"\n}\n',
+         "aws_elastic_beanstalk"),
+        ("", "aws_ec2"),                                  # empty: not the daemon's file
+        ('{"environment_name": "x"}', "aws_ec2"),          # no deployment id
+        ("deployment_id=7\nenvironment_name=x\n", "aws_ec2"),  # not a JSON object
+    ],
+)
+def test_beanstalk_xray_conf_on_linux(text: str, expected: str) -> None:
+    files = {DMI + "sys_vendor": "Amazon EC2\n", cloud.BEANSTALK_XRAY_CONF: text}
+    result, ctx = detect({}, files)
+    assert platform_of(result) == expected
+    evidence = ctx._take_evidence()
+    assert ("file " + cloud.BEANSTALK_XRAY_CONF in evidence) is (expected != "aws_ec2")
+    assert not any("Orders" in signal or "app-v1" in signal for signal in evidence)
+
+
+def test_beanstalk_xray_conf_on_windows() -> None:
+    windows = {"system": "Windows", "release": "2022Server"}
+    result, ctx = detect({}, {cloud.BEANSTALK_XRAY_CONF_WINDOWS: XRAY_CONF}, platform=windows)
+    assert result == {"provider": "aws", "platform": "aws_elastic_beanstalk"}
+    assert ctx._take_evidence() == ["file " + cloud.BEANSTALK_XRAY_CONF_WINDOWS]
+    # The Linux path means nothing on Windows, and the reverse.
+    assert detect({}, {cloud.BEANSTALK_XRAY_CONF: XRAY_CONF}, platform=windows)[0] is None
+    files = {cloud.BEANSTALK_XRAY_CONF_WINDOWS: XRAY_CONF, DMI + "sys_vendor": "Dell Inc.\n"}
+    assert detect({}, files)[0] is None
+
+
+def test_beanstalk_conf_in_a_container_is_not_the_instance() -> None:
+    files = {DMI + "sys_vendor": "Amazon EC2\n", cloud.BEANSTALK_XRAY_CONF: XRAY_CONF}
+    assert platform_of(detect({}, files, container_id="docker")[0]) is None
+
+
+def test_windows_beanstalk_path_is_in_the_cloud_gate() -> None:
+    assert cloud.BEANSTALK_XRAY_CONF_WINDOWS in GATES["cloud"]["paths"]
+
+
+FLEX = {"WEBSITE_SKU": "FlexConsumption", "WEBSITE_SITE_NAME": "acme-orders-fn",
+        "WEBSITE_HOSTNAME": "acme-orders-fn.azurewebsites.net", "AzureWebJobsScriptRoot":
+        "/home/site/wwwroot"}
+
+
+def test_flex_consumption_without_functions_variables() -> None:
+    result, ctx = detect(FLEX)
+    assert result == {"provider": "azure", "platform": "azure.functions"}
+    assert ctx._take_evidence() == ["env WEBSITE_SKU", "env WEBSITE_SITE_NAME"]
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {**FLEX, "FUNCTIONS_CORETOOLS_ENVIRONMENT": "true"},   # func start, SKU copied locally
+        {"WEBSITE_SKU": "FlexConsumption"},                   # the SKU alone, no site
+        {**FLEX, "WEBSITE_SKU": "flexconsumption"},           # not the platform's spelling
+    ],
+)
+def test_flex_consumption_traps(environ: dict[str, str]) -> None:
+    assert platform_of(detect(environ)[0]) != "azure.functions"
+
+
+def test_app_service_sku_is_not_functions() -> None:
+    environ = {"WEBSITE_SKU": "PremiumV3", "WEBSITE_SITE_NAME": "shop-web",
+               "WEBSITE_INSTANCE_ID": "3f2a" * 16}
+    assert platform_of(detect(environ)[0]) == "azure.app_service"
 
 
 # -- privacy ----------------------------------------------------------------------------
@@ -421,7 +499,9 @@ def test_evidence_is_names_only(path: Any) -> None:
     env = envdetect.detect(envdetect.load_fixture(load(path)), plugins=False)
     for facet in ("cloud", "container"):
         for signal in env.explanation[facet]["because"]:
-            assert re.fullmatch(r"env [A-Za-z_][A-Za-z0-9_]*|file /[\w./-]+|facet container",
+            # The one Windows path is a fixed name of the table, never a user's.
+            assert re.fullmatch(r"env [A-Za-z_][A-Za-z0-9_]*|file /[\w./-]+|facet container"
+                                + "|file " + re.escape(cloud.BEANSTALK_XRAY_CONF_WINDOWS),
                                 signal), signal
 
 

@@ -121,7 +121,7 @@ def test_mountinfo_skips_malformed_lines() -> None:
         ("systemd-nspawn\n", "systemd_nspawn"), ("openvz\n", "openvz"),
         ("wsl\n", None), ("", None), ("  \n", None),
         ("oci\n", ""),
-        ("flatpak", "other"), ("container-other\n", "other"), ("proot", "other"),
+        ("flatpak", "other"), ("container-other\n", "other"), ("proot", "proot"),
     ],
 )
 def test_manager_id(text: str, expected: str | None) -> None:
@@ -159,10 +159,47 @@ def test_a_plain_host_never_reads_mountinfo() -> None:
     assert "/proc/self/mountinfo" not in ctx.reads
 
 
-def test_docker_marker_decides_without_mountinfo() -> None:
+def test_docker_marker_decides_when_mountinfo_cannot_be_read() -> None:
     cid, ctx = run({}, {"/.dockerenv": "", "/proc/self/cgroup": "0::/\n"})
     assert cid == "docker"
-    assert "/proc/self/mountinfo" not in ctx.reads
+    assert "/proc/self/cgroup" not in ctx.reads
+
+
+#: This machine: a Firecracker microVM booted from a Docker image's file system
+#: (an empty /.dockerenv, PID 1 not a container init, every cgroup at /, root
+#: on a block device, nothing mounted over /etc/hosts).
+VM_FROM_IMAGE = {
+    "/.dockerenv": "",
+    "/proc/self/cgroup": "9:name=systemd:/\n8:pids:/\n4:memory:/\n1:cpu:/\n0::/\n",
+    "/proc/self/mountinfo": (mount("/", "/proc", "proc proc rw")
+                             + mount("/", "/dev", "devtmpfs devtmpfs rw,size=12334760k")
+                             + "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard\n"
+                             + mount("/", "/sys/fs/cgroup/cpu", "cgroup cgroup rw,cpu")),
+}
+
+
+def test_a_lone_dockerenv_is_not_a_container() -> None:
+    cid, ctx = run({}, VM_FROM_IMAGE)
+    assert cid is None
+    assert ctx._take_evidence() == []
+
+
+@pytest.mark.parametrize(
+    "witness",
+    [
+        mount(f"/var/lib/docker/containers/{CID}/hostname", "/etc/hostname"),
+        # /var/lib/docker on a file system of its own: the source is relative to it.
+        mount(f"/containers/{CID}/resolv.conf", "/etc/resolv.conf"),
+        mount("/", "/", "overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/A:/l/B"),
+        mount("/", "/", "fuse-overlayfs fuse-overlayfs rw,user_id=0"),
+    ],
+)
+def test_dockerenv_with_a_witness_is_docker(witness: str) -> None:
+    files = dict(VM_FROM_IMAGE, **{"/proc/self/mountinfo": VM_FROM_IMAGE["/proc/self/mountinfo"]
+                                   + witness})
+    cid, ctx = run({}, files)
+    assert cid == "docker"
+    assert ctx._take_evidence() == ["file /proc/self/mountinfo", "file /.dockerenv"]
 
 
 def test_docker_cgroup_v2_without_marker_falls_back_to_mountinfo() -> None:
@@ -173,13 +210,110 @@ def test_docker_cgroup_v2_without_marker_falls_back_to_mountinfo() -> None:
     assert ctx.reads[-1] == "/proc/self/mountinfo"
 
 
-def test_docker_marker_costs_no_proc_read() -> None:
-    # Docker under a scrubbed orchestrator stays Docker: not worth a /proc
-    # read in every container.
+def test_docker_marker_costs_one_proc_read() -> None:
+    # Docker under a scrubbed orchestrator stays Docker: the witness is
+    # mountinfo, and the cgroup file is not read.
     cgroup = f"11:memory:/kubepods/besteffort/pod{POD}/{CID}\n"
-    cid, ctx = run({}, {"/.dockerenv": "", "/proc/self/cgroup": cgroup})
+    hosts = mount(f"/docker/containers/{CID}/hosts", "/etc/hosts")
+    cid, ctx = run({}, {"/.dockerenv": "", "/proc/self/cgroup": cgroup,
+                        "/proc/self/mountinfo": hosts})
     assert cid == "docker"
-    assert not [path for path in ctx.reads if path.startswith("/proc/")]
+    assert [path for path in ctx.reads if path.startswith("/proc/self")] == [
+        "/proc/self/mountinfo"]
+
+
+# -- PID 1's environment (LXC seen from a reset environment) ----------------------
+
+#: An LXC container whose init is not systemd (Alpine's OpenRC): lxc-start
+#: gives PID 1 container=lxc (lxc's src/lxc/start.c), and ``sudo -i`` or
+#: ``env -i`` leave our own environment without it.
+LXC_PID1 = "\0".join(["container=lxc", "HOME=/", "TERM=linux",
+                       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                       "container_ttys=pts/0 pts/1 pts/2 pts/3"]) + "\0"
+
+
+def test_pid1_environment_names_the_manager() -> None:
+    cid, ctx = run({}, {"/proc/1/environ": LXC_PID1, "/proc/self/cgroup": "0::/\n"})
+    assert cid == "lxc"
+    assert ctx._take_evidence() == ["file /proc/1/environ"]
+    assert "/proc/self/cgroup" not in ctx.reads
+
+
+def test_pid1_environment_comes_after_systemd_files() -> None:
+    files = {"/proc/1/environ": LXC_PID1, "/run/systemd/container": "systemd-nspawn\n"}
+    cid, ctx = run({}, files)
+    assert cid == "systemd_nspawn"
+    assert "/proc/1/environ" not in ctx.reads
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ("PATH=/usr/bin\0HOME=/\0", None),            # a host's init: no $container
+        ("container=\0HOME=/\0", None),                # empty: no container
+        ("container=wsl\0", None),
+        ("container=oci\0HOME=/\0", "other"),          # some container, engine unknown
+        ("xcontainer=lxc\0", None),                    # only the exact name counts
+        ("HOME=/\0container=lxc-libvirt", "lxc"),
+        ("", None),
+    ],
+)
+def test_pid1_environment_values(environ: str, expected: str | None) -> None:
+    assert run({}, {"/proc/1/environ": environ})[0] == expected
+
+
+def test_pid1_environment_beats_a_dockerenv_left_in_the_image() -> None:
+    # An LXC container made from a Docker image (lxc-create -t oci) keeps /.dockerenv.
+    files = {"/proc/1/environ": LXC_PID1, "/.dockerenv": "",
+             "/proc/self/mountinfo": mount("/", "/", "overlay overlay rw")}
+    assert run({}, files)[0] == "lxc"
+
+
+def test_pid1_environment_evidence_holds_no_value() -> None:
+    ctx = Recording({"files": {"/proc/1/environ": "SECRET_TOKEN=hunter2\0container=lxc\0"},
+                     "platform": LINUX})
+    container.detect(ctx)
+    assert not any("hunter2" in signal or "SECRET" in signal
+                   for signal in ctx._take_evidence())
+
+
+# -- proot (a ptrace sandbox: no namespaces, no marker) -----------------------------
+
+def status(tracer: int) -> str:
+    return (f"Name:\tpython3\nUmask:\t0077\nState:\tR (running)\nTgid:\t4242\nPid:\t4242\n"
+            f"PPid:\t4200\nTracerPid:\t{tracer}\nUid:\t10245\t10245\t10245\t10245\n")
+
+
+@pytest.mark.parametrize(
+    ("comm", "expected"),
+    [
+        ("proot\n", "proot"),
+        ("proot-userland\n", "proot"),  # UserLAnd's build, as systemd's prefix test allows
+        ("strace\n", None),             # being traced by a debugger is no container
+        ("gdb\n", None),
+        (None, None),                   # the tracer is gone, or outside our PID namespace
+    ],
+)
+def test_proot_is_recognised_by_its_tracer(comm: str | None, expected: str | None) -> None:
+    files = {"/proc/self/status": status(4100), "/proc/self/cgroup": "0::/\n"}
+    if comm is not None:
+        files["/proc/4100/comm"] = comm
+    cid, ctx = run({}, files)
+    assert cid == expected
+    assert ctx._take_evidence() == (["file /proc/self/status"] if expected else [])
+
+
+def test_untraced_process_reads_no_tracer_comm() -> None:
+    cid, ctx = run({}, {"/proc/self/status": status(0),
+                        "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-2.scope\n"})
+    assert cid is None
+    assert not [path for path in ctx.reads if path.endswith("/comm")]
+
+
+@pytest.mark.parametrize("junk", ["TracerPid:\t-1\n", "TracerPid:\tproot\n", "Name:\tx\n",
+                                  "TracerPid:\t\n", "\x00\x01garbage"])
+def test_malformed_status_is_no_container(junk: str) -> None:
+    assert run({}, {"/proc/self/status": junk, "/proc/-1/comm": "proot\n"})[0] is None
 
 
 def test_containerenv_is_podman_unless_the_kubelet_mounted_it() -> None:
@@ -239,7 +373,7 @@ def test_no_evidence_when_no_container() -> None:
 
 def test_ids_are_the_documented_ones() -> None:
     assert container.IDS == ("docker", "podman", "kubernetes", "ecs", "lxc", "systemd_nspawn",
-                             "openvz", "other")
+                             "openvz", "proot", "other")
     produced = {cid for _m, cid in container.CGROUP_MARKERS}
     produced |= {cid for _m, cid in container.MOUNT_MARKERS}
     produced |= {cid for cid in container.MANAGER_NAMES.values() if cid}

@@ -218,3 +218,90 @@ def test_ssh_session_is_a_terminal_and_never_shows_its_addresses() -> None:
     assert env.ide is None
     assert env.terminal.program is None
     assert "198.51.100.73" not in env.to_json() + repr(env.explanation)
+
+
+# -- one multiplexer inside another ---------------------------------------------------
+#
+# What tmux 3.3a and screen 4.09 set, run here (scripts/real_runtimes/multiplexers.sh):
+# the inner one adds its own variables and TERM and keeps the outer one's.
+
+SCREEN_IN_TMUX = {"TMUX": "/tmp/tmux-0/p15,1878,0", "TMUX_PANE": "%0",
+                  "TERM_PROGRAM": "tmux", "TERM_PROGRAM_VERSION": "3.3a",
+                  "STY": "1879.inner", "WINDOW": "0", "TERM": "screen"}
+TMUX_IN_SCREEN = {"STY": "2022.outer", "WINDOW": "0", "TMUX": "/tmp/tmux-0/p15b,2028,0",
+                  "TMUX_PANE": "%0", "TERM_PROGRAM": "tmux", "TERM_PROGRAM_VERSION": "3.3a",
+                  "TERM": "tmux-256color"}
+SCREEN = {"name": "screen", "exe": "/usr/bin/screen"}
+TMUX = {"name": "tmux: server", "exe": "/usr/bin/tmux"}
+
+
+@pytest.mark.parametrize(("environ", "chain", "expected"), [
+    (SCREEN_IN_TMUX, [{"name": "bash"}, SCREEN, {"name": "bash"}, TMUX], "screen"),
+    (SCREEN_IN_TMUX, [], "screen"),                              # TERM alone
+    (TMUX_IN_SCREEN, [{"name": "bash"}, TMUX, {"name": "bash"}, SCREEN], "tmux"),
+    (TMUX_IN_SCREEN, [], "tmux"),
+    # A tmux whose default-terminal is "screen", inside screen: TERM cannot
+    # tell, the chain can; without it, TERM's reading (screen) stands.
+    ({**TMUX_IN_SCREEN, "TERM": "screen"}, [{"name": "bash"}, TMUX, SCREEN], "tmux"),
+    ({**TMUX_IN_SCREEN, "TERM": "screen"}, [], "screen"),
+    # screen's "term" set to xterm-256color and no chain: the first marker.
+    ({**SCREEN_IN_TMUX, "TERM": "xterm-256color"}, [], "tmux"),
+    ({**SCREEN_IN_TMUX, "TERM": "screen.xterm-256color"}, [], "screen"),
+])
+def test_the_innermost_multiplexer_is_the_program(
+        environ: dict[str, str], chain: list[dict[str, Any]], expected: str) -> None:
+    assert program(environ, chain) == expected
+
+
+def test_nested_multiplexers_evidence() -> None:
+    env = envdetect.detect(FixtureContext(world(SCREEN_IN_TMUX)), plugins=False)
+    assert env.explanation["terminal"]["because"][-2:] == ["env STY", "env TERM"]
+    chain = [{"name": "bash"}, SCREEN, TMUX]
+    env = envdetect.detect(FixtureContext(world(SCREEN_IN_TMUX, chain)), plugins=False)
+    assert env.explanation["terminal"]["because"][-2:] == ["env STY", "process screen"]
+
+
+def test_a_lone_multiplexer_still_reads_no_ancestry() -> None:
+    ctx = CountingContext(world({"STY": "1879.inner", "WINDOW": "0", "TERM": "screen",
+                                 "COLORTERM": "truecolor"}, [SCREEN]))
+    assert terminal.detect(ctx) == {"interactive": True, "program": "screen"}
+    assert ctx.ancestry_reads == 0
+
+
+def test_zellij_inside_tmux_by_the_chain() -> None:
+    environ = {"TMUX": "/tmp/tmux-1000/default,1,0", "TERM_PROGRAM": "tmux",
+               "ZELLIJ": "0", "ZELLIJ_SESSION_NAME": "eager-otter", "TERM": "tmux-256color"}
+    assert program(environ, [{"name": "bash"}, {"name": "zellij"}, TMUX]) == "zellij"
+    assert program(environ) == "tmux"  # zellij keeps TERM: only the chain tells
+
+
+# -- Terminus (Sublime Text) and foot ---------------------------------------------------
+
+TERMINUS = {"TERM_PROGRAM": "Terminus-Sublime", "TERM": "linux", "LANG": "en_US.UTF-8"}
+
+
+def test_terminus_by_its_term_program() -> None:
+    # Inside WSL only what WSLENV shares crosses over: TERM_PROGRAM, not TERMINUS_SUBLIME.
+    assert program(TERMINUS) == "terminus"
+    assert program({**TERMINUS, "TERMINUS_SUBLIME": "1"}) == "terminus"
+
+
+def test_terminus_in_sublime_started_from_tmux_is_terminus() -> None:
+    environ = {**TERMINUS, "TERMINUS_SUBLIME": "1", "TMUX": "/tmp/tmux-1000/default,1,0"}
+    chain = [{"name": "bash"}, {"name": "plugin_host-3.8"}, {"name": "sublime_text"},
+             {"name": "bash"}, TMUX]
+    assert program(environ, chain) == "terminus"
+    # Sublime started elsewhere, then tmux run inside Terminus: tmux is inner.
+    inner_tmux = [{"name": "bash"}, TMUX, {"name": "bash"}, {"name": "plugin_host-3.8"}]
+    assert program({**environ, "TERM_PROGRAM": "tmux"}, inner_tmux) == "tmux"
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"TERM": "foot", "COLORTERM": "truecolor"}, "foot"),
+    ({"TERM": "foot-direct", "COLORTERM": "truecolor"}, "foot"),
+    ({"TERM_PROGRAM": "foot", "TERM": "xterm-256color", "COLORTERM": "truecolor"}, "foot"),
+    # term=xterm-256color in foot.ini and nothing else: no variable of foot's own is left.
+    ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, None),
+])
+def test_foot(environ: dict[str, str], expected: str | None) -> None:
+    assert program(environ) == expected

@@ -6,7 +6,7 @@ import pytest
 
 import envdetect
 from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
-from envdetect.detectors.os import is_wsl
+from envdetect.detectors.os import WSL_PATHS, is_wsl
 from tests.conftest import Recording
 
 WSL1_VERSION = ("Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 "
@@ -46,6 +46,7 @@ def test_kernel_release(release: str, expected: bool) -> None:
     ctx = ctx_for(release)
     assert is_wsl(ctx) is expected
     assert ctx.reads == []  # a known release is enough: /proc/version is not read
+    assert ctx.checks == ([] if expected else list(WSL_PATHS))
     assert ctx._take_evidence() == (["platform release"] if expected else [])
 
 
@@ -96,3 +97,41 @@ def test_wsl_with_systemd_end_to_end() -> None:
     result = envdetect.detect(envdetect.load_fixture(document), plugins=False).to_dict()
     assert result["container"] is None
     assert result["os"]["wsl"] is True
+
+
+# -- custom kernels: WSL's own paths (is-wsl 3.1's fallback) -------------------------
+
+INTEROP = "enabled\ninterpreter /init\nflags: PF\noffset 0\nmagic 4d5a\n"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"/proc/sys/fs/binfmt_misc/WSLInterop": INTEROP},
+        {"/run/WSL/410_interop": ""},  # interop turned off in /etc/wsl.conf: /run/WSL stays
+        {"/proc/sys/fs/binfmt_misc/WSLInterop": INTEROP, "/run/WSL/8_interop": ""},
+    ],
+)
+def test_custom_kernel_falls_back_to_wsl_paths(files: dict[str, str]) -> None:
+    ctx = ctx_for("6.6.87.2-custom-zen+", files)
+    assert is_wsl(ctx) is True
+    evidence = ctx._take_evidence()
+    assert len(evidence) == 1
+    assert evidence[0].startswith("file ")
+
+
+def test_custom_kernel_with_unknown_release_reads_proc_version_then_paths() -> None:
+    ctx = ctx_for("", {"/proc/version": "Linux version 6.12.1-custom (me@box) #1 SMP\n",
+                       "/run/WSL/8_interop": ""})
+    assert is_wsl(ctx) is True
+    assert ctx.reads == ["/proc/version"]
+
+
+def test_custom_kernel_without_wsl_paths_is_not_wsl() -> None:
+    # WSL variables are no witness, even with a kernel that could be a custom WSL one.
+    assert is_wsl(ctx_for("6.6.87.2-custom-zen+", environ=WSL_VARIABLES)) is False
+
+
+def test_container_on_a_custom_wsl_kernel_is_not_wsl() -> None:
+    files = {"/proc/sys/fs/binfmt_misc/WSLInterop": INTEROP}
+    assert is_wsl(ctx_for("6.6.87.2-custom-zen+", files, container="docker")) is False
