@@ -26,38 +26,36 @@ import os
 import sys
 import time
 
+from envdetect.telemetry._consent import DEBUG, DEBUG_ENV, SEND
+from envdetect.telemetry._consent import MODE_OFF as OFF
+from envdetect.telemetry._consent import OFF as _OFF
+from envdetect.telemetry._consent import ON as _ON
+from envdetect.telemetry._consent import env_flag as _env_flag
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
     from typing import Any, TypeVar, Union
 
-    from envdetect._send import Sender
+    from envdetect.telemetry._queue import Sender
 
     F = TypeVar("F", bound=Callable[..., Any])
     Value = Union[bool, int, float, str]
 
 __all__ = ["Telemetry", "Tracker"]
 
-DEBUG_ENV = "ENVDETECT_TELEMETRY_DEBUG"
 WIRES = ("json", "otlp")
 MAX_EXIT_WAIT = 1.0
 MAX_TEXT = 64
 MAX_COMMAND = 128
 MAX_ATTRIBUTES = 32
 OTHER = "other"
-# The same words as envdetect._context.ON_WORDS / OFF_WORDS, kept here so that
-# importing the sender (at a host program's start, telemetry on or off) does
-# not load the detection modules.
-_ON = ("1", "true", "yes", "on")
-_OFF = ("0", "false", "no", "off")
 _INT64 = 2**63
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")
 _KEY = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
 _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
-# Modes.  "off": do nothing; "send": queue and send; "debug": queue and print, never send.
-OFF, SEND, DEBUG = "off", "send", "debug"
 NOT_YET_TOLD = ("enabled by default once the notice has been shown and recorded "
                 "(due at the first command; outside CI that run sends nothing)")
 
@@ -66,10 +64,6 @@ def _is_word(value: object, chars: "frozenset[str]" = _WORD) -> bool:
     """A short token of the host's vocabulary: no spaces, slashes, quotes or @."""
     return (isinstance(value, str) and 0 < len(value) <= MAX_TEXT and value.isascii()
             and value[0].isalnum() and chars.issuperset(value))
-
-
-def _env_flag(name: "str | None") -> str:
-    return (os.environ.get(name, "") if name else "").strip().lower()
 
 
 class Telemetry:
@@ -160,7 +154,7 @@ class Telemetry:
             self._informed = True  # turning it on oneself is being informed
             reason = f"enabled by {self._opt_out_env}={choice}"
         else:
-            from envdetect._settings import (
+            from envdetect.telemetry._consent import (
                 UNREADABLE,
                 choice_file,
                 notice_recorded,
@@ -245,7 +239,7 @@ class Telemetry:
     def config_file(self) -> "str | None":
         """The file holding the persistent choice (None when there is no home)."""
         try:
-            from envdetect._settings import choice_file
+            from envdetect.telemetry._consent import choice_file
 
             return choice_file(self._app, self._config_dir)
         except Exception:  # noqa: BLE001
@@ -264,7 +258,7 @@ class Telemetry:
         ``set_enabled(False)`` also stops this process's telemetry at once.
         """
         try:
-            from envdetect._settings import remember
+            from envdetect.telemetry._consent import remember
 
             if not enabled:
                 self._off("disabled by the stored setting")
@@ -299,7 +293,7 @@ class Telemetry:
         """Show the notice once per process if due, and settle whether this run sends."""
         self._informed = True  # one decision per process, whatever happens below
         try:
-            from envdetect._settings import first_run_notice, in_ci
+            from envdetect.telemetry._consent import first_run_notice, in_ci
 
             ci = in_ci()
             message = text if isinstance(text, str) else self.notice_text(ci)
@@ -325,7 +319,7 @@ class Telemetry:
 
     def notice_text(self, ci: bool = False) -> str:
         """The default notice, for this host (``ci``: the wording for a CI job's log)."""
-        from envdetect._settings import FIRST_RUN, IN_CI, NOTICE
+        from envdetect.telemetry._consent import FIRST_RUN, IN_CI, NOTICE
 
         opt_out = f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else (
             "DO_NOT_TRACK=1")
@@ -342,11 +336,11 @@ class Telemetry:
         records and sends nothing at all: the command is never measured.
         """
         try:
-            from envdetect._telemetry_command import run
+            from envdetect.telemetry._command import run
 
             return run(self, argv)
         except Exception:  # noqa: BLE001 - never a traceback from telemetry
-            from envdetect._telemetry_command import complain
+            from envdetect.telemetry._command import complain
 
             return complain(self, "internal error", 1)
 
@@ -355,7 +349,7 @@ class Telemetry:
 
         click is imported only here, so a host without click never loads it.
         """
-        from envdetect._telemetry_command import click_group
+        from envdetect.telemetry._command import click_group
 
         return click_group(self, name)
 
@@ -431,7 +425,7 @@ class Telemetry:
         if self._mode != DEBUG:
             return
         try:
-            from envdetect._send import log
+            from envdetect.telemetry._queue import log
 
             log(message)
         except Exception:  # noqa: BLE001
@@ -495,7 +489,7 @@ class Telemetry:
         if self._mode == OFF:
             return None
         try:
-            from envdetect._send import Config, Sender
+            from envdetect.telemetry._queue import Config, Sender
 
             config = Config(self._app, self._version, self._endpoint, wire=self._wire,
                             exit_wait=self._exit_wait, headers=self._headers,

@@ -9,7 +9,9 @@ process's telemetry off first thing: the command is never measured, and what
 
 import sys
 
-from envdetect.telemetry import _ON, DEBUG, SEND, _env_flag
+from envdetect.telemetry._consent import DEBUG, SEND
+from envdetect.telemetry._consent import ON as _ON
+from envdetect.telemetry._consent import env_flag as _env_flag
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +109,7 @@ def endpoint_host(endpoint: "str | None") -> str:
 
 
 def status(telemetry: "Telemetry", state: str, reason: str) -> str:
-    from envdetect._settings import UNREADABLE, stored_choice
+    from envdetect.telemetry._consent import UNREADABLE, stored_choice
 
     path = telemetry.config_file
     stored = stored_choice(path) if path else None
@@ -153,7 +155,7 @@ def _override(telemetry: "Telemetry", enabled: bool) -> "str | None":
 
 def show(telemetry: "Telemetry") -> str:
     """What this host sends, exactly: real bodies, this machine's fingerprint."""
-    from envdetect import _payload
+    from envdetect.telemetry import _payload
 
     facts = _payload.environment()
     events = _sample_events(telemetry)

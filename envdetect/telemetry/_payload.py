@@ -1,7 +1,9 @@
 """The bodies telemetry sends: envdetect's JSON (schema 1) and OTLP/HTTP JSON logs.
 
-Both carry the environment fingerprint, the recorded events and this
-process's run id (:func:`run_id`).  An event is ``(name, time in ns,
+Both carry the environment fingerprint, the recorded events, the run id of
+the process that recorded them (:func:`run_id`) and a batch id
+(:func:`batch_id`): a batch delivered later from the spool keeps its run id,
+and a collector can drop a repeated batch by its id.  An event is ``(name, time in ns,
 attributes)``; its attributes were already reduced by
 :mod:`envdetect.telemetry` to booleans, numbers and allowlisted or
 host-vocabulary strings.
@@ -44,6 +46,11 @@ def run_id() -> str:
     return _runs.get(pid) or _runs.setdefault(pid, os.urandom(16).hex())
 
 
+def batch_id() -> str:
+    """A new batch id: 128 random bits in hex, one per body ever built from a batch."""
+    return os.urandom(16).hex()
+
+
 def namespace(app: str) -> str:
     """The attribute namespace for ``app``: ``my-tool`` -> ``my_tool``."""
     return "".join(c if c.isalnum() else "_" for c in app.lower())
@@ -64,11 +71,13 @@ def _dumps(document: "Any") -> bytes:
 
 
 def json_body(app: str, version: str, fingerprint: "Mapping[str, Any]",
-              events: "Iterable[Event]", dropped: int = 0) -> bytes:
-    """Schema 1: ``{schema, run_id, app, sender, fingerprint, dropped, events}``."""
+              events: "Iterable[Event]", dropped: int = 0, *, run: "str | None" = None,
+              batch: "str | None" = None) -> bytes:
+    """Schema 1: ``{schema, run_id, batch_id, app, sender, fingerprint, dropped, events}``."""
     return _dumps({
         "schema": SCHEMA,
-        "run_id": run_id(),
+        "run_id": run or run_id(),
+        "batch_id": batch or batch_id(),
         "app": {"name": app, "version": version},
         "sender": {"name": "envdetect", "version": __version__},
         "fingerprint": dict(fingerprint),
@@ -118,15 +127,20 @@ def log_record(ns: str, event: "Event") -> "dict[str, Any]":
 
 
 def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
-              events: "Iterable[Event]", dropped: int = 0) -> bytes:
-    """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event."""
+              events: "Iterable[Event]", dropped: int = 0, *, run: "str | None" = None,
+              batch: "str | None" = None) -> bytes:
+    """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event; the
+    batch id is a scope attribute, the run id ``service.instance.id``."""
     ns = namespace(app)
-    scope: dict[str, Any] = {"name": SCOPE, "version": __version__}
+    scope_pairs: list[tuple[str, Value]] = [("envdetect.telemetry.batch_id",
+                                             batch or batch_id())]
     if dropped:
-        scope["attributes"] = _attributes([("envdetect.telemetry.dropped_events", dropped)])
+        scope_pairs.append(("envdetect.telemetry.dropped_events", dropped))
+    scope: dict[str, Any] = {"name": SCOPE, "version": __version__,
+                             "attributes": _attributes(scope_pairs)}
     resource_pairs: list[tuple[str, Value]] = [
         ("service.name", app), ("service.version", version),
-        ("service.instance.id", run_id()),
+        ("service.instance.id", run or run_id()),
         ("telemetry.sdk.name", "envdetect"), ("telemetry.sdk.language", "python"),
         ("telemetry.sdk.version", __version__),
     ]
@@ -139,11 +153,12 @@ def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
 
 
 def body(wire: str, app: str, version: str, environment: "tuple[dict[str, Any], dict[str, Any]]",
-         events: "Sequence[Event]", *, dropped: int = 0) -> bytes:
+         events: "Sequence[Event]", *, dropped: int = 0, run: "str | None" = None,
+         batch: "str | None" = None) -> bytes:
     fingerprint, resource = environment
     if wire == "otlp":
-        return otlp_body(app, version, resource, events, dropped)
-    return json_body(app, version, fingerprint, events, dropped)
+        return otlp_body(app, version, resource, events, dropped, run=run, batch=batch)
+    return json_body(app, version, fingerprint, events, dropped, run=run, batch=batch)
 
 
 def target_url(endpoint: str, wire: str) -> str:
