@@ -46,11 +46,12 @@ class Server:
     """tests/telemetry/server.py in its own process; stops itself after ``lifetime``."""
 
     def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0,
-                 cert: Path | None = None):
+                 *, cert: Path | None = None, port: int = 0):
         self.record = record
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), mode, str(record), "--delay", str(delay),
-             "--lifetime", str(lifetime), *(["--cert", str(cert)] if cert else [])],
+             "--lifetime", str(lifetime), "--port", str(port),
+             *(["--cert", str(cert)] if cert else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the server prints its port when ready
@@ -88,11 +89,14 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    """``server(mode, delay=...)`` starts one; all are stopped after the test."""
+    """``server(mode, delay=..., cert=..., port=...)`` starts one; all are stopped after
+    the test."""
     started: list[Server] = []
 
-    def start(mode: str = "normal", delay: float = 5.0) -> Server:
-        started.append(Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay))
+    def start(mode: str = "normal", delay: float = 5.0, cert: Path | None = None,
+              port: int = 0) -> Server:
+        started.append(Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay,
+                              cert=cert, port=port))
         return started[-1]
 
     yield start

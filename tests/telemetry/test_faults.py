@@ -18,7 +18,6 @@ import pytest
 from tests.conftest import ROOT
 from tests.telemetry.conftest import (
     MARGIN,
-    Server,
     assert_well_behaved,
     closed_port,
     host_env,
@@ -77,7 +76,7 @@ def network(kind: str, server, tmp_path: Path) -> tuple[str, dict[str, str]]:
         pem = self_signed_cert(tmp_path)
         if pem is None:
             pytest.skip("no certificate: neither the cryptography package nor openssl is here")
-        url = Server("normal", tmp_path / "tls.jsonl", cert=pem).url(scheme="https")
+        url = server("normal", cert=pem).url(scheme="https")
     env["PYTHONPATH"] = os.pathsep.join([DNS_HOOK, str(ROOT)])
     return url, host_env(tmp_path, **env)
 
