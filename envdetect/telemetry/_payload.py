@@ -9,7 +9,6 @@ attributes)``; its attributes were already reduced by
 host-vocabulary strings.
 """
 
-import json
 import os
 
 from envdetect import __version__
@@ -66,6 +65,8 @@ def environment() -> "tuple[dict[str, Any], dict[str, Any]]":
 
 
 def _dumps(document: "Any") -> bytes:
+    import json
+
     return json.dumps(document, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")
 

@@ -40,8 +40,7 @@ _senders: "list[Sender]" = []
 def _at_exit() -> None:
     interrupted = _ended_by_interrupt()
     try:
-        if interrupted:
-            _fence({sender.thread.ident for sender in _senders if sender.thread is not None})
+        _fence({sender.thread.ident for sender in _senders if sender.thread is not None})
         spools = {path for sender in _senders for path in sender.spool_unsent()}
         from envdetect.telemetry._spool import has_batches, start_flush
 
@@ -55,17 +54,23 @@ def _at_exit() -> None:
             _reassert_interrupt()
 
 
-# -- Ctrl-C -------------------------------------------------------------------------------
-# A program ended by an unhandled KeyboardInterrupt dies by SIGINT (status 130 in
-# a shell), because CPython notes the fact in one process-wide flag when the main
-# module fails with it, and checks the flag after finalisation.  But every
-# evaluation of a source string, exec() or eval() of a str in any thread, clears
-# that flag first; namedtuple() and dataclasses do it, so importing many modules
-# does.  A worker still detecting when the host is interrupted, or importing ssl
-# to send at exit, turned death by SIGINT into exit status 1.  At exit, then, the
-# workers may start no new code (an audit hook refuses them "exec", which is
-# audited before the flag is touched), and the flag is set again the only way
-# Python code can: a KeyboardInterrupt escaping an evaluated string.
+# -- the worker at exit ----------------------------------------------------------------
+# At exit a worker still detecting (or sending) is of no more use: what it has not
+# sent is spooled, and the flush process detects if it must.  Left running, it
+# would share the interpreter lock with the host's exit and stretch it.  So from
+# the exit on, an audit hook refuses the workers every audited operation (an
+# import, an open, a socket call, "exec"): the next one raises, and the worker
+# unwinds (releasing any import lock it held) and ends.  Parking it instead would
+# keep a half-imported module locked for the host's own exit handlers.
+#
+# Ctrl-C too: a program ended by an unhandled KeyboardInterrupt dies by SIGINT
+# (status 130 in a shell), because CPython notes the fact in one process-wide flag
+# when the main module fails with it, and checks the flag after finalisation.  But
+# every evaluation of a source string, exec() or eval() of a str in any thread,
+# clears that flag first; namedtuple() and dataclasses do it, so importing many
+# modules does.  "exec" is audited before the flag is touched, so the refused
+# worker cannot clear it; and the flag is set again the only way Python code can:
+# a KeyboardInterrupt escaping an evaluated string.
 
 def _ended_by_interrupt() -> bool:
     """Whether the main module is ending on an unhandled KeyboardInterrupt.
@@ -81,9 +86,12 @@ def _ended_by_interrupt() -> bool:
 
 
 def _fence(workers: "set[int | None]") -> None:
+    if not workers:
+        return
+
     def refuse(event: str, args: "tuple[object, ...]") -> None:
-        if event == "exec" and _thread.get_ident() in workers:
-            raise RuntimeError("the host is exiting on Ctrl-C: no new code in this thread")
+        if _thread.get_ident() in workers:
+            raise RuntimeError("the host is exiting: this worker does nothing more")
 
     try:  # noqa: SIM105 - nothing more to import at exit
         sys.addaudithook(refuse)
@@ -134,6 +142,10 @@ class Sender:
         self.facts: Facts | None = None
         self.thread: threading.Thread | None = None
         self.wake: threading.Event | None = None
+        # What the exit needs, loaded now while the host works: the exit then
+        # imports nothing (a worker may hold an import's lock when it is refused).
+        from envdetect.telemetry import _payload, _spool  # noqa: F401
+
         if not _senders:
             atexit.register(_at_exit)
         _senders.append(self)
@@ -249,23 +261,21 @@ class Sender:
     # -- worker side ---------------------------------------------------------------
     def _run(self) -> None:
         try:
-            # While the host works: detect, and settle where the bodies go.
+            # While the host works: detect.  The transport loads only for a batch
+            # sent mid-run (most runs send nothing from here: the flush process
+            # sends what the host leaves at exit).
             try:
-                from envdetect.telemetry._payload import environment, target_url
-                from envdetect.telemetry._transport import prepare
+                from envdetect.telemetry._payload import environment
 
                 self.facts = environment()
-                assert self.config.endpoint is not None
-                route: Any = prepare(target_url(self.config.endpoint, self.config.wire))
-                # Loaded now, while the host works: at exit a worker may run no new
-                # code (see _fence) and the host spools with them.
-                import json  # noqa: F401
+            except Exception:  # noqa: BLE001 - the flush process detects instead
+                pass
+            route: Any = None
+            from envdetect.telemetry._payload import batch_id
 
-                from envdetect.telemetry import _spool  # noqa: F401
-            except Exception:  # noqa: BLE001 - no fingerprint: batches go out without it
-                route = "error"
             assert self.wake is not None
             while True:
+                batch = batch_id()
                 self.wake.wait()
                 with self.lock:
                     self.wake.clear()
@@ -273,10 +283,11 @@ class Sender:
                         return
                     if len(self.pending) < QUEUE_SIZE:
                         continue
-                    from envdetect.telemetry._payload import batch_id
-
-                    inflight = self.inflight = (batch_id(), self.pending, self.dropped)
+                    # (nothing audited under the lock: see _fence)
+                    inflight = self.inflight = (batch, self.pending, self.dropped)
                     self.pending, self.dropped = [], 0
+                if route is None:
+                    route = self._route()
                 if self.facts is None or isinstance(route, str):
                     outcome = "no-route"
                 else:
@@ -290,6 +301,16 @@ class Sender:
                     self._spool(spool_dirs(self.config.app), *inflight)
         except BaseException:  # noqa: BLE001 - never a traceback from the worker
             pass
+
+    def _route(self) -> "Any":
+        try:
+            from envdetect.telemetry._payload import target_url
+            from envdetect.telemetry._transport import prepare
+
+            assert self.config.endpoint is not None
+            return prepare(target_url(self.config.endpoint, self.config.wire))
+        except Exception:  # noqa: BLE001
+            return "error"
 
     def _deliver(self, facts: "Facts", route: "Any", batch: str, events: "list[Event]",
                  dropped: int) -> str:

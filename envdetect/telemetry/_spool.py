@@ -185,13 +185,12 @@ def _ensure(directory: str) -> bool:
 
 
 def put(directories: "list[str]", record: "Mapping[str, Any]") -> "str | None":
-    """Keep one batch (a JSON-able mapping with ``batch`` and ``events``) in the first
+    """Keep one batch (a mapping of literals with ``batch`` and ``events``) in the first
     of ``directories`` that takes it; that directory, or None if none did."""
     try:
-        import json
-
-        data = json.dumps(record, separators=(",", ":"), ensure_ascii=True,
-                          allow_nan=False).encode("ascii")
+        # A Python literal (read back with ast.literal_eval): the host writes it
+        # at exit without importing json (2 ms of a 15 ms budget).
+        data = repr(dict(record)).encode("utf-8")
     except Exception:  # noqa: BLE001
         return None
     for directory in directories:
@@ -359,8 +358,9 @@ def _rename(directory: str, name: str, new: str) -> bool:
 
 
 def _read(path: str) -> "dict[str, Any] | None":
-    """A batch file's record, or None if it is not one (not regular, too big, not JSON)."""
-    import json
+    """A batch file's record, or None if it is not one (not regular, too big, not a
+    literal of the expected shape)."""
+    import ast
     import stat
 
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | (
@@ -378,8 +378,8 @@ def _read(path: str) -> "dict[str, Any] | None":
     finally:
         os.close(descriptor)
     try:
-        record = json.loads(data) if len(data) <= MAX_FILE else None
-    except ValueError:
+        record = ast.literal_eval(data.decode("utf-8")) if len(data) <= MAX_FILE else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
     return record if _valid(record) else None
 
