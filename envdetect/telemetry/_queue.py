@@ -42,10 +42,10 @@ def _at_exit() -> None:
     try:
         _fence({sender.thread.ident for sender in _senders if sender.thread is not None})
         spools = {path for sender in _senders for path in sender.spool_unsent()}
-        from envdetect.telemetry._spool import has_batches, start_flush
+        from envdetect.telemetry._spool import flush_needed, start_flush
 
         for directory in sorted(spools):
-            if has_batches(directory):
+            if flush_needed(directory):
                 start_flush(directory)
     except BaseException:  # noqa: BLE001 - Ctrl-C during it just ends it
         return
@@ -234,10 +234,10 @@ class Sender:
         if the spool holds anything.  Never waits on the network."""
         try:
             directories = self.spool_unsent()
-            from envdetect.telemetry._spool import has_batches, start_flush
+            from envdetect.telemetry._spool import flush_needed, start_flush
 
             for directory in directories:
-                if has_batches(directory):
+                if flush_needed(directory):
                     start_flush(directory)
         except BaseException:  # noqa: BLE001
             return

@@ -33,6 +33,12 @@ import os
 import sys
 import time
 
+# The lock's module, loaded with the spool (at the host's first record), not at exit.
+if sys.platform == "win32":
+    import msvcrt
+else:
+    import fcntl
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -226,6 +232,19 @@ def has_batches(directory: str) -> bool:
     return bool(entries(directory))
 
 
+def flush_needed(directory: str) -> bool:
+    """Whether to start a flush process: the spool holds batches and no flush process
+    holds its lock.  One that does looks again after letting go (see :func:`flush`),
+    and this host's batch was written before this check, so it is seen."""
+    if not has_batches(directory):
+        return False
+    lock = _lock(directory)
+    if lock is None:  # held; or not even openable, and then nothing could be marked sent
+        return False
+    _unlock(lock)
+    return True
+
+
 # -- the detached flush process -----------------------------------------------------------
 def start_flush(directory: str) -> bool:
     """Start a detached flush process for ``directory``; True if one started.
@@ -323,6 +342,7 @@ def _rounds(directory: str, deadline: float) -> "set[str]":
     while True:
         batch_names = [entry.name for entry in entries(directory, (READY,))]
         left: set[str] = set()
+        context.down.clear()
         for name in batch_names:
             if time.monotonic() >= deadline:
                 return set(batch_names)
@@ -347,6 +367,8 @@ class _Context:
     def __init__(self) -> None:
         self.facts: Any = None
         self.routes: dict[str, Any] = {}
+        #: Endpoints that failed this round: their other batches wait for the next.
+        self.down: set[str] = set()
 
 
 def _rename(directory: str, name: str, new: str) -> bool:
@@ -411,6 +433,9 @@ def _deliver(directory: str, name: str, context: "_Context") -> str:
     if record is None or time.time_ns() - int(name.split("-", 1)[0]) > MAX_AGE * 1e9:
         _remove(directory, claimed)
         return "dropped"
+    if record["endpoint"] in context.down:
+        _rename(directory, claimed, name)
+        return "retry"
     facts = record["facts"]
     if facts is None:
         if context.facts is None:
@@ -428,6 +453,7 @@ def _deliver(directory: str, name: str, context: "_Context") -> str:
     headers["Idempotency-Key"] = record["batch"]
     outcome = _transport.send(route, data, headers)
     if verdict(outcome) == "retry":
+        context.down.add(record["endpoint"])
         _rename(directory, claimed, name)
         return "retry"
     _remove(directory, claimed)
@@ -450,12 +476,8 @@ def _lock(directory: str) -> "int | None":
         return None
     try:
         if sys.platform == "win32":
-            import msvcrt
-
             msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
         else:
-            import fcntl
-
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return descriptor
     except OSError:
@@ -466,8 +488,6 @@ def _lock(directory: str) -> "int | None":
 def _unlock(descriptor: int) -> None:
     try:
         if sys.platform == "win32":
-            import msvcrt
-
             os.lseek(descriptor, 0, os.SEEK_SET)
             msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
     except OSError:
