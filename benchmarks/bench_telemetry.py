@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import resource
 import shutil
@@ -157,11 +158,12 @@ def bench_recording(events: int, endpoint: str) -> None:
 
 
 HOST = """
-import sys
+import sys, time
 from envdetect.telemetry import Telemetry
 t = Telemetry("benchapp", "1.0", sys.argv[1], opt_out_env="BENCHAPP_TELEMETRY")
 with t.track("build"):
     pass
+sys.stderr.write(f"{time.time()}\\n")
 """
 
 #: Name lookups in the host and its flush process, by TEST_DNS: fail, or never answer.
@@ -259,35 +261,71 @@ def base_env(folder: Path) -> dict[str, str]:
     return env
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and the process's own CPU seconds (not its detached children's)."""
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, the process's own CPU seconds (not its detached children's), and
+    its exit: from the end of its main code (the time it wrote last on stderr) to
+    having exited (NaN when it wrote none)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdin=subprocess.DEVNULL)
+    done = subprocess.run(command, env=env, check=True, stdin=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    ended = time.time()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = done.stderr.split()
+    exit_phase = ended - float(lines[-1]) if lines else float("nan")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, exit_phase
 
 
-def bench_exit(runs: int, folder: Path, answering: str, hole: str) -> None:
+def serve(kind: str, folder: str) -> None:
+    """``--serve KIND FOLDER``: one collector in this process, its URL on stdout, until
+    killed.  The exit measurements use these, so that no server thread of the
+    measuring process competes with its clock."""
+    url: str | None
+    if kind == "ok":
+        url = Collector().url
+    elif kind == "error":
+        url = Collector(status=500).url
+    elif kind == "trickle":
+        url = trickle_server()[1]
+    elif kind == "hole":
+        url = black_hole()[1]
+    else:
+        made = untrusted_tls_server(Path(folder))
+        url = made[1] if made is not None else None
+    print(url or "", flush=True)
+    while True:
+        time.sleep(3600)
+
+
+def bench_exit(runs: int, folder: Path) -> None:
     (folder / "hook").mkdir()
     (folder / "hook" / "sitecustomize.py").write_text(DNS_HOOK)
     env = base_env(folder)
-    error = Collector(status=500)
-    trickle, trickling = trickle_server()
-    tls = untrusted_tls_server(folder)
+    servers: list[subprocess.Popen[str]] = []
+
+    def started(kind: str) -> str:
+        process = subprocess.Popen([sys.executable, __file__, "--serve", kind, str(folder)],
+                                   stdout=subprocess.PIPE, text=True)
+        servers.append(process)
+        assert process.stdout is not None
+        return process.stdout.readline().strip()
+
     host = [sys.executable, "-c", HOST]
+    answering = started("ok")
     states = {
         "collector up (200)": (answering, {}),
-        "HTTP 500": (error.url, {}),
+        "HTTP 500": (started("error"), {}),
         "refused": (f"http://127.0.0.1:{closed_port()}/ingest", {}),
-        "black hole": (hole, {}),
-        "slow trickle": (trickling, {}),
+        "black hole": (started("hole"), {}),
+        "slow trickle": (started("trickle"), {}),
         "unresolvable name": ("https://telemetry.invalid/ingest", {"TEST_DNS": "fail"}),
         "DNS never answers": ("https://telemetry.invalid/ingest", {"TEST_DNS": "hang"}),
     }
-    if tls is not None:
-        states["TLS, untrusted certificate"] = (tls[1], {})
+    tls = started("tls")
+    if tls:
+        states["TLS, untrusted certificate"] = (tls, {})
     cases: dict[str, tuple[list[str], dict[str, str]]] = {
         "python -c pass": ([sys.executable, "-c", "pass"], env),
         "telemetry off (DO_NOT_TRACK=1)": ([*host, answering], {**env, "DO_NOT_TRACK": "1"}),
@@ -298,24 +336,31 @@ def bench_exit(runs: int, folder: Path, answering: str, hole: str) -> None:
             **env, **extra, "XDG_CACHE_HOME": str(folder / f"cache-{number}")})
     walls: dict[str, list[float]] = {name: [] for name in cases}
     cpus: dict[str, list[float]] = {name: [] for name in cases}
+    exits: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):
         for name, (command, case_env) in cases.items():
-            wall, cpu = timed(command, case_env)
+            wall, cpu, exit_phase = timed(command, case_env)
             walls[name].append(wall)
             cpus[name].append(cpu)
-    off = statistics.median(walls["telemetry off (DO_NOT_TRACK=1)"])
+            exits[name].append(exit_phase)
+    off_name = "telemetry off (DO_NOT_TRACK=1)"
+    off = statistics.median(walls[off_name])
+    off_exit = statistics.median(exits[off_name])
     bare = statistics.median(cpus["python -c pass"])
     print(f"\nhost process, record one command and exit: {runs} fresh processes each, "
-          "interleaved, medians")
-    print(f"{'':<38}{'wall':>10}{'vs off':>11}{'host CPU':>11}{'vs pass':>9}")
+          "interleaved, medians; exit: from the end of the main code to the process gone")
+    print(f"{'':<34}{'wall':>9}{'vs off':>10}{'exit':>9}{'vs off':>10}{'host CPU':>10}"
+          f"{'vs pass':>8}")
     for name in cases:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
-        print(f"{name:<38}{wall * 1000:>7.1f} ms{(wall - off) * 1000:>+8.1f} ms"
-              f"{cpu * 1000:>8.1f} ms{cpu / bare:>8.2f}x")
-    error.shutdown()
-    trickle.close()
-    if tls is not None:
-        tls[0].close()
+        ended = statistics.median(exits[name])
+        exit_text = (f"{ended * 1000:>6.1f} ms{(ended - off_exit) * 1000:>+7.1f} ms"
+                     if not math.isnan(ended) else f"{'-':>9}{'-':>10}")
+        print(f"{name:<34}{wall * 1000:>6.1f} ms{(wall - off) * 1000:>+7.1f} ms{exit_text}"
+              f"{cpu * 1000:>7.1f} ms{cpu / bare:>7.2f}x")
+    for process in servers:
+        process.kill()
+        process.wait()
 
 
 def bench_flush_process(runs: int, folder: Path, answering: str) -> None:
@@ -339,8 +384,8 @@ def bench_flush_process(runs: int, folder: Path, answering: str) -> None:
                 "version": "1.0", "wire": "json", "endpoint": answering, "headers": {},
                 "dropped": 0, "facts": list(facts) if with_facts else None,
                 "events": [["command", time.time_ns(), {"command": "build"}]]})
-            wall, cpu = timed([sys.executable, "-c", code, str(ROOT), str(spool)],
-                              base_env(folder))
+            wall, cpu, _ = timed([sys.executable, "-c", code, str(ROOT), str(spool)],
+                                 base_env(folder))
             walls.append(wall)
             cpus.append(cpu)
         print(f"{label:<44}{statistics.median(walls) * 1000:>7.1f} ms wall"
@@ -362,9 +407,9 @@ def bench_delivery(folder: Path) -> None:
     port = closed_port()
     url = f"http://127.0.0.1:{port}/ingest"
     for _ in range(10):
-        subprocess.run([*host, url], env=env, check=True)
+        subprocess.run([*host, url], env=env, check=True, stderr=subprocess.DEVNULL)
     collector = Collector(port=port)
-    subprocess.run([*host, url], env=env, check=True)
+    subprocess.run([*host, url], env=env, check=True, stderr=subprocess.DEVNULL)
     last = time.monotonic()
     wait_for(collector, 11, 30)
     took = (collector.arrived[-1] - last) if collector.arrived else float("nan")
@@ -377,7 +422,7 @@ def bench_delivery(folder: Path) -> None:
     slow = Collector(delay=0.3)
     env = {**base_env(folder), "XDG_CACHE_HOME": str(folder / "cache-slow")}
     for _ in range(20):
-        subprocess.run([*quick, slow.url], env=env, check=True)
+        subprocess.run([*quick, slow.url], env=env, check=True, stderr=subprocess.DEVNULL)
     last = time.monotonic()
     wait_for(slow, 20, 30)
     took = (slow.arrived[-1] - last) if slow.arrived else float("nan")
@@ -392,7 +437,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--skip-recording", action="store_true")
+    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(*args.serve)
     hole_socket, hole = black_hole()
     server, answering = answering_server()
     folder = Path(tempfile.mkdtemp(prefix="bench-telemetry-"))
@@ -403,7 +451,7 @@ def main() -> int:
     try:
         if not args.skip_recording:
             bench_recording(args.events, hole)
-        bench_exit(args.runs, folder, answering, hole)
+        bench_exit(args.runs, folder)
         bench_flush_process(max(3, args.runs // 3), folder, answering)
         bench_delivery(folder)
     finally:

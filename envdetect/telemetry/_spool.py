@@ -55,6 +55,8 @@ FLUSH_LIFETIME = 20.0
 #: a later run's, and the pause after each failed round (doubling, at most 2 s).
 RETRY_ROUNDS = 6
 FIRST_PAUSE = 0.25
+#: How much the flush process lowers its priority (os.nice) before its real work.
+NICENESS = 10
 FOLDER = "telemetry-spool"
 READY, SENDING, LOCK = ".batch", ".sending", "flush.lock"
 _PARTIAL = ".tmp"
@@ -259,11 +261,16 @@ def start_flush(directory: str) -> bool:
         return False  # a frozen app's executable is the app itself, not Python
     package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
         __file__))))
-    # sys.path[0] (the host's working directory for -c) becomes envdetect's own folder,
-    # so that no file where the host happens to run shadows a module of the flusher.
-    code = ("import sys; sys.path[0] = sys.argv.pop(1); "
-            "from envdetect.telemetry._spool import main; main(sys.argv[1])")
-    args = [executable, "-c", code, package_parent, directory]
+    # -S, then site.main() once lowered in priority: the interpreter's start-up, the
+    # part that runs beside the host's exit, is kept small, and the rest yields to
+    # the host (and to anything else) on a busy machine.  sys.path[0] (the host's
+    # working directory for -c) becomes envdetect's own folder, so that no file
+    # where the host happens to run shadows a module of the flusher.
+    code = ("import os, sys; hasattr(os, 'nice') and os.nice(NICENESS); "
+            "import site; site.main(); sys.path[0] = sys.argv.pop(1); "
+            "from envdetect.telemetry._spool import main; main(sys.argv[1])").replace(
+                "NICENESS", str(NICENESS))
+    args = [executable, "-S", "-c", code, package_parent, directory]
     try:
         if os.name == "nt":
             return _start_windows(args, directory)
