@@ -10,6 +10,7 @@ host-vocabulary strings.
 """
 
 import os
+import sys
 
 from envdetect import __version__
 
@@ -55,13 +56,54 @@ def namespace(app: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in app.lower())
 
 
-def environment() -> "tuple[dict[str, Any], dict[str, Any]]":
-    """Detect (no plugins) and return the fingerprint and its resource attributes."""
+def environment(host: "Mapping[str, Any] | None" = None,
+                ) -> "tuple[dict[str, Any], dict[str, Any]]":
+    """Detect (no plugins) and return the fingerprint and its resource attributes.
+
+    ``host``: what :func:`host_view` noted of a host that exited before its worker
+    had detected; the flush process then detects as that host would have.
+    """
     import envdetect
     from envdetect._fingerprint import resource_attributes
 
-    fingerprint = envdetect.detect(plugins=False).fingerprint()
+    context = _host_context(host) if host else None
+    fingerprint = envdetect.detect(context, plugins=False).fingerprint()
     return fingerprint, resource_attributes(fingerprint)
+
+
+def host_view() -> "dict[str, Any]":
+    """What the flush process cannot see for itself of the host (its own streams are
+    the null device, its parent the host or init): whether the host's stdin and
+    stdout are terminals, and the host's parent process, where its ancestry starts.
+    Kept in the spool only, never sent."""
+    view: dict[str, Any] = {"parent": os.getppid()}
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)):
+        try:
+            view[name] = stream is not None and os.isatty(stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            view[name] = False
+    return view
+
+
+def _host_context(host: "Mapping[str, Any]") -> "Any":
+    from envdetect import _context
+
+    class HostContext(_context.LiveContext):
+        """The live machine, with the host's terminals and the host's ancestry."""
+
+        def isatty(self, stream: str) -> "bool | None":
+            return bool(host.get(stream))
+
+        def _read_processes(self) -> "Iterable[_context.Process]":
+            parent = host.get("parent")
+            # Where /proc exists the walk starts at the host's parent, which usually
+            # outlives the host (a shell, an IDE, an agent); elsewhere it is the
+            # flush process's own (psutil walks from the current process only).
+            if isinstance(parent, int) and parent > 1 and os.path.isdir("/proc/self"):
+                return list(_context.proc_ancestry(parent, _context.MAX_ANCESTRY))
+            return super()._read_processes()
+
+    return HostContext()
 
 
 def _dumps(document: "Any") -> bytes:

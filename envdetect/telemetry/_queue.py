@@ -244,7 +244,7 @@ class Sender:
 
     def _spool(self, directories: "list[str]", batch: str, events: "list[Event]",
                dropped: int) -> "str | None":
-        from envdetect.telemetry._payload import run_id
+        from envdetect.telemetry._payload import host_view, run_id
         from envdetect.telemetry._spool import put
 
         config = self.config
@@ -255,6 +255,7 @@ class Sender:
             "batch": batch, "run": run_id(), "app": config.app, "version": config.version,
             "wire": config.wire, "endpoint": config.endpoint, "headers": config.headers,
             "dropped": dropped, "facts": list(facts) if facts is not None else None,
+            "host": host_view() if facts is None else None,
             "events": [[name, time_ns, dict(attributes)]
                        for name, time_ns, attributes in events]})
 

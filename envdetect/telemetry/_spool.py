@@ -372,7 +372,8 @@ class _Context:
     without it) and the route per URL."""
 
     def __init__(self) -> None:
-        self.facts: Any = None
+        #: The environment per host view (see _payload.host_view), detected once.
+        self.facts: dict[str, Any] = {}
         self.routes: dict[str, Any] = {}
         #: Endpoints that failed this round: their other batches wait for the next.
         self.down: set[str] = set()
@@ -444,10 +445,12 @@ def _deliver(directory: str, name: str, context: "_Context") -> str:
         _rename(directory, claimed, name)
         return "retry"
     facts = record["facts"]
-    if facts is None:
-        if context.facts is None:
-            context.facts = _payload.environment()
-        facts = context.facts
+    if facts is None:  # the host exited before its worker had detected
+        host = record.get("host") if isinstance(record.get("host"), dict) else None
+        key = repr(sorted(host.items())) if host else ""
+        if key not in context.facts:
+            context.facts[key] = _payload.environment(host)
+        facts = context.facts[key]
     url = _payload.target_url(record["endpoint"], record["wire"])
     route = context.routes.get(url)
     if route is None:

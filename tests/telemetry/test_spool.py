@@ -125,6 +125,31 @@ def test_corrupt_and_planted_files_are_dropped_quietly(tmp_path: Path, server) -
     assert (spool / "notes.txt").exists()
 
 
+def test_a_batch_without_the_hosts_fingerprint_is_detected_as_the_host(tmp_path: Path,
+                                                                       server) -> None:
+    """A host that exits before its worker detected leaves its terminals and parent;
+    the flush process detects with them, not with its own null streams."""
+    srv = server("normal")
+    spool = tmp_path / "spool"
+    for terminal in (True, False):
+        kept = {**record(endpoint=srv.url()), "facts": None,
+                "host": {"stdin": terminal, "stdout": terminal, "parent": os.getppid()}}
+        assert _spool.put([str(spool)], kept)
+    _spool.flush(str(spool), time.monotonic() + 20)
+    seen = sorted(json.loads(r["body"])["fingerprint"]["terminal.interactive"]
+                  for r in srv.requests())
+    assert seen == [False, True]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="the ancestry from /proc")
+def test_the_host_context_walks_from_the_hosts_parent() -> None:
+    from envdetect.telemetry import _payload
+
+    context = _payload._host_context({"parent": os.getpid()})
+    comm = Path("/proc/self/comm").read_text().strip()
+    assert context.processes()[0].name == comm  # this process plays the host's parent
+
+
 def test_verdicts() -> None:
     assert [_spool.verdict(outcome) for outcome in (
         "http-200", "http-204", "http-400", "http-413", "malformed-endpoint",
