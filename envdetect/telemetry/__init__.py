@@ -12,14 +12,19 @@ What leaves the machine is the environment fingerprint
 random run id — ``mytool telemetry show`` (:meth:`Telemetry.command`) prints
 it.  The opt-out is decided in the constructor before anything else happens;
 when it says no, this object does nothing at all: no detection, no thread, no
-socket, no file write.  Nothing is ever sent before the user was told: the
+socket, no file write, no process.  On, the host never waits on the network:
+what it has not sent by its exit goes to a small spool and a detached flush
+process delivers it (docs/telemetry/delivery.md).  Nothing is ever sent before the user was told: the
 first record shows the notice if it was never shown (see
 :meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
 nothing here raises into the host, writes to stdout or stderr, changes the
 exit code or keeps the interpreter alive; see the README for every guarantee.
 
-Importing this module loads nothing beyond it; the sender, the payload code
-and the settings file helpers load on first use.
+The package's modules: ``_consent`` (the on/off words, the choice file, the
+notice), ``_queue`` (the queue, the worker, the exit), ``_transport`` (one POST
+with ``http.client``), ``_payload`` (the bodies), ``_spool`` (the spool and the
+flush process), ``_command`` (the ``telemetry`` command).  Importing the
+package loads ``_consent`` with it and nothing else; the rest load on first use.
 """
 
 import os
@@ -74,8 +79,9 @@ class Telemetry:
     sent); ``opt_out_env`` the host's own variable (``0``/``false``/``off``/``no``
     turns telemetry off, ``1``/``true``/``on``/``yes`` on, anything else off);
     ``wire`` ``"json"`` (envdetect's schema) or ``"otlp"`` (OTLP/HTTP JSON logs to
-    ``{endpoint}/v1/logs``); ``exit_wait`` the longest wait at interpreter exit,
-    in seconds (0 to 1, default 0.25).  Keyword-only extras: ``debug_env``, a host
+    ``{endpoint}/v1/logs``); ``exit_wait`` is accepted (0 to 1) and no longer
+    used: the host does not wait at exit (what is unsent is spooled and sent by a
+    flush process).  Keyword-only extras: ``debug_env``, a host
     variable that works like ``ENVDETECT_TELEMETRY_DEBUG``; ``allowed_values``,
     per attribute name the strings :meth:`event` may send (``"command"`` and
     ``"subcommand"`` restrict :meth:`track` too); ``headers``, extra request
