@@ -14,9 +14,9 @@ it.  The opt-out is decided in the constructor before anything else happens;
 when it says no, this object does nothing at all: no detection, no thread, no
 socket, no file write, no process.  On, the host never waits on the network:
 what it has not sent by its exit goes to a small spool and a detached flush
-process delivers it (docs/telemetry/delivery.md).  Nothing is ever sent before the user was told: the
-first record shows the notice if it was never shown (see
-:meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
+process delivers it (docs/telemetry/delivery.md).  Nothing is ever sent
+before the user was told: the first record shows the notice if it was never
+shown (see :meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
 nothing here raises into the host, writes to stdout or stderr, changes the
 exit code or keeps the interpreter alive; see the README for every guarantee.
 

@@ -144,7 +144,8 @@ class Sender:
         self.wake: threading.Event | None = None
         # What the exit needs, loaded now while the host works: the exit then
         # imports nothing (a worker may hold an import's lock when it is refused).
-        from envdetect.telemetry import _payload, _spool  # noqa: F401
+        import envdetect.telemetry._payload
+        import envdetect.telemetry._spool  # noqa: F401
 
         if not _senders:
             atexit.register(_at_exit)

@@ -431,7 +431,8 @@ def _valid(record: object) -> bool:
 
 def _deliver(directory: str, name: str, context: "_Context") -> str:
     """Send one batch file: ``"sent"``, ``"dropped"``, ``"retry"`` or ``"gone"``."""
-    from envdetect.telemetry import _payload, _transport
+    from envdetect.telemetry._payload import body, environment, target_url
+    from envdetect.telemetry._transport import prepare, send
 
     claimed = name[:-len(READY)] + SENDING
     if not _rename(directory, name, claimed):
@@ -449,19 +450,19 @@ def _deliver(directory: str, name: str, context: "_Context") -> str:
         host = record.get("host") if isinstance(record.get("host"), dict) else None
         key = repr(sorted(host.items())) if host else ""
         if key not in context.facts:
-            context.facts[key] = _payload.environment(host)
+            context.facts[key] = environment(host)
         facts = context.facts[key]
-    url = _payload.target_url(record["endpoint"], record["wire"])
+    url = target_url(record["endpoint"], record["wire"])
     route = context.routes.get(url)
     if route is None:
-        route = context.routes[url] = _transport.prepare(url)
+        route = context.routes[url] = prepare(url)
     events = [(event[0], event[1], event[2]) for event in record["events"]]
-    data = _payload.body(record["wire"], record["app"], record["version"],
+    data = body(record["wire"], record["app"], record["version"],
                          (facts[0], facts[1]), events, dropped=record["dropped"],
                          run=record["run"], batch=record["batch"])
     headers = {str(key): str(value) for key, value in record["headers"].items()}
     headers["Idempotency-Key"] = record["batch"]
-    outcome = _transport.send(route, data, headers)
+    outcome = send(route, data, headers)
     if verdict(outcome) == "retry":
         context.down.add(record["endpoint"])
         _rename(directory, claimed, name)
