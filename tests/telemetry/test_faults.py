@@ -244,6 +244,8 @@ def test_forked_child_sends_nothing(server, tmp_path: Path) -> None:
     # neither sent nor touched a socket (its tripwires stay quiet after the fork).
     after_fork = child["trips"][child["trips"].index("os.fork") + 1:]
     assert not [trip for trip in after_fork if trip.startswith("socket")], after_fork
+    # Nor spooled the parent's events or started a flush process of its own.
+    assert not [trip for trip in after_fork if trip.startswith(("file write", "flush"))]
     bodies = srv.bodies()
     assert len(bodies) == 1
     assert [event["name"] for event in bodies[0]["events"]] == ["parent_before",
