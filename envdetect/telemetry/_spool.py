@@ -263,11 +263,12 @@ def start_flush(directory: str) -> bool:
         __file__))))
     # -S, then site.main() once lowered in priority: the interpreter's start-up, the
     # part that runs beside the host's exit, is kept small, and the rest yields to
-    # the host (and to anything else) on a busy machine.  sys.path[0] (the host's
-    # working directory for -c) becomes envdetect's own folder, so that no file
-    # where the host happens to run shadows a module of the flusher.
+    # the host (and to anything else) on a busy machine.  Before anything is
+    # imported, sys.path[0] (the host's working directory, for -c) becomes
+    # envdetect's own folder, so that no file where the host happens to run (a
+    # sitecustomize.py, a json.py) is loaded by the flusher.
     code = ("import os, sys; hasattr(os, 'nice') and os.nice(NICENESS); "
-            "import site; site.main(); sys.path[0] = sys.argv.pop(1); "
+            "sys.path[0] = sys.argv.pop(1); import site; site.main(); "
             "from envdetect.telemetry._spool import main; main(sys.argv[1])").replace(
                 "NICENESS", str(NICENESS))
     args = [executable, "-S", "-c", code, package_parent, directory]

@@ -248,6 +248,27 @@ def test_no_second_flush_process_while_one_holds_the_spool(tmp_path: Path, serve
     assert len(srv.requests()) == 1
 
 
+def test_the_hosts_working_directory_is_not_on_the_flushers_path(tmp_path: Path,
+                                                                  server) -> None:
+    """A sitecustomize.py or json.py where the host runs is never loaded by the flush
+    process (it would run with the user's rights, from wherever the tool was run)."""
+    srv = server("normal")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    planted = tmp_path / "planted"
+    for name in ("sitecustomize.py", "json.py", "ast.py"):
+        (workdir / name).write_text(f"open({str(planted)!r}, 'a').write({name!r})\n")
+    spool = tmp_path / "spool"
+    assert _spool.put([str(spool)], record(endpoint=srv.url()))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = ("import os, sys; sys.path.insert(0, sys.argv[1]); os.chdir(sys.argv[2]); "
+            "from envdetect.telemetry import _spool; _spool.start_flush(sys.argv[3])")
+    subprocess.run([sys.executable, "-c", code, str(ROOT), str(workdir), str(spool)],
+                   cwd=workdir, env=env, check=True, timeout=30)
+    assert len(srv.wait_for(1, timeout=15)) == 1
+    assert not planted.exists()
+
+
 def test_a_notice_run_and_debug_mode_touch_no_spool(tmp_path: Path, server) -> None:
     srv = server("normal")
     told_nothing = run_host({**spec(srv.url()), "told": False}, host_env(tmp_path))
