@@ -269,6 +269,32 @@ def test_the_hosts_working_directory_is_not_on_the_flushers_path(tmp_path: Path,
     assert not planted.exists()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_the_flush_process_is_detached_quiet_and_low_priority(tmp_path: Path, server) -> None:
+    srv = server("blackhole")  # it stays busy sending, long enough to be looked at
+    spool = tmp_path / "spool"
+    assert _spool.put([str(spool)], record(endpoint=srv.url()))
+    assert _spool.start_flush(str(spool))
+    srv.wait_for(1, timeout=15)
+    (pid,) = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
+              and str(spool).encode() in _read(entry / "cmdline") and b"-S" in
+              _read(entry / "cmdline")]
+    fields = _read(Path(f"/proc/{pid}/stat")).rsplit(b")", 1)[1].split()
+    session, nice = int(fields[3]), int(fields[16])
+    assert session == pid != os.getsid(0)  # a session of its own: no Ctrl-C from ours
+    assert nice == min(os.nice(0) + _spool.NICENESS, 19)  # lower than its starter's
+    for descriptor in (0, 1, 2):
+        assert os.readlink(f"/proc/{pid}/fd/{descriptor}") == os.devnull
+    os.kill(pid, 15)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def test_a_notice_run_and_debug_mode_touch_no_spool(tmp_path: Path, server) -> None:
     srv = server("normal")
     told_nothing = run_host({**spec(srv.url()), "told": False}, host_env(tmp_path))
