@@ -167,6 +167,8 @@ sys.stderr.write(f"{time.time()}\\n")
 """
 
 #: Name lookups in the host and its flush process, by TEST_DNS: fail, or never answer.
+#: Loaded by every case (python -c pass and telemetry off too), so that its own
+#: imports weigh the same everywhere.
 DNS_HOOK = """
 import os, socket, time
 mode = os.environ.get("TEST_DNS")
