@@ -117,7 +117,7 @@ def _run(argv: "Sequence[str] | None") -> "tuple[int, str | None]":
     if args.capture is not None:
         return _capture(args.capture, context)
     if args.payload:  # telemetry (issue 7): the sender detects without plugins
-        from envdetect._payload import sample
+        from envdetect.telemetry._payload import sample
 
         return 0, sample(_summary(envdetect.detect(context, plugins=False)))
     env = envdetect.detect(context, plugins=not args.no_plugins)

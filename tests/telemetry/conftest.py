@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-import envdetect._send
+import envdetect.telemetry._queue
 from tests.conftest import ROOT
 
 HERE = Path(__file__).resolve().parent
@@ -39,18 +39,19 @@ MARGIN = 0.35
 #: Variables no host run inherits: proxies, the opt-outs and telemetry switches.
 SCRUB = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "do_not_track",
          "envdetect_telemetry_debug", "hostapp_telemetry", "hostapp_debug",
-         "xdg_config_home", "ci")
+         "xdg_config_home", "xdg_cache_home", "tmpdir", "ci")
 
 
 class Server:
     """tests/telemetry/server.py in its own process; stops itself after ``lifetime``."""
 
     def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0,
-                 cert: Path | None = None):
+                 *, cert: Path | None = None, port: int = 0):
         self.record = record
         self.process = subprocess.Popen(
             [sys.executable, str(SERVER), mode, str(record), "--delay", str(delay),
-             "--lifetime", str(lifetime), *(["--cert", str(cert)] if cert else [])],
+             "--lifetime", str(lifetime), "--port", str(port),
+             *(["--cert", str(cert)] if cert else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the server prints its port when ready
@@ -88,11 +89,14 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    """``server(mode, delay=...)`` starts one; all are stopped after the test."""
+    """``server(mode, delay=..., cert=..., port=...)`` starts one; all are stopped after
+    the test."""
     started: list[Server] = []
 
-    def start(mode: str = "normal", delay: float = 5.0) -> Server:
-        started.append(Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay))
+    def start(mode: str = "normal", delay: float = 5.0, cert: Path | None = None,
+              port: int = 0) -> Server:
+        started.append(Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay,
+                              cert=cert, port=port))
         return started[-1]
 
     yield start
@@ -165,6 +169,7 @@ def host_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update({
         "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
         "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(tmp_path),
         "ENVDETECT_PLUGINS": "0",
     })
     env.update(extra)
@@ -191,35 +196,85 @@ class HostRun:
         return list(self.report.get("trips", []))
 
     @property
+    def flushes(self) -> list[str]:
+        """The spools of the flush processes the host started."""
+        return [trip[len("flush "):] for trip in self.trips if trip.startswith("flush ")]
+
+    @property
     def noise(self) -> list[str]:
         """stderr lines that are not the host's own markers."""
         return [line for line in self.stderr.splitlines()
                 if not line.startswith(("@end ", "@host ", "@ready "))]
 
 
-def run_host(spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0) -> HostRun:
+def run_host(spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0,
+             settle: bool = True) -> HostRun:
+    """Run host.py; with ``settle``, return once the flush process it started (if any)
+    has emptied the spool and let go of it (at most 10 s)."""
     process = subprocess.Popen([sys.executable, str(HOST), json.dumps(spec)], env=env,
                                cwd=str(ROOT), stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stdout, stderr = process.communicate(timeout=timeout)
     ended = time.time()
     done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    return HostRun(done, ended, process.pid)
+    run = HostRun(done, ended, process.pid)
+    if settle:
+        for spool in run.flushes:
+            settled(Path(spool))
+    return run
+
+
+def spool_files(spool: Path) -> list[str]:
+    """The batches in a spool, waiting or being sent."""
+    try:
+        return sorted(p.name for p in spool.iterdir() if p.suffix in (".batch", ".sending"))
+    except OSError:
+        return []
+
+
+def flusher_running(spool: Path) -> bool:
+    """Whether a flush process holds the spool's lock."""
+    import fcntl
+
+    try:
+        descriptor = os.open(spool / "flush.lock", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(descriptor)  # closing releases a lock taken here
+    return False
+
+
+def settled(spool: Path, timeout: float = 10.0) -> bool:
+    """Wait until the spool is empty and no flush process holds it; whether it is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not spool_files(spool) and not flusher_running(spool):
+            return True
+        time.sleep(0.02)
+    return False
 
 
 PROCESS_TRIPS = ("subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.system",
                  "os.exec", "os.spawn")
 
 
-def assert_well_behaved(run: HostRun, code: int, exit_wait: float = 0.25,
-                        debug: bool = False) -> None:
-    """What every host run must show, whatever the network did."""
+def assert_well_behaved(run: HostRun, code: int, debug: bool = False) -> None:
+    """What every host run must show, whatever the network did: the exit is not held
+    up (interpreter finalisation and MARGIN only), no process but at most one flush."""
     assert run.returncode == code, run.stderr
     assert run.stdout == b""
     assert run.report, f"the host's report is missing: {run.stderr}"
-    assert run.exit_overhead <= exit_wait + MARGIN, run.exit_overhead
+    assert run.exit_overhead <= MARGIN, run.exit_overhead
     assert run.report["signals_changed"] == []
     assert not [trip for trip in run.trips if trip.startswith(PROCESS_TRIPS)]
+    assert len(run.flushes) <= 1
+    if run.flushes:  # started last, at exit
+        assert run.trips[-1].startswith("flush "), run.trips
     if not debug:  # the sender says nothing at all outside debug mode
         assert all(not line.startswith("envdetect.telemetry") for line in run.noise)
 
@@ -322,13 +377,13 @@ def check_cli_case(case: CliCase) -> dict[str, Any]:
 
 
 class Recorder:
-    """Stands in for :class:`envdetect._send.Sender` and keeps what it is given,
+    """Stands in for :class:`envdetect.telemetry._queue.Sender` and keeps what it is given,
     with the real one's cancel semantics (nothing queued survives, nothing more
     is taken)."""
 
     made: ClassVar[list[Recorder]] = []
 
-    def __init__(self, config: envdetect._send.Config) -> None:
+    def __init__(self, config: envdetect.telemetry._queue.Config) -> None:
         self.config = config
         self.events: list[tuple[str, int, dict[str, Any]]] = []
         self.dropped_total = 0
@@ -351,7 +406,7 @@ def record_senders(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
     """Every Sender made from now on is a Recorder; the telemetry switches unset."""
     for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(envdetect._send, "Sender", Recorder)
+    monkeypatch.setattr(envdetect.telemetry._queue, "Sender", Recorder)
     Recorder.made.clear()
     return Recorder.made
 

@@ -51,6 +51,8 @@ def audit(event: str, args: tuple[object, ...]) -> None:
             isinstance(flags, int) and flags & WRITE_FLAGS)
         if writes:
             TRIPS.append(f"file write {args[0]}")
+    elif event == "os.posix_spawn" and "envdetect.telemetry._spool" in str(args[1]):
+        TRIPS.append(f"flush {args[1][-1]}")  # the detached flush process, and its spool
     elif event.startswith(("socket.__new__", "socket.connect", "socket.getaddrinfo",
                            "_thread.start")) or event in (
             "subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.system",
@@ -103,7 +105,7 @@ def final() -> None:
 
 def told_earlier(config: dict[str, object]) -> None:
     """Record the notice as shown on an earlier run, where the sender will look for it
-    (``envdetect._settings.choice_file`` on Linux and macOS, not imported here: the
+    (``envdetect.telemetry._consent.choice_file`` on Linux and macOS, not imported here: the
     tests check which envdetect modules a run loads)."""
     app = str(config.get("app"))
     folder = config.get("config_dir")

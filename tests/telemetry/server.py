@@ -10,7 +10,8 @@ including this one) and ``{"type": "request", "line": ..., "headers": {...},
 ``error`` 500, ``blackhole`` reads the request and never answers, ``slow``
 answers 200 after ``--delay`` seconds.  It stops by itself after
 ``--lifetime`` seconds; every socket operation has a timeout.  ``--cert PEM``
-(certificate and key in one file) speaks TLS on the accepted connections.
+(certificate and key in one file) speaks TLS on the accepted connections;
+``--port`` binds that port (a collector that comes up where one was down).
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=5.0)
     parser.add_argument("--lifetime", type=float, default=60.0)
     parser.add_argument("--cert")
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     args.tls = None
     if args.cert:
@@ -105,7 +107,8 @@ def main() -> int:
         args.tls.load_cert_chain(args.cert)
     deadline = time.monotonic() + args.lifetime
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", args.port))
     listener.listen(16)
     listener.settimeout(0.2)
     open(args.record, "a").close()

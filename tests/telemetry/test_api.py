@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import envdetect._send
+import envdetect.telemetry._queue
 from envdetect.telemetry import Telemetry
 from tests.telemetry.conftest import Recorder, record_senders
 
@@ -270,7 +270,7 @@ def test_nothing_raises_into_the_host(tmp_path, monkeypatch) -> None:
     t.track("build")(lambda: None)()
     t.event("x", {"a": 1})
     t.record_command("x", duration_ms=1)
-    monkeypatch.setattr(envdetect._send, "Sender", broken)
+    monkeypatch.setattr(envdetect.telemetry._queue, "Sender", broken)
     t = make(tmp_path)
     t.event("x")
     assert not t.enabled

@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from envdetect import _telemetry_command
-from envdetect.telemetry import Telemetry
+from envdetect.telemetry import Telemetry, _command
 from tests.conftest import ROOT
 from tests.telemetry.conftest import HERE, Recorder, record_senders
 
@@ -90,9 +89,9 @@ def test_status_says_what_decided(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 def test_status_on_the_run_that_showed_the_notice(monkeypatch: pytest.MonkeyPatch,
                                                   tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from envdetect import _settings
+    from envdetect.telemetry import _consent
 
-    monkeypatch.setattr(_settings, "in_ci", lambda: False)
+    monkeypatch.setattr(_consent, "in_ci", lambda: False)
     t = make(tmp_path)
     assert t.first_run_notice() is True
     assert t.command(["status"]) == 0
@@ -186,7 +185,7 @@ def test_an_internal_failure_is_one_line_never_a_traceback(
     def broken(*args: object) -> str:
         raise RuntimeError("internal")
 
-    monkeypatch.setattr(_telemetry_command, "status", broken)
+    monkeypatch.setattr(_command, "status", broken)
     assert make(tmp_path).command(["status"]) == 1
     assert capsys.readouterr() == ("", "hostapp telemetry: internal error\n")
 
@@ -272,9 +271,10 @@ def test_the_command_in_each_framework(server, tmp_path: Path, name: str) -> Non
 
 
 def normalised_json(body: dict[str, Any]) -> dict[str, Any]:
-    run_id = body.pop("run_id")
-    assert len(run_id) == 32
-    int(run_id, 16)
+    for key in ("run_id", "batch_id"):  # random, one per run and one per batch
+        value = body.pop(key)
+        assert len(value) == 32
+        int(value, 16)
     for event in body["events"]:
         assert event.pop("time_unix_ms") > 0
         assert event["attributes"].pop("duration_ms") >= 0
@@ -287,6 +287,9 @@ def normalised_otlp(body: dict[str, Any]) -> tuple[dict[str, Any], str]:
     (instance,) = [pair for pair in attributes if pair["key"] == "service.instance.id"]
     attributes.remove(instance)
     for scope in resource_logs["scopeLogs"]:
+        (batch,) = [pair for pair in scope["scope"]["attributes"]
+                    if pair["key"] == "envdetect.telemetry.batch_id"]
+        scope["scope"]["attributes"].remove(batch)
         for record in scope["logRecords"]:
             assert record.pop("timeUnixNano") == record.pop("observedTimeUnixNano")
             (duration,) = [pair for pair in record["attributes"]

@@ -47,8 +47,8 @@ def test_debug_body_is_exactly_what_would_be_sent(server, tmp_path: Path) -> Non
     run_host(spec(srv.url(), exit_wait=1.0), host_env(tmp_path))
     (sent,) = srv.bodies()
     assert debug["run_id"] != sent["run_id"]  # two processes, two runs
-    for body in (debug, sent):  # only the run id and the event times differ
-        del body["run_id"]
+    for body in (debug, sent):  # only the ids and the event times differ
+        del body["run_id"], body["batch_id"]
         for event in body["events"]:
             event.pop("time_unix_ms")
             event["attributes"].pop("duration_ms", None)

@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import ROOT
 
 HEAVY = {"json", "urllib", "urllib.request", "urllib.parse", "http", "http.client",
-         "threading", "socket", "ssl", "re", "subprocess", "logging", "envdetect._send",
-         "envdetect._payload", "envdetect._engine", "envdetect._fingerprint"}
+         "threading", "socket", "ssl", "re", "subprocess", "logging", "envdetect.telemetry._queue",
+         "envdetect.telemetry._payload", "envdetect.telemetry._spool",
+         "envdetect.telemetry._transport", "envdetect._engine", "envdetect._fingerprint"}
 
 PROBE = """
 import sys
@@ -52,7 +53,8 @@ def startup_modules() -> set[str]:
 
 def test_import_loads_only_the_module() -> None:
     loaded = set(new_modules({})["import"]) - startup_modules()  # type: ignore[call-overload]
-    assert loaded <= {"__future__", "envdetect", "envdetect.telemetry"}, sorted(loaded)
+    assert loaded <= {"__future__", "envdetect", "envdetect.telemetry",
+                      "envdetect.telemetry._consent"}, sorted(loaded)
 
 
 @pytest.mark.parametrize("env", [{}, {"DO_NOT_TRACK": "1"}, {"HOSTAPP_TELEMETRY": "0"}])
@@ -60,12 +62,12 @@ def test_construction_loads_nothing_heavy(env: dict[str, str]) -> None:
     result = new_modules(env)
     loaded = set(result["init"])  # type: ignore[call-overload]
     assert loaded.isdisjoint(HEAVY), sorted(loaded & HEAVY)
-    if env:  # opted out: not even the settings file helper
+    if env:  # opted out: nothing beyond the import
         assert result["enabled"] is False
         assert result["init"] == result["import"]
     else:
         assert result["enabled"] is True
-        assert loaded - set(result["import"]) <= {"envdetect._settings", "ntpath"}  # type: ignore[call-overload]
+        assert loaded - set(result["import"]) <= {"envdetect.telemetry._consent", "ntpath"}  # type: ignore[call-overload]
 
 
 def test_probe_is_json_free() -> None:

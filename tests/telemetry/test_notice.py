@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 
-from envdetect import _settings
-from envdetect.telemetry import Telemetry
+from envdetect.telemetry import Telemetry, _consent
 from tests.conftest import ROOT
 from tests.telemetry.conftest import HERE, Recorder, read_terminal, record_senders
 
@@ -42,7 +41,7 @@ def tool_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
            "PYTHONDONTWRITEBYTECODE": "1", "ENVDETECT_PLUGINS": "0",
            "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "MYTOOL_ENDPOINT": endpoint}
+           "TMPDIR": str(tmp_path), "MYTOOL_ENDPOINT": endpoint}
     env.update(extra)
     return env
 
@@ -187,7 +186,7 @@ def test_enable_counts_as_told(server, tmp_path: Path) -> None:
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
     made = record_senders(monkeypatch)
-    monkeypatch.setattr(_settings, "in_ci", lambda: False)
+    monkeypatch.setattr(_consent, "in_ci", lambda: False)
     return made
 
 
@@ -282,7 +281,7 @@ def test_debug_mode_shows_no_notice(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 def test_in_ci_the_record_is_measured_and_the_reason_says_so(monkeypatch: pytest.MonkeyPatch,
                                                              tmp_path: Path,
                                                              recorded: list[Recorder]) -> None:
-    monkeypatch.setattr(_settings, "in_ci", lambda: True)
+    monkeypatch.setattr(_consent, "in_ci", lambda: True)
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
     t = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))

@@ -19,7 +19,7 @@ from google.protobuf.json_format import Parse
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 
 import envdetect
-from envdetect import _payload
+from envdetect.telemetry import _payload
 from tests.conftest import ROOT
 from tests.telemetry.conftest import assert_well_behaved, host_env, run_host
 
@@ -47,7 +47,7 @@ def test_sent_otlp_bodies_parse_as_export_logs_service_request(server, tmp_path:
             "steps": STEPS, "exit": 0}
     env = host_env(tmp_path)
     run = run_host(spec, env)
-    assert_well_behaved(run, 4, exit_wait=1.0)
+    assert_well_behaved(run, 4)
     (request,) = srv.requests()
     assert request["line"] == "POST /otlp/v1/logs HTTP/1.1"
     assert request["headers"]["content-type"] == "application/json"
@@ -173,7 +173,7 @@ def test_every_batch_of_a_run_carries_the_same_run_id(server, tmp_path: Path) ->
 
 def test_run_id_is_made_lazily_per_process_and_never_stored(tmp_path: Path) -> None:
     code = ("import os, sys\n"
-            "from envdetect import _payload\n"
+            "from envdetect.telemetry import _payload\n"
             "assert not _payload._runs\n"  # nothing made at import
             "first = _payload.run_id()\n"
             "assert _payload.run_id() == first\n"

@@ -74,7 +74,7 @@ def test_no_sentinel_in_any_sent_body(server, tmp_path: Path, name: str) -> None
                           capture_output=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == b""
-    requests = srv.requests()
+    requests = srv.wait_for(2, timeout=10)  # from the flush process, after the host exited
     assert sorted(request["line"] for request in requests) == [
         "POST /json HTTP/1.1", "POST /otlp/v1/logs HTTP/1.1"]  # not vacuous: both were sent
     secrets = ALL_SECRETS | _machine_secrets()
@@ -85,9 +85,10 @@ def test_no_sentinel_in_any_sent_body(server, tmp_path: Path, name: str) -> None
     commands = [event["attributes"].get("command") for event in body["events"]]
     assert commands == ["deploy", "other", None, "other"]
     assert body["events"][2]["attributes"] == {"format": "yaml", "count": 2}
-    assert set(body) == {"schema", "run_id", "app", "sender", "fingerprint", "dropped",
-                         "events"}
+    assert set(body) == {"schema", "run_id", "batch_id", "app", "sender", "fingerprint",
+                         "dropped", "events"}
     assert_random_run_id(body["run_id"], secrets)
+    assert_random_run_id(body["batch_id"], secrets)
     otlp = json.loads(next(r["body"] for r in requests if r["line"].startswith("POST /otlp")))
     resource = {pair["key"]: pair["value"] for pair in
                 otlp["resourceLogs"][0]["resource"]["attributes"]}
@@ -116,6 +117,7 @@ def test_run_ids_differ_between_runs_of_one_machine(server, tmp_path: Path) -> N
         done = subprocess.run([python, str(HOST), json.dumps(spec)], env=env,
                               cwd=str(tmp_path), capture_output=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr.decode()
+    srv.wait_for(2, timeout=10)
     first, second = (body["run_id"] for body in srv.bodies())
     assert first != second
     for run_id in (first, second):
@@ -133,7 +135,7 @@ def test_declared_commands_refuse_even_word_shaped_values(server, tmp_path: Path
     done = subprocess.run([python, str(HOST), json.dumps(spec)], env=env, cwd=str(tmp_path),
                           capture_output=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode()
-    (request,) = srv.requests()
+    (request,) = srv.wait_for(1, timeout=10)
     assert leaks(json.dumps(request)) == []
     events = json.loads(request["body"])["events"]
     assert [event["attributes"]["command"] for event in events] == ["other", "other"]

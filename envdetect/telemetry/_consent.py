@@ -18,9 +18,15 @@ opt-out).  The home directory itself is never created.
 import os
 import sys
 
-# The file speaks the same on/off words as the app's variable.
-from envdetect.telemetry import _OFF as OFF
-from envdetect.telemetry import _ON as ON
+#: The on/off words of the host's variable and of the file: the same as
+#: envdetect._context.ON_WORDS / OFF_WORDS, kept here so that importing the
+#: sender (at a host program's start, telemetry on or off) loads no detection.
+ON = ("1", "true", "yes", "on")
+OFF = ("0", "false", "no", "off")
+#: Telemetry's modes.  "off": do nothing; "send": queue and send; "debug": queue
+#: and print, never send.
+MODE_OFF, SEND, DEBUG = "off", "send", "debug"
+DEBUG_ENV = "ENVDETECT_TELEMETRY_DEBUG"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,6 +50,11 @@ NOTICE = (
 FIRST_RUN = "Nothing is sent on this run."
 #: {when} in CI, where the home (and the record of the notice) rarely outlives the job.
 IN_CI = "In CI this notice goes to the job's log and usage is sent."
+
+
+def env_flag(name: "str | None") -> str:
+    """A variable's value as a word to compare (empty when unset or unnamed)."""
+    return (os.environ.get(name, "") if name else "").strip().lower()
 
 
 def config_base(platform: "str | None" = None,

@@ -12,19 +12,30 @@ What leaves the machine is the environment fingerprint
 random run id — ``mytool telemetry show`` (:meth:`Telemetry.command`) prints
 it.  The opt-out is decided in the constructor before anything else happens;
 when it says no, this object does nothing at all: no detection, no thread, no
-socket, no file write.  Nothing is ever sent before the user was told: the
-first record shows the notice if it was never shown (see
-:meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
+socket, no file write, no process.  On, the host never waits on the network:
+what it has not sent by its exit goes to a small spool and a detached flush
+process delivers it (docs/telemetry/delivery.md).  Nothing is ever sent
+before the user was told: the first record shows the notice if it was never
+shown (see :meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
 nothing here raises into the host, writes to stdout or stderr, changes the
 exit code or keeps the interpreter alive; see the README for every guarantee.
 
-Importing this module loads nothing beyond it; the sender, the payload code
-and the settings file helpers load on first use.
+The package's modules: ``_consent`` (the on/off words, the choice file, the
+notice), ``_queue`` (the queue, the worker, the exit), ``_transport`` (one POST
+with ``http.client``), ``_payload`` (the bodies), ``_spool`` (the spool and the
+flush process), ``_command`` (the ``telemetry`` command).  Importing the
+package loads ``_consent`` with it and nothing else; the rest load on first use.
 """
 
 import os
 import sys
 import time
+
+from envdetect.telemetry._consent import DEBUG, DEBUG_ENV, SEND
+from envdetect.telemetry._consent import MODE_OFF as OFF
+from envdetect.telemetry._consent import OFF as _OFF
+from envdetect.telemetry._consent import ON as _ON
+from envdetect.telemetry._consent import env_flag as _env_flag
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,32 +43,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from types import TracebackType
     from typing import Any, TypeVar, Union
 
-    from envdetect._send import Sender
+    from envdetect.telemetry._queue import Sender
 
     F = TypeVar("F", bound=Callable[..., Any])
     Value = Union[bool, int, float, str]
 
 __all__ = ["Telemetry", "Tracker"]
 
-DEBUG_ENV = "ENVDETECT_TELEMETRY_DEBUG"
 WIRES = ("json", "otlp")
 MAX_EXIT_WAIT = 1.0
 MAX_TEXT = 64
 MAX_COMMAND = 128
 MAX_ATTRIBUTES = 32
 OTHER = "other"
-# The same words as envdetect._context.ON_WORDS / OFF_WORDS, kept here so that
-# importing the sender (at a host program's start, telemetry on or off) does
-# not load the detection modules.
-_ON = ("1", "true", "yes", "on")
-_OFF = ("0", "false", "no", "off")
 _INT64 = 2**63
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")
 _KEY = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
 _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
-# Modes.  "off": do nothing; "send": queue and send; "debug": queue and print, never send.
-OFF, SEND, DEBUG = "off", "send", "debug"
 NOT_YET_TOLD = ("enabled by default once the notice has been shown and recorded "
                 "(due at the first command; outside CI that run sends nothing)")
 
@@ -68,10 +71,6 @@ def _is_word(value: object, chars: "frozenset[str]" = _WORD) -> bool:
             and value[0].isalnum() and chars.issuperset(value))
 
 
-def _env_flag(name: "str | None") -> str:
-    return (os.environ.get(name, "") if name else "").strip().lower()
-
-
 class Telemetry:
     """The host's telemetry: ``Telemetry(app, version, endpoint, *, opt_out_env=...)``.
 
@@ -80,8 +79,9 @@ class Telemetry:
     sent); ``opt_out_env`` the host's own variable (``0``/``false``/``off``/``no``
     turns telemetry off, ``1``/``true``/``on``/``yes`` on, anything else off);
     ``wire`` ``"json"`` (envdetect's schema) or ``"otlp"`` (OTLP/HTTP JSON logs to
-    ``{endpoint}/v1/logs``); ``exit_wait`` the longest wait at interpreter exit,
-    in seconds (0 to 1, default 0.25).  Keyword-only extras: ``debug_env``, a host
+    ``{endpoint}/v1/logs``); ``exit_wait`` is accepted (0 to 1) and no longer
+    used: the host does not wait at exit (what is unsent is spooled and sent by a
+    flush process).  Keyword-only extras: ``debug_env``, a host
     variable that works like ``ENVDETECT_TELEMETRY_DEBUG``; ``allowed_values``,
     per attribute name the strings :meth:`event` may send (``"command"`` and
     ``"subcommand"`` restrict :meth:`track` too); ``headers``, extra request
@@ -160,7 +160,7 @@ class Telemetry:
             self._informed = True  # turning it on oneself is being informed
             reason = f"enabled by {self._opt_out_env}={choice}"
         else:
-            from envdetect._settings import (
+            from envdetect.telemetry._consent import (
                 UNREADABLE,
                 choice_file,
                 notice_recorded,
@@ -245,7 +245,7 @@ class Telemetry:
     def config_file(self) -> "str | None":
         """The file holding the persistent choice (None when there is no home)."""
         try:
-            from envdetect._settings import choice_file
+            from envdetect.telemetry._consent import choice_file
 
             return choice_file(self._app, self._config_dir)
         except Exception:  # noqa: BLE001
@@ -264,7 +264,7 @@ class Telemetry:
         ``set_enabled(False)`` also stops this process's telemetry at once.
         """
         try:
-            from envdetect._settings import remember
+            from envdetect.telemetry._consent import remember
 
             if not enabled:
                 self._off("disabled by the stored setting")
@@ -299,7 +299,7 @@ class Telemetry:
         """Show the notice once per process if due, and settle whether this run sends."""
         self._informed = True  # one decision per process, whatever happens below
         try:
-            from envdetect._settings import first_run_notice, in_ci
+            from envdetect.telemetry._consent import first_run_notice, in_ci
 
             ci = in_ci()
             message = text if isinstance(text, str) else self.notice_text(ci)
@@ -325,7 +325,7 @@ class Telemetry:
 
     def notice_text(self, ci: bool = False) -> str:
         """The default notice, for this host (``ci``: the wording for a CI job's log)."""
-        from envdetect._settings import FIRST_RUN, IN_CI, NOTICE
+        from envdetect.telemetry._consent import FIRST_RUN, IN_CI, NOTICE
 
         opt_out = f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else (
             "DO_NOT_TRACK=1")
@@ -342,11 +342,11 @@ class Telemetry:
         records and sends nothing at all: the command is never measured.
         """
         try:
-            from envdetect._telemetry_command import run
+            from envdetect.telemetry._command import run
 
             return run(self, argv)
         except Exception:  # noqa: BLE001 - never a traceback from telemetry
-            from envdetect._telemetry_command import complain
+            from envdetect.telemetry._command import complain
 
             return complain(self, "internal error", 1)
 
@@ -355,7 +355,7 @@ class Telemetry:
 
         click is imported only here, so a host without click never loads it.
         """
-        from envdetect._telemetry_command import click_group
+        from envdetect.telemetry._command import click_group
 
         return click_group(self, name)
 
@@ -431,7 +431,7 @@ class Telemetry:
         if self._mode != DEBUG:
             return
         try:
-            from envdetect._send import log
+            from envdetect.telemetry._queue import log
 
             log(message)
         except Exception:  # noqa: BLE001
@@ -495,7 +495,7 @@ class Telemetry:
         if self._mode == OFF:
             return None
         try:
-            from envdetect._send import Config, Sender
+            from envdetect.telemetry._queue import Config, Sender
 
             config = Config(self._app, self._version, self._endpoint, wire=self._wire,
                             exit_wait=self._exit_wait, headers=self._headers,

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from envdetect import _send
+from envdetect.telemetry import _queue, _transport
 from tests.telemetry.conftest import closed_port
 
 
@@ -26,7 +26,7 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def timed(url: str) -> tuple[str, float]:
     start = time.monotonic()
-    outcome = _send.post(url, b'{"x":1}')
+    outcome = _transport.post(url, b'{"x":1}')
     return outcome, time.monotonic() - start
 
 
@@ -47,7 +47,7 @@ def test_connect_is_bounded_to_one_second() -> None:
         filler.close()
         listener.close()
     assert outcome == "timeout"
-    assert _send.CONNECT_TIMEOUT - 0.05 <= took <= _send.CONNECT_TIMEOUT + 0.5
+    assert _transport.CONNECT_TIMEOUT - 0.05 <= took <= _transport.CONNECT_TIMEOUT + 0.5
 
 
 @pytest.mark.parametrize("mode", ["blackhole", "slow"])
@@ -55,7 +55,7 @@ def test_whole_send_is_bounded_to_three_seconds(server, mode: str) -> None:
     srv = server(mode, delay=6.0)
     outcome, took = timed(srv.url())
     assert outcome == "timeout"
-    assert _send.SEND_TIMEOUT - 0.05 <= took <= _send.SEND_TIMEOUT + 0.5
+    assert _transport.SEND_TIMEOUT - 0.05 <= took <= _transport.SEND_TIMEOUT + 0.5
     assert len(srv.requests()) == 1  # it was sent once, never retried
 
 
@@ -74,7 +74,7 @@ def test_malformed_endpoint_sends_nothing(url: str, monkeypatch: pytest.MonkeyPa
         raise AssertionError("a socket for a malformed endpoint")
 
     monkeypatch.setattr(socket, "socket", no_socket)
-    assert _send.post(url, b"{}") == "malformed-endpoint"
+    assert _transport.post(url, b"{}") == "malformed-endpoint"
 
 
 @pytest.mark.parametrize("proxy", ["http://", "http://:8080", "https://127.0.0.1:9",
@@ -83,33 +83,48 @@ def test_malformed_or_unsupported_proxy_sends_nothing(proxy: str, server,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     srv = server("normal")
     monkeypatch.setenv("HTTP_PROXY", proxy)
-    assert _send.post(srv.url(), b"{}") == "malformed-proxy"
+    assert _transport.post(srv.url(), b"{}") == "malformed-proxy"
     assert srv.entries() == []
 
 
 def test_https_through_a_proxy_is_tunnelled(server, monkeypatch: pytest.MonkeyPatch) -> None:
     proxy = server("normal")  # answers CONNECT with 200, then closes: the TLS fails
     monkeypatch.setenv("HTTPS_PROXY", f"127.0.0.1:{proxy.port}")  # scheme-less, as urllib takes
-    outcome = _send.post("https://telemetry.invalid/v1/logs", b"{}")
+    outcome = _transport.post("https://telemetry.invalid/v1/logs", b"{}")
     assert outcome != "malformed-proxy"
     (request,) = proxy.requests()
-    assert request["line"] == "CONNECT telemetry.invalid:443 HTTP/1.1"
+    # http.client says HTTP/1.0 before Python 3.12
+    assert request["line"] in ("CONNECT telemetry.invalid:443 HTTP/1.1",
+                               "CONNECT telemetry.invalid:443 HTTP/1.0")
     assert request["body"] == ""  # nothing but the CONNECT went to the proxy in clear
 
 
-def test_no_retry_after_failure(server) -> None:
+def test_a_full_batch_that_fails_goes_to_the_spool_once(server, tmp_path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker sends a full queue mid-run once; a 500 keeps it, under its batch id,
+    for the flush process (which retries), instead of losing it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     srv = server("error")
-    sender = _send.Sender(_send.Config("hostapp", "1.0", srv.url(), wire="json",
-                                       exit_wait=1.0, headers={"X-Api-Key": "k"},
-                                       debug=False))
-    for number in range(3):
+    sender = _queue.Sender(_queue.Config("hostapp", "1.0", srv.url(), wire="json",
+                                         exit_wait=1.0, headers={"X-Api-Key": "k"},
+                                         debug=False))
+    _queue._senders.remove(sender)  # this test closes nothing at the process's exit
+    for number in range(_queue.QUEUE_SIZE):
         sender.add(("tick", 1, {"n": number}))
-    sender.close()
-    _send._senders.remove(sender)  # closed: nothing for this process's exit to do
+    assert sender.thread is not None
+    spool = tmp_path / "cache" / "hostapp" / "telemetry-spool"
+    deadline = time.monotonic() + 10
+    while not (spool.is_dir() and list(spool.glob("*.batch"))) and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert sender.requests == 1
     assert sender.outcomes == ["http-500"]
     (request,) = srv.requests()
     assert request["headers"]["x-api-key"] == "k"
+    (kept,) = spool.glob("*.batch")
+    _, batch, events = kept.stem.split("-")
+    assert (batch, int(events)) == (request["headers"]["idempotency-key"], _queue.QUEUE_SIZE)
+    assert kept.stat().st_mode & 0o077 == 0  # the host's API key is in it: this user's alone
 
 
 def test_unresolvable_name(monkeypatch: pytest.MonkeyPatch) -> None:

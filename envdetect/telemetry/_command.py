@@ -9,7 +9,9 @@ process's telemetry off first thing: the command is never measured, and what
 
 import sys
 
-from envdetect.telemetry import _ON, DEBUG, SEND, _env_flag
+from envdetect.telemetry._consent import DEBUG, SEND
+from envdetect.telemetry._consent import ON as _ON
+from envdetect.telemetry._consent import env_flag as _env_flag
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +109,7 @@ def endpoint_host(endpoint: "str | None") -> str:
 
 
 def status(telemetry: "Telemetry", state: str, reason: str) -> str:
-    from envdetect._settings import UNREADABLE, stored_choice
+    from envdetect.telemetry._consent import UNREADABLE, stored_choice
 
     path = telemetry.config_file
     stored = stored_choice(path) if path else None
@@ -153,9 +155,9 @@ def _override(telemetry: "Telemetry", enabled: bool) -> "str | None":
 
 def show(telemetry: "Telemetry") -> str:
     """What this host sends, exactly: real bodies, this machine's fingerprint."""
-    from envdetect import _payload
+    from envdetect.telemetry._payload import body, environment
 
-    facts = _payload.environment()
+    facts = environment()
     events = _sample_events(telemetry)
     app, version = telemetry._app, telemetry._version
     command = events[0][2]["command"]
@@ -169,10 +171,10 @@ def show(telemetry: "Telemetry") -> str:
         "# (random, new in every process), the times and duration_ms differ from run to run.",
         f"# This host uses wire={used!r} and sends to {target}.", "",
         "# wire=\"json\": POST to the endpoint, Content-Type: application/json",
-        _payload.body("json", app, version, facts, events).decode("ascii"), "",
+        body("json", app, version, facts, events).decode("ascii"), "",
         "# wire=\"otlp\": POST to {endpoint}/v1/logs, Content-Type: application/json "
         "(OTLP/HTTP JSON)",
-        _payload.body("otlp", app, version, facts, events).decode("ascii"),
+        body("otlp", app, version, facts, events).decode("ascii"),
     ]
     return "\n".join(lines)
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from envdetect import _settings
-from envdetect.telemetry import Telemetry
+from envdetect.telemetry import Telemetry, _consent
 from tests.conftest import ROOT
 from tests.telemetry.conftest import HOST, read_terminal
 
@@ -34,7 +33,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def not_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """The notice is for people: these tests may themselves run in CI."""
-    monkeypatch.setattr(_settings, "in_ci", lambda: False)
+    monkeypatch.setattr(_consent, "in_ci", lambda: False)
 
 
 def test_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +43,7 @@ def test_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     for value, expected in (("true", True), ("1", True), ("false", None), ("0", None)):
         monkeypatch.setenv("CI", value)
         # "false"/"0": then detection decides (on the machine running this test).
-        assert _settings.in_ci() is (detected if expected is None else expected)
+        assert _consent.in_ci() is (detected if expected is None else expected)
 
 
 # -- where the file lives ---------------------------------------------------------------------
@@ -60,7 +59,7 @@ def test_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     ("linux", {}, None), ("darwin", {"HOME": ""}, None), ("win32", {}, None),
 ])
 def test_config_base(platform: str, environ: dict[str, str], expected: str | None) -> None:
-    assert _settings.config_base(platform, environ) == expected
+    assert _consent.config_base(platform, environ) == expected
 
 
 def test_default_file_is_per_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -98,7 +97,7 @@ def test_stored_choice_that_is_understood(tmp_path: Path, content: bytes,
                                           expected: bool | None) -> None:
     (tmp_path / "telemetry.conf").write_bytes(content)
     t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
-    assert _settings.stored_choice(str(tmp_path / "telemetry.conf")) is expected
+    assert _consent.stored_choice(str(tmp_path / "telemetry.conf")) is expected
     assert t.enabled is (expected is not False)
 
 
@@ -217,7 +216,7 @@ def test_notice_custom_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 def test_notice_is_not_due(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: str) -> None:
     stderr = TTY()
     monkeypatch.setattr(sys, "stderr", stderr)
-    monkeypatch.setattr(_settings, "in_ci", lambda: False)
+    monkeypatch.setattr(_consent, "in_ci", lambda: False)
     if case == "explicit-on":
         monkeypatch.setenv("HOSTAPP_TELEMETRY", "1")
     if case == "stored-on":
@@ -257,7 +256,8 @@ def test_notice_on_a_real_terminal_and_nothing_sent_that_run(server, tmp_path: P
     # A clean environment: not CI (the notice is for people), nothing inherited.
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
            "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path / "home"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
     outputs = []
     for _ in range(2):
         master, replica = os.openpty()

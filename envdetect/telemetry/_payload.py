@@ -1,14 +1,16 @@
 """The bodies telemetry sends: envdetect's JSON (schema 1) and OTLP/HTTP JSON logs.
 
-Both carry the environment fingerprint, the recorded events and this
-process's run id (:func:`run_id`).  An event is ``(name, time in ns,
+Both carry the environment fingerprint, the recorded events, the run id of
+the process that recorded them (:func:`run_id`) and a batch id
+(:func:`batch_id`): a batch delivered later from the spool keeps its run id,
+and a collector can drop a repeated batch by its id.  An event is ``(name, time in ns,
 attributes)``; its attributes were already reduced by
 :mod:`envdetect.telemetry` to booleans, numbers and allowlisted or
 host-vocabulary strings.
 """
 
-import json
 import os
+import sys
 
 from envdetect import __version__
 
@@ -44,31 +46,81 @@ def run_id() -> str:
     return _runs.get(pid) or _runs.setdefault(pid, os.urandom(16).hex())
 
 
+def batch_id() -> str:
+    """A new batch id: 128 random bits in hex, one per body ever built from a batch."""
+    return os.urandom(16).hex()
+
+
 def namespace(app: str) -> str:
     """The attribute namespace for ``app``: ``my-tool`` -> ``my_tool``."""
     return "".join(c if c.isalnum() else "_" for c in app.lower())
 
 
-def environment() -> "tuple[dict[str, Any], dict[str, Any]]":
-    """Detect (no plugins) and return the fingerprint and its resource attributes."""
+def environment(host: "Mapping[str, Any] | None" = None,
+                ) -> "tuple[dict[str, Any], dict[str, Any]]":
+    """Detect (no plugins) and return the fingerprint and its resource attributes.
+
+    ``host``: what :func:`host_view` noted of a host that exited before its worker
+    had detected; the flush process then detects as that host would have.
+    """
     import envdetect
     from envdetect._fingerprint import resource_attributes
 
-    fingerprint = envdetect.detect(plugins=False).fingerprint()
+    context = _host_context(host) if host else None
+    fingerprint = envdetect.detect(context, plugins=False).fingerprint()
     return fingerprint, resource_attributes(fingerprint)
 
 
+def host_view() -> "dict[str, Any]":
+    """What the flush process cannot see for itself of the host (its own streams are
+    the null device, its parent the host or init): whether the host's stdin and
+    stdout are terminals, and the host's parent process, where its ancestry starts.
+    Kept in the spool only, never sent."""
+    view: dict[str, Any] = {"parent": os.getppid()}
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)):
+        try:
+            view[name] = stream is not None and os.isatty(stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            view[name] = False
+    return view
+
+
+def _host_context(host: "Mapping[str, Any]") -> "Any":
+    from envdetect import _context
+
+    class HostContext(_context.LiveContext):
+        """The live machine, with the host's terminals and the host's ancestry."""
+
+        def isatty(self, stream: str) -> "bool | None":
+            return bool(host.get(stream))
+
+        def _read_processes(self) -> "Iterable[_context.Process]":
+            parent = host.get("parent")
+            # Where /proc exists the walk starts at the host's parent, which usually
+            # outlives the host (a shell, an IDE, an agent); elsewhere it is the
+            # flush process's own (psutil walks from the current process only).
+            if isinstance(parent, int) and parent > 1 and os.path.isdir("/proc/self"):
+                return list(_context.proc_ancestry(parent, _context.MAX_ANCESTRY))
+            return super()._read_processes()
+
+    return HostContext()
+
+
 def _dumps(document: "Any") -> bytes:
+    import json
+
     return json.dumps(document, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")
 
 
 def json_body(app: str, version: str, fingerprint: "Mapping[str, Any]",
-              events: "Iterable[Event]", dropped: int = 0) -> bytes:
-    """Schema 1: ``{schema, run_id, app, sender, fingerprint, dropped, events}``."""
+              events: "Iterable[Event]", dropped: int = 0, *, run: "str | None" = None,
+              batch: "str | None" = None) -> bytes:
+    """Schema 1: ``{schema, run_id, batch_id, app, sender, fingerprint, dropped, events}``."""
     return _dumps({
         "schema": SCHEMA,
-        "run_id": run_id(),
+        "run_id": run or run_id(),
+        "batch_id": batch or batch_id(),
         "app": {"name": app, "version": version},
         "sender": {"name": "envdetect", "version": __version__},
         "fingerprint": dict(fingerprint),
@@ -118,15 +170,20 @@ def log_record(ns: str, event: "Event") -> "dict[str, Any]":
 
 
 def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
-              events: "Iterable[Event]", dropped: int = 0) -> bytes:
-    """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event."""
+              events: "Iterable[Event]", dropped: int = 0, *, run: "str | None" = None,
+              batch: "str | None" = None) -> bytes:
+    """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event; the
+    batch id is a scope attribute, the run id ``service.instance.id``."""
     ns = namespace(app)
-    scope: dict[str, Any] = {"name": SCOPE, "version": __version__}
+    scope_pairs: list[tuple[str, Value]] = [("envdetect.telemetry.batch_id",
+                                             batch or batch_id())]
     if dropped:
-        scope["attributes"] = _attributes([("envdetect.telemetry.dropped_events", dropped)])
+        scope_pairs.append(("envdetect.telemetry.dropped_events", dropped))
+    scope: dict[str, Any] = {"name": SCOPE, "version": __version__,
+                             "attributes": _attributes(scope_pairs)}
     resource_pairs: list[tuple[str, Value]] = [
         ("service.name", app), ("service.version", version),
-        ("service.instance.id", run_id()),
+        ("service.instance.id", run or run_id()),
         ("telemetry.sdk.name", "envdetect"), ("telemetry.sdk.language", "python"),
         ("telemetry.sdk.version", __version__),
     ]
@@ -139,11 +196,12 @@ def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
 
 
 def body(wire: str, app: str, version: str, environment: "tuple[dict[str, Any], dict[str, Any]]",
-         events: "Sequence[Event]", *, dropped: int = 0) -> bytes:
+         events: "Sequence[Event]", *, dropped: int = 0, run: "str | None" = None,
+         batch: "str | None" = None) -> bytes:
     fingerprint, resource = environment
     if wire == "otlp":
-        return otlp_body(app, version, resource, events, dropped)
-    return json_body(app, version, fingerprint, events, dropped)
+        return otlp_body(app, version, resource, events, dropped, run=run, batch=batch)
+    return json_body(app, version, fingerprint, events, dropped, run=run, batch=batch)
 
 
 def target_url(endpoint: str, wire: str) -> str:
