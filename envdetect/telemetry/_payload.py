@@ -188,9 +188,12 @@ def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
         ("telemetry.sdk.version", __version__),
     ]
     resource_pairs.extend(resource.items())
+    from envdetect._fingerprint import SCHEMA_URL  # the conventions the names follow
+
     return _dumps({"resourceLogs": [{
         "resource": {"attributes": _attributes(resource_pairs)},
-        "scopeLogs": [{"scope": scope,
+        "schemaUrl": SCHEMA_URL,
+        "scopeLogs": [{"scope": scope, "schemaUrl": SCHEMA_URL,
                        "logRecords": [log_record(ns, event) for event in events]}],
     }]})
 

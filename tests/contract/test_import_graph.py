@@ -16,12 +16,6 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "envdetect"
 
-#: Cycles known and fixed on another branch, each as its sorted members.
-#: telemetry <-> _settings (through _ON/_OFF): the "delivery" branch turns
-#: telemetry into a package and breaks it; remove this entry at that merge.
-KNOWN = {("envdetect._settings", "envdetect.telemetry")}
-
-
 def module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -143,8 +137,7 @@ def test_the_graph_covers_the_whole_package() -> None:
 
 def test_no_import_cycles() -> None:
     found = cycles(import_graph())
-    unexpected = [cycle for cycle in found if tuple(sorted(set(cycle))) not in KNOWN]
-    assert not unexpected, "import cycles:\n" + "\n".join(" -> ".join(c) for c in unexpected)
+    assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 
 
 def test_nothing_below_the_engine_imports_it() -> None:
@@ -165,9 +158,3 @@ def test_the_cycle_finder_sees_lazy_imports_and_skips_type_checking(tmp_path: Pa
     graph = import_graph(package)
     assert graph["pkg.d"] == set()
     assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.c", "pkg.a"]]
-
-
-def test_known_cycles_are_still_there() -> None:
-    # Once the other branch's fix is merged this fails: delete the entry from KNOWN.
-    found = {tuple(sorted(set(cycle))) for cycle in cycles(import_graph())}
-    assert found >= KNOWN, f"fixed, remove from KNOWN: {sorted(KNOWN - found)}"

@@ -67,7 +67,14 @@ def test_sent_otlp_bodies_parse_as_export_logs_service_request(server, tmp_path:
         assert resource[key] == item, key
     assert resource["os.type"] == envdetect.detect(plugins=False).os.type
 
+    # The attribute names follow the semantic conventions this URL names,
+    # the same as the resource detector's (envdetect.otel).
+    from envdetect._fingerprint import SCHEMA_URL
+
+    assert resource_logs.schema_url == SCHEMA_URL
+    assert SCHEMA_URL.startswith("https://opentelemetry.io/schemas/")
     (scope_logs,) = resource_logs.scope_logs
+    assert scope_logs.schema_url == SCHEMA_URL
     assert scope_logs.scope.name == "envdetect.telemetry"
     assert scope_logs.scope.version == envdetect.__version__
     ok, caught, exited = scope_logs.log_records
