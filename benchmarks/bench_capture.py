@@ -30,8 +30,9 @@ from tests.test_capture import HOSTILE_OS_RELEASES, REAL_OS_RELEASE, large_world
 
 
 def worlds() -> dict[str, dict[str, Any]]:
-    found = {f"os-release {shape}": large_world(text)
-             for shape, text in HOSTILE_OS_RELEASES.items()}
+    found = {
+        f"os-release {shape}": large_world(text) for shape, text in HOSTILE_OS_RELEASES.items()
+    }
     found["large environment"] = large_world(REAL_OS_RELEASE)
     crowded = large_world(REAL_OS_RELEASE)
     crowded["environ"].update({f"V{index}": str(index) for index in range(20_000)})
@@ -69,8 +70,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args().runs
     print(f"Python {sys.version.split()[0]}; MAX_REPLAYS = {MAX_REPLAYS}; best of {runs}")
-    print(f"{'world':32} {'wall s':>7} {'detections':>10} {'in them s':>9} "
-          f"{'own s':>6} {'bytes':>6}")
+    print(
+        f"{'world':32} {'wall s':>7} {'detections':>10} {'in them s':>9} {'own s':>6} {'bytes':>6}"
+    )
     for name, world in worlds().items():
         wall, calls, inside, size = min(measure(world) for _ in range(runs))
         print(f"{name:32} {wall:7.3f} {calls:10} {inside:9.3f} {wall - inside:6.3f} {size:6}")

@@ -111,8 +111,9 @@ class Runner:
             assert self.terminal is not None
             primary, secondary = self.terminal
             start = time.perf_counter()
-            process = subprocess.Popen(command, stdin=secondary, stdout=secondary,
-                                       stderr=secondary, cwd=self.cwd)
+            process = subprocess.Popen(
+                command, stdin=secondary, stdout=secondary, stderr=secondary, cwd=self.cwd
+            )
             # The commands write nothing; a failing one writes a traceback, which
             # fits the terminal's buffer.  The watchdog is a safety net: wait()
             # with a timeout would poll, and round every time up to its naps.
@@ -124,9 +125,13 @@ class Runner:
             output = self._drain(primary)
         else:
             start = time.perf_counter()
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       cwd=self.cwd)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=self.cwd,
+            )
             out, err = process.communicate()
             returncode = process.returncode
             elapsed = time.perf_counter() - start
@@ -151,8 +156,9 @@ class Runner:
         return b"".join(chunks)
 
 
-def measure(runner: Runner, cases: list[tuple[str, str, bool]],
-            runs: int) -> dict[tuple[str, bool], list[float]]:
+def measure(
+    runner: Runner, cases: list[tuple[str, str, bool]], runs: int
+) -> dict[tuple[str, bool], list[float]]:
     """Times every case ``runs`` times, in a fresh random order each round."""
     for _, code, tty in cases:  # warm the OS file cache and bytecode caches
         runner.time(code, tty)
@@ -173,14 +179,20 @@ def report(title: str, samples: dict[str, list[float]], baseline: str, ours: str
     # of the machine: its ratio is the steadier of the two on a busy host.
     fastest = min(samples[baseline])
     print(title)
-    print(f"  {'command':<58} {'median ms':>9} {'vs pass':>8} {'vs envdetect':>12} "
-          f"{'min vs pass':>11}")
+    print(
+        f"  {'command':<58} {'median ms':>9} {'vs pass':>8} {'vs envdetect':>12} "
+        f"{'min vs pass':>11}"
+    )
     for name, values in samples.items():
         median = statistics.median(values)
-        print(f"  {name:<58} {median * 1000:>9.2f} {median / base:>7.2f}x "
-              f"{median / mine:>11.2f}x {min(values) / fastest:>10.2f}x")
-    print(f"  envdetect over pass: {(mine - base) * 1000:+.2f} ms (median), "
-          f"{(min(samples[ours]) - fastest) * 1000:+.2f} ms (fastest runs)")
+        print(
+            f"  {name:<58} {median * 1000:>9.2f} {median / base:>7.2f}x "
+            f"{median / mine:>11.2f}x {min(values) / fastest:>10.2f}x"
+        )
+    print(
+        f"  envdetect over pass: {(mine - base) * 1000:+.2f} ms (median), "
+        f"{(min(samples[ours]) - fastest) * 1000:+.2f} ms (fastest runs)"
+    )
 
 
 def instructions(code: str, cwd: str, terminal: int | None = None) -> int | None:
@@ -188,9 +200,22 @@ def instructions(code: str, cwd: str, terminal: int | None = None) -> int | None
     or with stdin and stdout on the pseudo-terminal ``terminal``."""
     stream = subprocess.DEVNULL if terminal is None else terminal
     result = subprocess.run(
-        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, "-c", code],
-        stdin=stream, stdout=stream, stderr=subprocess.PIPE, text=True, cwd=cwd, check=False)
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            code,
+        ],
+        stdin=stream,
+        stdout=stream,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
     for line in result.stderr.splitlines():
         if "I" in line and "refs:" in line:
             return int(line.split("refs:")[1].replace(",", "").strip())
@@ -213,8 +238,10 @@ def count_instructions(runner: Runner) -> None:
             if not base or not mine:
                 print(f"instructions ({label}): valgrind gave no count")
                 continue
-            print(f"instructions ({label}, valgrind): python -c pass {base / 1e6:.1f} M, "
-                  f"envdetect.detect() {mine / 1e6:.1f} M: {mine / base:.3f}x")
+            print(
+                f"instructions ({label}, valgrind): python -c pass {base / 1e6:.1f} M, "
+                f"envdetect.detect() {mine / 1e6:.1f} M: {mine / base:.3f}x"
+            )
 
 
 #: A normal os-release (Ubuntu 24.04's).
@@ -224,7 +251,8 @@ NORMAL_OS_RELEASE = (
     'HOME_URL="https://www.ubuntu.com/"\nSUPPORT_URL="https://help.ubuntu.com/"\n'
     'BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"\n'
     'PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"\n'
-    "UBUNTU_CODENAME=noble\nLOGO=ubuntu-logo\n")
+    "UBUNTU_CODENAME=noble\nLOGO=ubuntu-logo\n"
+)
 
 #: name -> file content; None: a path made otherwise (see junk_files).
 JUNK_SHAPES: dict[str, str | None] = {
@@ -288,9 +316,11 @@ def measure_junk(rounds: int) -> None:
                 envdetect.detect(ServedOsRelease(path), plugins=False)
                 samples[name].append(time.perf_counter() - start)
     base = statistics.median(samples["normal os-release"])
-    print(f"Python {sys.version.split()[0]} on {sys.platform}: in-process envdetect.detect() "
-          f"per /etc/os-release shape, {rounds} interleaved calls each; envdetect from "
-          f"{os.path.dirname(envdetect.__file__)}")
+    print(
+        f"Python {sys.version.split()[0]} on {sys.platform}: in-process envdetect.detect() "
+        f"per /etc/os-release shape, {rounds} interleaved calls each; envdetect from "
+        f"{os.path.dirname(envdetect.__file__)}"
+    )
     print(f"  {'os-release':<40} {'median ms':>9} {'vs normal':>9}")
     for name, values in samples.items():
         median = statistics.median(values)
@@ -300,11 +330,17 @@ def measure_junk(rounds: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="fresh processes per command")
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count instructions under valgrind (steady on a busy machine)")
-    parser.add_argument("--junk", action="store_true",
-                        help="only: in-process detect() on a normal os-release against junk "
-                             "ones (--runs interleaved calls per shape, times 10)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions under valgrind (steady on a busy machine)",
+    )
+    parser.add_argument(
+        "--junk",
+        action="store_true",
+        help="only: in-process detect() on a normal os-release against junk "
+        "ones (--runs interleaved calls per shape, times 10)",
+    )
     args = parser.parse_args()
     if args.junk:
         measure_junk(args.runs * 10)
@@ -324,8 +360,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         runner = Runner(scratch)
-        where = subprocess.run([sys.executable, "-c", WHERE], cwd=scratch, check=True,
-                               capture_output=True, text=True).stdout.split()
+        where = subprocess.run(
+            [sys.executable, "-c", WHERE], cwd=scratch, check=True, capture_output=True, text=True
+        ).stdout.split()
         # Two blocks.  The heavy commands (tens of milliseconds, subprocesses
         # of their own) leave caches cold for whatever runs next, which no
         # CLI start meets; the headline ratio is measured without them.
@@ -336,21 +373,37 @@ def main() -> int:
         clean = measure(runner, first, args.runs)
         mixed = measure(runner, second, args.runs) if others else {}
 
-    print(f"Python {sys.version.split()[0]} on {sys.platform}, {args.runs} fresh processes "
-          f"per command, interleaved; envdetect from {where[0]}")
+    print(
+        f"Python {sys.version.split()[0]} on {sys.platform}, {args.runs} fresh processes "
+        f"per command, interleaved; envdetect from {where[0]}"
+    )
     if where[2] != "0":
-        print(f"  warning: {where[2]} of {where[1]} envdetect modules have no up-to-date cached "
-              "bytecode and compile on every start")
-    report("piped (stdout is a pipe: the process ancestry is read)",
-           {name: values for (name, tty), values in clean.items() if not tty}, baseline, ours)
+        print(
+            f"  warning: {where[2]} of {where[1]} envdetect modules have no up-to-date cached "
+            "bytecode and compile on every start"
+        )
+    report(
+        "piped (stdout is a pipe: the process ancestry is read)",
+        {name: values for (name, tty), values in clean.items() if not tty},
+        baseline,
+        ours,
+    )
     if runner.terminal is not None:
-        report("interactive (stdin and stdout on a pseudo-terminal: no ancestry walk)",
-               {name: values for (name, tty), values in clean.items() if tty}, baseline, ours)
+        report(
+            "interactive (stdin and stdout on a pseudo-terminal: no ancestry walk)",
+            {name: values for (name, tty), values in clean.items() if tty},
+            baseline,
+            ours,
+        )
     else:
         print("interactive: skipped (no pty module on this platform)")
     if mixed:
-        report("against the naive approach and peers (piped, all interleaved)",
-               {name: values for (name, _), values in mixed.items()}, baseline, ours)
+        report(
+            "against the naive approach and peers (piped, all interleaved)",
+            {name: values for (name, _), values in mixed.items()},
+            baseline,
+            ours,
+        )
     for name in skipped:
         print(f"skipped: {name}")
 
@@ -361,11 +414,15 @@ def main() -> int:
 
     envdetect.detect(plugins=False)
     number = 200
-    per_call = min(timeit.repeat(lambda: envdetect.detect(plugins=False), number=number,
-                                 repeat=5)) / number
+    per_call = (
+        min(timeit.repeat(lambda: envdetect.detect(plugins=False), number=number, repeat=5))
+        / number
+    )
     here = "terminals" if sys.stdin.isatty() and sys.stdout.isatty() else "not both terminals"
-    print(f"in-process envdetect.detect() with warm imports (stdin/stdout here: {here}): "
-          f"{per_call * 1e6:.0f} µs per call")
+    print(
+        f"in-process envdetect.detect() with warm imports (stdin/stdout here: {here}): "
+        f"{per_call * 1e6:.0f} µs per call"
+    )
     return 0
 
 

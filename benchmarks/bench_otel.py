@@ -58,8 +58,9 @@ def entry_point_path(scratch: Path) -> list[str]:
     if list(entry_points(group=GROUP, name="envdetect")):
         return []
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    found = re.search(rf'^\[project\.entry-points\.{GROUP}\]\nenvdetect = "([^"]+)"$', text,
-                      re.MULTILINE)
+    found = re.search(
+        rf'^\[project\.entry-points\.{GROUP}\]\nenvdetect = "([^"]+)"$', text, re.MULTILINE
+    )
     if not found:
         raise SystemExit("pyproject.toml declares no envdetect resource detector")
     info = scratch / "envdetect-0.dist-info"
@@ -74,15 +75,24 @@ def run(code: str, detectors: str | None, env: dict[str, str], cwd: str) -> floa
     if detectors is not None:
         child["OTEL_EXPERIMENTAL_RESOURCE_DETECTORS"] = detectors
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=child, cwd=cwd, check=True,
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        env=child,
+        cwd=cwd,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
 def fresh_processes(runs: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("OTEL_", "ENVDETECT_"))}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("OTEL_", "ENVDETECT_"))
+        }
         env["PYTHONPATH"] = os.pathsep.join([*entry_point_path(Path(scratch)), str(ROOT)])
         for code, detectors in COMMANDS.values():  # warm the disk cache and bytecode
             run(code, detectors, env, scratch)
@@ -98,8 +108,7 @@ def fresh_processes(runs: int) -> None:
     print(f"  {'command':<34} {'median ms':>9} {'vs pass':>8} {'vs SDK create':>13}")
     for name, values in samples.items():
         median = statistics.median(values)
-        print(f"  {name:<34} {median * 1000:>9.2f} {median / base:>7.2f}x "
-              f"{median / sdk:>12.2f}x")
+        print(f"  {name:<34} {median * 1000:>9.2f} {median / base:>7.2f}x {median / sdk:>12.2f}x")
     ours = statistics.median(samples[OURS])
     print(f"  envdetect over the SDK's Resource.create(): {(ours - sdk) * 1000:+.2f} ms")
 
@@ -113,10 +122,12 @@ def warm(number: int) -> None:
     ours, theirs = EnvdetectResourceDetector(), OsResourceDetector()
     ours.detect()
     times = {
-        "EnvdetectResourceDetector().detect()": min(timeit.repeat(
-            ours.detect, number=number, repeat=5)) / number,
-        "OsResourceDetector().detect()": min(timeit.repeat(
-            theirs.detect, number=number, repeat=5)) / number,
+        "EnvdetectResourceDetector().detect()": min(
+            timeit.repeat(ours.detect, number=number, repeat=5)
+        )
+        / number,
+        "OsResourceDetector().detect()": min(timeit.repeat(theirs.detect, number=number, repeat=5))
+        / number,
     }
     print(f"In-process, warm (best of 5 x {number}):")
     for name, seconds in times.items():

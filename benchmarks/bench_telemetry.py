@@ -142,8 +142,10 @@ def bench_recording(events: int, endpoint: str) -> None:
         finally:
             del os.environ["DO_NOT_TRACK"]
 
-    print(f"recording {events:,} events in a loop (Python {sys.version.split()[0]}, "
-          f"{sys.platform}, {os.cpu_count()} CPUs)")
+    print(
+        f"recording {events:,} events in a loop (Python {sys.version.split()[0]}, "
+        f"{sys.platform}, {os.cpu_count()} CPUs)"
+    )
     print(f"{'':<34}{'per event':>11}{'peak memory':>14}{'at N/10':>10}{'dropped':>9}")
     for label, make in (("off (DO_NOT_TRACK=1)", off), ("on, endpoint a black hole", on)):
         for kind in ("track", "event"):
@@ -153,8 +155,10 @@ def bench_recording(events: int, endpoint: str) -> None:
             best = min(record(t, events, kind) for _ in range(3)) / events
             dropped = t.dropped
             top, small = peak(make, events, kind), peak(make, events // 10, kind)
-            print(f"{label + ': ' + kind:<34}{best * 1e6:>8.2f} µs{top / 1024:>11.1f} KiB"
-                  f"{small / 1024:>7.1f} KiB{dropped:>9,}")
+            print(
+                f"{label + ': ' + kind:<34}{best * 1e6:>8.2f} µs{top / 1024:>11.1f} KiB"
+                f"{small / 1024:>7.1f} KiB{dropped:>9,}"
+            )
 
 
 HOST = """
@@ -221,9 +225,26 @@ def untrusted_tls_server(folder: Path) -> tuple[socket.socket, str] | None:
     if openssl is None:
         return None
     key, cert = folder / "key.pem", folder / "cert.pem"
-    made = subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", str(key),
-                           "-out", str(cert)], capture_output=True, check=False)
+    made = subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        check=False,
+    )
     if made.returncode != 0:
         return None
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -256,8 +277,11 @@ def closed_port() -> int:
 
 def base_env(folder: Path) -> dict[str, str]:
     """No proxies, no opt-out; envdetect and the DNS hook importable; its own cache."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.lower().endswith("_proxy") and key != "DO_NOT_TRACK"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.lower().endswith("_proxy") and key != "DO_NOT_TRACK"
+    }
     env["PYTHONPATH"] = os.pathsep.join([str(folder / "hook"), str(ROOT)])
     env["XDG_CACHE_HOME"] = str(folder / "cache")
     return env
@@ -269,8 +293,9 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float]
     having exited (NaN when it wrote none)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, check=True, stdin=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        command, env=env, check=True, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     ended = time.time()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -308,8 +333,11 @@ def bench_exit(runs: int, folder: Path) -> None:
     servers: list[subprocess.Popen[str]] = []
 
     def started(kind: str) -> str:
-        process = subprocess.Popen([sys.executable, __file__, "--serve", kind, str(folder)],
-                                   stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", kind, str(folder)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         servers.append(process)
         assert process.stdout is not None
         return process.stdout.readline().strip()
@@ -334,8 +362,10 @@ def bench_exit(runs: int, folder: Path) -> None:
     }
     for number, (name, (url, extra)) in enumerate(states.items()):
         # Each state its own cache, so that one state's spool is not another's.
-        cases[f"on, {name}"] = ([*host, url], {
-            **env, **extra, "XDG_CACHE_HOME": str(folder / f"cache-{number}")})
+        cases[f"on, {name}"] = (
+            [*host, url],
+            {**env, **extra, "XDG_CACHE_HOME": str(folder / f"cache-{number}")},
+        )
     walls: dict[str, list[float]] = {name: [] for name in cases}
     cpus: dict[str, list[float]] = {name: [] for name in cases}
     exits: dict[str, list[float]] = {name: [] for name in cases}
@@ -349,17 +379,25 @@ def bench_exit(runs: int, folder: Path) -> None:
     off = statistics.median(walls[off_name])
     off_exit = statistics.median(exits[off_name])
     bare = statistics.median(cpus["python -c pass"])
-    print(f"\nhost process, record one command and exit: {runs} fresh processes each, "
-          "interleaved, medians; exit: from the end of the main code to the process gone")
-    print(f"{'':<34}{'wall':>9}{'vs off':>10}{'exit':>9}{'vs off':>10}{'host CPU':>10}"
-          f"{'vs pass':>8}")
+    print(
+        f"\nhost process, record one command and exit: {runs} fresh processes each, "
+        "interleaved, medians; exit: from the end of the main code to the process gone"
+    )
+    print(
+        f"{'':<34}{'wall':>9}{'vs off':>10}{'exit':>9}{'vs off':>10}{'host CPU':>10}{'vs pass':>8}"
+    )
     for name in cases:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         ended = statistics.median(exits[name])
-        exit_text = (f"{ended * 1000:>6.1f} ms{(ended - off_exit) * 1000:>+7.1f} ms"
-                     if not math.isnan(ended) else f"{'-':>9}{'-':>10}")
-        print(f"{name:<34}{wall * 1000:>6.1f} ms{(wall - off) * 1000:>+7.1f} ms{exit_text}"
-              f"{cpu * 1000:>7.1f} ms{cpu / bare:>7.2f}x")
+        exit_text = (
+            f"{ended * 1000:>6.1f} ms{(ended - off_exit) * 1000:>+7.1f} ms"
+            if not math.isnan(ended)
+            else f"{'-':>9}{'-':>10}"
+        )
+        print(
+            f"{name:<34}{wall * 1000:>6.1f} ms{(wall - off) * 1000:>+7.1f} ms{exit_text}"
+            f"{cpu * 1000:>7.1f} ms{cpu / bare:>7.2f}x"
+        )
     for process in servers:
         process.kill()
         process.wait()
@@ -372,26 +410,45 @@ def bench_flush_process(runs: int, folder: Path, answering: str) -> None:
     from envdetect.telemetry import _payload, _spool
 
     facts = _payload.environment()
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
-            "from envdetect.telemetry._spool import main; main(sys.argv[2])")
-    print(f"\nthe flush process delivering one batch to a collector that answers: {runs} runs,"
-          " medians")
-    for label, with_facts in (("fingerprint spooled by the host", True),
-                              ("fingerprint detected by the flush process", False)):
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from envdetect.telemetry._spool import main; main(sys.argv[2])"
+    )
+    print(
+        f"\nthe flush process delivering one batch to a collector that answers: {runs} runs,"
+        " medians"
+    )
+    for label, with_facts in (
+        ("fingerprint spooled by the host", True),
+        ("fingerprint detected by the flush process", False),
+    ):
         walls, cpus = [], []
         for number in range(runs):
             spool = folder / f"flush-{with_facts}-{number}"
-            _spool.put([str(spool)], {
-                "batch": _payload.batch_id(), "run": _payload.run_id(), "app": "benchapp",
-                "version": "1.0", "wire": "json", "endpoint": answering, "headers": {},
-                "dropped": 0, "facts": list(facts) if with_facts else None,
-                "events": [["command", time.time_ns(), {"command": "build"}]]})
-            wall, cpu, _ = timed([sys.executable, "-c", code, str(ROOT), str(spool)],
-                                 base_env(folder))
+            _spool.put(
+                [str(spool)],
+                {
+                    "batch": _payload.batch_id(),
+                    "run": _payload.run_id(),
+                    "app": "benchapp",
+                    "version": "1.0",
+                    "wire": "json",
+                    "endpoint": answering,
+                    "headers": {},
+                    "dropped": 0,
+                    "facts": list(facts) if with_facts else None,
+                    "events": [["command", time.time_ns(), {"command": "build"}]],
+                },
+            )
+            wall, cpu, _ = timed(
+                [sys.executable, "-c", code, str(ROOT), str(spool)], base_env(folder)
+            )
             walls.append(wall)
             cpus.append(cpu)
-        print(f"{label:<44}{statistics.median(walls) * 1000:>7.1f} ms wall"
-              f"{statistics.median(cpus) * 1000:>8.1f} ms CPU")
+        print(
+            f"{label:<44}{statistics.median(walls) * 1000:>7.1f} ms wall"
+            f"{statistics.median(cpus) * 1000:>8.1f} ms CPU"
+        )
 
 
 def wait_for(collector: Collector, count: int, timeout: float) -> None:
@@ -416,9 +473,11 @@ def bench_delivery(folder: Path) -> None:
     wait_for(collector, 11, 30)
     took = (collector.arrived[-1] - last) if collector.arrived else float("nan")
     time.sleep(2)  # any repeat would come now
-    print(f"10 runs down, then up + 1 run: {len(set(collector.batches))} of 11 batches, "
-          f"{len(collector.batches) - len(set(collector.batches))} repeats, "
-          f"the last {took:.1f} s after the last run")
+    print(
+        f"10 runs down, then up + 1 run: {len(set(collector.batches))} of 11 batches, "
+        f"{len(collector.batches) - len(set(collector.batches))} repeats, "
+        f"the last {took:.1f} s after the last run"
+    )
     collector.shutdown()
     # 20 runs of about 50 ms against a collector that takes 300 ms to answer.
     slow = Collector(delay=0.3)
@@ -428,9 +487,11 @@ def bench_delivery(folder: Path) -> None:
     last = time.monotonic()
     wait_for(slow, 20, 30)
     took = (slow.arrived[-1] - last) if slow.arrived else float("nan")
-    print(f"20 runs of ~50 ms, collector answering in 300 ms: {len(set(slow.batches))} of 20 "
-          f"batches, {len(slow.batches) - len(set(slow.batches))} repeats, the last "
-          f"{took:.1f} s after the last run")
+    print(
+        f"20 runs of ~50 ms, collector answering in 300 ms: {len(set(slow.batches))} of 20 "
+        f"batches, {len(slow.batches) - len(set(slow.batches))} repeats, the last "
+        f"{took:.1f} s after the last run"
+    )
     slow.shutdown()
 
 
@@ -448,8 +509,11 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-telemetry-"))
     # As installed: bytecode cached (with PYTHONDONTWRITEBYTECODE set, every run
     # would compile the modules it loads first).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "envdetect")],
-                   check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "envdetect")],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         if not args.skip_recording:
             bench_recording(args.events, hole)

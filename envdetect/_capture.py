@@ -122,8 +122,9 @@ def capture(inner: "Context | None" = None) -> "dict[str, Any]":
 
 def _raw_fixture(recorder: "RecordingContext") -> "dict[str, Any]":
     inner = recorder.inner
-    environ = {name: inner.environ[name] for name in sorted(recorder.env_names)
-               if name in inner.environ}
+    environ = {
+        name: inner.environ[name] for name in sorted(recorder.env_names) if name in inner.environ
+    }
     files: dict[str, str] = {}
     for path in sorted(recorder.paths):
         text = inner.read(path)
@@ -137,8 +138,9 @@ def _raw_fixture(recorder: "RecordingContext") -> "dict[str, Any]":
     fixture: dict[str, Any] = {"environ": environ, "files": files}
     if recorder.used_processes:
         fixture["processes"] = [
-            {"name": p.name, "exe": p.exe, "cmdline": list(p.cmdline)} if p.exe else
-            {"name": p.name, "cmdline": list(p.cmdline)}
+            {"name": p.name, "exe": p.exe, "cmdline": list(p.cmdline)}
+            if p.exe
+            else {"name": p.name, "cmdline": list(p.cmdline)}
             for p in inner.processes()
         ]
     if recorder.used_command_line:
@@ -169,8 +171,10 @@ def minimise(fixture: "dict[str, Any]", target: "dict[str, Any]") -> "dict[str, 
     # Large values first, files (which detectors parse, where variables are
     # mostly looked up) before the rest, largest first: until one is shrunk
     # every replay pays for it (an os-release at the read cap is parsed each time).
-    large = sorted((text for text in _texts(replayer.fixture) if len(text.value) > LARGE_TEXT),
-                   key=lambda text: (not text.lines, -len(text.value)))
+    large = sorted(
+        (text for text in _texts(replayer.fixture) if len(text.value) > LARGE_TEXT),
+        key=lambda text: (not text.lines, -len(text.value)),
+    )
     for text in large:
         _shrink_text(replayer, text)
     _drop_entries(replayer)
@@ -186,7 +190,6 @@ def minimise(fixture: "dict[str, Any]", target: "dict[str, Any]") -> "dict[str, 
     if replayer.exhausted and not replayer.same(result, budgeted=False):
         return {}
     return result
-
 
 
 class _Replayer:
@@ -270,8 +273,14 @@ class _Text:
 
     __slots__ = ("container", "index", "key", "lines")
 
-    def __init__(self, container: "Any", index: "str | int", key: "tuple[object, ...]",
-                 *, lines: bool = False) -> None:
+    def __init__(
+        self,
+        container: "Any",
+        index: "str | int",
+        key: "tuple[object, ...]",
+        *,
+        lines: bool = False,
+    ) -> None:
         self.container = container
         self.index = index
         #: Names the value across :func:`_drop_entries`, which rebuilds sections.
@@ -324,8 +333,7 @@ def _drop_entries(replayer: "_Replayer", *, one_by_one: bool = False) -> None:
     nearly all are known to be needed.
     """
     original = replayer.fixture
-    entries = [(section, key) for section in _SECTIONS
-               for key in _keys(original.get(section))]
+    entries = [(section, key) for section in _SECTIONS for key in _keys(original.get(section))]
 
     def fixture_of(chosen: "Iterable[tuple[str, Any]]") -> "dict[str, Any]":
         result = {name: value for name, value in original.items() if name not in _SECTIONS}
@@ -362,8 +370,10 @@ def _keys(section: object) -> "list[Any]":
     return []
 
 
-def _shrink_steps(replayer: "_Replayer", done: "set[tuple[object, ...]]",
-                  ) -> "Iterator[tuple[int, Callable[[], None]]]":
+def _shrink_steps(
+    replayer: "_Replayer",
+    done: "set[tuple[object, ...]]",
+) -> "Iterator[tuple[int, Callable[[], None]]]":
     """(size, step) for each entry left: a step blanks what its entry does not need."""
     fixture = replayer.fixture
     for text in _texts(fixture, processes=False):
@@ -374,8 +384,9 @@ def _shrink_steps(replayer: "_Replayer", done: "set[tuple[object, ...]]",
         yield size, partial(_shrink_process, replayer, process, done)
 
 
-def _shrink_process(replayer: "_Replayer", process: "dict[str, Any]",
-                    done: "set[tuple[object, ...]]") -> None:
+def _shrink_process(
+    replayer: "_Replayer", process: "dict[str, Any]", done: "set[tuple[object, ...]]"
+) -> None:
     """Drop the arguments and the exe the answer does not need, then blank words."""
     arguments: list[str] = list(process.get("cmdline") or [])
     chosen = _listed(arguments)
@@ -436,9 +447,11 @@ def _shrink_text(replayer: "_Replayer", text: "_Text") -> None:
         # Runs of words that cannot change travel with the word before them.
         bounds = [0, *changeable[1:], len(words)]
         kept = ["".join(words[start:stop]) for start, stop in zip(bounds, bounds[1:])]
-        dropped = [reduced[index] + "".join(words[index + 1:stop])
-                   for index, stop in zip(changeable, bounds[1:])]
-        dropped[0] = "".join(words[:changeable[0]]) + dropped[0]
+        dropped = [
+            reduced[index] + "".join(words[index + 1 : stop])
+            for index, stop in zip(changeable, bounds[1:])
+        ]
+        dropped[0] = "".join(words[: changeable[0]]) + dropped[0]
         text.put(_shrink_pieces(replayer, text, kept, dropped))
 
 
@@ -471,8 +484,9 @@ def _listed(items: "list[Any]") -> "_Pieces":
     return _Pieces([(item,) for item in items], [()] * len(items))
 
 
-def _shrink_pieces(replayer: "_Replayer", text: "_Text", kept: "list[str]",
-                   dropped: "list[str]") -> str:
+def _shrink_pieces(
+    replayer: "_Replayer", text: "_Text", kept: "list[str]", dropped: "list[str]"
+) -> str:
     """``text`` made of pieces, each dropped where the answer holds without it."""
     pieces = _Pieces(kept, dropped)
 

@@ -17,9 +17,17 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Report rows: facet, label.  Order: the headline first, then who is driving,
 #: where it runs, and the machine.
 ROWS = (
-    ("ci", "CI"), ("toolkit", "Toolkit"), ("ide", "IDE"), ("agent", "Agent"),
-    ("notebook", "Notebook"), ("cloud", "Cloud"), ("container", "Container"),
-    ("terminal", "Terminal"), ("os", "OS"), ("host", "Host"), ("python", "Python"),
+    ("ci", "CI"),
+    ("toolkit", "Toolkit"),
+    ("ide", "IDE"),
+    ("agent", "Agent"),
+    ("notebook", "Notebook"),
+    ("cloud", "Cloud"),
+    ("container", "Container"),
+    ("terminal", "Terminal"),
+    ("os", "OS"),
+    ("host", "Host"),
+    ("python", "Python"),
 )
 LABEL_WIDTH = 11
 
@@ -44,7 +52,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> "argparse.ArgumentParser":
     parser = _Parser(
-        prog="envdetect", add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="envdetect",
+        add_help=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Report where this program runs: CI, IDE, agent, notebook, cloud,\n"
         "container, terminal, OS and Python. Nothing identifying is printed.",
         epilog="One output at a time: --json, --fingerprint, --payload and --capture\n"
@@ -56,23 +66,37 @@ def build_parser() -> "argparse.ArgumentParser":
     parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the JSON document (schema 1)")
-    parser.add_argument("--fixture", metavar="PATH",
-                        help="detect from a recorded fixture file ('-' reads stdin)")
-    parser.add_argument("--explain", action="store_true",
-                        help="show which signals (names, never values) decided each facet")
-    output.add_argument("--fingerprint", action="store_true",
-                        help="print the non-identifying fingerprint meant for sending, and "
-                        "its OpenTelemetry resource attributes")
+    parser.add_argument(
+        "--fixture", metavar="PATH", help="detect from a recorded fixture file ('-' reads stdin)"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="show which signals (names, never values) decided each facet",
+    )
+    output.add_argument(
+        "--fingerprint",
+        action="store_true",
+        help="print the non-identifying fingerprint meant for sending, and "
+        "its OpenTelemetry resource attributes",
+    )
     # -- telemetry (issue 7): show exactly what envdetect.telemetry would send --
-    output.add_argument("--payload", action="store_true",
-                        help="print the exact bodies envdetect.telemetry would send for a "
-                        "sample command event, in both wire formats (json and otlp)")
-    output.add_argument("--capture", metavar="PATH",
-                        help="write a redacted fixture of this machine for a bug report "
-                        "('-' writes to stdout)")
-    parser.add_argument("--no-plugins", action="store_true",
-                        help="skip detectors registered under the envdetect.detectors "
-                        "entry point")
+    output.add_argument(
+        "--payload",
+        action="store_true",
+        help="print the exact bodies envdetect.telemetry would send for a "
+        "sample command event, in both wire formats (json and otlp)",
+    )
+    output.add_argument(
+        "--capture",
+        metavar="PATH",
+        help="write a redacted fixture of this machine for a bug report ('-' writes to stdout)",
+    )
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="skip detectors registered under the envdetect.detectors entry point",
+    )
     parser.add_argument("--version", action="store_true", help="show the version and exit")
     return parser
 
@@ -107,8 +131,11 @@ def _run(argv: "Sequence[str] | None") -> "tuple[int, str | None]":
             return 0, parser.format_help().rstrip("\n")
         if args.version:
             return 0, f"envdetect {envdetect.__version__}"
-        for flag, used in (("--fingerprint", args.fingerprint), ("--payload", args.payload),
-                           ("--capture", args.capture is not None)):
+        for flag, used in (
+            ("--fingerprint", args.fingerprint),
+            ("--payload", args.payload),
+            ("--capture", args.capture is not None),
+        ):
             if args.explain and used:
                 parser.error(f"argument --explain: not allowed with argument {flag}")
         context = envdetect.load_fixture(args.fixture) if args.fixture is not None else None
@@ -186,8 +213,11 @@ def _discard_output(stream: "TextIO") -> None:
 
 def _fail(message: str, status: int = BAD_INPUT) -> int:
     """Say what is wrong on one line of stderr; the exit status."""
-    line = message if message.isprintable() else "".join(
-        char if char.isprintable() else repr(char)[1:-1] for char in message)
+    line = (
+        message
+        if message.isprintable()
+        else "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+    )
     with contextlib.suppress(AttributeError, OSError, ValueError):  # stderr gone too
         print(f"envdetect: error: {line}", file=sys.stderr)
     return status
@@ -234,8 +264,12 @@ def render(env: "Environment", *, explain: bool = False) -> str:
             lines.extend(_explain_rows(env.explanation, facet))
     if explain:
         lines.append("")
-        lines.extend(_rows("Runtime", {"because": ", ".join(
-            env.explanation.get("runtime", {}).get("because", []))}))
+        lines.extend(
+            _rows(
+                "Runtime",
+                {"because": ", ".join(env.explanation.get("runtime", {}).get("because", []))},
+            )
+        )
         for label, info in env.explanation.items():
             if "(plugin" in label or label == "engine":
                 lines.append(f"{'':<{LABEL_WIDTH}} {label}: " + _reason(info))
@@ -247,8 +281,7 @@ def _rows(label: str, value: "Any") -> "list[str]":
         return [f"{label:<{LABEL_WIDTH}} -"]
     if not isinstance(value, dict):
         return [f"{label:<{LABEL_WIDTH}} {_text(value)}"]
-    simple = [f"{key}: {_text(item)}" for key, item in value.items()
-              if not isinstance(item, dict)]
+    simple = [f"{key}: {_text(item)}" for key, item in value.items() if not isinstance(item, dict)]
     lines = [f"{label:<{LABEL_WIDTH}} " + "   ".join(simple)]
     for key, item in value.items():
         if isinstance(item, dict):

@@ -102,9 +102,9 @@ def display_text(value: "str | None") -> "str | None":
     text = " ".join(value.split())
     if len(text) <= MAX_TEXT and text.isprintable():
         return text or None
-    head = "".join(char if char.isprintable() else "\ufffd" for char in text[:MAX_TEXT + 1])
+    head = "".join(char if char.isprintable() else "\ufffd" for char in text[: MAX_TEXT + 1])
     if len(head) > MAX_TEXT:
-        head = head[:MAX_TEXT - 1] + "\u2026"
+        head = head[: MAX_TEXT - 1] + "\u2026"
     return head or None
 
 
@@ -165,8 +165,16 @@ class Platform:
     standard ones), so later detectors can grow without changing this class.
     """
 
-    __slots__ = ("extra", "mac_ver", "machine", "python_implementation", "python_version",
-                 "release", "system", "version")
+    __slots__ = (
+        "extra",
+        "mac_ver",
+        "machine",
+        "python_implementation",
+        "python_version",
+        "release",
+        "system",
+        "version",
+    )
 
     def __init__(
         self,
@@ -412,8 +420,10 @@ def _environ_snapshot() -> "Mapping[str, str]":
     data = getattr(os.environ, "_data", None)
     if isinstance(data, dict) and sys.getfilesystemencoding() == "utf-8":
         try:
-            return {key.decode("utf-8", "surrogateescape"): value.decode("utf-8", "surrogateescape")
-                    for key, value in data.items()}
+            return {
+                key.decode("utf-8", "surrogateescape"): value.decode("utf-8", "surrogateescape")
+                for key, value in data.items()
+            }
         except (AttributeError, UnicodeDecodeError):
             pass
     return dict(os.environ)
@@ -427,8 +437,12 @@ def _live_platform(environ: "Mapping[str, str]") -> "Platform":
     from ``os.uname()``, ``sys.getwindowsversion()`` and small files.
     """
     impl = sys.implementation.name
-    python_impl = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM",
-                   "ironpython": "IronPython"}.get(impl, impl)
+    python_impl = {
+        "cpython": "CPython",
+        "pypy": "PyPy",
+        "graalpy": "GraalVM",
+        "ironpython": "IronPython",
+    }.get(impl, impl)
     info = sys.version_info
     python_version = f"{info[0]}.{info[1]}.{info[2]}"
     if info[3] != "final":
@@ -453,14 +467,16 @@ def _live_platform(environ: "Mapping[str, str]") -> "Platform":
         import _imp
 
         extra["python_free_threaded"] = free_threaded_suffixes(
-            _imp.extension_suffixes(), info[0], info[1])
+            _imp.extension_suffixes(), info[0], info[1]
+        )
     if sys.platform == "win32":
         return _windows_platform(environ, python_impl, python_version, extra)
     try:
         uname = os.uname()
     except (AttributeError, OSError):
-        return Platform(python_implementation=python_impl, python_version=python_version,
-                        extra=extra)
+        return Platform(
+            python_implementation=python_impl, python_version=python_version, extra=extra
+        )
     mac_ver = ""
     if uname.sysname == "Darwin":
         mac_ver = _mac_product_version()
@@ -485,7 +501,9 @@ def free_threaded_suffixes(suffixes: "Iterable[str]", major: int, minor: int) ->
 
 
 def _windows_platform(
-    environ: "Mapping[str, str]", python_impl: str, python_version: str,
+    environ: "Mapping[str, str]",
+    python_impl: str,
+    python_version: str,
     extra: "dict[str, object]",
 ) -> "Platform":
     winver = sys.getwindowsversion()  # type: ignore[attr-defined,unused-ignore]
@@ -520,7 +538,7 @@ def _mac_product_version() -> str:
     end = text.find("</string>", start)
     if start < 0 or end < 0:
         return ""
-    return text[start + len("<string>"):end].strip()
+    return text[start + len("<string>") : end].strip()
 
 
 # -- the process ancestry: the live walk and the screen ---------------------------
@@ -546,8 +564,12 @@ def may_be_recognised(process: "Process") -> bool:
     every fixture, every table entry and a fuzzed world.
     """
     name = normalize_name(process.name)
-    if name in PROCESS_IDES or name in AGENT_PROCESSES or name in ANCESTRY_SCREEN["names"] \
-            or name.startswith(ANCESTRY_SCREEN["prefixes"]):
+    if (
+        name in PROCESS_IDES
+        or name in AGENT_PROCESSES
+        or name in ANCESTRY_SCREEN["names"]
+        or name.startswith(ANCESTRY_SCREEN["prefixes"])
+    ):
         return True
     args = process.cmdline
     markers = ANCESTRY_SCREEN["path_markers"]
@@ -555,21 +577,27 @@ def may_be_recognised(process: "Process") -> bool:
     paths = [exe, (args[0] if args else "").replace("\\", "/").lower()]
     for path in paths:  # the executable and argv[0]: its file name, its directories
         base = normalize_name(path.rstrip("/").rpartition("/")[2])
-        if base in PROCESS_IDES or base in AGENT_PROCESSES \
-                or any(marker in path for marker in markers):
+        if (
+            base in PROCESS_IDES
+            or base in AGENT_PROCESSES
+            or any(marker in path for marker in markers)
+        ):
             return True
     if len(args) > 1 and any(marker in args[1].replace("\\", "/").lower() for marker in markers):
         return True  # a remote server's script as argv[1]
     python = ANCESTRY_SCREEN["python"]
-    if name.startswith(python["prefix"]) or name in python["names"] \
-            or exe.rpartition("/")[2].startswith(python["prefix"]):
-        for arg in args[1:python["args"] + 1]:
+    if (
+        name.startswith(python["prefix"])
+        or name in python["names"]
+        or exe.rpartition("/")[2].startswith(python["prefix"])
+    ):
+        for arg in args[1 : python["args"] + 1]:
             lowered = arg.lower()
             if any(word in lowered for word in python["words"]):
                 return True
     node = ANCESTRY_SCREEN["node"]
     if name in node["names"]:
-        for arg in args[1:node["args"] + 1]:
+        for arg in args[1 : node["args"] + 1]:
             lowered = arg.lower()
             if any(word in lowered for word in node["words"]):
                 return True
@@ -618,10 +646,10 @@ def proc_ancestry(pid: int, limit: int, proc_root: str = "/proc") -> "Iterator[P
         if open_paren < 0 or close_paren < open_paren:
             return
         # Only the state and the parent's pid are wanted, not all 50 fields.
-        fields = stat[close_paren + 2:].split(None, 2)
+        fields = stat[close_paren + 2 :].split(None, 2)
         if len(fields) < 2 or fields[0] == "Z":
             return
-        comm = stat[open_paren + 1:close_paren]
+        comm = stat[open_paren + 1 : close_paren]
         raw_cmdline = _read_proc(f"{base}/cmdline")
         cmdline = tuple(raw_cmdline.split("\0")[:-1]) if raw_cmdline else ()
         try:

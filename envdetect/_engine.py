@@ -45,8 +45,16 @@ if TYPE_CHECKING:  # pragma: no cover
 # SCHEMA, FACETS, MANAGED_PLATFORMS and on_managed_platform live in the
 # registry (envdetect.detectors), below every module that reads them; they
 # stay importable from here.
-__all__ = ["FACETS", "MANAGED_PLATFORMS", "SCHEMA", "Environment", "View", "detect",
-           "on_managed_platform", "runtime_kind"]
+__all__ = [
+    "FACETS",
+    "MANAGED_PLATFORMS",
+    "SCHEMA",
+    "Environment",
+    "View",
+    "detect",
+    "on_managed_platform",
+    "runtime_kind",
+]
 
 
 class View:
@@ -128,8 +136,11 @@ class Environment(View):
 
     __slots__ = ("explanation",)
 
-    def __init__(self, data: "Mapping[str, Any]",
-                 explanation: "Mapping[str, Mapping[str, Any]] | None" = None) -> None:
+    def __init__(
+        self,
+        data: "Mapping[str, Any]",
+        explanation: "Mapping[str, Mapping[str, Any]] | None" = None,
+    ) -> None:
         super().__init__(data)
         object.__setattr__(self, "explanation", explanation or {})
 
@@ -159,6 +170,7 @@ class Environment(View):
 
 
 # == The engine ==================================================================
+
 
 def detect(
     context: "Context | None" = None,
@@ -290,7 +302,9 @@ def _ancestry_matters(ctx: "Context") -> bool:
 
 
 def _run_one(
-    ctx: "Context", label: str, detect: "Callable[[Context], Any]",
+    ctx: "Context",
+    label: str,
+    detect: "Callable[[Context], Any]",
     explanation: "dict[str, dict[str, Any]]",
 ) -> "Any":
     ctx._take_evidence()

@@ -17,50 +17,132 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
 
 RUNTIME_KINDS = frozenset({"ide", "agent", "ci", "notebook", "cloud", "terminal", "script"})
-OS_TYPES = frozenset({"linux", "darwin", "windows", "freebsd", "netbsd", "openbsd",
-                      "dragonflybsd", "solaris", "aix", "hpux", "z_os"})
-PYTHON_IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "ironpython", "jython",
-                                    "micropython"})
+OS_TYPES = frozenset(
+    {
+        "linux",
+        "darwin",
+        "windows",
+        "freebsd",
+        "netbsd",
+        "openbsd",
+        "dragonflybsd",
+        "solaris",
+        "aix",
+        "hpux",
+        "z_os",
+    }
+)
+PYTHON_IMPLEMENTATIONS = frozenset(
+    {"cpython", "pypy", "graalpy", "ironpython", "jython", "micropython"}
+)
 
 #: Linux distribution ids (as the distro package spells them) and the name the
 #: fingerprint reports for each.  os-release NAME is free text a vendor or an
 #: image builder chooses, so it never reaches the fingerprint itself.
 DISTRO_NAMES = {
-    "almalinux": "AlmaLinux", "alpine": "Alpine Linux", "amzn": "Amazon Linux",
-    "arch": "Arch Linux", "centos": "CentOS", "chainguard": "Chainguard OS",
-    "clear-linux-os": "Clear Linux", "cloudlinux": "CloudLinux", "debian": "Debian",
-    "elementary": "elementary OS", "endeavouros": "EndeavourOS", "fedora": "Fedora",
-    "gentoo": "Gentoo", "kali": "Kali Linux", "linuxmint": "Linux Mint", "mageia": "Mageia",
-    "manjaro": "Manjaro", "nixos": "NixOS", "opensuse": "openSUSE Leap",
-    "opensuse-tumbleweed": "openSUSE Tumbleweed", "oracle": "Oracle Linux",
-    "photon": "Photon OS", "pop": "Pop!_OS", "raspbian": "Raspbian", "rhel": "RHEL",
-    "rocky": "Rocky Linux", "scientific": "Scientific Linux", "slackware": "Slackware",
-    "sles": "SLES", "ubuntu": "Ubuntu", "void": "Void Linux", "wolfi": "Wolfi",
-    "azurelinux": "Azure Linux", "mariner": "CBL-Mariner", "flatcar": "Flatcar",
-    "coreos": "CoreOS", "rhcos": "RHCOS", "bottlerocket": "Bottlerocket",
-    "openwrt": "OpenWrt", "zorin": "Zorin OS", "neon": "KDE neon", "ol": "Oracle Linux",
-    "garuda": "Garuda Linux", "steamos": "SteamOS", "chromeos": "ChromeOS",
-    "cos": "Container-Optimized OS", "talos": "Talos Linux",
+    "almalinux": "AlmaLinux",
+    "alpine": "Alpine Linux",
+    "amzn": "Amazon Linux",
+    "arch": "Arch Linux",
+    "centos": "CentOS",
+    "chainguard": "Chainguard OS",
+    "clear-linux-os": "Clear Linux",
+    "cloudlinux": "CloudLinux",
+    "debian": "Debian",
+    "elementary": "elementary OS",
+    "endeavouros": "EndeavourOS",
+    "fedora": "Fedora",
+    "gentoo": "Gentoo",
+    "kali": "Kali Linux",
+    "linuxmint": "Linux Mint",
+    "mageia": "Mageia",
+    "manjaro": "Manjaro",
+    "nixos": "NixOS",
+    "opensuse": "openSUSE Leap",
+    "opensuse-tumbleweed": "openSUSE Tumbleweed",
+    "oracle": "Oracle Linux",
+    "photon": "Photon OS",
+    "pop": "Pop!_OS",
+    "raspbian": "Raspbian",
+    "rhel": "RHEL",
+    "rocky": "Rocky Linux",
+    "scientific": "Scientific Linux",
+    "slackware": "Slackware",
+    "sles": "SLES",
+    "ubuntu": "Ubuntu",
+    "void": "Void Linux",
+    "wolfi": "Wolfi",
+    "azurelinux": "Azure Linux",
+    "mariner": "CBL-Mariner",
+    "flatcar": "Flatcar",
+    "coreos": "CoreOS",
+    "rhcos": "RHCOS",
+    "bottlerocket": "Bottlerocket",
+    "openwrt": "OpenWrt",
+    "zorin": "Zorin OS",
+    "neon": "KDE neon",
+    "ol": "Oracle Linux",
+    "garuda": "Garuda Linux",
+    "steamos": "SteamOS",
+    "chromeos": "ChromeOS",
+    "cos": "Container-Optimized OS",
+    "talos": "Talos Linux",
 }
 
 #: Operating-system names the fingerprint may carry beyond the distributions.
-OS_NAMES = frozenset({
-    "macOS", "Windows 7", "Windows 8", "Windows 8.1", "Windows 10", "Windows 11",
-    "Windows Server", "Windows Server 2016", "Windows Server 2019", "Windows Server 2022",
-    "Windows Server 2025", "FreeBSD", "NetBSD", "OpenBSD", "DragonFly", "SunOS", "AIX",
-    "Linux", *DISTRO_NAMES.values(),
-})
+OS_NAMES = frozenset(
+    {
+        "macOS",
+        "Windows 7",
+        "Windows 8",
+        "Windows 8.1",
+        "Windows 10",
+        "Windows 11",
+        "Windows Server",
+        "Windows Server 2016",
+        "Windows Server 2019",
+        "Windows Server 2022",
+        "Windows Server 2025",
+        "FreeBSD",
+        "NetBSD",
+        "OpenBSD",
+        "DragonFly",
+        "SunOS",
+        "AIX",
+        "Linux",
+        *DISTRO_NAMES.values(),
+    }
+)
 
 #: Every field of the fingerprint, in order.  Documented in the README.
 FIELDS = (
-    "schema", "runtime.kind",
-    "ci.detected", "ci.id", "ci.is_pr",
-    "toolkit.id", "toolkit.version",
-    "ide.id", "ide.product", "agent.id", "notebook.id",
-    "cloud.provider", "cloud.platform", "container.id",
-    "os.type", "os.name", "os.version", "os.wsl", "os.distro.id", "os.distro.version",
-    "host.arch", "python.implementation", "python.version", "python.bits",
-    "python.free_threaded", "terminal.interactive", "terminal.program",
+    "schema",
+    "runtime.kind",
+    "ci.detected",
+    "ci.id",
+    "ci.is_pr",
+    "toolkit.id",
+    "toolkit.version",
+    "ide.id",
+    "ide.product",
+    "agent.id",
+    "notebook.id",
+    "cloud.provider",
+    "cloud.platform",
+    "container.id",
+    "os.type",
+    "os.name",
+    "os.version",
+    "os.wsl",
+    "os.distro.id",
+    "os.distro.version",
+    "host.arch",
+    "python.implementation",
+    "python.version",
+    "python.bits",
+    "python.free_threaded",
+    "terminal.interactive",
+    "terminal.program",
 )
 
 
@@ -258,7 +340,7 @@ def numeric_components(value: "Any") -> "list[str] | None":
 
 
 def major_minor(value: "Any") -> "str | None":
-    """"22.04" -> "22.04", "2023.5.20240805" -> "2023.5", "12" -> "12": the
+    """ "22.04" -> "22.04", "2023.5.20240805" -> "2023.5", "12" -> "12": the
     first two components when both are numbers of at most six digits."""
     parts = numeric_components(value)
     if not parts or not all(_is_number(part) for part in parts[:2]):
@@ -311,7 +393,7 @@ WINDOWS_KERNELS = frozenset({("6", "1"), ("6", "2"), ("6", "3"), ("10", "0")})
 
 
 def windows_version(value: "Any") -> "str | None":
-    """"10.0.22631": the build names the release (23H2), so it stays when it
+    """ "10.0.22631": the build names the release (23H2), so it stays when it
     has 4-5 digits (Windows 7 is 7601, Windows 11 24H2 26100); nothing more."""
     parts = numeric_components(value)
     if not parts or len(parts) < 3 or (parts[0], parts[1]) not in WINDOWS_KERNELS:
@@ -402,12 +484,25 @@ OTEL_NAMES = {
 #: conventions' well-known values.
 OTEL_VALUES = {
     "cloud.provider": frozenset({"aws", "azure", "gcp", "heroku"}),
-    "cloud.platform": frozenset({
-        "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_lambda",
-        "azure.aks", "azure.app_service", "azure.container_apps", "azure.functions",
-        "azure.vm", "gcp_app_engine", "gcp_cloud_functions", "gcp_cloud_run",
-        "gcp_compute_engine", "gcp_kubernetes_engine",
-    }),
+    "cloud.platform": frozenset(
+        {
+            "aws_ec2",
+            "aws_ecs",
+            "aws_eks",
+            "aws_elastic_beanstalk",
+            "aws_lambda",
+            "azure.aks",
+            "azure.app_service",
+            "azure.container_apps",
+            "azure.functions",
+            "azure.vm",
+            "gcp_app_engine",
+            "gcp_cloud_functions",
+            "gcp_cloud_run",
+            "gcp_compute_engine",
+            "gcp_kubernetes_engine",
+        }
+    ),
     # Runtimes; kubernetes and ecs orchestrate containers, "other" names nothing.
     "container.id": frozenset({"docker", "podman", "lxc", "openvz", "systemd_nspawn", "proot"}),
 }
@@ -432,8 +527,9 @@ def resource_attributes(fields: "Mapping[str, Any]") -> "dict[str, Any]":
     a pair of well-known values: a resource then never mixes envdetect's
     provider with another detector's platform, whichever wins the merge.
     """
-    cloud_is_standard = all(fields.get(key) in OTEL_VALUES[key]
-                            for key in ("cloud.provider", "cloud.platform"))
+    cloud_is_standard = all(
+        fields.get(key) in OTEL_VALUES[key] for key in ("cloud.provider", "cloud.platform")
+    )
     attributes: dict[str, Any] = {}
     for key in (*FIELDS, "digest"):
         value = fields.get(key)

@@ -32,8 +32,13 @@ READ_CHUNK = 64 * 1024
 
 #: Never block in open(): a FIFO nobody writes to would hang it.  O_NOCTTY: a
 #: terminal device given by mistake must not become our controlling terminal.
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 class FixtureError(ValueError):
@@ -81,8 +86,9 @@ class FixtureContext(Context):
 
     def listdir(self, path: str) -> "list[str] | None":
         prefix = path.rstrip("/") + "/"
-        names = {name[len(prefix):].split("/", 1)[0] for name in self._files
-                 if name.startswith(prefix)}
+        names = {
+            name[len(prefix) :].split("/", 1)[0] for name in self._files if name.startswith(prefix)
+        }
         return sorted(names) if names else None
 
     def _read_processes(self) -> "Iterable[Process]":
@@ -215,8 +221,9 @@ def load_fixture(source: object) -> "FixtureContext":
     except ValueError as error:
         raise FixtureError(f"{where}: not valid JSON ({error})") from None
     except RecursionError:
-        raise FixtureError(f"{where}: fixture nested deeper than "
-                           f"{MAX_FIXTURE_DEPTH} levels") from None
+        raise FixtureError(
+            f"{where}: fixture nested deeper than {MAX_FIXTURE_DEPTH} levels"
+        ) from None
     try:
         return FixtureContext(document)
     except FixtureError as error:

@@ -119,9 +119,13 @@ def load_entry_point_detectors() -> "list[Detector]":
 
 # == Running them ================================================================
 
+
 def run_plugins(
-    ctx: "Context", found: "Mapping[str, Any]", detectors: "Sequence[object]",
-    entry_points: bool, explanation: "dict[str, dict[str, Any]]",
+    ctx: "Context",
+    found: "Mapping[str, Any]",
+    detectors: "Sequence[object]",
+    entry_points: bool,
+    explanation: "dict[str, dict[str, Any]]",
 ) -> "dict[str, Any]":
     """Run the plugins within :data:`BUDGET`; return the ``extensions`` object.
 
@@ -282,14 +286,27 @@ class _Worker:
             facet = _name(raw, MAX_NAME)
             if not facet:
                 self.labels.add(label)
-                return label, None, None, [], (
-                    f"unusable facet name (over {MAX_NAME} characters or not printable)"
-                    if facet is None and issubclass(type(raw), str) else "missing facet name")
+                return (
+                    label,
+                    None,
+                    None,
+                    [],
+                    (
+                        f"unusable facet name (over {MAX_NAME} characters or not printable)"
+                        if facet is None and issubclass(type(raw), str)
+                        else "missing facet name"
+                    ),
+                )
             label = self.unique(_label(detector, facet))
             self.run.rename([label])
             if facet in RESERVED:
-                return label, None, None, [], (
-                    f"refused: {facet!r} is a built-in facet; a plugin adds a facet of its own")
+                return (
+                    label,
+                    None,
+                    None,
+                    [],
+                    (f"refused: {facet!r} is a built-in facet; a plugin adds a facet of its own"),
+                )
             if facet in self.taken:
                 return label, None, None, [], f"refused: an earlier plugin has facet {facet!r}"
             self.taken.add(facet)
@@ -423,19 +440,23 @@ def _json_safe(value: object, where: str, depth: int, count: "list[int]") -> "An
         raise _Unsafe(f"nested deeper than {MAX_DEPTH} levels at {_at(where)}")
     if issubclass(kind, (list, tuple)):
         items = list.__iter__(data) if issubclass(kind, list) else tuple.__iter__(data)
-        return [_json_safe(item, f"{where}[{index}]", depth + 1, count)
-                for index, item in enumerate(items)]
+        return [
+            _json_safe(item, f"{where}[{index}]", depth + 1, count)
+            for index, item in enumerate(items)
+        ]
     if issubclass(kind, dict):
         copied: dict[str, Any] = {}
         for key, item in dict.items(data):
             name = _plain(key, MAX_STRING)
             if name is None:
                 if issubclass(type(key), str):
-                    raise _Unsafe(f"key over {MAX_STRING} characters or not Unicode"
-                                  f" at {_at(where)}")
+                    raise _Unsafe(
+                        f"key over {MAX_STRING} characters or not Unicode at {_at(where)}"
+                    )
                 raise _Unsafe(f"not JSON-safe ({_type_name(key)} key at {_at(where)})")
-            inner = where + (f".{name}" if name.isidentifier() and len(name) <= 40
-                             else f"[{name[:40]!r}]")
+            inner = where + (
+                f".{name}" if name.isidentifier() and len(name) <= 40 else f"[{name[:40]!r}]"
+            )
             if name in copied:
                 raise _Unsafe(f"duplicate key at {_at(inner)}")
             copied[name] = _json_safe(item, inner, depth + 1, count)

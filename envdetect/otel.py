@@ -47,8 +47,13 @@ class EnvdetectResourceDetector(ResourceDetector):
     ``budget`` bounds the wait for detection, in seconds.
     """
 
-    def __init__(self, raise_on_error: bool = False, *, context: Context | None = None,
-                 budget: float = BUDGET) -> None:
+    def __init__(
+        self,
+        raise_on_error: bool = False,
+        *,
+        context: Context | None = None,
+        budget: float = BUDGET,
+    ) -> None:
         super().__init__(raise_on_error=raise_on_error)
         self.context = context
         self.budget = budget
@@ -70,7 +75,8 @@ class EnvdetectResourceDetector(ResourceDetector):
         if "attributes" in outcome:
             return Resource(outcome["attributes"], SCHEMA_URL)
         error: BaseException = outcome.get("error") or TimeoutError(
-            f"envdetect: detection took longer than {self.budget:g} s")
+            f"envdetect: detection took longer than {self.budget:g} s"
+        )
         if self.raise_on_error:
             raise error
         logger.debug("envdetect resource detection failed: %s", type(error).__name__)

@@ -31,8 +31,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 100
 
-MARKERS = re.compile(r"^(?P<indent>[ ]*)# <generated: (?P<name>[a-z ]+)>\n(?P<body>.*?)"
-                     r"^(?P=indent)# </generated>\n", re.MULTILINE | re.DOTALL)
+MARKERS = re.compile(
+    r"^(?P<indent>[ ]*)# <generated: (?P<name>[a-z ]+)>\n(?P<body>.*?)"
+    r"^(?P=indent)# </generated>\n",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 class GenerationError(Exception):
@@ -91,6 +94,7 @@ def tuple_literal(name: str, items: Iterable[str]) -> list[str]:
 
 # -- the derivations ---------------------------------------------------------------
 
+
 def _needed(rule: Any, where: str) -> frozenset[str]:
     from envdetect.detectors import _rules
 
@@ -102,8 +106,9 @@ def _needed(rule: Any, where: str) -> frozenset[str]:
 
 def gates() -> list[str]:
     """The registry's variable gates, one per gated detector with a table."""
-    agent, ci, cloud, ide, notebook = (_module(name) for name in
-                                       ("agent", "ci", "cloud", "ide", "notebook"))
+    agent, ci, cloud, ide, notebook = (
+        _module(name) for name in ("agent", "ci", "cloud", "ide", "notebook")
+    )
     ci_names = set(ci.GENERIC)
     for vendor in ci.VENDORS:
         if vendor[2].__class__ is tuple and vendor[2][0] == "probe":
@@ -115,18 +120,31 @@ def gates() -> list[str]:
         if not names & agent.UBIQUITOUS:  # else gated by a path in the registry
             agent_names |= names
     ide_names = {
-        *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
-        *(name for name, _, _ in ide.VSCODE_FORK_MARKERS), *ide.JETBRAINS_VARIABLES,
-        ide.JETBRAINS_LAUNCHER_VARIABLE, *ide.SPYDER_VARIABLES, *ide.CLOUD9_VARIABLES,
-        *(name for name, _ in ide._EDITOR_VARIABLES), *ide._VIM_HINTS, *ide.ALSO_READ,
+        *ide.VSCODE_TERMINAL_MARKERS,
+        *ide.VSCODE_EXTENSION_MARKERS,
+        *ide.VSCODE_PATH_VARIABLES,
+        *(name for name, _, _ in ide.VSCODE_FORK_MARKERS),
+        *ide.JETBRAINS_VARIABLES,
+        ide.JETBRAINS_LAUNCHER_VARIABLE,
+        *ide.SPYDER_VARIABLES,
+        *ide.CLOUD9_VARIABLES,
+        *(name for name, _ in ide._EDITOR_VARIABLES),
+        *ide._VIM_HINTS,
+        *ide.ALSO_READ,
     }
-    notebook_names = {*notebook.COLAB_VARIABLES, *notebook.JUPYTER_VARIABLES,
-                      *notebook.SAGEMAKER_VARIABLES, *notebook.ALSO_READ}
+    notebook_names = {
+        *notebook.COLAB_VARIABLES,
+        *notebook.JUPYTER_VARIABLES,
+        *notebook.SAGEMAKER_VARIABLES,
+        *notebook.ALSO_READ,
+    }
     cloud_names: set[str] = set()
     for rule in cloud.RULES:
         cloud_names |= _needed(rule[2][0], f"cloud rule {rule[1] or rule[0]}")
-    lines = ["#: For each row of the CI vendor table (:mod:`.ci`), a variable it cannot hold",
-             "#: without, plus the generic ``CI`` flags: while none is set, no row can match."]
+    lines = [
+        "#: For each row of the CI vendor table (:mod:`.ci`), a variable it cannot hold",
+        "#: without, plus the generic ``CI`` flags: while none is set, no row can match.",
+    ]
     lines += frozenset_literal("CI_VARIABLES", ci_names)
     lines += ["", "#: What an agent sets on the processes it starts (:mod:`.agent`)."]
     lines += frozenset_literal("AGENT_VARIABLES", agent_names)
@@ -134,8 +152,11 @@ def gates() -> list[str]:
     lines += frozenset_literal("IDE_VARIABLES", ide_names)
     lines += ["", "#: What a notebook kernel or hosted notebook platform sets (:mod:`.notebook`)."]
     lines += frozenset_literal("NOTEBOOK_VARIABLES", notebook_names)
-    lines += ["", "#: For each cloud rule (:mod:`.cloud`), the variables its first condition",
-              "#: cannot hold without: while none is set, no rule can match."]
+    lines += [
+        "",
+        "#: For each cloud rule (:mod:`.cloud`), the variables its first condition",
+        "#: cannot hold without: while none is set, no rule can match.",
+    ]
     lines += frozenset_literal("CLOUD_VARIABLES", cloud_names)
     return lines
 
@@ -149,13 +170,18 @@ def ci_names() -> list[str]:
         names.update(_rules.variables(vendor[2]))
         if vendor[3] is not None:
             names.update(_rules.variables(vendor[3]))
-    lines = ["#: Every variable a rule above consults.  ``detect()`` intersects it with",
-             "#: the environment's names first: on a machine that has none of them, the",
-             "#: table is not walked at all."]
+    lines = [
+        "#: Every variable a rule above consults.  ``detect()`` intersects it with",
+        "#: the environment's names first: on a machine that has none of them, the",
+        "#: table is not walked at all.",
+    ]
     lines += frozenset_literal("NAMES", names)
-    lines += ["", "#: The names in :data:`NAMES` that are not all upper case.  Windows",
-              "#: upper-cases the names it lists (``os.environ`` iterates ``BAMBOO_PLANKEY``),",
-              "#: so these are looked up one by one there, where lookups ignore case."]
+    lines += [
+        "",
+        "#: The names in :data:`NAMES` that are not all upper case.  Windows",
+        "#: upper-cases the names it lists (``os.environ`` iterates ``BAMBOO_PLANKEY``),",
+        "#: so these are looked up one by one there, where lookups ignore case.",
+    ]
     lines += tuple_literal("MIXED_CASE", (name for name in names if name != name.upper()))
     return lines
 
@@ -166,9 +192,11 @@ def cloud_ids() -> list[str]:
     providers |= set(cloud.VM_PLATFORMS) | set(cloud.MANAGED_KUBERNETES)
     platforms = {rule[1] for rule in cloud.RULES if rule[1]} | set(cloud.FILE_PLATFORMS)
     platforms |= set(cloud.VM_PLATFORMS.values()) | set(cloud.MANAGED_KUBERNETES.values())
-    lines = ["#: Every provider and platform this facet can report: from :data:`RULES`,",
-             "#: the firmware tables and :data:`FILE_PLATFORMS`.  The fingerprint's closed",
-             "#: tables come from here."]
+    lines = [
+        "#: Every provider and platform this facet can report: from :data:`RULES`,",
+        "#: the firmware tables and :data:`FILE_PLATFORMS`.  The fingerprint's closed",
+        "#: tables come from here.",
+    ]
     lines += tuple_literal("PROVIDERS", providers)
     lines += tuple_literal("PLATFORMS", platforms)
     return lines
@@ -183,10 +211,12 @@ def terminal_programs() -> list[str]:
     produced |= {program for _, _, program in terminal.EMULATOR_VARIABLES}
     produced |= {program for program in classify.TERMINAL_PROCESSES.values() if program}
     produced |= set(classify.TERMINAL_HOSTS.values())
-    lines = ["#: Every terminal program id the tables above and the ancestry's",
-             "#: (``_ancestry.TERMINAL_PROCESSES``, ``TERMINAL_HOSTS``) can",
-             "#: produce, plus ``jetbrains`` (JetBrains' terminal names itself in",
-             "#: ``TERMINAL_EMULATOR``)."]
+    lines = [
+        "#: Every terminal program id the tables above and the ancestry's",
+        "#: (``_ancestry.TERMINAL_PROCESSES``, ``TERMINAL_HOSTS``) can",
+        "#: produce, plus ``jetbrains`` (JetBrains' terminal names itself in",
+        "#: ``TERMINAL_EMULATOR``).",
+    ]
     lines += tuple_literal("TERMINAL_PROGRAM_IDS", produced)
     return lines
 
@@ -194,9 +224,11 @@ def terminal_programs() -> list[str]:
 def closed_tables() -> list[str]:
     from envdetect.detectors import CLOSED_TABLES
 
-    lines = ["#: field -> every id a detector may report there, from the registry's",
-             "#: :data:`~envdetect.detectors.CLOSED_TABLES` index.",
-             'DETECTOR_IDS: "dict[str, frozenset[str]]" = {']
+    lines = [
+        "#: field -> every id a detector may report there, from the registry's",
+        "#: :data:`~envdetect.detectors.CLOSED_TABLES` index.",
+        'DETECTOR_IDS: "dict[str, frozenset[str]]" = {',
+    ]
     for field, spec in CLOSED_TABLES.items():
         lines += _wrapped(_ordered(_table(spec)), "    ", f'"{field}": frozenset({{', "}),")
     lines.append("}")
@@ -214,6 +246,7 @@ BLOCKS: dict[tuple[str, str], Callable[[], list[str]]] = {
 
 
 # -- the files -----------------------------------------------------------------------
+
 
 def regenerate(text: str, path: str) -> tuple[str, list[str]]:
     """``text`` with each of its blocks rewritten, and the names of those that changed."""
@@ -244,10 +277,17 @@ def regenerate(text: str, path: str) -> tuple[str, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if a generated block is out of date")
-    parser.add_argument("--root", type=Path, default=ROOT,
-                        help="the repository whose envdetect package is read and written")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a generated block is out of date",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="the repository whose envdetect package is read and written",
+    )
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
     sys.path.insert(0, str(root))
@@ -266,8 +306,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generate: {error}", file=sys.stderr)
         return 2
     if args.check and stale:
-        print("out of date (edit the tables, then run python scripts/generate.py):\n  "
-              + "\n  ".join(stale), file=sys.stderr)
+        print(
+            "out of date (edit the tables, then run python scripts/generate.py):\n  "
+            + "\n  ".join(stale),
+            file=sys.stderr,
+        )
         return 1
     for block in dict.fromkeys(rewritten):
         print(f"rewrote {block}")

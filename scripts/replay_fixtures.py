@@ -29,8 +29,10 @@ def replay(root: Path = ROOT) -> dict[str, Any]:
         document = json.loads(path.read_text(encoding="utf-8"))
         env = envdetect.detect(envdetect.load_fixture(document), plugins=False)
         results[str(path.relative_to(root))] = {
-            "document": env.to_dict(), "explanation": env.explanation,
-            "fingerprint": env.fingerprint()}
+            "document": env.to_dict(),
+            "explanation": env.explanation,
+            "fingerprint": env.fingerprint(),
+        }
     # Through JSON, so that a fresh replay compares equal to a loaded dump.
     replayed: dict[str, Any] = json.loads(json.dumps(results, default=str))
     return replayed
@@ -48,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(now)} fixtures written to {args.dump}")
         return 0
     before = json.loads(args.against.read_text(encoding="utf-8"))
-    changed = sorted(name for name in before.keys() | now.keys()
-                     if before.get(name) != now.get(name))
+    changed = sorted(
+        name for name in before.keys() | now.keys() if before.get(name) != now.get(name)
+    )
     for name in changed:
         print(f"differs: {name}")
     print(f"{len(now)} fixtures replayed, {len(changed)} differ")

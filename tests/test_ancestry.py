@@ -13,12 +13,22 @@ from envdetect import _context
 from envdetect._context import LiveContext, proc_ancestry, psutil_ancestry
 
 
-def make_proc(root: Path, pid: int, comm: str, ppid: int, *, state: str = "S",
-              cmdline: list[str] | None = None, exe: str | None = None) -> None:
+def make_proc(
+    root: Path,
+    pid: int,
+    comm: str,
+    ppid: int,
+    *,
+    state: str = "S",
+    cmdline: list[str] | None = None,
+    exe: str | None = None,
+) -> None:
     base = root / str(pid)
     base.mkdir(parents=True)
-    (base / "stat").write_text(f"{pid} ({comm}) {state} {ppid} {pid} {pid} 0 -1 4194560 "
-                               "1405 0 0 0 3 1 0 0 20 0 1 0 1234 9469952 1280")
+    (base / "stat").write_text(
+        f"{pid} ({comm}) {state} {ppid} {pid} {pid} 0 -1 4194560 "
+        "1405 0 0 0 3 1 0 0 20 0 1 0 1234 9469952 1280"
+    )
     if cmdline is not None:
         (base / "cmdline").write_bytes(b"".join(arg.encode() + b"\0" for arg in cmdline))
     if exe is not None:
@@ -78,8 +88,13 @@ def test_names_with_spaces_and_parentheses(proc: Path) -> None:
 
 def test_truncated_comm_uses_exe_basename(proc: Path) -> None:
     make_proc(proc, 1, "systemd", 0)
-    make_proc(proc, 40, "jetbrains-toolb", 1,
-              exe="/home/dana/.local/share/JetBrains/Toolbox/bin/jetbrains-toolbox")
+    make_proc(
+        proc,
+        40,
+        "jetbrains-toolb",
+        1,
+        exe="/home/dana/.local/share/JetBrains/Toolbox/bin/jetbrains-toolbox",
+    )
     make_proc(proc, 41, "pycharm.sh", 40)
     assert names(proc, 41) == ["pycharm.sh", "jetbrains-toolbox", "systemd"]
 
@@ -93,7 +108,9 @@ def test_each_file_is_read_with_one_read(proc: Path, monkeypatch) -> None:
     monkeypatch.setattr(os, "read", lambda fd, size: reads.append(fd) or real_read(fd, size))
     chain = list(proc_ancestry(900, 6, str(proc)))
     assert [(p.name, p.exe, p.cmdline) for p in chain] == [
-        ("bash", "/usr/bin/bash", ("-bash",)), ("systemd", None, ("/sbin/init",))]
+        ("bash", "/usr/bin/bash", ("-bash",)),
+        ("systemd", None, ("/sbin/init",)),
+    ]
     assert len(reads) == 4  # stat and cmdline of each
 
 
@@ -149,8 +166,13 @@ def test_live_context_survives_a_failing_walk(monkeypatch) -> None:
 class FakeProcess:
     """Stands in for psutil.Process, raising psutil's own exceptions."""
 
-    def __init__(self, name: str, parent: FakeProcess | Exception | None,
-                 exe: str | Exception = "/usr/bin/x", cmdline: list[str] | Exception = ()):
+    def __init__(
+        self,
+        name: str,
+        parent: FakeProcess | Exception | None,
+        exe: str | Exception = "/usr/bin/x",
+        cmdline: list[str] | Exception = (),
+    ):
         self._name, self._parent, self._exe, self._cmdline = name, parent, exe, cmdline
 
     def oneshot(self):
@@ -219,7 +241,8 @@ def test_psutil_missing_means_no_ancestry(monkeypatch) -> None:
 
 
 def test_linux_without_proc_walks_nothing_and_never_asks_psutil(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A chroot or a proot without /proc: psutil 5.9 would print a traceback on
     # import there (it reads /proc/stat), onto the host's stderr.
     asked = []

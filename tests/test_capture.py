@@ -49,8 +49,7 @@ def _without_one(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
 
 
 @pytest.mark.parametrize("path", fixture_paths(), ids=fixture_id)
-def test_capture_of_every_fixture_replays_identically_from_needed_entries_only(
-        path: Path) -> None:
+def test_capture_of_every_fixture_replays_identically_from_needed_entries_only(path: Path) -> None:
     document = load(path)
     expected = _replay(document)
     captured = capture(FixtureContext(document))
@@ -69,13 +68,22 @@ def test_capture_drops_an_ancestry_the_answer_does_not_need() -> None:
         "processes": [
             {"name": "bash", "exe": "/usr/bin/bash", "cmdline": ["bash"]},
             {"name": "sshd", "exe": "/usr/sbin/sshd", "cmdline": ["sshd: dana@pts/3"]},
-            {"name": "sshd", "exe": "/usr/sbin/sshd",
-             "cmdline": ["sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"]},
-            {"name": "systemd", "exe": "/usr/lib/systemd/systemd",
-             "cmdline": ["/sbin/init", "splash"]},
+            {
+                "name": "sshd",
+                "exe": "/usr/sbin/sshd",
+                "cmdline": ["sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"],
+            },
+            {
+                "name": "systemd",
+                "exe": "/usr/lib/systemd/systemd",
+                "cmdline": ["/sbin/init", "splash"],
+            },
         ],
-        "platform": {"system": "Linux", "python_implementation": "CPython",
-                     "python_version": "3.12.3"},
+        "platform": {
+            "system": "Linux",
+            "python_implementation": "CPython",
+            "python_version": "3.12.3",
+        },
         "tty": {"stdin": False, "stdout": False},  # piped: the ancestry is walked
     }
     recorder = RecordingContext(FixtureContext(document))
@@ -87,13 +95,26 @@ def test_capture_drops_an_ancestry_the_answer_does_not_need() -> None:
 
 
 def test_capture_keeps_the_ancestor_and_arguments_the_answer_rests_on() -> None:
-    python = {"name": "python", "exe": "/home/dana/.venv/bin/python3.12",
-              "cmdline": ["/home/dana/.venv/bin/python", "-Xfrozen_modules=off", "-m",
-                          "ipykernel_launcher", "--f=/home/dana/kernel-v3.json"]}
+    python = {
+        "name": "python",
+        "exe": "/home/dana/.venv/bin/python3.12",
+        "cmdline": [
+            "/home/dana/.venv/bin/python",
+            "-Xfrozen_modules=off",
+            "-m",
+            "ipykernel_launcher",
+            "--f=/home/dana/kernel-v3.json",
+        ],
+    }
     shell = {"name": "sh", "exe": "/usr/bin/dash", "cmdline": ["/bin/sh", "-c", "make"]}
-    document = {"processes": [shell, python,
-                              {"name": "systemd", "cmdline": ["/lib/systemd/systemd", "--user"]}],
-                "platform": {"system": "Linux"}}
+    document = {
+        "processes": [
+            shell,
+            python,
+            {"name": "systemd", "cmdline": ["/lib/systemd/systemd", "--user"]},
+        ],
+        "platform": {"system": "Linux"},
+    }
     assert _replay(document)["notebook"]["id"] == "jupyter"
     captured = capture(FixtureContext(document))
     assert _replay(captured) == _replay(document)
@@ -106,13 +127,19 @@ def test_capture_keeps_the_ancestor_and_arguments_the_answer_rests_on() -> None:
 def test_capture_keeps_only_what_matters() -> None:
     document = {
         "environ": {"HOME": "/home/dana", "SECRET_TOKEN": "hunter2", "LANG": "C.UTF-8"},
-        "files": {"/etc/os-release": 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n'
-                                     'HOME_URL="https://www.ubuntu.com/"\n',
-                  "/etc/hostname": "dana-laptop\n"},
-        "platform": {"system": "Linux", "release": "6.8.0-45-generic",
-                     "version": "#45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024",
-                     "machine": "x86_64", "python_implementation": "CPython",
-                     "python_version": "3.12.3"},
+        "files": {
+            "/etc/os-release": 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n'
+            'HOME_URL="https://www.ubuntu.com/"\n',
+            "/etc/hostname": "dana-laptop\n",
+        },
+        "platform": {
+            "system": "Linux",
+            "release": "6.8.0-45-generic",
+            "version": "#45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024",
+            "machine": "x86_64",
+            "python_implementation": "CPython",
+            "python_version": "3.12.3",
+        },
         "tty": {"stdin": True, "stdout": True},
     }
     captured = capture(FixtureContext(document))
@@ -148,22 +175,44 @@ def test_split_words_round_trips() -> None:
 def test_cli_capture_round_trips_live(tmp_path: Path) -> None:
     target = tmp_path / "capture.json"
     env = {key: value for key, value in os.environ.items() if key != "ENVDETECT_PLUGINS"}
-    done = subprocess.run([sys.executable, "-m", "envdetect", "--capture", str(target)],
-                          capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--capture", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    live = subprocess.run([sys.executable, "-m", "envdetect", "--json", "--no-plugins"],
-                          capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    live = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--json", "--no-plugins"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     replayed = subprocess.run(
         [sys.executable, "-m", "envdetect", "--json", "--no-plugins", "--fixture", str(target)],
-        capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     assert json.loads(replayed.stdout) == json.loads(live.stdout)
 
 
 def test_cli_capture_to_unwritable_path_is_exit_2(tmp_path: Path) -> None:
     target = tmp_path / "missing-dir" / "capture.json"
-    done = subprocess.run([sys.executable, "-m", "envdetect", "--capture", str(target)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--capture", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("envdetect: error: cannot write capture")
 
@@ -195,47 +244,82 @@ def _many_lines() -> str:
 #: os-release files at the read cap, in the shapes that cost the most.
 HOSTILE_OS_RELEASES = {
     "many-lines": _many_lines(),
-    "unterminated-quote": REAL_OS_RELEASE + 'PRETTY_NAME="'
+    "unterminated-quote": REAL_OS_RELEASE
+    + 'PRETTY_NAME="'
     + _fill(f"{FILLER} word ", MAX_FILE_BYTES - len(REAL_OS_RELEASE) - 13),
-    "one-long-line": REAL_OS_RELEASE + 'PRETTY_NAME="'
-    + _fill(f"{FILLER} word ", MAX_FILE_BYTES - len(REAL_OS_RELEASE) - 14) + '"',
+    "one-long-line": REAL_OS_RELEASE
+    + 'PRETTY_NAME="'
+    + _fill(f"{FILLER} word ", MAX_FILE_BYTES - len(REAL_OS_RELEASE) - 14)
+    + '"',
     "nul-bytes": "\0" * MAX_FILE_BYTES,
     # The answer itself holds the long name: no small capture can replay.
     "answer-is-long": 'ID=ubuntu\nVERSION_ID="24.04"\nNAME="'
-    + _fill(f"{FILLER} word ", MAX_FILE_BYTES - 40) + '"\n',
+    + _fill(f"{FILLER} word ", MAX_FILE_BYTES - 40)
+    + '"\n',
 }
 
 
 def large_world(os_release: str) -> dict[str, Any]:
     """A notebook in VS Code on a machine with a large environment and long command lines."""
     environ = {f"APP_SETTING_{index}": f"{FILLER}-{index}" for index in range(290)}
-    environ.update({
-        "HOME": f"/home/{FILLER}", "TERM": "xterm-color", "VSCODE_PID": "21455",
-        "PATH": _fill(f"/home/{FILLER}/bin:", MAX_FILE_BYTES),
-        "LS_COLORS": _fill("di=01;34:ln=01;36:", MAX_FILE_BYTES),
-        "VSCODE_NLS_CONFIG": _fill(f"{FILLER} ", MAX_FILE_BYTES),
-        "HUGE_SECRET": _fill(FILLER, MAX_FILE_BYTES),
-    })
+    environ.update(
+        {
+            "HOME": f"/home/{FILLER}",
+            "TERM": "xterm-color",
+            "VSCODE_PID": "21455",
+            "PATH": _fill(f"/home/{FILLER}/bin:", MAX_FILE_BYTES),
+            "LS_COLORS": _fill("di=01;34:ln=01;36:", MAX_FILE_BYTES),
+            "VSCODE_NLS_CONFIG": _fill(f"{FILLER} ", MAX_FILE_BYTES),
+            "HUGE_SECRET": _fill(FILLER, MAX_FILE_BYTES),
+        }
+    )
     processes = [
-        {"name": "sh", "exe": "/usr/bin/dash",
-         "cmdline": ["/bin/sh", "-c", _fill(f"{FILLER} ", MAX_FILE_BYTES)]},
-        {"name": "python", "exe": f"/home/{FILLER}/.venv/bin/python3.12",
-         "cmdline": [f"/home/{FILLER}/.venv/bin/python", "-m", "ipykernel_launcher",
-                     f"--f=/home/{FILLER}/kernel.json"]},
-        {"name": "code", "exe": "/usr/share/code/code",
-         "cmdline": ["/usr/share/code/code", "--type=utility",
-                     *(f"--{FILLER}-{index}" for index in range(4000))]},
+        {
+            "name": "sh",
+            "exe": "/usr/bin/dash",
+            "cmdline": ["/bin/sh", "-c", _fill(f"{FILLER} ", MAX_FILE_BYTES)],
+        },
+        {
+            "name": "python",
+            "exe": f"/home/{FILLER}/.venv/bin/python3.12",
+            "cmdline": [
+                f"/home/{FILLER}/.venv/bin/python",
+                "-m",
+                "ipykernel_launcher",
+                f"--f=/home/{FILLER}/kernel.json",
+            ],
+        },
+        {
+            "name": "code",
+            "exe": "/usr/share/code/code",
+            "cmdline": [
+                "/usr/share/code/code",
+                "--type=utility",
+                *(f"--{FILLER}-{index}" for index in range(4000)),
+            ],
+        },
         {"name": "code", "exe": "/usr/share/code/code", "cmdline": ["/usr/share/code/code"]},
-        {"name": "systemd", "exe": "/usr/lib/systemd/systemd",
-         "cmdline": ["/usr/lib/systemd/systemd", "--user"]},
+        {
+            "name": "systemd",
+            "exe": "/usr/lib/systemd/systemd",
+            "cmdline": ["/usr/lib/systemd/systemd", "--user"],
+        },
         {"name": "init", "exe": "/sbin/init", "cmdline": ["/sbin/init"]},
     ]
-    return {"environ": environ, "files": {"/etc/os-release": os_release},
-            "processes": processes,
-            "platform": {"system": "Linux", "release": "6.8.0-45-generic",
-                         "version": f"#45-Ubuntu SMP {FILLER}", "machine": "x86_64",
-                         "python_implementation": "CPython", "python_version": "3.12.3"},
-            "tty": {"stdin": False, "stdout": False}}
+    return {
+        "environ": environ,
+        "files": {"/etc/os-release": os_release},
+        "processes": processes,
+        "platform": {
+            "system": "Linux",
+            "release": "6.8.0-45-generic",
+            "version": f"#45-Ubuntu SMP {FILLER}",
+            "machine": "x86_64",
+            "python_implementation": "CPython",
+            "python_version": "3.12.3",
+        },
+        "tty": {"stdin": False, "stdout": False},
+    }
 
 
 class _CountingDetect:
@@ -258,7 +342,8 @@ class _CountingDetect:
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE_OS_RELEASES))
 def test_capture_of_a_hostile_world_is_bounded_and_leaves_no_junk(
-        shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = large_world(HOSTILE_OS_RELEASES[shape])
     assert all(len(text) <= MAX_FILE_BYTES for text in world["files"].values())
     expected = _replay(world)
@@ -297,7 +382,8 @@ def _secret_world() -> dict[str, Any]:
 
 @pytest.mark.parametrize("budget", [2, 3, 10, 30, 60, 90, 120, 150])
 def test_capture_out_of_budget_replays_or_is_the_empty_world(
-        budget: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = _secret_world()
     monkeypatch.setattr(envdetect._capture, "MAX_REPLAYS", budget)
     detections = _CountingDetect(monkeypatch)
@@ -311,7 +397,8 @@ def test_capture_out_of_budget_replays_or_is_the_empty_world(
 
 @pytest.mark.parametrize("path", fixture_paths()[::23], ids=fixture_id)
 def test_capture_out_of_budget_of_fixtures_replays_or_is_the_empty_world(
-        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     document = load(path)
     for budget in (2, 20, 60):
         monkeypatch.setattr(envdetect._capture, "MAX_REPLAYS", budget)
@@ -348,14 +435,21 @@ def test_needed_drops_both_halves_before_looking_inside_either() -> None:
 
 
 def test_capture_records_the_command_line_when_a_detector_reads_it() -> None:
-    world = {"environ": {"MPLBACKEND": "Agg", "HOME": "/home/ana"},
-             "command_line": ["/home/ana/lab/bin/python", "-m", "ipykernel_launcher", "-f",
-                              "/home/ana/.local/share/jupyter/runtime/kernel-1.json"],
-             "platform": {"system": "Linux"}, "tty": {"stdin": False, "stdout": False}}
+    world = {
+        "environ": {"MPLBACKEND": "Agg", "HOME": "/home/ana"},
+        "command_line": [
+            "/home/ana/lab/bin/python",
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "/home/ana/.local/share/jupyter/runtime/kernel-1.json",
+        ],
+        "platform": {"system": "Linux"},
+        "tty": {"stdin": False, "stdout": False},
+    }
     fixture = capture(FixtureContext(world))
     assert fixture["command_line"][1:3] == ["-m", "ipykernel_launcher"]
     replayed = envdetect.detect(FixtureContext(fixture), plugins=False).to_dict()
     assert replayed["notebook"]["id"] == "jupyter"
-    quiet = capture(FixtureContext({**world, "command_line": ["python", "tool.py"],
-                                    "environ": {}}))
+    quiet = capture(FixtureContext({**world, "command_line": ["python", "tool.py"], "environ": {}}))
     assert "command_line" not in quiet or quiet["command_line"] != world["command_line"]

@@ -21,8 +21,15 @@ MAC = FIXTURES / "os" / "macos-14-arm64.json"
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "envdetect", *args], capture_output=True,
-                          text=True, input=stdin, cwd=ROOT, check=False, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "envdetect", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=ROOT,
+        check=False,
+        timeout=60,
+    )
 
 
 def test_report_is_readable_and_aligned() -> None:
@@ -31,8 +38,19 @@ def test_report_is_readable_and_aligned() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"envdetect {envdetect.__version__}   runtime: terminal"
     rows = {line[:11].strip(): line[12:] for line in lines[2:] if line[:11].strip()}
-    assert list(rows) == ["CI", "Toolkit", "IDE", "Agent", "Notebook", "Cloud", "Container",
-                          "Terminal", "OS", "Host", "Python"]
+    assert list(rows) == [
+        "CI",
+        "Toolkit",
+        "IDE",
+        "Agent",
+        "Notebook",
+        "Cloud",
+        "Container",
+        "Terminal",
+        "OS",
+        "Host",
+        "Python",
+    ]
     assert "name: macOS" in rows["OS"]
     assert "version: 14.5" in rows["OS"]
     assert rows["Host"] == "arch: arm64"
@@ -83,14 +101,16 @@ def test_version() -> None:
     [
         (["--bogus"], None, "unrecognized arguments: --bogus"),
         (["--fixture"], None, "expected one argument"),
-        (["--fixture", "/nonexistent/fixture.json"], None,
-         "/nonexistent/fixture.json: cannot read fixture"),
+        (
+            ["--fixture", "/nonexistent/fixture.json"],
+            None,
+            "/nonexistent/fixture.json: cannot read fixture",
+        ),
         (["--fixture", "-"], "{broken", "not valid JSON"),
         (["--fixture", "-"], '{"environ": []}', "'environ' must be an object"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args: list[str], stdin: str | None,
-                                          message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(args: list[str], stdin: str | None, message: str) -> None:
     result = run_cli(*args, stdin=stdin)
     assert result.returncode == 2
     assert result.stdout == ""
@@ -114,8 +134,9 @@ def test_console_script_is_installed() -> None:
     found = [path for path in candidates if path.exists()]
     if not found:
         pytest.skip("envdetect is not installed as a distribution in this interpreter")
-    result = subprocess.run([str(found[0]), "--version"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [str(found[0]), "--version"], capture_output=True, text=True, check=False
+    )
     assert result.stdout.strip() == f"envdetect {envdetect.__version__}"
 
 
@@ -124,8 +145,12 @@ def test_console_script_is_installed() -> None:
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, /dev and wait4 are POSIX")
 
 MODES = {
-    "report": [], "json": ["--json"], "explain": ["--explain"],
-    "fingerprint": ["--fingerprint"], "payload": ["--payload"], "capture": ["--capture", "-"],
+    "report": [],
+    "json": ["--json"],
+    "explain": ["--explain"],
+    "fingerprint": ["--fingerprint"],
+    "payload": ["--payload"],
+    "capture": ["--capture", "-"],
 }
 
 #: A hang is killed after this long; the CPU a case may burn is held to 2 s below,
@@ -135,14 +160,17 @@ CPU_SECONDS = 2.0
 MEMORY_BYTES = 200 * 1024 * 1024
 #: ``python -m envdetect`` under an address-space limit, so that a regression
 #: fails fast instead of eating the machine's memory.
-BOUNDED_CLI = ("import resource, runpy, sys\n"
-               "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-               "runpy.run_module('envdetect', run_name='__main__', alter_sys=True)\n")
+BOUNDED_CLI = (
+    "import resource, runpy, sys\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+    "runpy.run_module('envdetect', run_name='__main__', alter_sys=True)\n"
+)
 
 
 class Measured:
-    def __init__(self, returncode: int, stdout: bytes, stderr: str, max_rss: int,
-                 cpu_seconds: float) -> None:
+    def __init__(
+        self, returncode: int, stdout: bytes, stderr: str, max_rss: int, cpu_seconds: float
+    ) -> None:
         self.returncode = returncode
         self.stdout = stdout
         self.stderr = stderr
@@ -154,8 +182,12 @@ def run_measured(args: list[str], *, endless_stdin: bool = False) -> Measured:
     """Run the CLI, killing it if it hangs, and report its peak memory and CPU time."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
-            [sys.executable, "-c", BOUNDED_CLI, *args], cwd=ROOT, stdout=out, stderr=err,
-            stdin=subprocess.PIPE if endless_stdin else subprocess.DEVNULL)
+            [sys.executable, "-c", BOUNDED_CLI, *args],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.PIPE if endless_stdin else subprocess.DEVNULL,
+        )
         feeder = None
         if endless_stdin:  # `yes '{}' | envdetect --fixture -`
             pipe = proc.stdin
@@ -183,8 +215,13 @@ def run_measured(args: list[str], *, endless_stdin: bool = False) -> Measured:
         out.seek(0)
         err.seek(0)
         rss_unit = 1 if sys.platform == "darwin" else 1024
-        return Measured(proc.returncode, out.read(), err.read().decode("utf-8", "replace"),
-                        usage.ru_maxrss * rss_unit, usage.ru_utime + usage.ru_stime)
+        return Measured(
+            proc.returncode,
+            out.read(),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss * rss_unit,
+            usage.ru_utime + usage.ru_stime,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +229,19 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from envdetect._fixture import MAX_FIXTURE_BYTES
 
     where = tmp_path_factory.mktemp("hostile")
-    paths = {name: where / f"{name}.json" for name in
-             ("deep", "zero", "urandom", "fifo", "oversized", "latin1", "broken", "bad-extra")}
+    paths = {
+        name: where / f"{name}.json"
+        for name in (
+            "deep",
+            "zero",
+            "urandom",
+            "fifo",
+            "oversized",
+            "latin1",
+            "broken",
+            "bad-extra",
+        )
+    }
     paths["deep"].write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
     paths["zero"].symlink_to("/dev/zero")
     paths["urandom"].symlink_to("/dev/urandom")
@@ -201,8 +249,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths["oversized"].write_bytes(b" " * MAX_FIXTURE_BYTES + b"{}")
     paths["latin1"].write_bytes('{"environ": {"A": "caf\u00e9"}}'.encode("latin-1"))
     paths["broken"].write_text('{"environ": ', encoding="utf-8")
-    paths["bad-extra"].write_text(json.dumps({"platform": {"python_bits": "sixty"}}),
-                                  encoding="utf-8")
+    paths["bad-extra"].write_text(
+        json.dumps({"platform": {"python_bits": "sixty"}}), encoding="utf-8"
+    )
     paths["newline"] = where / "two\nlines.json"
     paths["absent"] = where / "absent.json"
     return paths
@@ -266,8 +315,15 @@ def test_a_reader_gone_before_the_write_is_quiet(args: list[str]) -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        result = subprocess.run(command_for(args), stdout=write_end, stderr=subprocess.PIPE,
-                                text=True, cwd=ROOT, timeout=HANG_SECONDS, check=False)
+        result = subprocess.run(
+            command_for(args),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=HANG_SECONDS,
+            check=False,
+        )
     finally:
         os.close(write_end)
     assert result.stderr == ""
@@ -278,35 +334,50 @@ def test_a_reader_gone_before_the_write_is_quiet(args: list[str]) -> None:
 @pytest.mark.parametrize("args", EVERY_OUTPUT, ids=output_id)
 def test_a_closed_stdout_is_one_line_and_a_failure(args: list[str]) -> None:
     # `python -m envdetect --capture - >&-`
-    result = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *command_for(args)],
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=HANG_SECONDS,
-                            check=False)
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *command_for(args)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        timeout=HANG_SECONDS,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr == "envdetect: error: stdout is closed\n"
 
 
 def _os_release_fixture(tmp_path: Path, name: str) -> Path:
     path = tmp_path / "odd-name.json"
-    document = {"platform": {"system": "Linux"},
-                "files": {"/etc/os-release": f'NAME="{name}"\nID=odd\n'}}
+    document = {
+        "platform": {"system": "Linux"},
+        "files": {"/etc/os-release": f'NAME="{name}"\nID=odd\n'},
+    }
     path.write_text(json.dumps(document), encoding="ascii")
     return path
 
 
-@pytest.mark.parametrize(("name", "encoding", "shown"), [
-    # A lone surrogate never reaches the report: the os detector shows it as U+FFFD.
-    ("Odd\udcffOS", "utf-8", "Odd\ufffdOS"),
-    ("Odd\udcffOS", "ascii", "Odd\\ufffdOS"),
-    ("Ubunt\u00fc", "ascii", "Ubunt\\xfc"),
-    ("Ubunt\u00fc", "utf-8", "Ubunt\u00fc"),
-])
+@pytest.mark.parametrize(
+    ("name", "encoding", "shown"),
+    [
+        # A lone surrogate never reaches the report: the os detector shows it as U+FFFD.
+        ("Odd\udcffOS", "utf-8", "Odd\ufffdOS"),
+        ("Odd\udcffOS", "ascii", "Odd\\ufffdOS"),
+        ("Ubunt\u00fc", "ascii", "Ubunt\\xfc"),
+        ("Ubunt\u00fc", "utf-8", "Ubunt\u00fc"),
+    ],
+)
 def test_a_report_the_terminal_cannot_encode_is_escaped(
-        tmp_path: Path, name: str, encoding: str, shown: str) -> None:
+    tmp_path: Path, name: str, encoding: str, shown: str
+) -> None:
     env = {**os.environ, "PYTHONIOENCODING": encoding}
-    result = subprocess.run([sys.executable, "-m", "envdetect", "--fixture",
-                             str(_os_release_fixture(tmp_path, name))],
-                            capture_output=True, cwd=ROOT, env=env, timeout=HANG_SECONDS,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--fixture", str(_os_release_fixture(tmp_path, name))],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=HANG_SECONDS,
+        check=False,
+    )
     assert result.stderr == b""
     assert result.returncode == 0
     assert f"name: {shown}   ".encode() in result.stdout
@@ -315,18 +386,31 @@ def test_a_report_the_terminal_cannot_encode_is_escaped(
 # -- which flags combine ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--json", "--capture", "-"], "argument --capture: not allowed with argument --json"),
-    (["--fingerprint", "--payload"], "argument --payload: not allowed with argument --fingerprint"),
-    (["--capture", "-", "--fingerprint"],
-     "argument --fingerprint: not allowed with argument --capture"),
-    (["--json", "--fingerprint"], "argument --fingerprint: not allowed with argument --json"),
-    (["--payload", "--json"], "argument --json: not allowed with argument --payload"),
-    (["--explain", "--fingerprint"], "argument --explain: not allowed with argument --fingerprint"),
-    (["--payload", "--explain"], "argument --explain: not allowed with argument --payload"),
-    (["--explain", "--capture", "x.json"],
-     "argument --explain: not allowed with argument --capture"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--json", "--capture", "-"], "argument --capture: not allowed with argument --json"),
+        (
+            ["--fingerprint", "--payload"],
+            "argument --payload: not allowed with argument --fingerprint",
+        ),
+        (
+            ["--capture", "-", "--fingerprint"],
+            "argument --fingerprint: not allowed with argument --capture",
+        ),
+        (["--json", "--fingerprint"], "argument --fingerprint: not allowed with argument --json"),
+        (["--payload", "--json"], "argument --json: not allowed with argument --payload"),
+        (
+            ["--explain", "--fingerprint"],
+            "argument --explain: not allowed with argument --fingerprint",
+        ),
+        (["--payload", "--explain"], "argument --explain: not allowed with argument --payload"),
+        (
+            ["--explain", "--capture", "x.json"],
+            "argument --explain: not allowed with argument --capture",
+        ),
+    ],
+)
 def test_conflicting_outputs_are_refused(args: list[str], message: str, capsys) -> None:
     assert main([*args, "--fixture", str(MAC)]) == 2
     captured = capsys.readouterr()
@@ -334,11 +418,18 @@ def test_conflicting_outputs_are_refused(args: list[str], message: str, capsys) 
     assert captured.err == f"envdetect: error: {message}\n"
 
 
-@pytest.mark.parametrize("args", [
-    ["--json", "--explain"], ["--explain"], ["--json", "--no-plugins"],
-    ["--fingerprint", "--no-plugins"], ["--payload", "--no-plugins"],
-    ["--capture", "-", "--no-plugins"], ["--explain", "--no-plugins"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--json", "--explain"],
+        ["--explain"],
+        ["--json", "--no-plugins"],
+        ["--fingerprint", "--no-plugins"],
+        ["--payload", "--no-plugins"],
+        ["--capture", "-", "--no-plugins"],
+        ["--explain", "--no-plugins"],
+    ],
+)
 def test_combinations_that_mean_something_still_run(args: list[str], capsys) -> None:
     assert main([*args, "--fixture", str(MAC)]) == 0
     captured = capsys.readouterr()
@@ -354,12 +445,16 @@ def test_one_line_even_for_an_argument_with_a_newline(capsys) -> None:
 # -- --explain says what it found -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("tty", "why"), [
-    (True, "why: stdin terminal, stdout terminal"),
-    (False, "why: stdin not a terminal, stdout not a terminal"),
-])
-def test_explain_says_whether_the_streams_are_terminals(tmp_path: Path, tty: bool, why: str,
-                                                        capsys) -> None:
+@pytest.mark.parametrize(
+    ("tty", "why"),
+    [
+        (True, "why: stdin terminal, stdout terminal"),
+        (False, "why: stdin not a terminal, stdout not a terminal"),
+    ],
+)
+def test_explain_says_whether_the_streams_are_terminals(
+    tmp_path: Path, tty: bool, why: str, capsys
+) -> None:
     path = tmp_path / "tty.json"
     path.write_text(json.dumps({"tty": {"stdin": tty, "stdout": tty}}), encoding="utf-8")
     assert main(["--explain", "--fixture", str(path)]) == 0
@@ -390,13 +485,15 @@ class ChattyDetector:
         return {"loud": True}
 
 
-@pytest.mark.parametrize("args", [["--json"], [], ["--json", "--explain"], ["--fingerprint"]],
-                         ids=output_id)
+@pytest.mark.parametrize(
+    "args", [["--json"], [], ["--json", "--explain"], ["--fingerprint"]], ids=output_id
+)
 def test_a_plugin_printing_cannot_corrupt_stdout(args: list[str], monkeypatch, capsys) -> None:
     from envdetect import _plugins
 
-    monkeypatch.setattr(_plugins, "entry_points_in_group",
-                        lambda: [FakeEntryPoint("chatty", ChattyDetector())])
+    monkeypatch.setattr(
+        _plugins, "entry_points_in_group", lambda: [FakeEntryPoint("chatty", ChattyDetector())]
+    )
     real_stdout = sys.stdout
     assert main([*args, "--fixture", str(MAC)]) == 0
     assert sys.stdout is real_stdout
@@ -444,8 +541,14 @@ sys.exit(status)
 
 
 def test_a_plugin_thread_printing_after_the_output_goes_to_stderr() -> None:
-    result = subprocess.run([sys.executable, "-c", LATE_PLUGIN, str(MAC)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=HANG_SECONDS, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", LATE_PLUGIN, str(MAC)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=HANG_SECONDS,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["extensions"] == {"late": {"ok": True}}
     assert result.stderr == "late chatter\n"
@@ -478,11 +581,13 @@ class EscapingDetector:
 
 
 def test_the_report_shows_a_plugins_terminal_escapes_without_obeying_them(
-        monkeypatch, capsys) -> None:
+    monkeypatch, capsys
+) -> None:
     from envdetect import _plugins
 
-    monkeypatch.setattr(_plugins, "entry_points_in_group",
-                        lambda: [FakeEntryPoint("painter", EscapingDetector())])
+    monkeypatch.setattr(
+        _plugins, "entry_points_in_group", lambda: [FakeEntryPoint("painter", EscapingDetector())]
+    )
     assert main(["--fixture", str(MAC)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out

@@ -18,15 +18,24 @@ from tests.conftest import ROOT
 
 WINDOWS = {
     "environ": {"COMPUTERNAME": "DESKTOP-1", "PROCESSOR_ARCHITECTURE": "AMD64"},
-    "platform": {"system": "Windows", "release": "10", "version": "10.0.22631",
-                 "machine": "AMD64", "python_implementation": "CPython",
-                 "python_version": "3.9.13"},
+    "platform": {
+        "system": "Windows",
+        "release": "10",
+        "version": "10.0.22631",
+        "machine": "AMD64",
+        "python_implementation": "CPython",
+        "python_version": "3.9.13",
+    },
 }
 
 
 def test_fixture_answers_only_from_its_document() -> None:
-    ctx = FixtureContext({"environ": {"A": "1", "EMPTY": ""},
-                          "files": {"/etc/os-release": "ID=x\n", "/proc/1/cgroup": "0::/\n"}})
+    ctx = FixtureContext(
+        {
+            "environ": {"A": "1", "EMPTY": ""},
+            "files": {"/etc/os-release": "ID=x\n", "/proc/1/cgroup": "0::/\n"},
+        }
+    )
     assert ctx.env("A") == "1"
     assert ctx.env("EMPTY") is None  # empty counts as absent
     assert not ctx.has("EMPTY")
@@ -43,8 +52,14 @@ def test_fixture_answers_only_from_its_document() -> None:
 
 
 def test_fixture_processes_keep_order_and_fields() -> None:
-    ctx = FixtureContext({"processes": [
-        {"name": "zsh", "exe": "/bin/zsh", "cmdline": ["-zsh"]}, {"name": "Code Helper"}]})
+    ctx = FixtureContext(
+        {
+            "processes": [
+                {"name": "zsh", "exe": "/bin/zsh", "cmdline": ["-zsh"]},
+                {"name": "Code Helper"},
+            ]
+        }
+    )
     names = [(p.name, p.exe, p.cmdline) for p in ctx.processes()]
     assert names == [("zsh", "/bin/zsh", ("-zsh",)), ("Code Helper", None, ())]
 
@@ -87,8 +102,11 @@ def test_fixture_from_path_file_and_stdin(tmp_path: Path, monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"{not json", "not valid JSON"), (b"\xff\xfe\x00garbage", "not UTF-8"),
-     (b"[1, 2]", "must be a JSON object")],
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"[1, 2]", "must be a JSON object"),
+    ],
 )
 def test_unreadable_fixture_files(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.json"
@@ -112,19 +130,34 @@ def test_windows_fixture_on_any_host(replay) -> None:
 
 
 PLANTED = {
-    "CI": "true", "GITHUB_ACTIONS": "true", "TERM_PROGRAM": "vscode", "CLAUDECODE": "1",
-    "AWS_LAMBDA_FUNCTION_NAME": "fn", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-    "JPY_PARENT_PID": "1", "KUBERNETES_SERVICE_HOST": "10.0.0.1", "WSL_DISTRO_NAME": "Ubuntu",
-    "AWS_TOOLING_USER_AGENT": "AWS-Toolkit-For-VSCode/3.30.0", "ENVDETECT_PLUGINS": "0",
+    "CI": "true",
+    "GITHUB_ACTIONS": "true",
+    "TERM_PROGRAM": "vscode",
+    "CLAUDECODE": "1",
+    "AWS_LAMBDA_FUNCTION_NAME": "fn",
+    "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    "JPY_PARENT_PID": "1",
+    "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+    "WSL_DISTRO_NAME": "Ubuntu",
+    "AWS_TOOLING_USER_AGENT": "AWS-Toolkit-For-VSCode/3.30.0",
+    "ENVDETECT_PLUGINS": "0",
 }
 
 
 def _cli_json(fixture: Path, extra_env: dict[str, str]) -> str:
-    env = {"PATH": os.environ.get("PATH", ""), "SYSTEMROOT": os.environ.get("SYSTEMROOT", ""),
-           **extra_env}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SYSTEMROOT": os.environ.get("SYSTEMROOT", ""),
+        **extra_env,
+    }
     result = subprocess.run(
         [sys.executable, "-m", "envdetect", "--json", "--no-plugins", "--fixture", str(fixture)],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     return result.stdout
 
 
@@ -213,14 +246,16 @@ def test_live_context_reads_each_file_once(tmp_path: Path) -> None:
     assert ctx.read(missing) is None
 
 
-@pytest.mark.parametrize(("tty", "expected"), [
-    ({"stdin": True, "stdout": True}, True),
-    ({"stdin": True, "stdout": False}, False),
-    ({"stdin": False, "stdout": True}, False),
-    ({}, False),
-])
-def test_interactive_means_both_streams_are_terminals(tty: dict[str, bool],
-                                                      expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("tty", "expected"),
+    [
+        ({"stdin": True, "stdout": True}, True),
+        ({"stdin": True, "stdout": False}, False),
+        ({"stdin": False, "stdout": True}, False),
+        ({}, False),
+    ],
+)
+def test_interactive_means_both_streams_are_terminals(tty: dict[str, bool], expected: bool) -> None:
     assert envdetect.load_fixture({"tty": tty}).interactive() is expected
 
 
@@ -236,6 +271,7 @@ def test_the_sender_keeps_the_same_switch_words() -> None:
 
 
 # -- live Python facts at their edges ----------------------------------------------------
+
 
 def test_live_old_virtualenv_is_a_venv(monkeypatch) -> None:
     # virtualenv < 20: no pyvenv.cfg, so base_prefix is the environment itself;
@@ -253,13 +289,17 @@ def test_live_system_python_without_real_prefix(monkeypatch) -> None:
     assert LiveContext({}).platform.extra["python_venv"] is False
 
 
-@pytest.mark.parametrize(("suffixes", "free_threaded"), [
-    (([".cp313t-win_amd64.pyd", ".pyd"]), True),       # python3.13t.exe
-    (([".cp313-win_amd64.pyd", ".pyd"]), False),        # python.exe of the same install
-    (([".cp313t-win_arm64.pyd", ".pyd"]), True),
-])
-def test_live_free_threaded_without_abiflags(monkeypatch, suffixes: list[str],
-                                             free_threaded: bool) -> None:
+@pytest.mark.parametrize(
+    ("suffixes", "free_threaded"),
+    [
+        (([".cp313t-win_amd64.pyd", ".pyd"]), True),  # python3.13t.exe
+        (([".cp313-win_amd64.pyd", ".pyd"]), False),  # python.exe of the same install
+        (([".cp313t-win_arm64.pyd", ".pyd"]), True),
+    ],
+)
+def test_live_free_threaded_without_abiflags(
+    monkeypatch, suffixes: list[str], free_threaded: bool
+) -> None:
     import _imp
 
     monkeypatch.delattr(sys, "abiflags", raising=False)  # as on Windows before 3.14
@@ -268,8 +308,9 @@ def test_live_free_threaded_without_abiflags(monkeypatch, suffixes: list[str],
     ctx = LiveContext({})
     assert ctx.platform.extra["python_abiflags"] is None
     assert ctx.platform.extra["python_free_threaded"] is free_threaded
-    assert envdetect.detect(ctx, plugins=False).to_dict()["python"]["free_threaded"] \
-        is free_threaded
+    assert (
+        envdetect.detect(ctx, plugins=False).to_dict()["python"]["free_threaded"] is free_threaded
+    )
 
 
 def test_live_abiflags_decide_where_they_exist(monkeypatch) -> None:
@@ -285,16 +326,19 @@ def test_live_abiflags_decide_where_they_exist(monkeypatch) -> None:
     assert envdetect.detect(ctx, plugins=False).to_dict()["python"]["free_threaded"] is True
 
 
-@pytest.mark.parametrize(("suffixes", "expected"), [
-    ([".cp313t-win_amd64.pyd", ".pyd"], True),
-    (["_d.cp313t-win_amd64.pyd", "_d.pyd"], True),         # a debug build
-    ([".cpython-313t-x86_64-linux-gnu.so", ".abi3.so", ".so"], True),
-    ([".cpython-313-x86_64-linux-gnu.so", ".abi3.so", ".so"], False),
-    ([".cp313-win_amd64.pyd", ".pyd"], False),
-    ([".cp312t-win_amd64.pyd"], False),                    # another version's tag
-    ([".cp3131t-win_amd64.pyd"], False),
-    ([], False),
-])
+@pytest.mark.parametrize(
+    ("suffixes", "expected"),
+    [
+        ([".cp313t-win_amd64.pyd", ".pyd"], True),
+        (["_d.cp313t-win_amd64.pyd", "_d.pyd"], True),  # a debug build
+        ([".cpython-313t-x86_64-linux-gnu.so", ".abi3.so", ".so"], True),
+        ([".cpython-313-x86_64-linux-gnu.so", ".abi3.so", ".so"], False),
+        ([".cp313-win_amd64.pyd", ".pyd"], False),
+        ([".cp312t-win_amd64.pyd"], False),  # another version's tag
+        ([".cp3131t-win_amd64.pyd"], False),
+        ([], False),
+    ],
+)
 def test_free_threaded_suffixes(suffixes: list[str], expected: bool) -> None:
     from envdetect._context import free_threaded_suffixes
 
@@ -308,11 +352,16 @@ def test_live_command_line_is_the_interpreters_own_record() -> None:
 
 
 def test_live_command_line_before_3_10_is_the_interpreter_and_argv(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delattr(sys, "orig_argv", raising=False)
     monkeypatch.setattr(sys, "argv", ["/lab/ipykernel_launcher.py", "-f", "k.json"])
-    assert LiveContext({}).command_line() == (sys.executable, "/lab/ipykernel_launcher.py",
-                                              "-f", "k.json")
+    assert LiveContext({}).command_line() == (
+        sys.executable,
+        "/lab/ipykernel_launcher.py",
+        "-f",
+        "k.json",
+    )
 
 
 def test_a_failing_command_line_is_an_empty_one() -> None:

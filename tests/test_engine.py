@@ -12,8 +12,13 @@ from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
 
 LINUX = {
     "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
-    "platform": {"system": "Linux", "release": "6.1.0-21-amd64", "machine": "x86_64",
-                 "python_implementation": "CPython", "python_version": "3.11.2"},
+    "platform": {
+        "system": "Linux",
+        "release": "6.1.0-21-amd64",
+        "machine": "x86_64",
+        "python_implementation": "CPython",
+        "python_version": "3.11.2",
+    },
     "tty": {"stdin": True, "stdout": True},
 }
 
@@ -55,8 +60,9 @@ def test_builtin_detector_that_raises_leaves_the_others(monkeypatch, replay) -> 
 
 
 def test_plugin_that_raises_is_isolated_and_visible(replay) -> None:
-    env = replay(LINUX, detectors=[Raising("seats", ZeroDivisionError()),
-                                   Fixed("license", {"tier": "pro"})])
+    env = replay(
+        LINUX, detectors=[Raising("seats", ZeroDivisionError()), Fixed("license", {"tier": "pro"})]
+    )
     assert env.os.name == "Debian GNU/Linux"
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
     errors = {label: info["error"] for label, info in env.explanation.items() if info["error"]}
@@ -88,7 +94,8 @@ def test_detector_without_detect_is_reported_and_the_rest_still_comes_out(replay
     assert "extensions" not in env.to_dict()
     assert env.os.distro.id == "debian"
     assert [info["error"] for info in env.explanation.values() if info["error"]] == [
-        "missing detect()"]
+        "missing detect()"
+    ]
 
 
 @pytest.mark.parametrize("name", [*FACETS, "schema", "runtime", "extensions"])
@@ -101,8 +108,9 @@ def test_plugin_cannot_take_a_key_of_the_document(replay, name: str) -> None:
     assert env.to_dict() == alone
     assert env.runtime.kind == "terminal"
     assert env.explanation[f"{name} (plugin tests.test_engine)"] == {
-        "because": [], "error": f"refused: {name!r} is a built-in facet; "
-                                "a plugin adds a facet of its own"}
+        "because": [],
+        "error": f"refused: {name!r} is a built-in facet; a plugin adds a facet of its own",
+    }
 
 
 class Meddling:
@@ -122,8 +130,7 @@ def test_plugin_mutating_found_changes_no_builtin_facet(replay) -> None:
     alone = replay(LINUX).to_dict()
     env = replay(LINUX, detectors=[Meddling(), Meddling()])
     document = env.to_dict()
-    assert document.pop("extensions") == {
-        "meddler": {"saw": ["host", "os", "python", "terminal"]}}
+    assert document.pop("extensions") == {"meddler": {"saw": ["host", "os", "python", "terminal"]}}
     assert document == alone
     assert env.runtime.kind == "terminal"
 
@@ -155,15 +162,39 @@ def test_empty_world_is_all_unknown(replay) -> None:
 
 def test_document_keys_are_the_schema() -> None:
     doc = envdetect.detect(plugins=False).to_dict()
-    assert list(doc) == ["schema", "runtime", "ci", "toolkit", "ide", "agent", "notebook",
-                         "cloud", "container", "terminal", "os", "host", "python"]
+    assert list(doc) == [
+        "schema",
+        "runtime",
+        "ci",
+        "toolkit",
+        "ide",
+        "agent",
+        "notebook",
+        "cloud",
+        "container",
+        "terminal",
+        "os",
+        "host",
+        "python",
+    ]
 
 
 def test_builtin_detectors_exist() -> None:
     from importlib import import_module
 
-    assert list(BUILTIN_DETECTORS) == ["container", "os", "host", "python", "cloud", "ci",
-                                       "toolkit", "agent", "ide", "notebook", "terminal"]
+    assert list(BUILTIN_DETECTORS) == [
+        "container",
+        "os",
+        "host",
+        "python",
+        "cloud",
+        "ci",
+        "toolkit",
+        "agent",
+        "ide",
+        "notebook",
+        "terminal",
+    ]
     for facet, where in BUILTIN_DETECTORS.items():
         module_name, _, function = where.partition(":")
         module = import_module(f"envdetect.detectors.{module_name}")
@@ -217,8 +248,9 @@ def test_runtime_kind_precedence(facets: dict[str, Any], kind: str) -> None:
         ({"cloud": CODESPACES}, "terminal"),
     ],
 )
-def test_runtime_kind_end_to_end_from_fixture(monkeypatch, replay, facets: dict[str, Any],
-                                              kind: str) -> None:
+def test_runtime_kind_end_to_end_from_fixture(
+    monkeypatch, replay, facets: dict[str, Any], kind: str
+) -> None:
     # The built-in detectors of these facets report the values given, the
     # others run as usual; no gate stands in the way.
     from envdetect import _engine
@@ -251,11 +283,20 @@ def test_typed_views_name_exactly_the_keys_the_detectors_emit() -> None:
     from envdetect import _views
     from tests.conftest import fixture_paths, load
 
-    views = {"runtime": _views.Runtime, "ci": _views.CI, "toolkit": _views.Toolkit,
-             "ide": _views.IDE, "agent": _views.Named, "notebook": _views.Named,
-             "cloud": _views.Cloud, "container": _views.Container,
-             "terminal": _views.Terminal, "os": _views.OS, "host": _views.Host,
-             "python": _views.Python}
+    views = {
+        "runtime": _views.Runtime,
+        "ci": _views.CI,
+        "toolkit": _views.Toolkit,
+        "ide": _views.IDE,
+        "agent": _views.Named,
+        "notebook": _views.Named,
+        "cloud": _views.Cloud,
+        "container": _views.Container,
+        "terminal": _views.Terminal,
+        "os": _views.OS,
+        "host": _views.Host,
+        "python": _views.Python,
+    }
 
     def annotated(view: type) -> set[str]:
         names: set[str] = set()

@@ -23,12 +23,21 @@ from envdetect._fingerprint import (
 )
 
 UBUNTU: dict[str, Any] = {
-    "files": {"/etc/os-release": 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n'
-                                'VERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\n'},
-    "platform": {"system": "Linux", "release": "5.15.0-113-generic", "machine": "x86_64",
-                 "version": "#123-Ubuntu SMP Mon Jun 10 08:16:17 UTC 2024",
-                 "python_implementation": "CPython", "python_version": "3.12.3",
-                 "python_bits": 64, "python_abiflags": "", "python_venv": True},
+    "files": {
+        "/etc/os-release": 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n'
+        'VERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\n'
+    },
+    "platform": {
+        "system": "Linux",
+        "release": "5.15.0-113-generic",
+        "machine": "x86_64",
+        "version": "#123-Ubuntu SMP Mon Jun 10 08:16:17 UTC 2024",
+        "python_implementation": "CPython",
+        "python_version": "3.12.3",
+        "python_bits": 64,
+        "python_abiflags": "",
+        "python_venv": True,
+    },
     "tty": {"stdin": True, "stdout": True},
 }
 
@@ -71,8 +80,9 @@ def test_digest_is_stable_across_releases_of_this_code() -> None:
 
 def test_unknown_distribution_and_free_text_names_are_dropped() -> None:
     custom = copy.deepcopy(UBUNTU)
-    custom["files"] = {"/etc/os-release": 'NAME="Dana\'s Homelab OS"\nID=danahomelab\n'
-                                          'VERSION_ID="7.3.1"\n'}
+    custom["files"] = {
+        "/etc/os-release": 'NAME="Dana\'s Homelab OS"\nID=danahomelab\nVERSION_ID="7.3.1"\n'
+    }
     result = fp(custom)
     assert result["os.distro.id"] is None
     assert result["os.name"] == "Linux"
@@ -83,15 +93,21 @@ def test_unknown_distribution_and_free_text_names_are_dropped() -> None:
 
 
 def test_values_outside_the_tables_become_null() -> None:
-    document = {"schema": 1, "runtime": {"kind": "hacker"},
-                "ci": {"id": "my-secret-ci", "name": "x", "is_pr": "yes"},
-                "cloud": {"provider": "aws", "platform": "account-1234"},
-                "os": {"type": "linux", "name": "x", "version": "x",
-                       "distro": {"id": "ubuntu", "version": "22.04.4"}},
-                "host": {"arch": "x86_64"}, "python": {"implementation": "cpython",
-                                                       "version": "3.12.3 (main, dana)",
-                                                       "bits": True},
-                "terminal": {"interactive": "maybe", "program": "secret-term"}}
+    document = {
+        "schema": 1,
+        "runtime": {"kind": "hacker"},
+        "ci": {"id": "my-secret-ci", "name": "x", "is_pr": "yes"},
+        "cloud": {"provider": "aws", "platform": "account-1234"},
+        "os": {
+            "type": "linux",
+            "name": "x",
+            "version": "x",
+            "distro": {"id": "ubuntu", "version": "22.04.4"},
+        },
+        "host": {"arch": "x86_64"},
+        "python": {"implementation": "cpython", "version": "3.12.3 (main, dana)", "bits": True},
+        "terminal": {"interactive": "maybe", "program": "secret-term"},
+    }
     result = fingerprint(document)
     assert result["runtime.kind"] is None
     assert result["ci.detected"] is True
@@ -108,9 +124,20 @@ def test_values_outside_the_tables_become_null() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("22.04", "22.04"), ("9.4", "9.4"), ("2023.5.20240805", "2023.5"), ("12", "12"),
-     ("14.1-RELEASE-p5", "14.1"), ("7.9.2009", "7.9"), ("sid", None), ("", None),
-     ("\u0661\u0662.1", None), ("1.2.3.4.5", "1.2"), (None, None), ("1234567.1", None)],
+    [
+        ("22.04", "22.04"),
+        ("9.4", "9.4"),
+        ("2023.5.20240805", "2023.5"),
+        ("12", "12"),
+        ("14.1-RELEASE-p5", "14.1"),
+        ("7.9.2009", "7.9"),
+        ("sid", None),
+        ("", None),
+        ("\u0661\u0662.1", None),
+        ("1.2.3.4.5", "1.2"),
+        (None, None),
+        ("1234567.1", None),
+    ],
 )
 def test_major_minor(value: Any, expected: str | None) -> None:
     assert major_minor(value) == expected
@@ -118,13 +145,26 @@ def test_major_minor(value: Any, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("10.0.22631", "10.0.22631"), ("10.0.22631.4169", "10.0.22631"), ("10.0", None),
-     ("2024", None), (None, None), ("10.0.19045", "10.0.19045"), ("10.0.26100", "10.0.26100"),
-     ("10.0.17763", "10.0.17763"), ("6.1.7601", "6.1.7601"), ("6.3.9600", "6.3.9600"),
-     # Sentinels: a build no Windows has, a long number, an odd kernel pair.
-     ("10.0.918273645501", None), ("10.0.918273", None), ("10.0.123", None),
-     ("10.0.02263", None), ("10.7.22631", None), ("918273.645501.22631", None),
-     ("10.0.2263\u0661", None)],
+    [
+        ("10.0.22631", "10.0.22631"),
+        ("10.0.22631.4169", "10.0.22631"),
+        ("10.0", None),
+        ("2024", None),
+        (None, None),
+        ("10.0.19045", "10.0.19045"),
+        ("10.0.26100", "10.0.26100"),
+        ("10.0.17763", "10.0.17763"),
+        ("6.1.7601", "6.1.7601"),
+        ("6.3.9600", "6.3.9600"),
+        # Sentinels: a build no Windows has, a long number, an odd kernel pair.
+        ("10.0.918273645501", None),
+        ("10.0.918273", None),
+        ("10.0.123", None),
+        ("10.0.02263", None),
+        ("10.7.22631", None),
+        ("918273.645501.22631", None),
+        ("10.0.2263\u0661", None),
+    ],
 )
 def test_windows_version(value: Any, expected: str | None) -> None:
     assert windows_version(value) == expected
@@ -132,17 +172,49 @@ def test_windows_version(value: Any, expected: str | None) -> None:
 
 #: Versions as the fixtures' machines report them, and what leaves the machine.
 REAL_LINUX_VERSIONS = [
-    ("12", "12"), ("24.04", "24.04"), ("9.4", "9.4"), ("9.6", "9.6"), ("2023", "2023"),
-    ("2023.5.20240805", "2023.5"), ("15.6", "15.6"), ("3.20.3", "3.20"), ("3.19.8", "3.19"),
-    ("41", "41"), ("7.9.2009", "7.9"), ("6.10", "6.10"), ("2024.3", "2024.3"), ("2.18", "2.18"),
-    ("24.05", "24.05"), ("15.0", "15.0"), ("5.0", "5.0"), ("2", "2"), ("8.10", "8.10"),
+    ("12", "12"),
+    ("24.04", "24.04"),
+    ("9.4", "9.4"),
+    ("9.6", "9.6"),
+    ("2023", "2023"),
+    ("2023.5.20240805", "2023.5"),
+    ("15.6", "15.6"),
+    ("3.20.3", "3.20"),
+    ("3.19.8", "3.19"),
+    ("41", "41"),
+    ("7.9.2009", "7.9"),
+    ("6.10", "6.10"),
+    ("2024.3", "2024.3"),
+    ("2.18", "2.18"),
+    ("24.05", "24.05"),
+    ("15.0", "15.0"),
+    ("5.0", "5.0"),
+    ("2", "2"),
+    ("8.10", "8.10"),
     # Rolling releases: the snapshot date, coarsened to year.month.
-    ("20241208", "2024.12"), ("20230304", "2023.03"), ("20230201", "2023.02"),
+    ("20241208", "2024.12"),
+    ("20230304", "2023.03"),
+    ("20230201", "2023.02"),
 ]
 PLANTED_LINUX_VERSIONS = [
-    "918273.645501-alice", "918273.645501", "918273645501", "24.918273", "24.645", "12345.1",
-    "trixie/sid", "TEMPLATE_VERSION_ID", "39150", "20241399", "19991208", "2024120899",
-    "\u0661\u0662.04", "24.04" + "0" * 70, "", " ", "alice", "1.2e3",
+    "918273.645501-alice",
+    "918273.645501",
+    "918273645501",
+    "24.918273",
+    "24.645",
+    "12345.1",
+    "trixie/sid",
+    "TEMPLATE_VERSION_ID",
+    "39150",
+    "20241399",
+    "19991208",
+    "2024120899",
+    "\u0661\u0662.04",
+    "24.04" + "0" * 70,
+    "",
+    " ",
+    "alice",
+    "1.2e3",
 ]
 
 
@@ -157,33 +229,71 @@ def test_linux_version_drops_anything_else(value: str) -> None:
     assert linux_version(value) is None
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("14.5", "14.5"), ("14.6.1", "14.6"), ("15.1", "15.1"), ("26.1", "26.1"), ("10.15.7", "10.15"),
-    ("13.6.3", "13.6"), ("11", "11"),
-    ("918273.645501", None), ("14.918273", None), ("9.6", None), ("100.1", None), ("50.1", None),
-    ("14.123", None), ("alice", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("14.5", "14.5"),
+        ("14.6.1", "14.6"),
+        ("15.1", "15.1"),
+        ("26.1", "26.1"),
+        ("10.15.7", "10.15"),
+        ("13.6.3", "13.6"),
+        ("11", "11"),
+        ("918273.645501", None),
+        ("14.918273", None),
+        ("9.6", None),
+        ("100.1", None),
+        ("50.1", None),
+        ("14.123", None),
+        ("alice", None),
+        (None, None),
+    ],
+)
 def test_macos_version(value: Any, expected: str | None) -> None:
     assert macos_version(value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("14.1-RELEASE-p5", "14.1"), ("13.2-RELEASE", "13.2"), ("7.5", "7.5"), ("5.11", "5.11"),
-    ("6.4-RELEASE", "6.4"), ("10.0_1", "10.0"),
-    ("918273.6-RELEASE", None), ("14.918273-RELEASE", None), ("123.1", None), ("B.11.31", None),
-    ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("14.1-RELEASE-p5", "14.1"),
+        ("13.2-RELEASE", "13.2"),
+        ("7.5", "7.5"),
+        ("5.11", "5.11"),
+        ("6.4-RELEASE", "6.4"),
+        ("10.0_1", "10.0"),
+        ("918273.6-RELEASE", None),
+        ("14.918273-RELEASE", None),
+        ("123.1", None),
+        ("B.11.31", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_release_version(value: Any, expected: str | None) -> None:
     assert release_version(value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("3.30.0", "3.30"), ("1.62.0", "1.62"), ("3.40-243", "3.40"), ("1.60-223", "1.60"),
-    ("4.7-SNAPSHOT", "4.7"), ("3.31.0-SNAPSHOT", "3.31"), ("1.65.0", "1.65"), ("1.100.0", "1.100"),
-    # The suffix never leaves the machine; a long number never does either.
-    ("3.30.0-aliceLaptop42", "3.30"), ("918273.645501", None), ("3.918273", None),
-    ("918273", None), ("100.1", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3.30.0", "3.30"),
+        ("1.62.0", "1.62"),
+        ("3.40-243", "3.40"),
+        ("1.60-223", "1.60"),
+        ("4.7-SNAPSHOT", "4.7"),
+        ("3.31.0-SNAPSHOT", "3.31"),
+        ("1.65.0", "1.65"),
+        ("1.100.0", "1.100"),
+        # The suffix never leaves the machine; a long number never does either.
+        ("3.30.0-aliceLaptop42", "3.30"),
+        ("918273.645501", None),
+        ("3.918273", None),
+        ("918273", None),
+        ("100.1", None),
+        (None, None),
+    ],
+)
 def test_toolkit_version(value: Any, expected: str | None) -> None:
     assert toolkit_version(value) == expected
 
@@ -208,8 +318,16 @@ def test_fixture_versions_are_sent_or_documented_as_dropped() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("3.30.0", "3.30"), ("1.60-223", "1.60"), ("4.7-SNAPSHOT", "4.7"), ("3.40-243", "3.40"),
-     ("2", "2"), ("not a version", None), ("1" * 40, None), (None, None)],
+    [
+        ("3.30.0", "3.30"),
+        ("1.60-223", "1.60"),
+        ("4.7-SNAPSHOT", "4.7"),
+        ("3.40-243", "3.40"),
+        ("2", "2"),
+        ("not a version", None),
+        ("1" * 40, None),
+        (None, None),
+    ],
 )
 def test_toolkit_version_is_coarsened_with_packaging(value: Any, expected: str | None) -> None:
     assert coarse_version(value) == expected
@@ -228,12 +346,29 @@ def test_resource_attributes_use_opentelemetry_names() -> None:
     assert attributes["envdetect.digest"] == env.fingerprint()["digest"]
     assert None not in attributes.values()
     assert attributes["process.interactive"] is True
-    assert all(key.startswith(("os.", "host.", "process.runtime.", "process.interactive",
-                               "cloud.", "container.runtime.", "envdetect."))
-               for key in attributes)
+    assert all(
+        key.startswith(
+            (
+                "os.",
+                "host.",
+                "process.runtime.",
+                "process.interactive",
+                "cloud.",
+                "container.runtime.",
+                "envdetect.",
+            )
+        )
+        for key in attributes
+    )
     # Never the SDK's process/host detector attributes: paths, command lines, names.
-    for forbidden in ("host.name", "process.executable.path", "process.command_line",
-                      "process.command_args", "process.owner", "host.id"):
+    for forbidden in (
+        "host.name",
+        "process.executable.path",
+        "process.command_line",
+        "process.command_args",
+        "process.owner",
+        "host.id",
+    ):
         assert forbidden not in attributes
 
 
@@ -246,20 +381,35 @@ def test_fingerprint_is_not_computed_by_detect() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, envdetect; envdetect.detect(); "
-            "print(sorted(m for m in ('packaging', 'hashlib', 'envdetect._fingerprint') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {sys.path!r}\n"
-                          + code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, envdetect; envdetect.detect(); "
+        "print(sorted(m for m in ('packaging', 'hashlib', 'envdetect._fingerprint') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {sys.path!r}\n" + code],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.strip() == "[]"
 
 
-PAIRS = (("ci.id", ("ci", "id")), ("toolkit.id", ("toolkit", "id")), ("ide.id", ("ide", "id")),
-         ("ide.product", ("ide", "product")), ("agent.id", ("agent", "id")),
-         ("notebook.id", ("notebook", "id")), ("cloud.provider", ("cloud", "provider")),
-         ("cloud.platform", ("cloud", "platform")), ("container.id", ("container", "id")),
-         ("terminal.program", ("terminal", "program")), ("host.arch", ("host", "arch")),
-         ("os.type", ("os", "type")), ("runtime.kind", ("runtime", "kind")))
+PAIRS = (
+    ("ci.id", ("ci", "id")),
+    ("toolkit.id", ("toolkit", "id")),
+    ("ide.id", ("ide", "id")),
+    ("ide.product", ("ide", "product")),
+    ("agent.id", ("agent", "id")),
+    ("notebook.id", ("notebook", "id")),
+    ("cloud.provider", ("cloud", "provider")),
+    ("cloud.platform", ("cloud", "platform")),
+    ("container.id", ("container", "id")),
+    ("terminal.program", ("terminal", "program")),
+    ("host.arch", ("host", "arch")),
+    ("os.type", ("os", "type")),
+    ("runtime.kind", ("runtime", "kind")),
+)
 
 
 def test_every_detected_id_survives_into_the_fingerprint() -> None:

@@ -93,12 +93,20 @@ def test_a_directory_is_refused(tmp_path: Path) -> None:
 def error_in_child(path: Path) -> str:
     """The FixtureError a fresh interpreter reports for ``path``: a regression that
     reads forever or blocks then costs a bounded child, not the test run."""
-    code = ("import resource, sys, envdetect\n"
-            "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-            "try:\n    envdetect.load_fixture(sys.argv[1])\n"
-            "except envdetect.FixtureError as error:\n    print(error)\n")
-    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=10, check=False)
+    code = (
+        "import resource, sys, envdetect\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "try:\n    envdetect.load_fixture(sys.argv[1])\n"
+        "except envdetect.FixtureError as error:\n    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=10,
+        check=False,
+    )
     assert result.stderr == ""
     return result.stdout.strip()
 
@@ -180,6 +188,7 @@ def test_a_fifo_without_a_writer_fails_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     assert error_in_child(fifo) == f"{fifo}: fixture is empty"
 
+
 @posix_only
 def test_a_pipe_with_a_slow_writer_is_read_to_its_end() -> None:
     # What --fixture <(command) opens: a pipe whose writer may still be working.
@@ -202,26 +211,32 @@ def test_a_pipe_with_a_slow_writer_is_read_to_its_end() -> None:
 # -- platform extras -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("key", "value", "wanted"), [
-    ("python_bits", "sixty", "32 or 64"),
-    ("python_bits", 48, "32 or 64"),
-    ("python_bits", True, "32 or 64"),
-    ("python_bits", None, "32 or 64"),
-    ("python_abiflags", 3, "a string or null"),
-    ("python_free_threaded", "no", "a boolean"),
-    ("python_venv", "yes", "a boolean"),
-    ("python_conda", 1, "a boolean"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "wanted"),
+    [
+        ("python_bits", "sixty", "32 or 64"),
+        ("python_bits", 48, "32 or 64"),
+        ("python_bits", True, "32 or 64"),
+        ("python_bits", None, "32 or 64"),
+        ("python_abiflags", 3, "a string or null"),
+        ("python_free_threaded", "no", "a boolean"),
+        ("python_venv", "yes", "a boolean"),
+        ("python_conda", 1, "a boolean"),
+    ],
+)
 def test_a_malformed_platform_extra_is_named(key: str, value: object, wanted: str) -> None:
     message = error_of({"platform": {key: value}})
     assert message == f"fixture platform.{key} must be {wanted}"
 
 
-@pytest.mark.parametrize("extras", [
-    {"python_bits": 32, "python_abiflags": None, "python_venv": False, "python_conda": False},
-    {"python_bits": 64, "python_abiflags": "t", "python_free_threaded": True},
-    {"python_later_fact": {"any": "shape"}},
-])
+@pytest.mark.parametrize(
+    "extras",
+    [
+        {"python_bits": 32, "python_abiflags": None, "python_venv": False, "python_conda": False},
+        {"python_bits": 64, "python_abiflags": "t", "python_free_threaded": True},
+        {"python_later_fact": {"any": "shape"}},
+    ],
+)
 def test_well_formed_and_unknown_extras_load(extras: dict[str, object]) -> None:
     assert load_fixture({"platform": extras}).platform.extra == extras
 

@@ -28,6 +28,7 @@ def test_fixture_replays_to_its_expectation(path: Path) -> None:
 @pytest.mark.parametrize("path", ALL, ids=fixture_id)
 def test_fixture_detectors_do_not_fail(path: Path) -> None:
     env = envdetect.detect(envdetect.load_fixture(load(path)), plugins=False)
-    failures = {facet: info["error"] for facet, info in env.explanation.items()
-                if info.get("error")}
+    failures = {
+        facet: info["error"] for facet, info in env.explanation.items() if info.get("error")
+    }
     assert failures == {}

@@ -38,13 +38,19 @@ try:
 except PackageNotFoundError:  # pragma: no cover - tox always installs it
     HAVE_TESTPLUGIN = False
 needs_testplugin = pytest.mark.skipif(
-    not HAVE_TESTPLUGIN, reason="install tests/plugin (tox does) to run this test")
+    not HAVE_TESTPLUGIN, reason="install tests/plugin (tox does) to run this test"
+)
 
 FARM = {"environ": {"ACME_BUILD_FARM": "1", "ACME_LARGE_POOL": "yes"}}
 LINUX = {
     "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
-    "platform": {"system": "Linux", "release": "6.1.0-21-amd64", "machine": "x86_64",
-                 "python_implementation": "CPython", "python_version": "3.11.2"},
+    "platform": {
+        "system": "Linux",
+        "release": "6.1.0-21-amd64",
+        "machine": "x86_64",
+        "python_implementation": "CPython",
+        "python_version": "3.11.2",
+    },
     "tty": {"stdin": True, "stdout": True},
 }
 
@@ -54,6 +60,7 @@ NOT_RUN = "not run: the plugins' time budget was spent"
 
 
 # -- helpers ---------------------------------------------------------------------
+
 
 class Fixed:
     """A well-behaved plugin: a fixed result and one signal."""
@@ -95,8 +102,7 @@ def waiting() -> Iterator[list[Waiting]]:
 
 
 def run(*detectors: object, plugins: bool = False) -> envdetect.Environment:
-    return envdetect.detect(envdetect.load_fixture(LINUX), plugins=plugins,
-                            detectors=detectors)  # type: ignore[arg-type]
+    return envdetect.detect(envdetect.load_fixture(LINUX), plugins=plugins, detectors=detectors)  # type: ignore[arg-type]
 
 
 def builtins_of(env: envdetect.Environment) -> dict[str, Any]:
@@ -112,8 +118,7 @@ def errors_of(env: envdetect.Environment) -> dict[str, Any]:
 def assert_usable(env: envdetect.Environment) -> None:
     """Everything a host or the CLI does with a result works on this one."""
     json.loads(env.to_json())
-    json.dumps({"environment": env.to_dict(), "explanation": env.explanation},
-               ensure_ascii=True)
+    json.dumps({"environment": env.to_dict(), "explanation": env.explanation}, ensure_ascii=True)
     render(env, explain=True).encode("utf-8")
 
 
@@ -121,6 +126,7 @@ ALONE = envdetect.detect(envdetect.load_fixture(LINUX), plugins=False).to_dict()
 
 
 # -- entry points (the real distribution in tests/plugin) --------------------------
+
 
 @needs_testplugin
 def test_entry_points_are_discovered() -> None:
@@ -147,7 +153,9 @@ def test_failing_plugin_leaves_everything_else() -> None:
     env = envdetect.detect(envdetect.load_fixture(FARM), plugins=True)
     assert errors_of(env) == {"exploding (plugin envdetect_testplugin)": "RuntimeError"}
     assert env.explanation["build_farm (plugin envdetect_testplugin.build_farm)"] == {
-        "because": ["env ACME_BUILD_FARM"], "error": None}
+        "because": ["env ACME_BUILD_FARM"],
+        "error": None,
+    }
     assert env.terminal.interactive is False
     assert env.os is not None
 
@@ -155,34 +163,56 @@ def test_failing_plugin_leaves_everything_else() -> None:
 def test_default_path_starts_no_thread_and_loads_no_plugin_machinery() -> None:
     # Plugins cost a thread and this module only when there are some; and
     # plugins passed in code do not pay for entry-point discovery.
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            "import envdetect\n"
-            "envdetect.detect()\n"
-            "print('threading' in sys.modules, 'envdetect._plugins' in sys.modules)\n"
-            "class Trivial:\n"
-            "    facet = 'trivial'\n"
-            "    def detect(self, ctx): return {'ok': True}\n"
-            "env = envdetect.detect(detectors=[Trivial()])\n"
-            "print(env.to_dict()['extensions'], 'importlib.metadata' in sys.modules)\n")
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "import envdetect\n"
+        "envdetect.detect()\n"
+        "print('threading' in sys.modules, 'envdetect._plugins' in sys.modules)\n"
+        "class Trivial:\n"
+        "    facet = 'trivial'\n"
+        "    def detect(self, ctx): return {'ok': True}\n"
+        "env = envdetect.detect(detectors=[Trivial()])\n"
+        "print(env.to_dict()['extensions'], 'importlib.metadata' in sys.modules)\n"
+    )
     environ = {key: value for key, value in os.environ.items() if key != "ENVDETECT_PLUGINS"}
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, env=environ, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=ROOT,
+        check=True,
+    )
     assert result.stdout.splitlines() == ["False False", "{'trivial': {'ok': True}} False"]
 
 
 @needs_testplugin
 def test_cli_always_loads_plugins() -> None:
     env = dict(os.environ, ACME_BUILD_FARM="1")
-    result = subprocess.run([sys.executable, "-m", "envdetect", "--json"], capture_output=True,
-                            text=True, env=env, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     assert json.loads(result.stdout)["extensions"]["build_farm"]["pool"] == "default"
-    explained = subprocess.run([sys.executable, "-m", "envdetect", "--explain"],
-                               capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    explained = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--explain"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     assert "exploding (plugin envdetect_testplugin): detector failed (RuntimeError)" in (
-        explained.stdout)
+        explained.stdout
+    )
 
 
 # -- the time budget ---------------------------------------------------------------
+
 
 def test_a_hung_plugin_is_abandoned_within_the_budget(waiting) -> None:
     hung = Waiting()
@@ -193,8 +223,10 @@ def test_a_hung_plugin_is_abandoned_within_the_budget(waiting) -> None:
     assert 0.25 <= elapsed < 1.0
     assert builtins_of(env) == ALONE
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
-    assert errors_of(env) == {"waiting (plugin tests.test_plugins)": TIMED_OUT,
-                              "detectors[2] (plugin)": NOT_RUN}
+    assert errors_of(env) == {
+        "waiting (plugin tests.test_plugins)": TIMED_OUT,
+        "detectors[2] (plugin)": NOT_RUN,
+    }
     assert_usable(env)
 
 
@@ -203,11 +235,13 @@ def test_an_abandoned_plugin_cannot_reach_the_result(waiting) -> None:
     attempts: list[str] = []
 
     def meddle(ctx: envdetect.Context) -> dict[str, Any]:
-        for attempt in (lambda: ctx.found["os"].update(name="Windows 11"),  # type: ignore[attr-defined]
-                        ctx.found.clear,
-                        lambda: ctx.because("env LATE"),
-                        lambda: kept["features"].append("audit"),  # type: ignore[attr-defined]
-                        lambda: ctx.env("ACME_BUILD_FARM")):
+        for attempt in (
+            lambda: ctx.found["os"].update(name="Windows 11"),  # type: ignore[attr-defined]
+            ctx.found.clear,
+            lambda: ctx.because("env LATE"),
+            lambda: kept["features"].append("audit"),  # type: ignore[attr-defined]
+            lambda: ctx.env("ACME_BUILD_FARM"),
+        ):
             try:
                 attempt()
                 attempts.append("done")
@@ -218,8 +252,7 @@ def test_an_abandoned_plugin_cannot_reach_the_result(waiting) -> None:
     late = Waiting(then=meddle)
     waiting.append(late)
     context = envdetect.load_fixture(LINUX)
-    env = envdetect.detect(context, plugins=False,
-                           detectors=[Fixed("license", kept), late])  # type: ignore[list-item]
+    env = envdetect.detect(context, plugins=False, detectors=[Fixed("license", kept), late])  # type: ignore[list-item]
     document, explanation = env.to_dict(), json.loads(json.dumps(env.explanation))
     late.release.set()
     assert late.finished.wait(5)
@@ -248,17 +281,26 @@ def test_ctrl_c_while_waiting_propagates_from_detect(waiting) -> None:
 
 def test_entry_point_loading_is_inside_the_budget(tmp_path: Path, monkeypatch) -> None:
     flag = tmp_path / "release"
-    hangs = ("import os, time\n"
-             "deadline = time.monotonic() + 10\n"
-             f"while not os.path.exists({str(flag)!r}) and time.monotonic() < deadline:\n"
-             "    time.sleep(0.01)\n")
-    _distribution(tmp_path, "envdetect-hostile", {
-        "hostile_exits_at_import": "raise SystemExit(3)\n",
-        "hostile_hangs_at_import": hangs,
-        "hostile_after": "facet = 'c_after'\ndef detect(ctx):\n    return {'ok': True}\n",
-    }, {"a_exits": "hostile_exits_at_import:detector",
-        "b_hangs": "hostile_hangs_at_import:detector",
-        "c_after": "hostile_after"})
+    hangs = (
+        "import os, time\n"
+        "deadline = time.monotonic() + 10\n"
+        f"while not os.path.exists({str(flag)!r}) and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n"
+    )
+    _distribution(
+        tmp_path,
+        "envdetect-hostile",
+        {
+            "hostile_exits_at_import": "raise SystemExit(3)\n",
+            "hostile_hangs_at_import": hangs,
+            "hostile_after": "facet = 'c_after'\ndef detect(ctx):\n    return {'ok': True}\n",
+        },
+        {
+            "a_exits": "hostile_exits_at_import:detector",
+            "b_hangs": "hostile_hangs_at_import:detector",
+            "c_after": "hostile_after",
+        },
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         started = time.monotonic()
@@ -274,40 +316,44 @@ def test_entry_point_loading_is_inside_the_budget(tmp_path: Path, monkeypatch) -
     assert_usable(env)
 
 
-def test_a_plugin_exiting_at_import_is_reported_by_the_loader(tmp_path: Path,
-                                                               monkeypatch) -> None:
-    _distribution(tmp_path, "envdetect-exits", {"hostile_exits_again": "raise SystemExit(3)\n"},
-                  {"a_exits": "hostile_exits_again:detector"})
+def test_a_plugin_exiting_at_import_is_reported_by_the_loader(tmp_path: Path, monkeypatch) -> None:
+    _distribution(
+        tmp_path,
+        "envdetect-exits",
+        {"hostile_exits_again": "raise SystemExit(3)\n"},
+        {"a_exits": "hostile_exits_again:detector"},
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
-    broken = [detector for detector in load_entry_point_detectors()
-              if detector.facet == "a_exits"]
+    broken = [detector for detector in load_entry_point_detectors() if detector.facet == "a_exits"]
     assert [type(detector) for detector in broken] == [BrokenPlugin]
     with pytest.raises(SystemExit):
         broken[0].detect(envdetect.load_fixture({}))
 
 
-def _distribution(root: Path, name: str, modules: dict[str, str],
-                  entries: dict[str, str]) -> None:
+def _distribution(root: Path, name: str, modules: dict[str, str], entries: dict[str, str]) -> None:
     """An installed distribution as importlib.metadata finds one on sys.path."""
     info = root / f"{name.replace('-', '_')}-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
-        "[envdetect.detectors]\n" + "".join(f"{key} = {value}\n" for key, value in entries.items()))
+        "[envdetect.detectors]\n" + "".join(f"{key} = {value}\n" for key, value in entries.items())
+    )
     for module, source in modules.items():
         (root / f"{module}.py").write_text(source)
 
 
 # -- containment -------------------------------------------------------------------
 
+
 class Custom(BaseException):
     """Not an Exception: the catch-all of ordinary code lets it through."""
 
 
-@pytest.mark.parametrize("error", [SystemExit(3), SystemExit, GeneratorExit(),
-                                   KeyboardInterrupt(), Custom()],
-                         ids=["SystemExit(3)", "SystemExit", "GeneratorExit",
-                              "KeyboardInterrupt", "BaseException"])
+@pytest.mark.parametrize(
+    "error",
+    [SystemExit(3), SystemExit, GeneratorExit(), KeyboardInterrupt(), Custom()],
+    ids=["SystemExit(3)", "SystemExit", "GeneratorExit", "KeyboardInterrupt", "BaseException"],
+)
 def test_base_exceptions_from_a_plugin_are_contained(error: Any) -> None:
     class Raising:
         facet = "raising"
@@ -319,7 +365,9 @@ def test_base_exceptions_from_a_plugin_are_contained(error: Any) -> None:
     env = run(Raising(), Fixed("license", {"tier": "pro"}))
     name = error.__name__ if isinstance(error, type) else type(error).__name__
     assert env.explanation["raising (plugin tests.test_plugins)"] == {
-        "because": ["env BEFORE"], "error": name}
+        "because": ["env BEFORE"],
+        "error": name,
+    }
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
     assert builtins_of(env) == ALONE
 
@@ -362,24 +410,49 @@ HOSTILE = {
     "facet raises": (_plugin(facet=property(_raises)), "RuntimeError", None),
     "facet exits": (_plugin(facet=property(_exits)), "SystemExit", None),
     "detect raises": (_plugin(facet="acme", detect=property(_raises)), "RuntimeError", None),
-    "everything raises": (_plugin(__getattr__=_raises, __getattribute__=_raises), "RuntimeError",
-                          None),
-    "no facet, repr raises": (_plugin(__repr__=_raises, detect=lambda self, ctx: {}),
-                              "missing facet name", None),
-    "facet not a str": (_plugin(facet=Impostor(), detect=lambda self, ctx: {}),
-                        "missing facet name", None),
-    "facet too long": (_plugin(facet="x" * 65, detect=lambda self, ctx: {}),
-                       "unusable facet name (over 64 characters or not printable)", None),
-    "facet not printable": (_plugin(facet="acme\nCI", detect=lambda self, ctx: {}),
-                            "unusable facet name (over 64 characters or not printable)", None),
+    "everything raises": (
+        _plugin(__getattr__=_raises, __getattribute__=_raises),
+        "RuntimeError",
+        None,
+    ),
+    "no facet, repr raises": (
+        _plugin(__repr__=_raises, detect=lambda self, ctx: {}),
+        "missing facet name",
+        None,
+    ),
+    "facet not a str": (
+        _plugin(facet=Impostor(), detect=lambda self, ctx: {}),
+        "missing facet name",
+        None,
+    ),
+    "facet too long": (
+        _plugin(facet="x" * 65, detect=lambda self, ctx: {}),
+        "unusable facet name (over 64 characters or not printable)",
+        None,
+    ),
+    "facet not printable": (
+        _plugin(facet="acme\nCI", detect=lambda self, ctx: {}),
+        "unusable facet name (over 64 characters or not printable)",
+        None,
+    ),
     "detect not callable": (_plugin(facet="acme", detect=3), "missing detect()", None),
-    "__module__ raises": (_plugin(facet="acme", __module__=property(_raises),
-                                  detect=lambda self, ctx: {"ok": True}), None, {"ok": True}),
-    "odd facet str": (_plugin(facet=Odd("acme"), detect=lambda self, ctx: {"ok": True}),
-                      None, {"ok": True}),
-    "__eq__ and __hash__ raise": (_plugin(facet="acme", __eq__=_raises, __hash__=_raises,
-                                          detect=lambda self, ctx: {"ok": True}),
-                                  None, {"ok": True}),
+    "__module__ raises": (
+        _plugin(facet="acme", __module__=property(_raises), detect=lambda self, ctx: {"ok": True}),
+        None,
+        {"ok": True},
+    ),
+    "odd facet str": (
+        _plugin(facet=Odd("acme"), detect=lambda self, ctx: {"ok": True}),
+        None,
+        {"ok": True},
+    ),
+    "__eq__ and __hash__ raise": (
+        _plugin(
+            facet="acme", __eq__=_raises, __hash__=_raises, detect=lambda self, ctx: {"ok": True}
+        ),
+        None,
+        {"ok": True},
+    ),
 }
 
 
@@ -409,7 +482,9 @@ def test_a_plugin_cannot_change_the_callers_context() -> None:
     context = envdetect.load_fixture(LINUX)
     env = envdetect.detect(context, plugins=False, detectors=[Planting()])  # type: ignore[list-item]
     assert env.explanation["planting (plugin tests.test_plugins)"] == {
-        "because": ["env PLANTED"], "error": "TypeError"}
+        "because": ["env PLANTED"],
+        "error": "TypeError",
+    }
     assert "CI" not in context.environ
     assert envdetect.detect(context, plugins=False).to_dict() == ALONE
 
@@ -443,8 +518,10 @@ def test_without_a_thread_plugins_do_not_run(monkeypatch) -> None:
     monkeypatch.setattr(_thread, "start_new_thread", refuse)
     env = run(Fixed("license", {"tier": "pro"}), Fixed("seats", {"used": 3}))
     assert builtins_of(env) == ALONE
-    assert errors_of(env) == {"detectors[0] (plugin)": "not run: no thread (RuntimeError)",
-                              "detectors[1] (plugin)": "not run: no thread (RuntimeError)"}
+    assert errors_of(env) == {
+        "detectors[0] (plugin)": "not run: no thread (RuntimeError)",
+        "detectors[1] (plugin)": "not run: no thread (RuntimeError)",
+    }
 
 
 def test_an_async_detect_fails_without_a_warning() -> None:
@@ -458,8 +535,7 @@ def test_an_async_detect_fails_without_a_warning() -> None:
         warnings.simplefilter("always")
         env = run(Async())
         gc.collect()
-    assert errors_of(env) == {"async (plugin tests.test_plugins)":
-                              "returned coroutine, not a dict"}
+    assert errors_of(env) == {"async (plugin tests.test_plugins)": "returned coroutine, not a dict"}
     assert [str(warning.message) for warning in caught] == []
 
 
@@ -467,10 +543,12 @@ def test_plugin_labels_stay_distinct() -> None:
     env = run(Fixed("license", {"tier": "pro"}), Fixed("license", {"tier": "free"}))
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}  # the first one wins
     assert env.explanation["license (plugin tests.test_plugins) #2"]["error"] == (
-        "refused: an earlier plugin has facet 'license'")
+        "refused: an earlier plugin has facet 'license'"
+    )
 
 
 # -- results -----------------------------------------------------------------------
+
 
 class Named(type):
     """A metaclass that hides its classes' names."""
@@ -519,8 +597,7 @@ DROPPED = {
     "huge int": ({"big": 10**5000}, "integer beyond 64 bits at .big"),
     "long string": ({"text": "x" * 4097}, "string over 4096 characters or not Unicode at .text"),
     "lone surrogate": ({"text": "\ud800"}, "string over 4096 characters or not Unicode at .text"),
-    "odd key": ({"a b": {"k" * 4097: 1}},
-                "key over 4096 characters or not Unicode at ['a b']"),
+    "odd key": ({"a b": {"k" * 4097: 1}}, "key over 4096 characters or not Unicode at ['a b']"),
     "too many values": ({"many": list(range(300))}, "more than 256 values"),
 }
 
@@ -531,7 +608,9 @@ def test_a_result_that_is_not_plain_json_is_dropped_with_the_reason(case: str) -
     env = run(Fixed("acme", result), Fixed("license", {"tier": "pro"}))
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
     assert env.explanation["acme (plugin tests.test_plugins)"] == {
-        "because": ["env FIXED"], "error": f"result dropped: {reason}"}
+        "because": ["env FIXED"],
+        "error": f"result dropped: {reason}",
+    }
     assert builtins_of(env) == ALONE
     assert_usable(env)
 
@@ -548,26 +627,42 @@ def test_a_result_within_the_limits_is_kept_as_plain_json() -> None:
     odd = ItemsRaise(inner=Tier.PRO)
     # At the limits: 8 levels with the result itself, 256 values in all
     # (22 besides the list of numbers), 4,096 characters, 64 bits.
-    result = {"deep": _nested(7), "level": Level.HIGH, "tier": Tier.PRO,
-              "pair": ("a", 1.5), "ordered": OrderedDict(b=True, a=None), "odd": odd,
-              "max": 2**63 - 1, "min": -(2**63), "text": "é" * 4096,
-              "values": list(range(256 - 22))}
+    result = {
+        "deep": _nested(7),
+        "level": Level.HIGH,
+        "tier": Tier.PRO,
+        "pair": ("a", 1.5),
+        "ordered": OrderedDict(b=True, a=None),
+        "odd": odd,
+        "max": 2**63 - 1,
+        "min": -(2**63),
+        "text": "é" * 4096,
+        "values": list(range(256 - 22)),
+    }
     env = run(Fixed("acme", result))
     assert errors_of(env) == {}
     kept = env.to_dict()["extensions"]["acme"]
-    assert kept == {"deep": _nested(7), "level": 3, "tier": "pro", "pair": ["a", 1.5],
-                    "ordered": {"b": True, "a": None}, "odd": {"inner": "pro"},
-                    "max": 2**63 - 1, "min": -(2**63), "text": "é" * 4096,
-                    "values": list(range(256 - 22))}
-    assert (type(kept["level"]), type(kept["tier"]), type(kept["odd"]["inner"])) == (
-        int, str, str)
+    assert kept == {
+        "deep": _nested(7),
+        "level": 3,
+        "tier": "pro",
+        "pair": ["a", 1.5],
+        "ordered": {"b": True, "a": None},
+        "odd": {"inner": "pro"},
+        "max": 2**63 - 1,
+        "min": -(2**63),
+        "text": "é" * 4096,
+        "values": list(range(256 - 22)),
+    }
+    assert (type(kept["level"]), type(kept["tier"]), type(kept["odd"]["inner"])) == (int, str, str)
     assert_usable(env)
     one_more = dict(result, values=list(range(256 - 21)))
     one_deeper = dict(result, deep=_nested(8))
     too_deep = "result dropped: nested deeper than 8 levels at .deep" + ".d" * 7
     assert [errors_of(run(Fixed("acme", bigger))) for bigger in (one_more, one_deeper)] == [
         {"acme (plugin tests.test_plugins)": "result dropped: more than 256 values"},
-        {"acme (plugin tests.test_plugins)": too_deep}]
+        {"acme (plugin tests.test_plugins)": too_deep},
+    ]
 
 
 def test_a_kept_result_is_a_copy() -> None:
@@ -577,7 +672,8 @@ def test_a_kept_result_is_a_copy() -> None:
     result["features"].append("audit")
     result["limits"]["seats"] = 0
     assert env.to_dict()["extensions"] == {
-        "acme": {"tier": "pro", "features": ["sso"], "limits": {"seats": 5}}}
+        "acme": {"tier": "pro", "features": ["sso"], "limits": {"seats": 5}}
+    }
 
 
 def test_only_plain_signals_reach_the_explanation() -> None:
@@ -585,50 +681,82 @@ def test_only_plain_signals_reach_the_explanation() -> None:
         facet = "noisy"
 
         def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
-            ctx.because("env ACME", b"bytes", 42, "x" * 257, "\ud800",  # type: ignore[arg-type]
-                        "\x1b[2J")
+            ctx.because(
+                "env ACME",
+                b"bytes",
+                42,
+                "x" * 257,
+                "\ud800",  # type: ignore[arg-type]
+                "\x1b[2J",
+            )
             return {"ok": True}
 
     env = run(Noisy())
     assert env.explanation["noisy (plugin tests.test_plugins)"] == {
-        "because": ["env ACME"], "error": None}
+        "because": ["env ACME"],
+        "error": None,
+    }
     assert_usable(env)
 
 
 # -- the command line --------------------------------------------------------------
 
+
 def test_cli_outlives_hostile_plugins(tmp_path: Path) -> None:
-    _distribution(tmp_path, "envdetect-hostile-cli", {"hostile_cli": (
-        "import time\n"
-        "class Exits:\n"
-        "    facet = 'a_exits'\n"
-        "    def detect(self, ctx):\n"
-        "        raise SystemExit(3)\n"
-        "class Sets:\n"
-        "    facet = 'b_sets'\n"
-        "    def detect(self, ctx):\n"
-        "        return {'x': {1, 2}}\n"
-        "class Sleeps:\n"
-        "    facet = 'z_sleeps'\n"
-        "    def detect(self, ctx):\n"
-        "        time.sleep(10)\n"
-        "exits, sets, sleeps = Exits(), Sets(), Sleeps()\n")},
-        {"a_exits": "hostile_cli:exits", "b_sets": "hostile_cli:sets",
-         "z_sleeps": "hostile_cli:sleeps"})
+    _distribution(
+        tmp_path,
+        "envdetect-hostile-cli",
+        {
+            "hostile_cli": (
+                "import time\n"
+                "class Exits:\n"
+                "    facet = 'a_exits'\n"
+                "    def detect(self, ctx):\n"
+                "        raise SystemExit(3)\n"
+                "class Sets:\n"
+                "    facet = 'b_sets'\n"
+                "    def detect(self, ctx):\n"
+                "        return {'x': {1, 2}}\n"
+                "class Sleeps:\n"
+                "    facet = 'z_sleeps'\n"
+                "    def detect(self, ctx):\n"
+                "        time.sleep(10)\n"
+                "exits, sets, sleeps = Exits(), Sets(), Sleeps()\n"
+            )
+        },
+        {
+            "a_exits": "hostile_cli:exits",
+            "b_sets": "hostile_cli:sets",
+            "z_sleeps": "hostile_cli:sleeps",
+        },
+    )
     environ = dict(os.environ, PYTHONPATH=str(tmp_path))
     started = time.monotonic()
-    as_json = subprocess.run([sys.executable, "-m", "envdetect", "--json", "--explain"],
-                             capture_output=True, text=True, env=environ, cwd=ROOT, timeout=30,
-                             check=False)
-    report = subprocess.run([sys.executable, "-m", "envdetect", "--explain"],
-                            capture_output=True, text=True, env=environ, cwd=ROOT, timeout=30,
-                            check=False)
+    as_json = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--json", "--explain"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=ROOT,
+        timeout=30,
+        check=False,
+    )
+    report = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--explain"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=ROOT,
+        timeout=30,
+        check=False,
+    )
     assert time.monotonic() - started < 8  # two runs; a sleeping plugin would cost 20 s
     assert (as_json.returncode, as_json.stderr, report.returncode, report.stderr) == (0, "", 0, "")
     explanation = json.loads(as_json.stdout)["explanation"]
     assert explanation["a_exits (plugin hostile_cli)"]["error"] == "SystemExit"
     assert explanation["b_sets (plugin hostile_cli)"]["error"] == (
-        "result dropped: not JSON-safe (set at .x)")
+        "result dropped: not JSON-safe (set at .x)"
+    )
     assert explanation["z_sleeps (plugin hostile_cli)"]["error"] == TIMED_OUT
     assert f"z_sleeps (plugin hostile_cli): detector failed ({TIMED_OUT})" in report.stdout
 

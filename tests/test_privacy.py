@@ -41,20 +41,61 @@ def forms(value: str) -> set[str]:
 
 
 # -- planted values -----------------------------------------------------------
-T = {name: token(name) for name in (
-    "Arbitrary", "TermVersion", "AiAgent", "UserAgentExtra", "Host", "User", "Home",
-    "Venv", "Conda", "Pyenv", "Shell", "Pwd", "Lambda", "GcpProject", "AzureSub",
-    "Codespace", "Repo", "Branch", "Commit", "BuildUrl", "GhToken", "AwsSecret",
-    "TermSession", "ItermSession", "WtSession", "Tmux", "MachineId", "DmiUuid",
-    "Container", "Exe", "Cmdline", "Kernel", "HostFile", "ProjectPath", "RunId",
-    "Workspace", "Service", "AppName", "Cluster", "Tenant",
-)}
+T = {
+    name: token(name)
+    for name in (
+        "Arbitrary",
+        "TermVersion",
+        "AiAgent",
+        "UserAgentExtra",
+        "Host",
+        "User",
+        "Home",
+        "Venv",
+        "Conda",
+        "Pyenv",
+        "Shell",
+        "Pwd",
+        "Lambda",
+        "GcpProject",
+        "AzureSub",
+        "Codespace",
+        "Repo",
+        "Branch",
+        "Commit",
+        "BuildUrl",
+        "GhToken",
+        "AwsSecret",
+        "TermSession",
+        "ItermSession",
+        "WtSession",
+        "Tmux",
+        "MachineId",
+        "DmiUuid",
+        "Container",
+        "Exe",
+        "Cmdline",
+        "Kernel",
+        "HostFile",
+        "ProjectPath",
+        "RunId",
+        "Workspace",
+        "Service",
+        "AppName",
+        "Cluster",
+        "Tenant",
+    )
+}
 IP_CLIENT = "198.51.100.73"
 IP_SERVICE = "203.0.113.91"
 ACCOUNT = "918273645501"
 HEX_CONTAINER = hashlib.sha256(b"container").hexdigest()  # 64 hex, like a container id
-NUMERIC = {"account": ACCOUNT, "ip_client": IP_CLIENT, "ip_service": IP_SERVICE,
-           "container_hex": HEX_CONTAINER}
+NUMERIC = {
+    "account": ACCOUNT,
+    "ip_client": IP_CLIENT,
+    "ip_service": IP_SERVICE,
+    "container_hex": HEX_CONTAINER,
+}
 ALL_SECRETS = {*T.values(), *NUMERIC.values()}
 
 BASE_ENV = {
@@ -62,63 +103,96 @@ BASE_ENV = {
     "TERM_PROGRAM": "vscode",
     "TERM_PROGRAM_VERSION": T["TermVersion"],
     "AWS_TOOLING_USER_AGENT": f"AWS-Toolkit-For-VSCode/3.30.0 {T['UserAgentExtra']}",
-    "HOSTNAME": T["Host"], "COMPUTERNAME": T["Host"],
-    "USER": T["User"], "LOGNAME": T["User"], "USERNAME": T["User"],
-    "HOME": f"/home/{T['Home']}", "USERPROFILE": f"C:\\Users\\{T['Home']}",
+    "HOSTNAME": T["Host"],
+    "COMPUTERNAME": T["Host"],
+    "USER": T["User"],
+    "LOGNAME": T["User"],
+    "USERNAME": T["User"],
+    "HOME": f"/home/{T['Home']}",
+    "USERPROFILE": f"C:\\Users\\{T['Home']}",
     "VIRTUAL_ENV": f"/home/{T['Home']}/{T['Venv']}/.venv",
-    "CONDA_PREFIX": f"/opt/{T['Conda']}/envs/base", "PYENV_DIR": f"/srv/{T['Pyenv']}",
-    "SHELL": f"/home/{T['Home']}/bin/{T['Shell']}", "PWD": f"/work/{T['Pwd']}",
-    "SSH_CONNECTION": f"{IP_CLIENT} 53122 10.0.0.5 22", "SSH_CLIENT": f"{IP_CLIENT} 53122 22",
-    "KUBERNETES_SERVICE_HOST": IP_SERVICE, "KUBERNETES_SERVICE_PORT": "443",
-    "GITHUB_TOKEN": T["GhToken"], "AWS_SECRET_ACCESS_KEY": T["AwsSecret"],
-    "TERM_SESSION_ID": T["TermSession"], "ITERM_SESSION_ID": f"w0t0p0:{T['ItermSession']}",
-    "WT_SESSION": T["WtSession"], "TMUX": f"/tmp/tmux-1000/{T['Tmux']},2381,0",
-    "LANG": "en_US.UTF-8", "TERM": "xterm-256color",
+    "CONDA_PREFIX": f"/opt/{T['Conda']}/envs/base",
+    "PYENV_DIR": f"/srv/{T['Pyenv']}",
+    "SHELL": f"/home/{T['Home']}/bin/{T['Shell']}",
+    "PWD": f"/work/{T['Pwd']}",
+    "SSH_CONNECTION": f"{IP_CLIENT} 53122 10.0.0.5 22",
+    "SSH_CLIENT": f"{IP_CLIENT} 53122 22",
+    "KUBERNETES_SERVICE_HOST": IP_SERVICE,
+    "KUBERNETES_SERVICE_PORT": "443",
+    "GITHUB_TOKEN": T["GhToken"],
+    "AWS_SECRET_ACCESS_KEY": T["AwsSecret"],
+    "TERM_SESSION_ID": T["TermSession"],
+    "ITERM_SESSION_ID": f"w0t0p0:{T['ItermSession']}",
+    "WT_SESSION": T["WtSession"],
+    "TMUX": f"/tmp/tmux-1000/{T['Tmux']},2381,0",
+    "LANG": "en_US.UTF-8",
+    "TERM": "xterm-256color",
 }
 
 SCENARIOS: dict[str, dict[str, str]] = {
     "laptop": {},
     "github_actions": {
-        "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "pull_request",
         "GITHUB_REPOSITORY": f"{T['Repo']}/{T['ProjectPath']}",
-        "GITHUB_REF_NAME": T["Branch"], "GITHUB_SHA": T["Commit"],
-        "GITHUB_RUN_ID": T["RunId"], "GITHUB_SERVER_URL": f"https://{T['BuildUrl']}.example",
+        "GITHUB_REF_NAME": T["Branch"],
+        "GITHUB_SHA": T["Commit"],
+        "GITHUB_RUN_ID": T["RunId"],
+        "GITHUB_SERVER_URL": f"https://{T['BuildUrl']}.example",
         "GITHUB_WORKSPACE": f"/home/runner/work/{T['Workspace']}",
     },
     "gitlab": {
-        "CI": "true", "GITLAB_CI": "true", "CI_PROJECT_PATH": f"{T['Repo']}/{T['ProjectPath']}",
-        "CI_COMMIT_REF_NAME": T["Branch"], "CI_COMMIT_SHA": T["Commit"],
-        "CI_MERGE_REQUEST_ID": "4412", "CI_PIPELINE_URL": f"https://{T['BuildUrl']}.example/p/1",
+        "CI": "true",
+        "GITLAB_CI": "true",
+        "CI_PROJECT_PATH": f"{T['Repo']}/{T['ProjectPath']}",
+        "CI_COMMIT_REF_NAME": T["Branch"],
+        "CI_COMMIT_SHA": T["Commit"],
+        "CI_MERGE_REQUEST_ID": "4412",
+        "CI_PIPELINE_URL": f"https://{T['BuildUrl']}.example/p/1",
     },
     "jenkins": {
-        "JENKINS_URL": f"https://{T['BuildUrl']}.example/", "BUILD_TAG": f"jenkins-{T['Repo']}-7",
+        "JENKINS_URL": f"https://{T['BuildUrl']}.example/",
+        "BUILD_TAG": f"jenkins-{T['Repo']}-7",
         "BUILD_URL": f"https://{T['BuildUrl']}.example/job/{T['ProjectPath']}/7/",
-        "GIT_BRANCH": T["Branch"], "GIT_COMMIT": T["Commit"], "CHANGE_ID": "12",
+        "GIT_BRANCH": T["Branch"],
+        "GIT_COMMIT": T["Commit"],
+        "CHANGE_ID": "12",
     },
     "codebuild": {
         "CODEBUILD_BUILD_ARN": f"arn:aws:codebuild:us-east-1:{ACCOUNT}:build/"
-                               f"{T['ProjectPath']}:0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
+        f"{T['ProjectPath']}:0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
         "CODEBUILD_BUILD_ID": f"{T['ProjectPath']}:0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
-        "CODEBUILD_WEBHOOK_EVENT": "PULL_REQUEST_UPDATED", "CODEBUILD_SOURCE_VERSION": "pr/9",
+        "CODEBUILD_WEBHOOK_EVENT": "PULL_REQUEST_UPDATED",
+        "CODEBUILD_SOURCE_VERSION": "pr/9",
         "CODEBUILD_RESOLVED_SOURCE_VERSION": T["Commit"],
     },
     "lambda": {
-        "AWS_LAMBDA_FUNCTION_NAME": T["Lambda"], "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12", "AWS_REGION": "us-east-1",
+        "AWS_LAMBDA_FUNCTION_NAME": T["Lambda"],
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_REGION": "us-east-1",
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{T['Lambda']}",
     },
     "gcp_cloud_run": {
-        "K_SERVICE": T["Service"], "K_REVISION": f"{T['Service']}-00002-xyz",
-        "K_CONFIGURATION": T["Service"], "GOOGLE_CLOUD_PROJECT": T["GcpProject"],
+        "K_SERVICE": T["Service"],
+        "K_REVISION": f"{T['Service']}-00002-xyz",
+        "K_CONFIGURATION": T["Service"],
+        "GOOGLE_CLOUD_PROJECT": T["GcpProject"],
     },
     "azure_functions": {
-        "FUNCTIONS_WORKER_RUNTIME": "python", "WEBSITE_INSTANCE_ID": T["AppName"],
-        "WEBSITE_SITE_NAME": T["AppName"], "AZURE_SUBSCRIPTION_ID": T["AzureSub"],
-        "AZURE_TENANT_ID": T["Tenant"], "CONTAINER_NAME": T["Container"],
+        "FUNCTIONS_WORKER_RUNTIME": "python",
+        "WEBSITE_INSTANCE_ID": T["AppName"],
+        "WEBSITE_SITE_NAME": T["AppName"],
+        "AZURE_SUBSCRIPTION_ID": T["AzureSub"],
+        "AZURE_TENANT_ID": T["Tenant"],
+        "CONTAINER_NAME": T["Container"],
     },
     "codespaces": {
-        "CODESPACES": "true", "CODESPACE_NAME": T["Codespace"],
-        "GITHUB_REPOSITORY": f"{T['Repo']}/{T['ProjectPath']}", "GITHUB_USER": T["User"],
+        "CODESPACES": "true",
+        "CODESPACE_NAME": T["Codespace"],
+        "GITHUB_REPOSITORY": f"{T['Repo']}/{T['ProjectPath']}",
+        "GITHUB_USER": T["User"],
     },
     "agent": {"CLAUDECODE": "1", "CLAUDE_CODE_ENTRYPOINT": "cli", "CURSOR_TRACE_ID": T["RunId"]},
     "agent_named": {"AI_AGENT": T["AiAgent"]},
@@ -146,23 +220,40 @@ FILES = {
 }
 
 PROCESSES = [
-    {"name": "python3", "exe": f"/home/{T['Home']}/.pyenv/versions/3.12.3/bin/python3.12",
-     "cmdline": ["python3", "-m", "tool", f"--password={T['Cmdline']}"]},
+    {
+        "name": "python3",
+        "exe": f"/home/{T['Home']}/.pyenv/versions/3.12.3/bin/python3.12",
+        "cmdline": ["python3", "-m", "tool", f"--password={T['Cmdline']}"],
+    },
     {"name": "bash", "exe": "/usr/bin/bash", "cmdline": ["-bash"]},
-    {"name": "code", "exe": f"/home/{T['Exe']}/.vscode-server/bin/abc/node",
-     "cmdline": [f"/home/{T['Exe']}/.vscode-server/bin/abc/node", "--max-old-space-size=3072"]},
+    {
+        "name": "code",
+        "exe": f"/home/{T['Exe']}/.vscode-server/bin/abc/node",
+        "cmdline": [f"/home/{T['Exe']}/.vscode-server/bin/abc/node", "--max-old-space-size=3072"],
+    },
     {"name": "sshd", "cmdline": [f"sshd: {T['User']}@pts/0"]},
 ]
 
-PLATFORM = {"system": "Linux", "release": "6.8.0-1015-aws",
-            "version": f"#16-Ubuntu SMP {T['Kernel']} Sat Sep 14 00:12:13 UTC 2024",
-            "machine": "x86_64", "python_implementation": "CPython", "python_version": "3.12.3",
-            "python_bits": 64, "python_venv": True}
+PLATFORM = {
+    "system": "Linux",
+    "release": "6.8.0-1015-aws",
+    "version": f"#16-Ubuntu SMP {T['Kernel']} Sat Sep 14 00:12:13 UTC 2024",
+    "machine": "x86_64",
+    "python_implementation": "CPython",
+    "python_version": "3.12.3",
+    "python_bits": 64,
+    "python_venv": True,
+}
 
 
 def scenario_fixture(name: str) -> dict[str, Any]:
-    return {"environ": {**BASE_ENV, **SCENARIOS[name]}, "files": FILES,
-            "processes": PROCESSES, "platform": PLATFORM, "tty": {"stdin": True, "stdout": True}}
+    return {
+        "environ": {**BASE_ENV, **SCENARIOS[name]},
+        "files": FILES,
+        "processes": PROCESSES,
+        "platform": PLATFORM,
+        "tty": {"stdin": True, "stdout": True},
+    }
 
 
 def leaks(text: str, secrets: set[str] = ALL_SECRETS) -> list[str]:
@@ -197,8 +288,10 @@ def test_no_sentinel_leaves_fixture_detection(name: str) -> None:
 
 def test_scenarios_really_exercise_the_detectors() -> None:
     """Sanity: the planted environments are detected, so the values were read."""
-    detected = {name: envdetect.detect(FixtureContext(scenario_fixture(name)), plugins=False)
-                for name in SCENARIOS}
+    detected = {
+        name: envdetect.detect(FixtureContext(scenario_fixture(name)), plugins=False)
+        for name in SCENARIOS
+    }
     assert detected["laptop"].os.distro.id == "ubuntu"
     assert detected["laptop"].runtime.kind in {"ide", "terminal", "agent"}
     kinds = {env.runtime.kind for env in detected.values()}
@@ -225,7 +318,9 @@ def test_fingerprint_allowlist_over_every_fixture(path: Path) -> None:
             assert all(c in "0123456789abcdef" for c in value)
         else:  # versions: each in the shape its rule admits, which it keeps as it is
             assert all(part.isascii() and part[:1].isdigit() for part in value.split(".")), (
-                key, value)
+                key,
+                value,
+            )
             assert len(value) <= 16
             assert version_shape(key, fingerprint["os.type"])(value) == value, (key, value)
 
@@ -237,13 +332,17 @@ def version_shape(key: str, os_type: str | None) -> Any:
         if os_type == "linux":
             return shapes.linux_version
         return shapes.OS_VERSION_SHAPES.get(os_type or "", shapes.release_version)
-    return {"os.distro.version": shapes.linux_version, "toolkit.version": shapes.toolkit_version,
-            "python.version": shapes.python_version}[key]
+    return {
+        "os.distro.version": shapes.linux_version,
+        "toolkit.version": shapes.toolkit_version,
+        "python.version": shapes.python_version,
+    }[key]
 
 
 def _live(args: list[str], env: dict[str, str], python: str) -> str:
-    done = subprocess.run([python, *args], capture_output=True, text=True, env=env, cwd=ROOT,
-                          check=True, timeout=120)
+    done = subprocess.run(
+        [python, *args], capture_output=True, text=True, env=env, cwd=ROOT, check=True, timeout=120
+    )
     return done.stdout + done.stderr
 
 
@@ -254,9 +353,14 @@ def test_no_sentinel_leaves_live_detection(tmp_path: Path) -> None:
     bindir.mkdir(parents=True)
     python = bindir / "python3"
     python.symlink_to(sys.executable)
-    env = {**BASE_ENV, **SCENARIOS["github_actions"], "HOME": str(home),
-           "PATH": os.environ.get("PATH", ""), "PWD": str(home),
-           "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env = {
+        **BASE_ENV,
+        **SCENARIOS["github_actions"],
+        "HOME": str(home),
+        "PATH": os.environ.get("PATH", ""),
+        "PWD": str(home),
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+    }
     env.pop("ENVDETECT_PLUGINS", None)
     texts = {
         "json": _live(["-m", "envdetect", "--json"], env, str(python)),
@@ -298,24 +402,41 @@ VERSION_SECRETS = {N1, N2, SUFFIX, T["Host"], T["User"]}
 
 
 def _linux(os_release: str) -> dict[str, Any]:
-    return {"files": {"/etc/os-release": os_release}, "tty": {"stdin": True, "stdout": True},
-            "platform": {"system": "Linux", "release": "6.8.0-45-generic", "machine": "x86_64",
-                         "python_implementation": "CPython", "python_version": "3.12.3"}}
+    return {
+        "files": {"/etc/os-release": os_release},
+        "tty": {"stdin": True, "stdout": True},
+        "platform": {
+            "system": "Linux",
+            "release": "6.8.0-45-generic",
+            "machine": "x86_64",
+            "python_implementation": "CPython",
+            "python_version": "3.12.3",
+        },
+    }
 
 
 def _platform(**platform: str) -> dict[str, Any]:
-    return {"platform": {"machine": "x86_64", "python_implementation": "CPython",
-                         "python_version": "3.12.3", **platform}}
+    return {
+        "platform": {
+            "machine": "x86_64",
+            "python_implementation": "CPython",
+            "python_version": "3.12.3",
+            **platform,
+        }
+    }
 
 
 def _toolkit(value: str) -> dict[str, Any]:
-    return {**_linux('ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="24.04"\n'),
-            "environ": {"AWS_TOOLING_USER_AGENT": value}}
+    return {
+        **_linux('ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="24.04"\n'),
+        "environ": {"AWS_TOOLING_USER_AGENT": value},
+    }
 
 
 VERSION_SCENARIOS: dict[str, dict[str, Any]] = {
     "VERSION_ID with a suffix": _linux(
-        f'ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="{N1}.{N2}-{SUFFIX}"\n'),
+        f'ID=ubuntu\nNAME="Ubuntu"\nVERSION_ID="{N1}.{N2}-{SUFFIX}"\n'
+    ),
     "VERSION_ID one number": _linux(f"ID=debian\nNAME=Debian\nVERSION_ID={N1}{N2}\n"),
     "VERSION_ID long minor": _linux(f'ID=rhel\nNAME="RHEL"\nVERSION_ID="9.{N1}"\n'),
     "VERSION_ID long third part": _linux(f'ID=rhel\nNAME="RHEL"\nVERSION_ID="9.4.{N1}{N2}"\n'),
@@ -324,7 +445,8 @@ VERSION_SCENARIOS: dict[str, dict[str, Any]] = {
     "numeric PRETTY_NAME": _linux(f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{N1 * 30}"\n'),
     "names and ids of a custom image": _linux(
         f'ID="{T["Host"]}"\nNAME="{T["User"]} Workstation\x00\x1b[2J"\n'
-        f'ID_LIKE="{T["Host"]} rhel"\nVERSION_ID="7.3"\n'),
+        f'ID_LIKE="{T["Host"]} rhel"\nVERSION_ID="7.3"\n'
+    ),
     "toolkit version suffix": _toolkit(f"AWS-Toolkit-For-VSCode/3.30.0-{SUFFIX}"),
     "toolkit version numbers": _toolkit(f"AWS-Toolkit-For-VSCode/{N1}.{N2}"),
     "toolkit version long minor": _toolkit(f"AWS Toolkit For JetBrains/3.{N1}-{N2}"),
@@ -352,8 +474,10 @@ def _strings(value: Any) -> list[str]:
 def test_no_sentinel_inside_a_version_leaves_the_machine(document: dict[str, Any]) -> None:
     env = envdetect.detect(FixtureContext(document), plugins=False)
     fingerprint = env.fingerprint()
-    for name, text in {"fingerprint": json.dumps(fingerprint),
-                       "otel": json.dumps(env.resource_attributes())}.items():
+    for name, text in {
+        "fingerprint": json.dumps(fingerprint),
+        "otel": json.dumps(env.resource_attributes()),
+    }.items():
         assert leaks(text, VERSION_SECRETS) == [], f"{name} leaks"
     # The local document shows the machine's strings, but only cleaned and capped.
     for text in _strings(env.to_dict()):
@@ -365,6 +489,7 @@ def test_no_sentinel_inside_a_version_leaves_the_machine(document: dict[str, Any
 def test_version_scenarios_really_plant_into_the_document() -> None:
     """Sanity: the sentinels do reach the local document (so the fingerprint had
     something to drop), and real versions beside them still leave the machine."""
+
     def detected(name: str) -> envdetect.Environment:
         return envdetect.detect(FixtureContext(VERSION_SCENARIOS[name]), plugins=False)
 

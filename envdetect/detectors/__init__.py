@@ -35,19 +35,48 @@ if TYPE_CHECKING:  # pragma: no cover
 SCHEMA = 1
 
 #: Top-level keys of the document, in output order.
-FACETS = ("ci", "toolkit", "ide", "agent", "notebook", "cloud", "container",
-          "terminal", "os", "host", "python")
+FACETS = (
+    "ci",
+    "toolkit",
+    "ide",
+    "agent",
+    "notebook",
+    "cloud",
+    "container",
+    "terminal",
+    "os",
+    "host",
+    "python",
+)
 
 #: Cloud platforms that run managed workloads (functions, apps, containers).
 #: Virtual machines and hosted developer shells fill the cloud facet but a
 #: person typing in one is still at a terminal, so they do not set the kind.
-MANAGED_PLATFORMS = frozenset({
-    "aws_lambda", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_app_runner",
-    "gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
-    "azure.functions", "azure.app_service", "azure.container_apps",
-    "azure.container_instances", "azure.aks",
-    "heroku", "vercel", "netlify", "fly_io", "render", "railway", "cloudflare",
-})
+MANAGED_PLATFORMS = frozenset(
+    {
+        "aws_lambda",
+        "aws_ecs",
+        "aws_eks",
+        "aws_elastic_beanstalk",
+        "aws_app_runner",
+        "gcp_cloud_run",
+        "gcp_cloud_functions",
+        "gcp_app_engine",
+        "gcp_kubernetes_engine",
+        "azure.functions",
+        "azure.app_service",
+        "azure.container_apps",
+        "azure.container_instances",
+        "azure.aks",
+        "heroku",
+        "vercel",
+        "netlify",
+        "fly_io",
+        "render",
+        "railway",
+        "cloudflare",
+    }
+)
 
 
 def on_managed_platform(found: "Mapping[str, Any]") -> bool:
@@ -196,57 +225,93 @@ CLOUD_VARIABLES = frozenset({
 #: ``.exe``/``.app``, no `` Helper (Plugin)`` suffix) -> (ide id, product).
 PROCESS_IDES = {
     # VS Code and forks: Linux/Windows binaries, macOS bundles and helpers.
-    "code": ("vscode", None), "code-insiders": ("vscode", None),
-    "code - insiders": ("vscode", None), "code-oss": ("vscode", None),
-    "code - oss": ("vscode", None), "visual studio code": ("vscode", None),
-    "visual studio code - insiders": ("vscode", None), "microsoft vs code": ("vscode", None),
-    "microsoft vs code insiders": ("vscode", None), "code-server": ("vscode", None),
+    "code": ("vscode", None),
+    "code-insiders": ("vscode", None),
+    "code - insiders": ("vscode", None),
+    "code-oss": ("vscode", None),
+    "code - oss": ("vscode", None),
+    "visual studio code": ("vscode", None),
+    "visual studio code - insiders": ("vscode", None),
+    "microsoft vs code": ("vscode", None),
+    "microsoft vs code insiders": ("vscode", None),
+    "code-server": ("vscode", None),
     "openvscode-server": ("vscode", None),
-    "codium": ("vscodium", None), "vscodium": ("vscodium", None),
-    "codium-insiders": ("vscodium", None), "vscodium - insiders": ("vscodium", None),
+    "codium": ("vscodium", None),
+    "vscodium": ("vscodium", None),
+    "codium-insiders": ("vscodium", None),
+    "vscodium - insiders": ("vscodium", None),
     "cursor": ("cursor", None),
     "windsurf": ("windsurf", None),
     "positron": ("positron", None),
-    "trae": ("trae", None), "trae cn": ("trae", None),
+    "trae": ("trae", None),
+    "trae cn": ("trae", None),
     "kiro": ("kiro", None),
     "antigravity": ("antigravity", None),
     # JetBrains: native launchers (Linux/macOS), Windows 64-bit launchers,
     # macOS application bundles.
-    "pycharm": ("jetbrains", "pycharm"), "pycharm64": ("jetbrains", "pycharm"),
+    "pycharm": ("jetbrains", "pycharm"),
+    "pycharm64": ("jetbrains", "pycharm"),
     "pycharm ce": ("jetbrains", "pycharm"),
     "pycharm community edition": ("jetbrains", "pycharm"),
     "pycharm professional edition": ("jetbrains", "pycharm"),
     "pycharm professional": ("jetbrains", "pycharm"),
-    "idea": ("jetbrains", "idea"), "idea64": ("jetbrains", "idea"),
-    "intellij idea": ("jetbrains", "idea"), "intellij idea ce": ("jetbrains", "idea"),
+    "idea": ("jetbrains", "idea"),
+    "idea64": ("jetbrains", "idea"),
+    "intellij idea": ("jetbrains", "idea"),
+    "intellij idea ce": ("jetbrains", "idea"),
     "intellij idea ultimate": ("jetbrains", "idea"),
     "intellij idea community edition": ("jetbrains", "idea"),
-    "goland": ("jetbrains", "goland"), "goland64": ("jetbrains", "goland"),
-    "webstorm": ("jetbrains", "webstorm"), "webstorm64": ("jetbrains", "webstorm"),
-    "clion": ("jetbrains", "clion"), "clion64": ("jetbrains", "clion"),
-    "rider": ("jetbrains", "rider"), "rider64": ("jetbrains", "rider"),
+    "goland": ("jetbrains", "goland"),
+    "goland64": ("jetbrains", "goland"),
+    "webstorm": ("jetbrains", "webstorm"),
+    "webstorm64": ("jetbrains", "webstorm"),
+    "clion": ("jetbrains", "clion"),
+    "clion64": ("jetbrains", "clion"),
+    "rider": ("jetbrains", "rider"),
+    "rider64": ("jetbrains", "rider"),
     "jetbrains rider": ("jetbrains", "rider"),
-    "phpstorm": ("jetbrains", "phpstorm"), "phpstorm64": ("jetbrains", "phpstorm"),
-    "rubymine": ("jetbrains", "rubymine"), "rubymine64": ("jetbrains", "rubymine"),
-    "datagrip": ("jetbrains", "datagrip"), "datagrip64": ("jetbrains", "datagrip"),
-    "dataspell": ("jetbrains", "dataspell"), "dataspell64": ("jetbrains", "dataspell"),
-    "rustrover": ("jetbrains", "rustrover"), "rustrover64": ("jetbrains", "rustrover"),
-    "aqua64": ("jetbrains", "aqua"), "writerside64": ("jetbrains", "writerside"),
+    "phpstorm": ("jetbrains", "phpstorm"),
+    "phpstorm64": ("jetbrains", "phpstorm"),
+    "rubymine": ("jetbrains", "rubymine"),
+    "rubymine64": ("jetbrains", "rubymine"),
+    "datagrip": ("jetbrains", "datagrip"),
+    "datagrip64": ("jetbrains", "datagrip"),
+    "dataspell": ("jetbrains", "dataspell"),
+    "dataspell64": ("jetbrains", "dataspell"),
+    "rustrover": ("jetbrains", "rustrover"),
+    "rustrover64": ("jetbrains", "rustrover"),
+    "aqua64": ("jetbrains", "aqua"),
+    "writerside64": ("jetbrains", "writerside"),
     "studio64": ("jetbrains", "android_studio"),
     "android studio": ("jetbrains", "android_studio"),
     # Other editors.
-    "zed": ("zed", None), "zed-editor": ("zed", None), "zeditor": ("zed", None),
-    "nvim": ("neovim", None), "nvim-qt": ("neovim", None), "neovide": ("neovim", None),
-    "vim": ("vim", None), "gvim": ("vim", None), "vimx": ("vim", None), "mvim": ("vim", None),
-    "macvim": ("vim", None), "vim.basic": ("vim", None), "vim.gtk3": ("vim", None),
-    "vim.nox": ("vim", None), "vim.tiny": ("vim", None),
-    "emacs": ("emacs", None), "runemacs": ("emacs", None),
-    "sublime_text": ("sublime_text", None), "sublime text": ("sublime_text", None),
-    "plugin_host": ("sublime_text", None), "plugin_host-3.3": ("sublime_text", None),
+    "zed": ("zed", None),
+    "zed-editor": ("zed", None),
+    "zeditor": ("zed", None),
+    "nvim": ("neovim", None),
+    "nvim-qt": ("neovim", None),
+    "neovide": ("neovim", None),
+    "vim": ("vim", None),
+    "gvim": ("vim", None),
+    "vimx": ("vim", None),
+    "mvim": ("vim", None),
+    "macvim": ("vim", None),
+    "vim.basic": ("vim", None),
+    "vim.gtk3": ("vim", None),
+    "vim.nox": ("vim", None),
+    "vim.tiny": ("vim", None),
+    "emacs": ("emacs", None),
+    "runemacs": ("emacs", None),
+    "sublime_text": ("sublime_text", None),
+    "sublime text": ("sublime_text", None),
+    "plugin_host": ("sublime_text", None),
+    "plugin_host-3.3": ("sublime_text", None),
     "plugin_host-3.8": ("sublime_text", None),
     "xcode": ("xcode", None),
-    "idle": ("idle", None), "idle3": ("idle", None),
-    "spyder": ("spyder", None), "spyder3": ("spyder", None),
+    "idle": ("idle", None),
+    "idle3": ("idle", None),
+    "spyder": ("spyder", None),
+    "spyder3": ("spyder", None),
 }
 
 #: Ancestor process names (the executable's name) -> id.  Only for agents
@@ -297,12 +362,25 @@ AGENT_PROCESSES = {
 ANCESTRY_SCREEN: "dict[str, Any]" = {
     "names": ("java", "javaw", "studio"),
     "prefixes": ("emacs-", "idle3.", "idle-python", "codex-"),
-    "path_markers": ("/contents/", "/resources/app", "/cacheddata", "/application support/",
-                     "-server", "/.c9"),
-    "python": {"names": ("py", "pyw"), "prefix": "python", "args": 8,
-               "words": ("kernel", "idle", "spyder", "aider", "marimo")},
-    "node": {"names": ("node", "nodejs", "bun"), "args": 4,
-             "words": ("gemini", "copilot", "claude", "qwen", "octo")},
+    "path_markers": (
+        "/contents/",
+        "/resources/app",
+        "/cacheddata",
+        "/application support/",
+        "-server",
+        "/.c9",
+    ),
+    "python": {
+        "names": ("py", "pyw"),
+        "prefix": "python",
+        "args": 8,
+        "words": ("kernel", "idle", "spyder", "aider", "marimo"),
+    },
+    "node": {
+        "names": ("node", "nodejs", "bun"),
+        "args": 4,
+        "words": ("gemini", "copilot", "claude", "qwen", "octo"),
+    },
     "ci_words": ("buildbot", "buildslave", "concourse"),
 }
 
@@ -334,8 +412,12 @@ GATES: "dict[str, dict[str, Any]]" = {
     "cloud": {
         "variables": CLOUD_VARIABLES | {"SAGEMAKER_APP_TYPE_LOWERCASE"},
         # A VM's firmware names its cloud; inside a container too.
-        "contents": (("/sys/class/dmi/id/sys_vendor",
-                      ("Amazon EC2", "Google", "Microsoft Corporation", "Xen")),),
+        "contents": (
+            (
+                "/sys/class/dmi/id/sys_vendor",
+                ("Amazon EC2", "Google", "Microsoft Corporation", "Xen"),
+            ),
+        ),
         # ECS tasks are recognised from their cgroup paths alone.
         "facets": (("container", ("ecs",)),),
         # Elastic Beanstalk on Windows: no firmware file to read there.
@@ -345,11 +427,17 @@ GATES: "dict[str, dict[str, Any]]" = {
     "toolkit": {"variables": frozenset(("AWS_TOOLING_USER_AGENT", "SAM_CLI_TELEMETRY_FROM_IDE"))},
     # Jules' VM is told by HOME and USER, set everywhere: its home directory
     # opens the gate instead (agent.ENV_RULES' Jules row).
-    "agent": {"variables": AGENT_VARIABLES, "paths": ("/opt/.devin", "/home/jules"),
-              "ancestry": True},
+    "agent": {
+        "variables": AGENT_VARIABLES,
+        "paths": ("/opt/.devin", "/home/jules"),
+        "ancestry": True,
+    },
     "ide": {"variables": IDE_VARIABLES, "ancestry": True},
     # A kernel that runs in this very process (marimo's app runner, an
     # ipykernel launched with no JPY_* variable) says so on its command line.
-    "notebook": {"variables": NOTEBOOK_VARIABLES, "command_line": ("ipykernel", "marimo"),
-                 "ancestry": True},
+    "notebook": {
+        "variables": NOTEBOOK_VARIABLES,
+        "command_line": ("ipykernel", "marimo"),
+        "ancestry": True,
+    },
 }

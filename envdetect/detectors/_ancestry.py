@@ -53,9 +53,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: VS Code and the editors built from it: they share VS Code's terminal,
 #: its ``VSCODE_*`` variables and ``TERM_PROGRAM=vscode`` (Kiro: ``kiro``).
-VSCODE_FAMILY = frozenset({
-    "vscode", "vscodium", "cursor", "windsurf", "positron", "trae", "kiro", "antigravity",
-})
+VSCODE_FAMILY = frozenset(
+    {
+        "vscode",
+        "vscodium",
+        "cursor",
+        "windsurf",
+        "positron",
+        "trae",
+        "kiro",
+        "antigravity",
+    }
+)
 
 #: Directory names distinctive enough to classify wherever they appear in a
 #: path: the per-user servers of remote VS Code (Remote-SSH, WSL, Dev
@@ -63,12 +72,17 @@ VSCODE_FAMILY = frozenset({
 #: Only dot-directories: an undotted name such as ``code-server`` may just
 #: as well be someone's checkout of that project.
 DISTINCTIVE_DIRS = {
-    ".vscode-server": ("vscode", None), ".vscode-server-insiders": ("vscode", None),
+    ".vscode-server": ("vscode", None),
+    ".vscode-server-insiders": ("vscode", None),
     ".openvscode-server": ("vscode", None),
-    ".vscodium-server": ("vscodium", None), ".cursor-server": ("cursor", None),
-    ".windsurf-server": ("windsurf", None), ".positron-server": ("positron", None),
-    ".trae-server": ("trae", None), ".kiro-server": ("kiro", None),
-    ".antigravity-server": ("antigravity", None), ".c9": ("cloud9", None),
+    ".vscodium-server": ("vscodium", None),
+    ".cursor-server": ("cursor", None),
+    ".windsurf-server": ("windsurf", None),
+    ".positron-server": ("positron", None),
+    ".trae-server": ("trae", None),
+    ".kiro-server": ("kiro", None),
+    ".antigravity-server": ("antigravity", None),
+    ".c9": ("cloud9", None),
 }
 
 #: Directories editor servers unpack to from their release archives, by name
@@ -82,7 +96,7 @@ RELEASE_DIR_PREFIXES = (("openvscode-server-v", ("vscode", None)),)
 def release_dir(part: str) -> "tuple[str, str | None] | None":
     """The editor an unpacked release directory (lowercased) belongs to."""
     for prefix, hit in RELEASE_DIR_PREFIXES:
-        if part.startswith(prefix) and part[len(prefix):len(prefix) + 1].isdigit():
+        if part.startswith(prefix) and part[len(prefix) : len(prefix) + 1].isdigit():
             return hit
     return None
 
@@ -96,28 +110,47 @@ def release_dir(part: str) -> "tuple[str, str | None] | None":
 TERMINAL_PROCESSES = {
     "terminal": "apple_terminal",
     "iterm2": "iterm2",
-    "wezterm-gui": "wezterm", "wezterm": "wezterm", "wezterm-mux-server": "wezterm",
+    "wezterm-gui": "wezterm",
+    "wezterm": "wezterm",
+    "wezterm-mux-server": "wezterm",
     "ghostty": "ghostty",
     "kitty": "kitty",
     "alacritty": "alacritty",
-    "warp": "warp", "warp-terminal": "warp",
+    "warp": "warp",
+    "warp-terminal": "warp",
     "windowsterminal": "windows_terminal",
     "mintty": "mintty",
-    "conemu": "conemu", "conemu64": "conemu", "conemuc": "conemu", "conemuc64": "conemu",
-    "gnome-terminal-server": "vte", "gnome-terminal-": "vte", "gnome-terminal": "vte",
-    "tilix": "vte", "terminator": "vte", "xfce4-terminal": "vte", "mate-terminal": "vte",
-    "lxterminal": "vte", "ptyxis": "vte", "ptyxis-agent": "vte", "kgx": "vte",
-    "guake": "vte", "tilda": "vte",
-    "konsole": "konsole", "yakuake": "konsole",
-    "xterm": "xterm", "uxterm": "xterm",
-    "foot": "foot", "footclient": "foot",
+    "conemu": "conemu",
+    "conemu64": "conemu",
+    "conemuc": "conemu",
+    "conemuc64": "conemu",
+    "gnome-terminal-server": "vte",
+    "gnome-terminal-": "vte",
+    "gnome-terminal": "vte",
+    "tilix": "vte",
+    "terminator": "vte",
+    "xfce4-terminal": "vte",
+    "mate-terminal": "vte",
+    "lxterminal": "vte",
+    "ptyxis": "vte",
+    "ptyxis-agent": "vte",
+    "kgx": "vte",
+    "guake": "vte",
+    "tilda": "vte",
+    "konsole": "konsole",
+    "yakuake": "konsole",
+    "xterm": "xterm",
+    "uxterm": "xterm",
+    "foot": "foot",
+    "footclient": "foot",
     "rio": "rio",
     "hyper": "hyper",
     "tabby": "tabby",
     "tmux": "tmux",
     "screen": "screen",
     "zellij": "zellij",
-    "sshd": None, "mosh-server": None,
+    "sshd": None,
+    "mosh-server": None,
 }
 
 
@@ -142,8 +175,12 @@ AGENT_SCRIPTS = {"aider": "aider"}
 #: (``copilot``, package ``@github/copilot``), Claude Code's npm build
 #: (``claude``), Qwen Code (``qwen``), Octofriend (``octofriend``, ``octo``).
 NODE_AGENT_SCRIPTS = {
-    "gemini": "gemini_cli", "copilot": "github_copilot", "claude": "claude_code",
-    "qwen": "qwen_code", "octofriend": "octofriend", "octo": "octofriend",
+    "gemini": "gemini_cli",
+    "copilot": "github_copilot",
+    "claude": "claude_code",
+    "qwen": "qwen_code",
+    "octofriend": "octofriend",
+    "octo": "octofriend",
 }
 NODE_AGENT_PACKAGES = (
     ("/@google/gemini-cli/", "gemini_cli", "gemini"),
@@ -170,7 +207,8 @@ _IDLE_PREFIXES = ("idle3.", "idle-python")
 
 
 def classify_path(
-    path: str, table: "dict[str, tuple[str, str | None]]",
+    path: str,
+    table: "dict[str, tuple[str, str | None]]",
 ) -> "tuple[str, str | None] | None":
     """The editor a path belongs to, from the parts of it that name one.
 
@@ -198,8 +236,11 @@ def classify_path(
         following = parts[index + 1]
         after = parts[index + 2] if index + 2 < count else ""
         names_editor = (
-            (part.endswith(".app") and following == "contents"
-             and after in ("macos", "resources"))  # a macOS bundle
+            (
+                part.endswith(".app")
+                and following == "contents"
+                and after in ("macos", "resources")
+            )  # a macOS bundle
             or (following == "resources" and after == "app")  # an install directory
             or following == "cacheddata"  # the editor's data directory
             or (index > 0 and parts[index - 1] == "application support")
@@ -212,6 +253,7 @@ def classify_path(
         if hit is not None:
             return hit
     return None
+
 
 #: Substrings without which :func:`classify_path` can only match the file name
 #: (the engine screens ancestors with the same list).
@@ -230,18 +272,21 @@ def _is_python(name: str, exe: "str | None") -> bool:
 
 def _python_role(cmdline: "tuple[str, ...]") -> "Hit | None":
     """A Python ancestor that is a Jupyter kernel, IDLE or Spyder."""
-    args = cmdline[1:MAX_PYTHON_ARGS + 1]
+    args = cmdline[1 : MAX_PYTHON_ARGS + 1]
     for position, arg in enumerate(args):
         lowered = arg.lower()
         if lowered == "-m" and position + 1 < len(args):
             module = args[position + 1].lower()
             if module in _KERNEL_MODULES:
                 # ``python -m ipykernel install`` writes a kernelspec: not a kernel.
-                if args[position + 2:position + 3] == ("install",):
+                if args[position + 2 : position + 3] == ("install",):
                     return None
                 return ("kernel", "jupyter", None, "process python (ipykernel)")
-            if module.startswith("spyder_kernels") or module == "spyder" \
-                    or module.startswith("spyder."):
+            if (
+                module.startswith("spyder_kernels")
+                or module == "spyder"
+                or module.startswith("spyder.")
+            ):
                 return ("ide", "spyder", None, "process python (spyder)")
             if module.startswith("idlelib"):
                 return ("ide", "idle", None, "process python (idlelib)")
@@ -267,14 +312,14 @@ def marimo_command(cmdline: "Sequence[str]") -> "str | None":
     """The subcommand of a marimo command line that runs cells (``edit``,
     ``run``, ``export`` ...), from ``…/bin/marimo run app.py`` or
     ``python -m marimo edit``; ``None`` for anything else."""
-    args = list(cmdline[:MAX_PYTHON_ARGS + 1])
+    args = list(cmdline[: MAX_PYTHON_ARGS + 1])
     for index, arg in enumerate(args):
         if arg == "-m" and index + 1 < len(args):
             runs = args[index + 1] == "marimo"
-            rest = args[index + 2:]
+            rest = args[index + 2 :]
         else:
             runs = _stem(arg) in ("marimo", "marimo-script.py")
-            rest = args[index + 1:]
+            rest = args[index + 1 :]
         if runs:
             command = next((part for part in rest if not part.startswith("-")), None)
             return command if command in MARIMO_RUNS else None
@@ -344,6 +389,7 @@ def _distinctive(path: str) -> "tuple[str, str | None] | None":
         if hit is not None:
             return hit
     return None
+
 
 #: The last ancestry classified and its result: the ide, notebook and
 #: terminal detectors all walk the same (cached) ancestry of one context.
@@ -418,8 +464,9 @@ def marimo_kernel(ctx: "Context", ancestors: bool) -> "Hit | None":
             if kernel_below or hit[2] == "run":
                 return ("kernel", "marimo", None, hit[3])
             return None  # marimo's own terminal, its language server: a person's
-        kernel_below = _is_python(normalize_name(process.name), process.exe) \
-            and _is_spawned_worker(process.cmdline)
+        kernel_below = _is_python(normalize_name(process.name), process.exe) and _is_spawned_worker(
+            process.cmdline
+        )
     return None
 
 
@@ -431,8 +478,14 @@ def nearest_kernel(ctx: "Context") -> "Hit | None":
 
 
 #: IDEs whose process hosts a terminal, as the terminal program they host.
-TERMINAL_HOSTS = {"jetbrains": "jetbrains", "zed": "zed", "neovim": "neovim",
-                   "vim": "vim", "emacs": "emacs", "sublime_text": "terminus"}
+TERMINAL_HOSTS = {
+    "jetbrains": "jetbrains",
+    "zed": "zed",
+    "neovim": "neovim",
+    "vim": "vim",
+    "emacs": "emacs",
+    "sublime_text": "terminus",
+}
 
 
 def nearest_terminal_layer(ctx: "Context") -> "tuple[str | None, str] | None":
@@ -492,7 +545,7 @@ def _is_claude_desktop(cmdline: "Sequence[str]") -> bool:
 def _node_agent(cmdline: "Sequence[str]") -> "tuple[str, str] | None":
     """The agent a ``node``/``bun`` command line runs: the first argument that
     is not an option is the script."""
-    for arg in cmdline[1:MAX_NODE_ARGS + 1]:
+    for arg in cmdline[1 : MAX_NODE_ARGS + 1]:
         if arg.startswith("-"):
             continue
         path = arg.replace("\\", "/")
@@ -543,7 +596,8 @@ def _is_buildbot(process: "Process") -> bool:
         if _stem(arg) == "buildbot.tac" or arg.endswith("=buildbot.tac"):
             return True
     script = _stem(process.name) in BUILDBOT_SCRIPTS or any(
-        _stem(arg) in BUILDBOT_SCRIPTS for arg in args[:2])
+        _stem(arg) in BUILDBOT_SCRIPTS for arg in args[:2]
+    )
     return script and ("start" in args or "restart" in args)
 
 
@@ -565,7 +619,9 @@ def ancestry_matters(ctx: "Context") -> bool:
         if hit[0] != "terminal":
             return True
     for process in ctx.processes():
-        if agent_process(process.name, process.cmdline) is not None \
-                or ci_process(process) is not None:
+        if (
+            agent_process(process.name, process.cmdline) is not None
+            or ci_process(process) is not None
+        ):
             return True
     return False

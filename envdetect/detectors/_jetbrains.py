@@ -15,22 +15,47 @@ if TYPE_CHECKING:  # pragma: no cover
 #: JetBrains' ``ProductPaths.kt`` lists them, lowercased -> product.  The same
 #: names head the config directory in ``__INTELLIJ_COMMAND_HISTFILE__``.
 SELECTORS = {
-    "intellijidea": "idea", "ideaic": "idea", "ideaie": "idea",
-    "pycharm": "pycharm", "pycharmce": "pycharm", "pycharmedu": "pycharm",
-    "dataspell": "dataspell", "phpstorm": "phpstorm", "webstorm": "webstorm",
-    "appcode": "appcode", "clion": "clion", "datagrip": "datagrip", "rider": "rider",
-    "goland": "goland", "androidstudio": "android_studio", "rustrover": "rustrover",
-    "rubymine": "rubymine", "aqua": "aqua", "writerside": "writerside",
+    "intellijidea": "idea",
+    "ideaic": "idea",
+    "ideaie": "idea",
+    "pycharm": "pycharm",
+    "pycharmce": "pycharm",
+    "pycharmedu": "pycharm",
+    "dataspell": "dataspell",
+    "phpstorm": "phpstorm",
+    "webstorm": "webstorm",
+    "appcode": "appcode",
+    "clion": "clion",
+    "datagrip": "datagrip",
+    "rider": "rider",
+    "goland": "goland",
+    "androidstudio": "android_studio",
+    "rustrover": "rustrover",
+    "rubymine": "rubymine",
+    "aqua": "aqua",
+    "writerside": "writerside",
 }
 
 #: ``idea.platform.prefix`` values (``IntelliJPlatformProduct``), lowercased.
 PREFIXES = {
-    "idea": "idea", "ideaedu": "idea",
-    "python": "pycharm", "pycharmcore": "pycharm", "pycharmedu": "pycharm",
-    "ruby": "rubymine", "phpstorm": "phpstorm", "webstorm": "webstorm",
-    "appcode": "appcode", "clion": "clion", "datagrip": "datagrip", "rider": "rider",
-    "goland": "goland", "androidstudio": "android_studio", "dataspell": "dataspell",
-    "rustrover": "rustrover", "aqua": "aqua", "writerside": "writerside",
+    "idea": "idea",
+    "ideaedu": "idea",
+    "python": "pycharm",
+    "pycharmcore": "pycharm",
+    "pycharmedu": "pycharm",
+    "ruby": "rubymine",
+    "phpstorm": "phpstorm",
+    "webstorm": "webstorm",
+    "appcode": "appcode",
+    "clion": "clion",
+    "datagrip": "datagrip",
+    "rider": "rider",
+    "goland": "goland",
+    "androidstudio": "android_studio",
+    "dataspell": "dataspell",
+    "rustrover": "rustrover",
+    "aqua": "aqua",
+    "writerside": "writerside",
 }
 
 #: Command-line arguments looked at for a JVM (whose command line carries the
@@ -52,7 +77,7 @@ def jvm_role(cmdline: "tuple[str, ...]") -> "Hit | None":
     """A JVM running a JetBrains IDE (``pycharm.sh``, Toolbox, remote backends)."""
     jetbrains = False
     product = None
-    for arg in cmdline[1:MAX_JAVA_ARGS + 1]:
+    for arg in cmdline[1 : MAX_JAVA_ARGS + 1]:
         lowered = arg.lower()
         if lowered.startswith("-didea.platform.prefix="):
             jetbrains = True

@@ -20,17 +20,39 @@ if TYPE_CHECKING:  # pragma: no cover
 NORMALIZED_DISTRO_ID = {"redhat": "rhel"}
 
 # Legacy release files distro never treats as "the" release file.
-IGNORED_RELEASE_FILES = frozenset({
-    "debian_version", "lsb-release", "oem-release", "os-release", "system-release",
-    "plesk-release", "iredmail-release", "board-release", "ec2_version",
-})
+IGNORED_RELEASE_FILES = frozenset(
+    {
+        "debian_version",
+        "lsb-release",
+        "oem-release",
+        "os-release",
+        "system-release",
+        "plesk-release",
+        "iredmail-release",
+        "board-release",
+        "ec2_version",
+    }
+)
 
 # The names distro tries, in this order, when /etc cannot be listed.
 FALLBACK_RELEASE_FILES = (
-    "SuSE-release", "altlinux-release", "arch-release", "base-release", "centos-release",
-    "fedora-release", "gentoo-release", "mageia-release", "mandrake-release",
-    "mandriva-release", "mandrivalinux-release", "manjaro-release", "oracle-release",
-    "redhat-release", "rocky-release", "sl-release", "slackware-version",
+    "SuSE-release",
+    "altlinux-release",
+    "arch-release",
+    "base-release",
+    "centos-release",
+    "fedora-release",
+    "gentoo-release",
+    "mageia-release",
+    "mandrake-release",
+    "mandriva-release",
+    "mandrivalinux-release",
+    "manjaro-release",
+    "oracle-release",
+    "redhat-release",
+    "rocky-release",
+    "sl-release",
+    "slackware-version",
 )
 
 #: Longest release line (a legacy file's first line, a PRETTY_NAME) read for

@@ -112,13 +112,12 @@ def version_shape(text: str) -> bool:
 
 
 def _is_token(token: str) -> bool:
-    return (0 < len(token) <= MAX_TOKEN and token[0] in _ALNUM and _only(token, _TOKEN))
+    return 0 < len(token) <= MAX_TOKEN and token[0] in _ALNUM and _only(token, _TOKEN)
 
 
 def _is_pair(pair: str) -> bool:
     name, slash, version = pair.partition("/")
-    return (bool(slash) and 0 < len(name) <= 64 and _only(name, _PAIR_NAME)
-            and _is_token(version))
+    return bool(slash) and 0 < len(name) <= 64 and _only(name, _PAIR_NAME) and _is_token(version)
 
 
 def _only(text: str, allowed: "frozenset[str]") -> bool:

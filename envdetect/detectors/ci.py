@@ -143,6 +143,7 @@ CONCOURSE_INITS = ("/tmp/gdn-init", "/tmp/garden-init")
 #: the handle being 8 hex digits (a hash of the step) or, in old versions, a UUID.
 CONCOURSE_BUILD_ROOT = "/tmp/build"
 
+
 def _concourse(ctx: "Context") -> "str | None":
     """A Concourse step: /tmp/build/<handle> plus Concourse's init as PID 1.
 
@@ -182,7 +183,8 @@ def _ancestor(ctx: "Context", vendor: str) -> bool:
     """Whether an ancestor runs ``vendor``'s steps; never for a person at a
     terminal, where the walk would only cost."""
     return not ctx.interactive() and any(
-        _ancestry.ci_process(process) == vendor for process in ctx.processes())
+        _ancestry.ci_process(process) == vendor for process in ctx.processes()
+    )
 
 
 #: ``("probe", name)`` rules of the vendor table -> the function deciding them;
@@ -204,8 +206,12 @@ GENERIC = ("CI", "CONTINUOUS_INTEGRATION")
 
 #: GitHub Actions events that run a workflow for an open pull request
 #: (https://docs.github.com/en/actions/reference/events-that-trigger-workflows).
-_GITHUB_PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review",
-                     "pull_request_review_comment")
+_GITHUB_PR_EVENTS = (
+    "pull_request",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+)
 _GITHUB_PR = ("in", "GITHUB_EVENT_NAME", _GITHUB_PR_EVENTS)
 
 #: Drone's (and Harness's Drone-compatible) event variable.
@@ -215,8 +221,12 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     # -- look-alikes of GitHub Actions first -----------------------------------
     # Forgejo runner sets FORGEJO_ACTIONS *and* GITEA_ACTIONS *and* GITHUB_ACTIONS
     # [src forgejo runner, runner.go]; https://forgejo.org/docs/latest/user/actions/reference/
-    ("forgejo_actions", "Forgejo Actions", ("flag", "FORGEJO_ACTIONS"),
-     ("any", ("in", "FORGEJO_EVENT_NAME", _GITHUB_PR_EVENTS), _GITHUB_PR)),
+    (
+        "forgejo_actions",
+        "Forgejo Actions",
+        ("flag", "FORGEJO_ACTIONS"),
+        ("any", ("in", "FORGEJO_EVENT_NAME", _GITHUB_PR_EVENTS), _GITHUB_PR),
+    ),
     # "GITEA_ACTIONS: Always set to true. Useful to distinguish Gitea Actions
     # from other CI systems" - https://docs.gitea.com/usage/actions/variables
     ("gitea_actions", "Gitea Actions", ("flag", "GITEA_ACTIONS"), _GITHUB_PR),
@@ -233,19 +243,33 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     # -- look-alikes of other systems ------------------------------------------
     # Amplify builds run on CodeBuild-based images; AWS_APP_ID + AWS_JOB_ID are
     # build variables - https://docs.aws.amazon.com/amplify/latest/userguide/environment-variables.html
-    ("aws_amplify", "AWS Amplify",
-     ("all", "AWS_APP_ID", "AWS_JOB_ID", ("not", "AWS_LAMBDA_FUNCTION_NAME")),
-     "AWS_PULL_REQUEST_ID"),
+    (
+        "aws_amplify",
+        "AWS Amplify",
+        ("all", "AWS_APP_ID", "AWS_JOB_ID", ("not", "AWS_LAMBDA_FUNCTION_NAME")),
+        "AWS_PULL_REQUEST_ID",
+    ),
     # https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html
     # PR events: https://docs.aws.amazon.com/codebuild/latest/userguide/github-webhook.html
     # (PULL_REQUEST_MERGED / _CLOSED are not builds of an open pull request).
-    ("codebuild", "AWS CodeBuild", ("any", "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_ID"),
-     ("in", "CODEBUILD_WEBHOOK_EVENT",
-      ("pull_request_created", "pull_request_updated", "pull_request_reopened"))),
+    (
+        "codebuild",
+        "AWS CodeBuild",
+        ("any", "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_ID"),
+        (
+            "in",
+            "CODEBUILD_WEBHOOK_EVENT",
+            ("pull_request_created", "pull_request_updated", "pull_request_reopened"),
+        ),
+    ),
     # Harness CI: "DRONE: Always true for all builds" and the DRONE_* family -
     # https://developer.harness.io/docs/continuous-integration/troubleshoot-ci/ci-env-var
-    ("harness", "Harness CI", "HARNESS_BUILD_ID",
-     ("any", _DRONE_PR, ("flag", "DRONE_PULL_REQUEST"))),
+    (
+        "harness",
+        "Harness CI",
+        "HARNESS_BUILD_ID",
+        ("any", _DRONE_PR, ("flag", "DRONE_PULL_REQUEST")),
+    ),
     # https://docs.drone.io/pipeline/environment/reference/
     ("drone", "Drone", ("flag", "DRONE"), _DRONE_PR),
     # dsari can export JENKINS_URL=file:///... (jenkins_environment) -
@@ -256,34 +280,71 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     # https://www.jenkins.io/doc/book/pipeline/jenkinsfile/#using-environment-variables
     # PRs: multibranch CHANGE_ID, GitHub PR Builder ghprbPullId, GitLab plugin
     # gitlabMergeRequestId, Gerrit Trigger (a change under review).
-    ("jenkins", "Jenkins",
-     ("any", ("all", "JENKINS_URL", "BUILD_ID"), ("prefix", "BUILD_TAG", "jenkins-")),
-     ("any", "CHANGE_ID", "ghprbPullId", "gitlabMergeRequestId",
-      ("all", "GERRIT_CHANGE_NUMBER",
-       ("not", ("in", "GERRIT_EVENT_TYPE",
-                ("change-merged", "change-abandoned", "ref-updated")))))),
+    (
+        "jenkins",
+        "Jenkins",
+        ("any", ("all", "JENKINS_URL", "BUILD_ID"), ("prefix", "BUILD_TAG", "jenkins-")),
+        (
+            "any",
+            "CHANGE_ID",
+            "ghprbPullId",
+            "gitlabMergeRequestId",
+            (
+                "all",
+                "GERRIT_CHANGE_NUMBER",
+                (
+                    "not",
+                    (
+                        "in",
+                        "GERRIT_EVENT_TYPE",
+                        ("change-merged", "change-abandoned", "ref-updated"),
+                    ),
+                ),
+            ),
+        ),
+    ),
     # Jenkins also sets the legacy HUDSON_URL, so Hudson comes after Jenkins.
-    ("hudson", "Hudson",
-     ("any", ("all", "HUDSON_URL", "BUILD_ID"), ("prefix", "BUILD_TAG", "hudson-")), None),
+    (
+        "hudson",
+        "Hudson",
+        ("any", ("all", "HUDSON_URL", "BUILD_ID"), ("prefix", "BUILD_TAG", "hudson-")),
+        None,
+    ),
     # App Center builds ran on Azure Pipelines agents (TF_BUILD too) [peer].
     ("appcenter", "Visual Studio App Center", "APPCENTER_BUILD_ID", None),
     # https://learn.microsoft.com/azure/devops/pipelines/build/variables
-    ("azure_pipelines", "Azure Pipelines", ("flag", "TF_BUILD"),
-     ("eq", "BUILD_REASON", "PullRequest")),
+    (
+        "azure_pipelines",
+        "Azure Pipelines",
+        ("flag", "TF_BUILD"),
+        ("eq", "BUILD_REASON", "PullRequest"),
+    ),
     # -- the rest: each keyed by its own variable ------------------------------
     # https://docs.gitlab.com/ci/variables/predefined_variables/ - the merge
     # request and external pull request variables exist only in those pipelines.
-    ("gitlab", "GitLab CI", ("flag", "GITLAB_CI"),
-     ("any", "CI_MERGE_REQUEST_IID", "CI_MERGE_REQUEST_ID", "CI_EXTERNAL_PULL_REQUEST_IID")),
+    (
+        "gitlab",
+        "GitLab CI",
+        ("flag", "GITLAB_CI"),
+        ("any", "CI_MERGE_REQUEST_IID", "CI_MERGE_REQUEST_ID", "CI_EXTERNAL_PULL_REQUEST_IID"),
+    ),
     # https://circleci.com/docs/reference/variables/ (CIRCLE_PR_NUMBER: forks only)
-    ("circle", "CircleCI", ("flag", "CIRCLECI"),
-     ("any", "CIRCLE_PULL_REQUEST", "CIRCLE_PR_NUMBER")),
+    (
+        "circle",
+        "CircleCI",
+        ("flag", "CIRCLECI"),
+        ("any", "CIRCLE_PULL_REQUEST", "CIRCLE_PR_NUMBER"),
+    ),
     # TRAVIS_PULL_REQUEST is the PR number or "false" -
     # https://docs.travis-ci.com/user/environment-variables/#default-environment-variables
     ("travis", "Travis CI", ("flag", "TRAVIS"), ("flag", "TRAVIS_PULL_REQUEST")),
     # https://support.atlassian.com/bitbucket-cloud/docs/variables-and-secrets/
-    ("bitbucket", "Bitbucket Pipelines", ("any", "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT"),
-     "BITBUCKET_PR_ID"),
+    (
+        "bitbucket",
+        "Bitbucket Pipelines",
+        ("any", "BITBUCKET_BUILD_NUMBER", "BITBUCKET_COMMIT"),
+        "BITBUCKET_PR_ID",
+    ),
     # BUILDKITE_PULL_REQUEST is the PR number or "false" -
     # https://buildkite.com/docs/pipelines/environment-variables
     ("buildkite", "Buildkite", ("flag", "BUILDKITE"), ("flag", "BUILDKITE_PULL_REQUEST")),
@@ -291,51 +352,94 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     ("appveyor", "AppVeyor", ("flag", "APPVEYOR"), "APPVEYOR_PULL_REQUEST_NUMBER"),
     # Every Bamboo variable is exported as bamboo_<name> -
     # https://confluence.atlassian.com/bamboo/bamboo-variables-289277087.html
-    ("bamboo", "Bamboo", ("any", "bamboo_planKey", "bamboo_buildKey"),
-     "bamboo_repository_pr_key"),
+    ("bamboo", "Bamboo", ("any", "bamboo_planKey", "bamboo_buildKey"), "bamboo_repository_pr_key"),
     # https://docs.bitrise.io/en/bitrise-ci/references/available-environment-variables.html
     # The Bitrise CLI's own PR test is PULL_REQUEST_ID != "" || PR == "true" [src].
-    ("bitrise", "Bitrise", ("flag", "BITRISE_IO"),
-     ("any", ("flag", "BITRISE_PULL_REQUEST"), ("eq", "PR", "true"),
-      ("flag", "PULL_REQUEST_ID"))),
+    (
+        "bitrise",
+        "Bitrise",
+        ("flag", "BITRISE_IO"),
+        (
+            "any",
+            ("flag", "BITRISE_PULL_REQUEST"),
+            ("eq", "PR", "true"),
+            ("flag", "PULL_REQUEST_ID"),
+        ),
+    ),
     # https://buddy.works/docs/pipelines/buddy-parameters (BUDDY_RUN_*) and the
     # older https://buddy.works/docs/pipelines/variables/default-variables (BUDDY_EXECUTION_*)
-    ("buddy", "Buddy", ("any", "BUDDY_WORKSPACE_ID", "BUDDY_PIPELINE_ID"),
-     ("any", "BUDDY_RUN_PULL_REQUEST_ID", "BUDDY_RUN_PULL_REQUEST_NO",
-      "BUDDY_EXECUTION_PULL_REQUEST_ID", "BUDDY_EXECUTION_PULL_REQUEST_NO")),
+    (
+        "buddy",
+        "Buddy",
+        ("any", "BUDDY_WORKSPACE_ID", "BUDDY_PIPELINE_ID"),
+        (
+            "any",
+            "BUDDY_RUN_PULL_REQUEST_ID",
+            "BUDDY_RUN_PULL_REQUEST_NO",
+            "BUDDY_EXECUTION_PULL_REQUEST_ID",
+            "BUDDY_EXECUTION_PULL_REQUEST_NO",
+        ),
+    ),
     # PR details are configuration parameters, not environment variables -
     # https://www.jetbrains.com/help/teamcity/pull-requests.html
     ("teamcity", "TeamCity", "TEAMCITY_VERSION", None),
     # CM_PULL_REQUEST is "true" or "false" -
     # https://docs.codemagic.io/yaml-basic-configuration/environment-variables/
-    ("codemagic", "Codemagic", "CM_BUILD_ID",
-     ("any", ("flag", "CM_PULL_REQUEST"), "CM_PULL_REQUEST_NUMBER")),
+    (
+        "codemagic",
+        "Codemagic",
+        "CM_BUILD_ID",
+        ("any", ("flag", "CM_PULL_REQUEST"), "CM_PULL_REQUEST_NUMBER"),
+    ),
     # Nevercode became Codemagic; no live documentation [peer].
     ("nevercode", "Nevercode", ("flag", "NEVERCODE"), ("flag", "NEVERCODE_PULL_REQUEST")),
     # Semaphore 2.0: SEMAPHORE_GIT_REF_TYPE=pull-request, SEMAPHORE_GIT_PR_* only
     # then - https://docs.semaphoreci.com/reference/env-vars ; PULL_REQUEST_NUMBER
     # is Semaphore Classic.
-    ("semaphore", "Semaphore", ("flag", "SEMAPHORE"),
-     ("any", ("eq", "SEMAPHORE_GIT_REF_TYPE", "pull-request"), "SEMAPHORE_GIT_PR_NUMBER",
-      "PULL_REQUEST_NUMBER")),
+    (
+        "semaphore",
+        "Semaphore",
+        ("flag", "SEMAPHORE"),
+        (
+            "any",
+            ("eq", "SEMAPHORE_GIT_REF_TYPE", "pull-request"),
+            "SEMAPHORE_GIT_PR_NUMBER",
+            "PULL_REQUEST_NUMBER",
+        ),
+    ),
     # Woodpecker >= 2: CI_PIPELINE_EVENT; <= 1.x: CI_BUILD_EVENT -
     # https://woodpecker-ci.org/docs/usage/environment
-    ("woodpecker", "Woodpecker", ("eq", "CI", "woodpecker"),
-     ("any", ("eq", "CI_PIPELINE_EVENT", "pull_request"),
-      ("eq", "CI_BUILD_EVENT", "pull_request"))),
+    (
+        "woodpecker",
+        "Woodpecker",
+        ("eq", "CI", "woodpecker"),
+        (
+            "any",
+            ("eq", "CI_PIPELINE_EVENT", "pull_request"),
+            ("eq", "CI_BUILD_EVENT", "pull_request"),
+        ),
+    ),
     # https://cirrus-ci.org/guide/writing-tasks/#environment-variables
     ("cirrus", "Cirrus CI", ("flag", "CIRRUS_CI"), "CIRRUS_PR"),
     # https://codefresh.io/docs/docs/pipelines/variables/#system-variables
-    ("codefresh", "Codefresh", "CF_BUILD_ID",
-     ("any", "CF_PULL_REQUEST_NUMBER", "CF_PULL_REQUEST_ID")),
+    (
+        "codefresh",
+        "Codefresh",
+        "CF_BUILD_ID",
+        ("any", "CF_PULL_REQUEST_NUMBER", "CF_PULL_REQUEST_ID"),
+    ),
     # "CI_NAME: Always CodeShip" -
     # https://docs.cloudbees.com/docs/cloudbees-codeship/latest/basic-builds-and-configuration/set-environment-variables
     ("codeship", "CodeShip", ("eq", "CI_NAME", "codeship"), None),
     # builds.sr.ht: CI_NAME=sourcehut, JOB_ID, JOB_URL; patch-set builds from
     # lists.sr.ht carry BUILD_REASON=patchset and PATCHSET_ID [3p captured
     # environments, OndraM/ci-detector]; https://man.sr.ht/builds.sr.ht/
-    ("sourcehut", "SourceHut", ("eq", "CI_NAME", "sourcehut"),
-     ("any", "PATCHSET_ID", ("in", "BUILD_REASON", ("patchset", "github-pr")))),
+    (
+        "sourcehut",
+        "SourceHut",
+        ("eq", "CI_NAME", "sourcehut"),
+        ("any", "PATCHSET_ID", ("in", "BUILD_REASON", ("patchset", "github-pr"))),
+    ),
     # "SD_PULL_REQUEST: Pull Request number (blank if non-PR)" -
     # https://docs.screwdriver.cd/user-guide/environment-variables
     ("screwdriver", "Screwdriver", ("flag", "SCREWDRIVER"), ("flag", "SD_PULL_REQUEST")),
@@ -343,41 +447,76 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     # https://go-vela.github.io/docs/reference/environment/variables/
     ("vela", "Vela", ("flag", "VELA"), ("eq", "VELA_BUILD_EVENT", "pull_request")),
     # https://agola.io/doc/config/reference.html#agola-provided-environment-variables
-    ("agola", "Agola CI", "AGOLA_GIT_REF",
-     ("any", "AGOLA_PULL_REQUEST_ID", ("eq", "AGOLA_GIT_REF_TYPE", "pull_request"))),
+    (
+        "agola",
+        "Agola CI",
+        "AGOLA_GIT_REF",
+        ("any", "AGOLA_PULL_REQUEST_ID", ("eq", "AGOLA_GIT_REF_TYPE", "pull_request")),
+    ),
     # "AC_GIT_PR: Set to true if the workflow started for a Pull or Merge Request" -
     # https://docs.appcircle.io/environment-variables
     ("appcircle", "Appcircle", ("flag", "AC_APPCIRCLE"), ("flag", "AC_GIT_PR")),
     # https://developer.apple.com/documentation/xcode/environment-variable-reference
     # CI_XCODE_PROJECT alone is a generic-looking name: require a build id too.
-    ("xcode_cloud", "Xcode Cloud",
-     ("all", ("any", "CI_XCODE_PROJECT", "CI_XCODEBUILD_ACTION"),
-      ("any", "CI_BUILD_ID", "CI_WORKFLOW")),
-     "CI_PULL_REQUEST_NUMBER"),
+    (
+        "xcode_cloud",
+        "Xcode Cloud",
+        (
+            "all",
+            ("any", "CI_XCODE_PROJECT", "CI_XCODEBUILD_ACTION"),
+            ("any", "CI_BUILD_ID", "CI_WORKFLOW"),
+        ),
+        "CI_PULL_REQUEST_NUMBER",
+    ),
     # The documented default environment is CI, CI_APP_ID, CI_BUILD_ID,
     # CI_BUILD_NUMBER, CI_GIT_*, CI_PLATFORM -
     # https://capawesome.io/cloud/native-builds/environments ; CAPAWESOME_CLOUD
     # is ci-info's marker, not in that page.
-    ("capawesome_cloud", "Capawesome Cloud",
-     ("any", ("flag", "CAPAWESOME_CLOUD"),
-      ("all", "CI_APP_ID", "CI_BUILD_ID", "CI_GIT_REFERENCE",
-       ("in", "CI_PLATFORM", ("ios", "android")))),
-     None),
+    (
+        "capawesome_cloud",
+        "Capawesome Cloud",
+        (
+            "any",
+            ("flag", "CAPAWESOME_CLOUD"),
+            (
+                "all",
+                "CI_APP_ID",
+                "CI_BUILD_ID",
+                "CI_GIT_REFERENCE",
+                ("in", "CI_PLATFORM", ("ios", "android")),
+            ),
+        ),
+        None,
+    ),
     # "XCS: The value of this variable is always 1" -
     # https://developer.apple.com/library/archive/documentation/IDEs/Conceptual/xcode_guide-continuous_integration/EnvironmentVariableReference.html
-    ("xcode_server", "Xcode Server",
-     ("all", ("eq", "XCS", "1"), ("any", "XCS_BOT_ID", "XCS_BOT_NAME", "XCS_INTEGRATION_ID")),
-     None),
+    (
+        "xcode_server",
+        "Xcode Server",
+        ("all", ("eq", "XCS", "1"), ("any", "XCS_BOT_ID", "XCS_BOT_NAME", "XCS_INTEGRATION_ID")),
+        None,
+    ),
     # https://docs.gocd.org/current/faq/dev_use_current_revision_in_build.html
-    ("gocd", "GoCD", ("any", "GO_PIPELINE_LABEL", ("all", "GO_SERVER_URL", "GO_PIPELINE_NAME")),
-     None),
+    (
+        "gocd",
+        "GoCD",
+        ("any", "GO_PIPELINE_LABEL", ("all", "GO_SERVER_URL", "GO_PIPELINE_NAME")),
+        None,
+    ),
     # Firebase App Hosting builds run buildpacks with FIREBASE_APP_HOSTING=1 [3p];
     # its local emulator injects X_GOOGLE_TARGET_PLATFORM too, its runtime is
     # Cloud Run (K_SERVICE).  Before Cloud Build, on which it builds.
-    ("firebase_app_hosting", "Firebase App Hosting",
-     ("all", ("flag", "FIREBASE_APP_HOSTING"), ("not", "X_GOOGLE_TARGET_PLATFORM"),
-      ("not", "K_SERVICE")),
-     None),
+    (
+        "firebase_app_hosting",
+        "Firebase App Hosting",
+        (
+            "all",
+            ("flag", "FIREBASE_APP_HOSTING"),
+            ("not", "X_GOOGLE_TARGET_PLATFORM"),
+            ("not", "K_SERVICE"),
+        ),
+        None,
+    ),
     # "$BUILDER_OUTPUT variable is read-only"; everything else ($BUILD_ID,
     # $_PR_NUMBER ...) is a substitution, not an environment variable -
     # https://cloud.google.com/build/docs/configuring-builds/substitute-variable-values
@@ -387,11 +526,23 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     ("prow", "Prow", "PROW_JOB_ID", ("in", "JOB_TYPE", ("presubmit", "batch"))),
     # generic-worker / docker-worker set TASK_ID, RUN_ID and TASKCLUSTER_* [src
     # taskcluster/taskcluster]; TASK_ID + RUN_ID alone are generic names.
-    ("taskcluster", "Taskcluster",
-     ("all", "TASK_ID", "RUN_ID",
-      ("any", "TASKCLUSTER_ROOT_URL", "TASK_GROUP_ID", "TASKCLUSTER_PROXY_URL",
-       "TASKCLUSTER_WORKER_LOCATION")),
-     None),
+    (
+        "taskcluster",
+        "Taskcluster",
+        (
+            "all",
+            "TASK_ID",
+            "RUN_ID",
+            (
+                "any",
+                "TASKCLUSTER_ROOT_URL",
+                "TASK_GROUP_ID",
+                "TASKCLUSTER_PROXY_URL",
+                "TASKCLUSTER_WORKER_LOCATION",
+            ),
+        ),
+        None,
+    ),
     # https://layerci.com/docs/layerfile-reference/build-env (now webapp.io)
     ("layerci", "LayerCI", ("flag", "LAYERCI"), "LAYERCI_PULL_REQUEST"),
     # RWX (formerly Mint): RWX=true, RWX_RUN_ID, RWX_TASK_ID [3p].
@@ -415,24 +566,40 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     ("cloudflare_workers", "Cloudflare Workers", "WORKERS_CI", None),
     # NETLIFY=true is a build variable; functions see only SITE_* and URL, and
     # `netlify dev` marks itself - https://docs.netlify.com/configure-builds/environment-variables/
-    ("netlify", "Netlify",
-     ("all", ("eq", "NETLIFY", "true"), ("not", "NETLIFY_DEV"), ("not", "NETLIFY_LOCAL")),
-     ("flag", "PULL_REQUEST")),
+    (
+        "netlify",
+        "Netlify",
+        ("all", ("eq", "NETLIFY", "true"), ("not", "NETLIFY_DEV"), ("not", "NETLIFY_LOCAL")),
+        ("flag", "PULL_REQUEST"),
+    ),
     # VERCEL=1 is set at build *and* runtime, CI=1 at build time only -
     # https://vercel.com/docs/environment-variables/system-environment-variables
-    ("vercel", "Vercel",
-     ("any", ("flag", "NOW_BUILDER"),
-      ("all", ("flag", "VERCEL"), ("flag", "CI"), ("not", "VERCEL_REGION"))),
-     "VERCEL_GIT_PULL_REQUEST_ID"),
+    (
+        "vercel",
+        "Vercel",
+        (
+            "any",
+            ("flag", "NOW_BUILDER"),
+            ("all", ("flag", "VERCEL"), ("flag", "CI"), ("not", "VERCEL_REGION")),
+        ),
+        "VERCEL_GIT_PULL_REQUEST_ID",
+    ),
     # Heroku CI, not a dyno - https://devcenter.heroku.com/articles/heroku-ci
     ("heroku", "Heroku CI", "HEROKU_TEST_RUN_ID", None),
     # Render documents RENDER=true "at both build time and runtime"
     # (https://render.com/docs/environment-variables): only a build hint
     # (RENDER_BUILD_ID [3p], or a CI variable) without a running instance counts.
-    ("render", "Render",
-     ("all", ("eq", "RENDER", "true"), ("not", "RENDER_INSTANCE_ID"),
-      ("any", "RENDER_BUILD_ID", ("flag", "CI"))),
-     ("eq", "IS_PULL_REQUEST", "true")),
+    (
+        "render",
+        "Render",
+        (
+            "all",
+            ("eq", "RENDER", "true"),
+            ("not", "RENDER_INSTANCE_ID"),
+            ("any", "RENDER_BUILD_ID", ("flag", "CI")),
+        ),
+        ("eq", "IS_PULL_REQUEST", "true"),
+    ),
     # Alpic hosts MCP servers; ALPIC_HOST names the host (undocumented [peer]):
     # a runtime marker, so a CI variable must say build.
     ("alpic", "Alpic", ("all", "ALPIC_HOST", ("flag", "CI")), None),
@@ -448,9 +615,16 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     # buildkite/agent job/api.go].  Without BUILDKITE_PULL_REQUEST there is no
     # telling a pull request: is_pr is null.  A row of its own, after the real
     # vendors, so that any vendor variable that did reach the container wins.
-    ("buildkite", "Buildkite",
-     ("any", "BUILDKITE_AGENT_JOB_API_SOCKET", ("all", "BUILDKITE_JOB_ID", "BUILDKITE_BUILD_ID")),
-     None),
+    (
+        "buildkite",
+        "Buildkite",
+        (
+            "any",
+            "BUILDKITE_AGENT_JOB_API_SOCKET",
+            ("all", "BUILDKITE_JOB_ID", "BUILDKITE_BUILD_ID"),
+        ),
+        None,
+    ),
     # -- tools that run inside another CI: the outer system wins ---------------
     # https://docs.expo.dev/eas/environment-variables/usage/ (EAS_BUILD=true;
     # `eas build --local` runs inside other CIs).
@@ -460,10 +634,19 @@ VENDORS: "tuple[tuple[str, str, Any, Any], ...]" = (
     ("earthly", "Earthly", ("flag", "EARTHLY_CI"), None),
     # The Gerrit Trigger plugin's variables, normally inside Jenkins -
     # https://plugins.jenkins.io/gerrit-trigger/
-    ("gerrit", "Gerrit", ("all", "GERRIT_PROJECT", ("any", "GERRIT_EVENT_TYPE",
-                                                        "GERRIT_CHANGE_NUMBER")),
-     ("all", "GERRIT_CHANGE_NUMBER",
-      ("not", ("in", "GERRIT_EVENT_TYPE", ("change-merged", "change-abandoned", "ref-updated"))))),
+    (
+        "gerrit",
+        "Gerrit",
+        ("all", "GERRIT_PROJECT", ("any", "GERRIT_EVENT_TYPE", "GERRIT_CHANGE_NUMBER")),
+        (
+            "all",
+            "GERRIT_CHANGE_NUMBER",
+            (
+                "not",
+                ("in", "GERRIT_EVENT_TYPE", ("change-merged", "change-abandoned", "ref-updated")),
+            ),
+        ),
+    ),
     # -- no variable at all: recognised by probes, after every variable ---------
     # Concourse gives task steps no build metadata (by design:
     # https://concourse-ci.org/implementing-resource-types.html#resource-metadata).

@@ -64,8 +64,7 @@ NO_LOCAL_ENGINE = 4
 # evidence is the variables that made each one hold.
 
 _LAMBDA_RUNTIME = ("any", "AWS_LAMBDA_RUNTIME_API", ("prefix", "AWS_EXECUTION_ENV", "AWS_Lambda_"))
-_ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME,
-              ("not", ("is", "AWS_SAM_LOCAL", "true")))
+_ON_LAMBDA = ("AWS_LAMBDA_FUNCTION_NAME", _LAMBDA_RUNTIME, ("not", ("is", "AWS_SAM_LOCAL", "true")))
 
 #: ``(provider, platform, conditions, flags)``, first match wins.
 RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
@@ -75,39 +74,74 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     # Gitpod Classic (GITPOD_WORKSPACE_ID) and its successor Ona (GITPOD_ENVIRONMENT_ID).
     ("gitpod", "gitpod", (("any", "GITPOD_WORKSPACE_ID", "GITPOD_ENVIRONMENT_ID"),), LINUX),
     # Workspaces and Deployments alike (REPLIT_DEPLOYMENT=1 in the latter).
-    ("replit", "replit",
-     ("REPL_ID",
-      ("any", "REPL_SLUG", "REPLIT_DEV_DOMAIN", "REPLIT_DOMAINS", "REPLIT_DEPLOYMENT")), LINUX),
+    (
+        "replit",
+        "replit",
+        (
+            "REPL_ID",
+            ("any", "REPL_SLUG", "REPLIT_DEV_DOMAIN", "REPLIT_DOMAINS", "REPLIT_DEPLOYMENT"),
+        ),
+        LINUX,
+    ),
     # CloudShell's ~/.bashrc exports AWS_EXECUTION_ENV=CloudShell (tools append
     # tokens to it; users may delete the line), its shell AWS_TOOLING_USER_AGENT
     # AWS-CloudShell/<date>.  The AWS Toolkit sets the latter to its own name.
-    ("aws", "aws_cloudshell",
-     (("any", ("lword", "AWS_EXECUTION_ENV", "cloudshell"),
-       ("prefix", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/")),), LINUX),
+    (
+        "aws",
+        "aws_cloudshell",
+        (
+            (
+                "any",
+                ("lword", "AWS_EXECUTION_ENV", "cloudshell"),
+                ("prefix", "AWS_TOOLING_USER_AGENT", "AWS-CloudShell/"),
+            ),
+        ),
+        LINUX,
+    ),
     ("aws", "aws_cloud9", ("C9_PID", ("any", "C9_USER", "C9_PROJECT")), LINUX),
     # Cloud Shell: DEVSHELL_* are injected per session (google-auth's signal).
-    ("gcp", "gcp_cloud_shell",
-     (("is", "CLOUD_SHELL", "true"),
-      ("any", "DEVSHELL_CLIENT_PORT", "DEVSHELL_GCLOUD_CONFIG", "DEVSHELL_PROJECT_ID")), LINUX),
+    (
+        "gcp",
+        "gcp_cloud_shell",
+        (
+            ("is", "CLOUD_SHELL", "true"),
+            ("any", "DEVSHELL_CLIENT_PORT", "DEVSHELL_GCLOUD_CONFIG", "DEVSHELL_PROJECT_ID"),
+        ),
+        LINUX,
+    ),
     # Firebase Studio (ex Project IDX) sets GOOGLE_CLOUD_WORKSTATIONS too; it is
     # not a Cloud Workstation and has no id of its own: Google, platform unknown.
-    ("gcp", "", (("is", "GOOGLE_CLOUD_WORKSTATIONS", "true"),
-                 ("any", "IDX_CHANNEL", "MONOSPACE_ENV")), LINUX),
+    (
+        "gcp",
+        "",
+        (("is", "GOOGLE_CLOUD_WORKSTATIONS", "true"), ("any", "IDX_CHANNEL", "MONOSPACE_ENV")),
+        LINUX,
+    ),
     ("gcp", "gcp_cloud_workstations", (("is", "GOOGLE_CLOUD_WORKSTATIONS", "true"),), LINUX),
     # Azure Cloud Shell: ACC_* are set per session (azure-cli's in_cloud_console);
     # AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0 is baked into the public image.
     ("azure", "azure.cloud_shell", (("any", "ACC_CLOUD", "ACC_TERM_ID"),), LINUX),
     # Platforms running on another provider's functions: the specific one wins.
     # `vercel dev` exposes VERCEL_REGION=dev1 and VERCEL_ENV=development.
-    ("vercel", "vercel",
-     (("is", "VERCEL", "1"), ("any", "VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
-      ("not", ("is", "VERCEL_REGION", "dev1")), ("not", ("is", "VERCEL_ENV", "development"))),
-     LINUX),
+    (
+        "vercel",
+        "vercel",
+        (
+            ("is", "VERCEL", "1"),
+            ("any", "VERCEL_REGION", "AWS_LAMBDA_FUNCTION_NAME"),
+            ("not", ("is", "VERCEL_REGION", "dev1")),
+            ("not", ("is", "VERCEL_ENV", "development")),
+        ),
+        LINUX,
+    ),
     # Netlify functions see only URL, SITE_NAME and SITE_ID of Netlify's own
     # variables (not NETLIFY), plus Lambda's; `netlify dev` marks itself.
-    ("netlify", "netlify",
-     ("SITE_ID", "SITE_NAME", *_ON_LAMBDA, ("not", "NETLIFY_DEV"), ("not", "NETLIFY_LOCAL")),
-     LINUX | NO_LOCAL_ENGINE),
+    (
+        "netlify",
+        "netlify",
+        ("SITE_ID", "SITE_NAME", *_ON_LAMBDA, ("not", "NETLIFY_DEV"), ("not", "NETLIFY_LOCAL")),
+        LINUX | NO_LOCAL_ENGINE,
+    ),
     # Lambda: OS-only runtimes (provided.al2023) set no AWS_EXECUTION_ENV, so
     # the function name plus the runtime API or an AWS_Lambda_ execution env.
     ("aws", "aws_lambda", _ON_LAMBDA, LINUX | NO_TTY | NO_LOCAL_ENGINE),
@@ -118,61 +152,149 @@ RULES: "tuple[tuple[str, str, tuple[Any, ...], int], ...]" = (
     ("fly_io", "fly_io", ("FLY_APP_NAME", "FLY_MACHINE_ID", "FLY_REGION"), LINUX),
     # RENDER and RENDER_SERVICE_ID exist at build time too; RENDER_INSTANCE_ID
     # names a running instance.
-    ("render", "render", (("is", "RENDER", "true"), "RENDER_SERVICE_ID", "RENDER_INSTANCE_ID"),
-     LINUX),
+    (
+        "render",
+        "render",
+        (("is", "RENDER", "true"), "RENDER_SERVICE_ID", "RENDER_INSTANCE_ID"),
+        LINUX,
+    ),
     # `railway run` / `railway shell` inject the service's variables into a
     # laptop shell; only a deployed replica has a replica id.
-    ("railway", "railway", ("RAILWAY_REPLICA_ID", "RAILWAY_DEPLOYMENT_ID", "RAILWAY_SERVICE_ID"),
-     LINUX),
+    (
+        "railway",
+        "railway",
+        ("RAILWAY_REPLICA_ID", "RAILWAY_DEPLOYMENT_ID", "RAILWAY_SERVICE_ID"),
+        LINUX,
+    ),
     # Cloudflare Containers (Workers have no process environment to look at).
-    ("cloudflare", "cloudflare",
-     ("CLOUDFLARE_APPLICATION_ID", "CLOUDFLARE_DURABLE_OBJECT_ID", "CLOUDFLARE_LOCATION"), LINUX),
+    (
+        "cloudflare",
+        "cloudflare",
+        ("CLOUDFLARE_APPLICATION_ID", "CLOUDFLARE_DURABLE_OBJECT_ID", "CLOUDFLARE_LOCATION"),
+        LINUX,
+    ),
     # Azure.  `func start` sets FUNCTIONS_WORKER_RUNTIME from local.settings.json
     # and FUNCTIONS_CORETOOLS_ENVIRONMENT; Azure adds a sandbox variable.
-    ("azure", "azure.functions",
-     (("any", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME"),
-      ("any", "WEBSITE_INSTANCE_ID", "CONTAINER_NAME", "WEBSITE_POD_NAME", "CONTAINER_APP_NAME"),
-      ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
+    (
+        "azure",
+        "azure.functions",
+        (
+            ("any", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME"),
+            (
+                "any",
+                "WEBSITE_INSTANCE_ID",
+                "CONTAINER_NAME",
+                "WEBSITE_POD_NAME",
+                "CONTAINER_APP_NAME",
+            ),
+            ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT"),
+        ),
+        0,
+    ),
     # The Flex Consumption plan forbids the FUNCTIONS_EXTENSION_VERSION and
     # FUNCTIONS_WORKER_RUNTIME app settings; its SKU names it (OpenTelemetry
     # JS's Azure detector: WEBSITE_SKU === "FlexConsumption").  Before App
     # Service, whose variables it shares.
-    ("azure", "azure.functions",
-     (("is", "WEBSITE_SKU", "FlexConsumption"),
-      ("any", "WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID", "WEBSITE_POD_NAME", "CONTAINER_NAME"),
-      ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT")), 0),
+    (
+        "azure",
+        "azure.functions",
+        (
+            ("is", "WEBSITE_SKU", "FlexConsumption"),
+            (
+                "any",
+                "WEBSITE_SITE_NAME",
+                "WEBSITE_INSTANCE_ID",
+                "WEBSITE_POD_NAME",
+                "CONTAINER_NAME",
+            ),
+            ("not", "FUNCTIONS_CORETOOLS_ENVIRONMENT"),
+        ),
+        0,
+    ),
     ("azure", "azure.app_service", ("WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID"), 0),
     # Container Apps run on Kubernetes: before any Kubernetes rule.
     ("azure", "azure.container_apps", ("CONTAINER_APP_NAME", "CONTAINER_APP_REVISION"), LINUX),
-    ("azure", "azure.container_apps",
-     ("CONTAINER_APP_JOB_NAME", "CONTAINER_APP_JOB_EXECUTION_NAME"), LINUX),
+    (
+        "azure",
+        "azure.container_apps",
+        ("CONTAINER_APP_JOB_NAME", "CONTAINER_APP_JOB_EXECUTION_NAME"),
+        LINUX,
+    ),
     # Google.  Functions (gen 2 are Cloud Run services with FUNCTION_TARGET);
     # the Firebase emulator and functions-framework run them locally.
-    ("gcp", "gcp_cloud_functions",
-     (("any", ("all", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
-       ("all", "FUNCTION_NAME", "FUNCTION_REGION", ("any", "GCP_PROJECT", "X_GOOGLE_GCP_PROJECT")),
-       "X_GOOGLE_FUNCTION_NAME"),
-      ("not", "FUNCTIONS_EMULATOR")), LINUX),
+    (
+        "gcp",
+        "gcp_cloud_functions",
+        (
+            (
+                "any",
+                ("all", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION"),
+                (
+                    "all",
+                    "FUNCTION_NAME",
+                    "FUNCTION_REGION",
+                    ("any", "GCP_PROJECT", "X_GOOGLE_GCP_PROJECT"),
+                ),
+                "X_GOOGLE_FUNCTION_NAME",
+            ),
+            ("not", "FUNCTIONS_EMULATOR"),
+        ),
+        LINUX,
+    ),
     # Knative sets K_SERVICE/K_REVISION/K_CONFIGURATION on any Kubernetes;
     # Cloud Run (services, jobs, worker pools) has no Kubernetes variables.
-    ("gcp", "gcp_cloud_run",
-     (("any", ("all", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
-       ("all", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
-       "CLOUD_RUN_WORKER_POOL"),
-      ("not", "KUBERNETES_SERVICE_HOST")), LINUX),
-    ("gcp", "gcp_app_engine",
-     ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", ("not", ("is", "GAE_ENV", "localdev"))),
-     LINUX),
+    (
+        "gcp",
+        "gcp_cloud_run",
+        (
+            (
+                "any",
+                ("all", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"),
+                ("all", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION"),
+                "CLOUD_RUN_WORKER_POOL",
+            ),
+            ("not", "KUBERNETES_SERVICE_HOST"),
+        ),
+        LINUX,
+    ),
+    (
+        "gcp",
+        "gcp_app_engine",
+        ("GAE_SERVICE", "GAE_VERSION", "GAE_INSTANCE", ("not", ("is", "GAE_ENV", "localdev"))),
+        LINUX,
+    ),
     # AWS containers: EKS pods with IAM roles for service accounts or Pod
     # Identity (the webhook's token paths; the tokens are never read), then ECS.
-    ("aws", "aws_eks",
-     ("KUBERNETES_SERVICE_HOST",
-      ("any", ("prefix", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
-       ("prefix", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "/var/run/secrets/pods.eks.amazonaws.com/"))), 0),
-    ("aws", "aws_ecs",
-     (("any", "ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI",
-       ("prefix", "AWS_EXECUTION_ENV", "AWS_ECS_")),), 0),
+    (
+        "aws",
+        "aws_eks",
+        (
+            "KUBERNETES_SERVICE_HOST",
+            (
+                "any",
+                ("prefix", "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/"),
+                (
+                    "prefix",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                    "/var/run/secrets/pods.eks.amazonaws.com/",
+                ),
+            ),
+        ),
+        0,
+    ),
+    (
+        "aws",
+        "aws_ecs",
+        (
+            (
+                "any",
+                "ECS_CONTAINER_METADATA_URI_V4",
+                "ECS_CONTAINER_METADATA_URI",
+                ("prefix", "AWS_EXECUTION_ENV", "AWS_ECS_"),
+            ),
+        ),
+        0,
+    ),
 )
 
 #: Every variable one of which some rule's first condition needs: no rule can
@@ -330,8 +452,12 @@ def beanstalk_conf(ctx: "Context", path: str) -> bool:
     if text is None:
         return False
     text = text.strip()
-    if not (text.startswith("{") and text.endswith("}")
-            and '"deployment_id"' in text and '"environment_name"' in text):
+    if not (
+        text.startswith("{")
+        and text.endswith("}")
+        and '"deployment_id"' in text
+        and '"environment_name"' in text
+    ):
         return False
     ctx.because(f"file {path}")
     return True

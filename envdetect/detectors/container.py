@@ -71,8 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 facet = "container"
 
-IDS = ("docker", "podman", "kubernetes", "ecs", "lxc", "systemd_nspawn", "openvz", "proot",
-       "other")
+IDS = ("docker", "podman", "kubernetes", "ecs", "lxc", "systemd_nspawn", "openvz", "proot", "other")
 
 #: ECS sets these in every task container (Fargate and EC2 launch types).
 ECS_VARIABLES = ("ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI")
@@ -112,25 +111,30 @@ CGROUP_MARKERS = (
     ("/kubepods", "kubernetes"),
     ("/ecs/", "ecs"),
     ("/docker/", "docker"),
-    ("/docker-", "docker"),         # systemd cgroup driver: docker-<id>.scope
-    ("/libpod-", "podman"),         # podman with cgroupns=host: libpod-<id>.scope
+    ("/docker-", "docker"),  # systemd cgroup driver: docker-<id>.scope
+    ("/libpod-", "podman"),  # podman with cgroupns=host: libpod-<id>.scope
     ("/lxc/", "lxc"),
     ("/lxc.payload", "lxc"),
 )
 
 #: Files every engine bind-mounts into its containers.  Their source path
 #: (mountinfo's 4th field) is the engine's per-container directory.
-ENGINE_MOUNTPOINTS = frozenset({
-    "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/dev/termination-log",
-    "/run/.containerenv",
-})
+ENGINE_MOUNTPOINTS = frozenset(
+    {
+        "/etc/hostname",
+        "/etc/hosts",
+        "/etc/resolv.conf",
+        "/dev/termination-log",
+        "/run/.containerenv",
+    }
+)
 
 #: Substrings of those source paths, in priority order.
 MOUNT_MARKERS = (
-    ("/kubelet/pods/", "kubernetes"),       # /var/lib/kubelet/pods/<uid>/etc-hosts
-    ("/overlay-containers/", "podman"),     # containers/storage: Podman (CRI-O is a pod)
-    ("/docker/containers/", "docker"),      # /var/lib/docker/containers/<id>/hostname
-    ("/io.containerd.", "other"),           # containerd without Kubernetes (nerdctl)
+    ("/kubelet/pods/", "kubernetes"),  # /var/lib/kubelet/pods/<uid>/etc-hosts
+    ("/overlay-containers/", "podman"),  # containers/storage: Podman (CRI-O is a pod)
+    ("/docker/containers/", "docker"),  # /var/lib/docker/containers/<id>/hostname
+    ("/io.containerd.", "other"),  # containerd without Kubernetes (nerdctl)
 )
 
 
@@ -243,7 +247,7 @@ def pid1_container(ctx: "Context") -> "str | None":
         return None
     for entry in text.split("\0"):
         if entry.startswith("container="):
-            cid = manager_id(entry[len("container="):])
+            cid = manager_id(entry[len("container=") :])
             if cid is not None:
                 ctx.because(f"file {PID1_ENVIRON}")
             return cid
@@ -261,8 +265,10 @@ def docker_witnessed(ctx: "Context") -> bool:
     if text is None:
         return True
     # Most tables have neither: two substring scans instead of a line parse.
-    if not (any(f" {point} " in text for point in ENGINE_MOUNTPOINTS)
-            or any(f" - {fstype} " in text for fstype in LAYERED_ROOTS)):
+    if not (
+        any(f" {point} " in text for point in ENGINE_MOUNTPOINTS)
+        or any(f" - {fstype} " in text for fstype in LAYERED_ROOTS)
+    ):
         return False
     for line in text.splitlines():
         head, sep, tail = line.partition(" - ")
@@ -286,7 +292,7 @@ def traced_by_proot(ctx: "Context") -> bool:
         return False
     for line in status.splitlines():
         if line.startswith("TracerPid:"):
-            pid = line[len("TracerPid:"):].strip()
+            pid = line[len("TracerPid:") :].strip()
             break
     else:
         return False

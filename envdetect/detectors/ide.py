@@ -77,14 +77,23 @@ JETBRAINS_PRODUCTS = {
 #: strips ``VSCODE_*``; the rest reach extension-spawned children (tasks run
 #: by extensions, test runners, notebook kernels, the AWS Toolkit's ``sam``).
 VSCODE_TERMINAL_MARKERS = (
-    "VSCODE_GIT_IPC_HANDLE", "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_ASKPASS_MAIN",
-    "VSCODE_INJECTION", "VSCODE_IPC_HOOK_CLI",
+    "VSCODE_GIT_IPC_HANDLE",
+    "VSCODE_GIT_ASKPASS_NODE",
+    "VSCODE_GIT_ASKPASS_MAIN",
+    "VSCODE_INJECTION",
+    "VSCODE_IPC_HOOK_CLI",
 )
 
 VSCODE_EXTENSION_MARKERS = (
-    "VSCODE_PID", "VSCODE_ESM_ENTRYPOINT", "VSCODE_AMD_ENTRYPOINT", "VSCODE_IPC_HOOK",
-    "VSCODE_CODE_CACHE_PATH", "VSCODE_NLS_CONFIG", "VSCODE_HANDLES_UNCAUGHT_ERRORS",
-    "VSCODE_CRASH_REPORTER_PROCESS_TYPE", "VSCODE_CWD",
+    "VSCODE_PID",
+    "VSCODE_ESM_ENTRYPOINT",
+    "VSCODE_AMD_ENTRYPOINT",
+    "VSCODE_IPC_HOOK",
+    "VSCODE_CODE_CACHE_PATH",
+    "VSCODE_NLS_CONFIG",
+    "VSCODE_HANDLES_UNCAUGHT_ERRORS",
+    "VSCODE_CRASH_REPORTER_PROCESS_TYPE",
+    "VSCODE_CWD",
     # The Dev Containers extension's socket, in the remote environment it
     # gives lifecycle hooks (postCreateCommand...) as well as terminals.
     # REMOTE_CONTAINERS=true alone is not a marker: DevPod and scripts that
@@ -96,8 +105,13 @@ VSCODE_EXTENSION_MARKERS = (
 #: per-product data directory: classified (never echoed) to tell the forks
 #: apart.  Most specific first: the git helper is re-set by the innermost editor.
 VSCODE_PATH_VARIABLES = (
-    "VSCODE_GIT_ASKPASS_NODE", "VSCODE_GIT_ASKPASS_MAIN", "VSCODE_CODE_CACHE_PATH",
-    "VSCODE_IPC_HOOK", "VSCODE_NLS_CONFIG", "CODEIUM_EDITOR_APP_ROOT", "BROWSER",
+    "VSCODE_GIT_ASKPASS_NODE",
+    "VSCODE_GIT_ASKPASS_MAIN",
+    "VSCODE_CODE_CACHE_PATH",
+    "VSCODE_IPC_HOOK",
+    "VSCODE_NLS_CONFIG",
+    "CODEIUM_EDITOR_APP_ROOT",
+    "BROWSER",
 )
 
 #: Fork markers: (variable, required lowercased value or None, ide id).
@@ -115,7 +129,9 @@ VSCODE_FORK_MARKERS = (
 #: ``PYCHARM`` (a Windows installer PATH helper) and ``*_VM_OPTIONS`` are
 #: deliberately absent: they exist outside the IDE too.
 JETBRAINS_VARIABLES = (
-    "PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN", "__INTELLIJ_COMMAND_HISTFILE__",
+    "PYCHARM_HOSTED",
+    "JETBRAINS_REMOTE_RUN",
+    "__INTELLIJ_COMMAND_HISTFILE__",
 )
 
 #: JetBrains Fleet's terminal: its ``TERM_PROGRAM`` (no ``TERMINAL_EMULATOR``).
@@ -128,8 +144,13 @@ JETBRAINS_LAUNCHER_VARIABLE = "IDEA_INITIAL_DIRECTORY"
 
 #: Spyder's kernels (spyder/plugins/ipythonconsole/utils/kernelspec.py).
 SPYDER_VARIABLES = (
-    "SPY_UMR_ENABLED", "SPY_EXTERNAL_INTERPRETER", "SPY_PARENT_PID", "SPY_AUTOCALL_O",
-    "SPY_JEDI_O", "SPY_GREEDY_O", "SPY_UMR_NAMELIST",
+    "SPY_UMR_ENABLED",
+    "SPY_EXTERNAL_INTERPRETER",
+    "SPY_PARENT_PID",
+    "SPY_AUTOCALL_O",
+    "SPY_JEDI_O",
+    "SPY_GREEDY_O",
+    "SPY_UMR_NAMELIST",
 )
 
 #: The c9 core's environment script and AWS's own samples test these.
@@ -199,8 +220,13 @@ _VIM_HINTS = ("VIMRUNTIME", "MYVIMRC", "VIM")
 
 #: Variables the code below reads by name, outside the tables above: with
 #: the tables, the registry's gate for this facet (scripts/generate.py).
-ALSO_READ = ("TERM_PROGRAM", "TERMINAL_EMULATOR", "ZED_TERM", "__CFBundleIdentifier",
-             "__XCODE_BUILT_PRODUCTS_DIR_PATHS")
+ALSO_READ = (
+    "TERM_PROGRAM",
+    "TERMINAL_EMULATOR",
+    "ZED_TERM",
+    "__CFBundleIdentifier",
+    "__XCODE_BUILT_PRODUCTS_DIR_PATHS",
+)
 
 
 def detect(ctx: "Context") -> "dict[str, Any] | None":
@@ -341,8 +367,11 @@ def _vscode_family(ctx: "Context") -> "tuple[Found | None, str | None]":
         marker = fork[0]
     if marker is None:
         bundle = _bundle(ctx)
-        if pending in ("vscode", "kiro") and bundle is not None \
-                and bundle[0] in _ancestry.VSCODE_FAMILY:
+        if (
+            pending in ("vscode", "kiro")
+            and bundle is not None
+            and bundle[0] in _ancestry.VSCODE_FAMILY
+        ):
             marker = "__CFBundleIdentifier"
         else:
             return None, pending

@@ -37,7 +37,9 @@ NOTEBOOK_NAMES = {
 #: Colab VMs export these to every process (``COLAB_GPU`` is empty on CPU
 #: runtimes, so it is not listed: empty means unset here).
 COLAB_VARIABLES = (
-    "COLAB_RELEASE_TAG", "COLAB_BACKEND_VERSION", "COLAB_JUPYTER_IP",
+    "COLAB_RELEASE_TAG",
+    "COLAB_BACKEND_VERSION",
+    "COLAB_JUPYTER_IP",
     "COLAB_KERNEL_MANAGER_PROXY_HOST",
 )
 
@@ -47,13 +49,17 @@ COLAB_VARIABLES = (
 JUPYTER_VARIABLES = ("JPY_PARENT_PID", "JPY_SESSION_NAME")
 
 INLINE_BACKENDS = (
-    "module://matplotlib_inline.backend_inline", "module://ipykernel.pylab.backend_inline",
+    "module://matplotlib_inline.backend_inline",
+    "module://ipykernel.pylab.backend_inline",
 )
 
 #: SageMaker Studio spaces and Studio Lab.
 SAGEMAKER_VARIABLES = (
-    "SAGEMAKER_APP_TYPE", "SM_APP_TYPE", "SAGEMAKER_SPACE_NAME",
-    "SAGEMAKER_INTERNAL_IMAGE_URI", "SM_INTERNAL_IMAGE_URI",
+    "SAGEMAKER_APP_TYPE",
+    "SM_APP_TYPE",
+    "SAGEMAKER_SPACE_NAME",
+    "SAGEMAKER_INTERNAL_IMAGE_URI",
+    "SM_INTERNAL_IMAGE_URI",
 )
 
 #: App types that are notebooks by themselves (lowercased); a Code Editor
@@ -70,8 +76,13 @@ DATABRICKS_FILES = ("/databricks/DBR_VERSION",)
 
 #: Variables the code below reads by name, outside the tables above: with
 #: the tables, the registry's gate for this facet (scripts/generate.py).
-ALSO_READ = ("DATABRICKS_RUNTIME_VERSION", "KAGGLE_DATA_PROXY_URL", "KAGGLE_KERNEL_RUN_TYPE",
-             "KAGGLE_URL_BASE", "MPLBACKEND")
+ALSO_READ = (
+    "DATABRICKS_RUNTIME_VERSION",
+    "KAGGLE_DATA_PROXY_URL",
+    "KAGGLE_KERNEL_RUN_TYPE",
+    "KAGGLE_URL_BASE",
+    "MPLBACKEND",
+)
 
 #: Every id this facet can report.
 IDS = tuple(NOTEBOOK_NAMES)
@@ -119,11 +130,16 @@ def _runtime_version(value: str) -> bool:
     ``DATABRICKS_RUNTIME_VERSION=1`` people set to trick installers."""
     value = value.strip()
     if value.startswith("client."):
-        value = value[len("client."):]
+        value = value[len("client.") :]
         return value[:1].isdigit() and value[:1].isascii()
     head, dot, tail = value.partition(".")
-    return bool(dot) and head.isascii() and head.isdigit() \
-        and tail[:1].isascii() and tail[:1].isdigit()
+    return (
+        bool(dot)
+        and head.isascii()
+        and head.isdigit()
+        and tail[:1].isascii()
+        and tail[:1].isdigit()
+    )
 
 
 def _kernel(ctx: "Context") -> "str | None":

@@ -68,6 +68,7 @@ OS_TYPES = {
     "zos": "z_os",
 }
 
+
 def detect(ctx: "Context") -> "dict[str, Any] | None":
     plat = ctx.platform
     system = plat.system.strip().lower()
@@ -75,11 +76,23 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
         system = "windows"
     os_type = OS_TYPES.get(system)
     if os_type is None:
-        return {"type": None, "name": None, "version": None, "kernel": None,
-                "wsl": None, "distro": None}
+        return {
+            "type": None,
+            "name": None,
+            "version": None,
+            "kernel": None,
+            "wsl": None,
+            "distro": None,
+        }
     ctx.because("platform system")
-    result: dict[str, Any] = {"type": os_type, "name": None, "version": None,
-                              "kernel": None, "wsl": False, "distro": None}
+    result: dict[str, Any] = {
+        "type": os_type,
+        "name": None,
+        "version": None,
+        "kernel": None,
+        "wsl": False,
+        "distro": None,
+    }
     if os_type == "linux":
         _linux(ctx, result)
     elif os_type == "darwin":
@@ -100,8 +113,10 @@ def detect(ctx: "Context") -> "dict[str, Any] | None":
 def release_version(text: str) -> "str | None":
     """A BSD-style release ("14.1-RELEASE-p3") when it only holds version characters."""
     text = text.strip()
-    if 0 < len(text) <= 32 and text[0].isdigit() and all(
-        ch.isascii() and (ch.isalnum() or ch in ".-_") for ch in text
+    if (
+        0 < len(text) <= 32
+        and text[0].isdigit()
+        and all(ch.isascii() and (ch.isalnum() or ch in ".-_") for ch in text)
     ):
         return text
     return None
@@ -114,8 +129,11 @@ def _linux(ctx: "Context", result: "dict[str, Any]") -> None:
     result["name"] = display_text(facts["name"])
     result["version"] = display_text(facts["version"])
     distro_id = display_text(facts["id"])
-    result["distro"] = {"id": distro_id, "version": result["version"],
-                        "like": display_text(facts["like"])} if distro_id else None
+    result["distro"] = (
+        {"id": distro_id, "version": result["version"], "like": display_text(facts["like"])}
+        if distro_id
+        else None
+    )
     result["wsl"] = is_wsl(ctx)
 
 
@@ -177,13 +195,34 @@ def _wsl_kernel(text: str) -> bool:
 #: platform.machine() spellings (lowercased) -> host.arch.  Closed: an
 #: unknown spelling becomes null rather than being echoed.
 ARCHES = {
-    "x86_64": "amd64", "amd64": "amd64", "x64": "amd64", "em64t": "amd64",
-    "aarch64": "arm64", "arm64": "arm64", "arm64e": "arm64", "aarch64_be": "arm64",
-    "armv6l": "arm32", "armv7l": "arm32", "armv7": "arm32", "armv8l": "arm32", "arm": "arm32",
-    "i386": "x86", "i486": "x86", "i586": "x86", "i686": "x86", "x86": "x86", "i86pc": "x86",
-    "ppc64le": "ppc64", "ppc64": "ppc64", "ppc": "ppc32", "powerpc": "ppc32",
-    "s390x": "s390x", "ia64": "ia64",
-    "riscv64": "riscv64", "loongarch64": "loongarch64", "mips64": "mips64",
+    "x86_64": "amd64",
+    "amd64": "amd64",
+    "x64": "amd64",
+    "em64t": "amd64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "arm64e": "arm64",
+    "aarch64_be": "arm64",
+    "armv6l": "arm32",
+    "armv7l": "arm32",
+    "armv7": "arm32",
+    "armv8l": "arm32",
+    "arm": "arm32",
+    "i386": "x86",
+    "i486": "x86",
+    "i586": "x86",
+    "i686": "x86",
+    "x86": "x86",
+    "i86pc": "x86",
+    "ppc64le": "ppc64",
+    "ppc64": "ppc64",
+    "ppc": "ppc32",
+    "powerpc": "ppc32",
+    "s390x": "s390x",
+    "ia64": "ia64",
+    "riscv64": "riscv64",
+    "loongarch64": "loongarch64",
+    "mips64": "mips64",
     "sparc64": "sparc64",
 }
 
@@ -192,8 +231,13 @@ ARCHES = {
 #: the Windows machine is not the one it was built for (winsup/cygwin
 #: uname.cc): "CYGWIN_NT-10.0-19045-WOW64" is 32-bit Cygwin on x64 Windows,
 #: "MSYS_NT-10.0-26100-ARM64" x64 MSYS2 emulated on Windows on ARM.
-POSIX_LAYER_HOSTS = {"wow64": "amd64", "x64": "amd64", "x86": "x86", "arm": "arm32",
-                     "arm64": "arm64"}
+POSIX_LAYER_HOSTS = {
+    "wow64": "amd64",
+    "x64": "amd64",
+    "x86": "x86",
+    "arm": "arm32",
+    "arm64": "arm64",
+}
 
 
 def detect_host(ctx: "Context") -> "dict[str, Any] | None":
@@ -214,8 +258,11 @@ def detect_host(ctx: "Context") -> "dict[str, Any] | None":
         if host is not None:
             ctx.because("platform system")
             return {"arch": host}
-    if arch in ("amd64", "x86") and (system == "Windows" or "_NT-" in system) \
-            and _arm_processor(ctx.env("PROCESSOR_IDENTIFIER")):
+    if (
+        arch in ("amd64", "x86")
+        and (system == "Windows" or "_NT-" in system)
+        and _arm_processor(ctx.env("PROCESSOR_IDENTIFIER"))
+    ):
         # An x64 or x86 process emulated on Windows on ARM (Prism) is told
         # PROCESSOR_ARCHITECTURE=AMD64 and gets no PROCESSOR_ARCHITEW6432
         # (that is for WOW64 only); the processor's own description is not
@@ -239,8 +286,7 @@ def _arm_processor(identifier: "str | None") -> bool:
 # The python facet: implementation, version and build of this interpreter
 # =============================================================================
 
-IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "ironpython", "jython",
-                             "micropython"})
+IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "ironpython", "jython", "micropython"})
 #: platform.python_implementation() says "GraalVM" for GraalPy.
 _ALIASES = {"graalvm": "graalpy"}
 
@@ -330,6 +376,7 @@ def distro_facts(ctx: "Context") -> "dict[str, str | None]":
 
 
 # -- os-release -----------------------------------------------------------------
+
 
 def os_release(ctx: "Context") -> "tuple[str | None, dict[str, str]]":
     """(path read, parsed fields with lowercase keys): /etc first, as distro does.
@@ -438,7 +485,7 @@ def _parse(text: str) -> "dict[str, str] | None":
 
 def _simple_value(value: str) -> "str | None":
     """The value as shlex reads it, or None when more than trivial rules apply."""
-    if value[:1] in ("\"", "'"):
+    if value[:1] in ('"', "'"):
         if len(value) < 2 or value[-1] != value[0]:
             return None
         inner = value[1:-1]
@@ -502,7 +549,7 @@ def line_words(line: str) -> "list[str] | None":
             close = line.find("'", position + 1)
             if close < 0:
                 return None
-            pieces.append(line[position + 1:close])
+            pieces.append(line[position + 1 : close])
             position = close + 1
         elif char == '"':
             position = _double_quoted(line, position + 1, pieces)

@@ -93,8 +93,12 @@ EDITOR_TERMINALS = (
 )
 
 #: Multiplexers: (variable, program).  ``TERM_PROGRAM=tmux`` counts too.
-MULTIPLEXERS = (("TMUX", "tmux"), ("STY", "screen"), ("ZELLIJ", "zellij"),
-                ("ZELLIJ_SESSION_NAME", "zellij"))
+MULTIPLEXERS = (
+    ("TMUX", "tmux"),
+    ("STY", "screen"),
+    ("ZELLIJ", "zellij"),
+    ("ZELLIJ_SESSION_NAME", "zellij"),
+)
 
 #: ``TERM`` prefixes a multiplexer writes for what runs inside it: screen's
 #: ``screen`` / ``screen.<outer TERM>`` (its ``term`` setting), tmux's
@@ -166,7 +170,10 @@ def _tty_signal(stream: str, is_terminal: "bool | None") -> str:
 
 
 def program_from(
-    ctx: "Context", ide_id: "str | None", *, use_chain: bool = True,
+    ctx: "Context",
+    ide_id: "str | None",
+    *,
+    use_chain: bool = True,
 ) -> "tuple[str | None, list[str]]":
     """The terminal program and the signals that named it.
 
@@ -238,7 +245,9 @@ def _multiplexer(ctx: "Context", use_chain: bool = True) -> "tuple[str | None, l
 
 
 def _innermost_multiplexer(
-    ctx: "Context", found: "list[tuple[str, str]]", use_chain: bool,
+    ctx: "Context",
+    found: "list[tuple[str, str]]",
+    use_chain: bool,
 ) -> "tuple[str, list[str]]":
     """One multiplexer inside another: each keeps the outer one's variables
     (screen leaves ``TERM_PROGRAM=tmux`` and ``TMUX`` alone, tmux leaves

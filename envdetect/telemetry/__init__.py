@@ -61,14 +61,21 @@ _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 _KEY = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
 _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
-NOT_YET_TOLD = ("enabled by default once the notice has been shown and recorded "
-                "(due at the first command; outside CI that run sends nothing)")
+NOT_YET_TOLD = (
+    "enabled by default once the notice has been shown and recorded "
+    "(due at the first command; outside CI that run sends nothing)"
+)
 
 
 def _is_word(value: object, chars: "frozenset[str]" = _WORD) -> bool:
     """A short token of the host's vocabulary: no spaces, slashes, quotes or @."""
-    return (isinstance(value, str) and 0 < len(value) <= MAX_TEXT and value.isascii()
-            and value[0].isalnum() and chars.issuperset(value))
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_TEXT
+        and value.isascii()
+        and value[0].isalnum()
+        and chars.issuperset(value)
+    )
 
 
 class Telemetry:
@@ -93,9 +100,25 @@ class Telemetry:
     Invalid arguments never raise: telemetry is off and :attr:`reason` says why.
     """
 
-    __slots__ = ("_allowed", "_app", "_before_command", "_config_dir", "_endpoint",
-                 "_exit_wait", "_explicit", "_headers", "_informed", "_mode", "_opt_out_env",
-                 "_reason", "_sender", "_shown_now", "_telemetry_command", "_version", "_wire")
+    __slots__ = (
+        "_allowed",
+        "_app",
+        "_before_command",
+        "_config_dir",
+        "_endpoint",
+        "_exit_wait",
+        "_explicit",
+        "_headers",
+        "_informed",
+        "_mode",
+        "_opt_out_env",
+        "_reason",
+        "_sender",
+        "_shown_now",
+        "_telemetry_command",
+        "_version",
+        "_wire",
+    )
 
     def __init__(
         self,
@@ -130,14 +153,17 @@ class Telemetry:
         self._allowed: dict[str, frozenset[str]] = {}
         self._headers: dict[str, str] = {}
         try:
-            self._mode, self._reason = self._decide(exit_wait, debug_env, allowed_values,
-                                                    headers)
+            self._mode, self._reason = self._decide(exit_wait, debug_env, allowed_values, headers)
         except Exception:  # noqa: BLE001 - never raise into the host
             self._mode, self._reason = OFF, "internal error"
 
-    def _decide(self, exit_wait: float, debug_env: "str | None",
-                allowed_values: "Mapping[str, Iterable[str]] | None",
-                headers: "Mapping[str, str] | None") -> "tuple[str, str]":
+    def _decide(
+        self,
+        exit_wait: float,
+        debug_env: "str | None",
+        allowed_values: "Mapping[str, Iterable[str]] | None",
+        headers: "Mapping[str, str] | None",
+    ) -> "tuple[str, str]":
         # 1. The user's word, before anything else.
         if _env_flag("DO_NOT_TRACK") not in ("", "0"):
             return OFF, "DO_NOT_TRACK is set"
@@ -151,8 +177,7 @@ class Telemetry:
         problem = self._configure(exit_wait, allowed_values, headers)
         if problem:
             return OFF, f"invalid argument: {problem}"
-        debug = _env_flag(DEBUG_ENV) in _ON or (
-            _is_word(debug_env) and _env_flag(debug_env) in _ON)
+        debug = _env_flag(DEBUG_ENV) in _ON or (_is_word(debug_env) and _env_flag(debug_env) in _ON)
         if self._endpoint is None and not debug:
             return OFF, "no endpoint"
         # 3. The stored choice (only read when the environment did not decide).
@@ -174,13 +199,21 @@ class Telemetry:
             if stored == UNREADABLE:
                 return OFF, "the stored setting cannot be read (counts as off)"
             self._informed = stored is True or notice_recorded(path)
-            reason = ("enabled by the stored setting" if stored is True else
-                      "enabled by default (the notice was shown on an earlier run)"
-                      if self._informed else NOT_YET_TOLD)
+            reason = (
+                "enabled by the stored setting"
+                if stored is True
+                else "enabled by default (the notice was shown on an earlier run)"
+                if self._informed
+                else NOT_YET_TOLD
+            )
         return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, reason)
 
-    def _configure(self, exit_wait: float, allowed: "Mapping[str, Iterable[str]] | None",
-                   headers: "Mapping[str, str] | None") -> "str | None":
+    def _configure(
+        self,
+        exit_wait: float,
+        allowed: "Mapping[str, Iterable[str]] | None",
+        headers: "Mapping[str, str] | None",
+    ) -> "str | None":
         if not _is_word(self._app, _WORD - {":"}) or self._app[0] == ".":
             return "app"
         if not _is_word(self._version, _WORD | {"+"}):
@@ -189,8 +222,8 @@ class Telemetry:
             return "wire"
         endpoint = self._endpoint
         if endpoint is not None and not (
-                isinstance(endpoint, str) and endpoint[:8].lower().startswith(
-                    ("http://", "https://"))):
+            isinstance(endpoint, str) and endpoint[:8].lower().startswith(("http://", "https://"))
+        ):
             return "endpoint"
         if self._opt_out_env is not None and not _is_word(self._opt_out_env):
             return "opt_out_env"
@@ -198,22 +231,31 @@ class Telemetry:
             return "config_dir"
         if self._telemetry_command is None:
             self._telemetry_command = f"{self._app} telemetry"
-        elif not (isinstance(self._telemetry_command, str)
-                  and 0 < len(self._telemetry_command) <= MAX_COMMAND
-                  and self._telemetry_command.isprintable()):
+        elif not (
+            isinstance(self._telemetry_command, str)
+            and 0 < len(self._telemetry_command) <= MAX_COMMAND
+            and self._telemetry_command.isprintable()
+        ):
             return "telemetry_command"
-        if isinstance(exit_wait, bool) or not isinstance(exit_wait, (int, float)) or not (
-                exit_wait >= 0):
+        if (
+            isinstance(exit_wait, bool)
+            or not isinstance(exit_wait, (int, float))
+            or not (exit_wait >= 0)
+        ):
             return "exit_wait"
         self._exit_wait = min(float(exit_wait), MAX_EXIT_WAIT)
         for key, values in (allowed or {}).items():
             if not _is_word(key, _KEY) or isinstance(values, str):
                 return "allowed_values"
-            self._allowed[key] = frozenset(v for v in values
-                                           if isinstance(v, str) and len(v) <= MAX_TEXT)
+            self._allowed[key] = frozenset(
+                v for v in values if isinstance(v, str) and len(v) <= MAX_TEXT
+            )
         for name, value in (headers or {}).items():
-            if not _is_word(name, _TOKEN) or not isinstance(value, str) or any(
-                    c in value for c in "\r\n\x00"):
+            if (
+                not _is_word(name, _TOKEN)
+                or not isinstance(value, str)
+                or any(c in value for c in "\r\n\x00")
+            ):
                 return "headers"
             self._headers[name] = value
         return None
@@ -309,28 +351,38 @@ class Telemetry:
             return False
         if outcome == "shown":
             self._shown_now = True
-            self._off("not this run: the notice was shown now; "
-                      "enabled by default from the next run")
+            self._off(
+                "not this run: the notice was shown now; enabled by default from the next run"
+            )
         elif outcome == "ci":
             self._reason = "enabled in CI (the notice was printed to the job's log)"
         elif outcome == "seen":  # another process recorded it meanwhile
             self._reason = "enabled by default (the notice was shown on an earlier run)"
         elif outcome == "unrecorded":
-            self._off("off: the notice cannot be recorded (no writable config folder), "
-                      "and nothing is sent to anyone not told")
+            self._off(
+                "off: the notice cannot be recorded (no writable config folder), "
+                "and nothing is sent to anyone not told"
+            )
         else:
-            self._off("off: there is no stderr to show the notice on, "
-                      "and nothing is sent to anyone not told")
+            self._off(
+                "off: there is no stderr to show the notice on, "
+                "and nothing is sent to anyone not told"
+            )
         return outcome in ("shown", "ci")
 
     def notice_text(self, ci: bool = False) -> str:
         """The default notice, for this host (``ci``: the wording for a CI job's log)."""
         from envdetect.telemetry._consent import FIRST_RUN, IN_CI, NOTICE
 
-        opt_out = f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else (
-            "DO_NOT_TRACK=1")
-        return NOTICE.format(app=self._app, opt_out=opt_out, when=IN_CI if ci else FIRST_RUN,
-                             command=self._telemetry_command or f"{self._app} telemetry")
+        opt_out = (
+            f"{self._opt_out_env}=0 or DO_NOT_TRACK=1" if self._opt_out_env else ("DO_NOT_TRACK=1")
+        )
+        return NOTICE.format(
+            app=self._app,
+            opt_out=opt_out,
+            when=IN_CI if ci else FIRST_RUN,
+            command=self._telemetry_command or f"{self._app} telemetry",
+        )
 
     # -- the host's telemetry command -------------------------------------------------
     def command(self, argv: "Sequence[str]") -> int:
@@ -373,9 +425,15 @@ class Telemetry:
         """
         return Tracker(self, command, subcommand)
 
-    def record_command(self, command: str, subcommand: "str | None" = None, *,
-                       duration_ms: float, exit_code: int = 0,
-                       error: "BaseException | type[BaseException] | None" = None) -> None:
+    def record_command(
+        self,
+        command: str,
+        subcommand: "str | None" = None,
+        *,
+        duration_ms: float,
+        exit_code: int = 0,
+        error: "BaseException | type[BaseException] | None" = None,
+    ) -> None:
         """Record a command the host timed itself; ``error``: only its class name is kept."""
         if self._mode == OFF:
             return
@@ -386,8 +444,10 @@ class Telemetry:
             elif isinstance(error, type) and issubclass(error, BaseException):
                 name = error.__name__
             elif error is not None:
-                self._say("record_command: error left out: not an exception or exception "
-                          "class (a string could be a message)")
+                self._say(
+                    "record_command: error left out: not an exception or exception "
+                    "class (a string could be a message)"
+                )
             if isinstance(exit_code, bool) or not isinstance(exit_code, int):
                 self._say("record_command: exit_code is not an integer: recorded as 1")
                 exit_code = 1
@@ -403,16 +463,21 @@ class Telemetry:
             return
         try:
             if not _is_word(name, _KEY) or name == "command":
-                why = "reserved for track()" if name == "command" else (
-                    "a name is lowercase letters, digits, _ and . (up to 64)")
+                why = (
+                    "reserved for track()"
+                    if name == "command"
+                    else ("a name is lowercase letters, digits, _ and . (up to 64)")
+                )
                 self._say(f"event {_shown(name)} dropped: {why}")
                 return
             clean: dict[str, Value] = {}
             items = list((attributes or {}).items())
             for key, value in items[:MAX_ATTRIBUTES]:
                 if not _is_word(key, _KEY):
-                    self._say(f"event {name}: attribute {_shown(key)} left out: a name is "
-                              "lowercase letters, digits, _ and . (up to 64)")
+                    self._say(
+                        f"event {name}: attribute {_shown(key)} left out: a name is "
+                        "lowercase letters, digits, _ and . (up to 64)"
+                    )
                     continue
                 kept = self._value(key, value)
                 if kept is None:
@@ -420,8 +485,10 @@ class Telemetry:
                 else:
                     clean[key] = kept
             if len(items) > MAX_ATTRIBUTES:
-                self._say(f"event {name}: {len(items) - MAX_ATTRIBUTES} attributes left "
-                          f"out: at most {MAX_ATTRIBUTES}")
+                self._say(
+                    f"event {name}: {len(items) - MAX_ATTRIBUTES} attributes left "
+                    f"out: at most {MAX_ATTRIBUTES}"
+                )
             self._record(name, clean)
         except Exception:  # noqa: BLE001
             pass
@@ -460,21 +527,32 @@ class Telemetry:
         self._say(f"{key}: a value that is not a short word is sent as {OTHER!r}")
         return OTHER
 
-    def _command(self, command: object, subcommand: object, duration_ms: object,
-                 exit_code: int, error: "str | None") -> None:
+    def _command(
+        self,
+        command: object,
+        subcommand: object,
+        duration_ms: object,
+        exit_code: int,
+        error: "str | None",
+    ) -> None:
         attributes: dict[str, Value] = {"command": self._word("command", command)}
         if subcommand is not None:
             attributes["subcommand"] = self._word("subcommand", subcommand)
         status = _status(exit_code)
         if status != exit_code:
-            self._say(f"exit_code {exit_code} recorded as {status}, the status the operating "
-                      "system reports for it")
+            self._say(
+                f"exit_code {exit_code} recorded as {status}, the status the operating "
+                "system reports for it"
+            )
         attributes["status"] = "success" if status == 0 and error is None else "failure"
         attributes["exit_code"] = status
         if error is not None:
             attributes["error_type"] = error if _is_word(error, _WORD - {":"}) else OTHER
-        if isinstance(duration_ms, (int, float)) and not isinstance(duration_ms, bool) and (
-                0 <= duration_ms < 1e12):
+        if (
+            isinstance(duration_ms, (int, float))
+            and not isinstance(duration_ms, bool)
+            and (0 <= duration_ms < 1e12)
+        ):
             attributes["duration_ms"] = round(float(duration_ms), 3)
         else:
             self._say("duration_ms left out: not a finite, non-negative number")
@@ -497,9 +575,15 @@ class Telemetry:
         try:
             from envdetect.telemetry._queue import Config, Sender
 
-            config = Config(self._app, self._version, self._endpoint, wire=self._wire,
-                            exit_wait=self._exit_wait, headers=self._headers,
-                            debug=self._mode == DEBUG)
+            config = Config(
+                self._app,
+                self._version,
+                self._endpoint,
+                wire=self._wire,
+                exit_wait=self._exit_wait,
+                headers=self._headers,
+                debug=self._mode == DEBUG,
+            )
             sender = self._sender = Sender(config)
             sender.start()
             return sender
@@ -513,8 +597,13 @@ class Tracker:
 
     __slots__ = ("_command", "_default", "_owner", "_start", "_subcommand")
 
-    def __init__(self, owner: "Telemetry", command: "str | None", subcommand: "str | None",
-                 default: "str | None" = None) -> None:
+    def __init__(
+        self,
+        owner: "Telemetry",
+        command: "str | None",
+        subcommand: "str | None",
+        default: "str | None" = None,
+    ) -> None:
         self._owner, self._command, self._subcommand = owner, command, subcommand
         self._default = default
         self._start: float | None = None
@@ -527,8 +616,12 @@ class Tracker:
             self._start = time.perf_counter()
         return self
 
-    def __exit__(self, exc_type: "type[BaseException] | None", exc: "BaseException | None",
-                 traceback: "TracebackType | None") -> None:
+    def __exit__(
+        self,
+        exc_type: "type[BaseException] | None",
+        exc: "BaseException | None",
+        traceback: "TracebackType | None",
+    ) -> None:
         start, self._start = self._start, None
         if start is None or self._owner._mode == OFF:
             return
@@ -555,15 +648,23 @@ class Tracker:
         owner, command, subcommand = self._owner, self._command, self._subcommand
         cli = _cli_command(func)
         if cli is not None:  # @t.track() above @cli.command(): the group calls the object
-            cli.invoke = _tracked(owner, command, subcommand, cli.invoke,
-                                  getattr(cli, "name", None))
+            cli.invoke = _tracked(
+                owner, command, subcommand, cli.invoke, getattr(cli, "name", None)
+            )
             return func
         if owner._mode == DEBUG and _registered_with_typer(func):
-            owner._say("track() above @app.command(): typer calls the function it "
-                       "registered, not this wrapper, so nothing is tracked; put "
-                       "@telemetry.track() below @app.command()")
-        return _tracked(owner, command, subcommand, func,  # type: ignore[return-value]
-                        getattr(func, "__name__", None))
+            owner._say(
+                "track() above @app.command(): typer calls the function it "
+                "registered, not this wrapper, so nothing is tracked; put "
+                "@telemetry.track() below @app.command()"
+            )
+        return _tracked(
+            owner,
+            command,
+            subcommand,
+            func,  # type: ignore[return-value]
+            getattr(func, "__name__", None),
+        )
 
 
 def _registered_with_typer(func: object) -> bool:
@@ -578,15 +679,25 @@ def _registered_with_typer(func: object) -> bool:
     for holder in gc.get_referrers(func):
         if isinstance(holder, info) and getattr(holder, "callback", None) is func:
             return True
-        if isinstance(holder, dict) and holder.get("callback") is func and any(
+        if (
+            isinstance(holder, dict)
+            and holder.get("callback") is func
+            and any(
                 isinstance(owner, info) and getattr(owner, "__dict__", None) is holder
-                for owner in gc.get_referrers(holder)):
+                for owner in gc.get_referrers(holder)
+            )
+        ):
             return True  # before 3.11, the referrer is the instance's __dict__
     return False
 
 
-def _tracked(owner: "Telemetry", command: "str | None", subcommand: "str | None",
-             func: "Callable[..., Any]", default: "str | None") -> "Callable[..., Any]":
+def _tracked(
+    owner: "Telemetry",
+    command: "str | None",
+    subcommand: "str | None",
+    func: "Callable[..., Any]",
+    default: "str | None",
+) -> "Callable[..., Any]":
     import functools
 
     @functools.wraps(func)

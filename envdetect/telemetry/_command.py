@@ -24,8 +24,7 @@ SUBCOMMANDS = {
     "status": "Say whether telemetry is on, why, and where the choice is stored.",
     "enable": "Turn telemetry on for later runs (stored in the choice file).",
     "disable": "Turn telemetry off for later runs (stored in the choice file).",
-    "show": "Print exactly what would be sent from here, in both wire formats; "
-            "nothing is sent.",
+    "show": "Print exactly what would be sent from here, in both wire formats; nothing is sent.",
 }
 HELP = "Anonymous usage telemetry: see it, turn it on or off."
 NOT_MEASURED = "this process runs the telemetry command, which is never measured"
@@ -67,8 +66,9 @@ def run(telemetry: "Telemetry", argv: "Sequence[str]") -> int:
         return _print(show(telemetry))
     shown = " ".join(args)
     shown = shown if len(shown) <= 40 and shown.isprintable() else "that"
-    return complain(telemetry, f"unknown subcommand {shown!r} "
-                               "(expected status, enable, disable or show)")
+    return complain(
+        telemetry, f"unknown subcommand {shown!r} (expected status, enable, disable or show)"
+    )
 
 
 def _print(text: str) -> int:
@@ -114,19 +114,22 @@ def status(telemetry: "Telemetry", state: str, reason: str) -> str:
     path = telemetry.config_file
     stored = stored_choice(path) if path else None
     choice = {True: "on", False: "off", None: "none", UNREADABLE: "unreadable, counts as off"}[
-        stored]
+        stored
+    ]
     where = path if path else "nowhere (no home or config folder)"
     command = spelling(telemetry)
     off = f"{telemetry._opt_out_env}=0 or " if telemetry._opt_out_env else ""
     off += "DO_NOT_TRACK=1 turn it off for a run"
-    return "\n".join([
-        f"{telemetry._app} telemetry: {state}",
-        f"why: {reason}",
-        f"choice file: {where} (stored choice: {choice})",
-        f"sends to: {endpoint_host(telemetry._endpoint)} ({telemetry._wire} wire)",
-        f"change it: `{command} disable` / `{command} enable`; {off}",
-        f"see what is sent: `{command} show`",
-    ])
+    return "\n".join(
+        [
+            f"{telemetry._app} telemetry: {state}",
+            f"why: {reason}",
+            f"choice file: {where} (stored choice: {choice})",
+            f"sends to: {endpoint_host(telemetry._endpoint)} ({telemetry._wire} wire)",
+            f"change it: `{command} disable` / `{command} enable`; {off}",
+            f"see what is sent: `{command} show`",
+        ]
+    )
 
 
 def _store(telemetry: "Telemetry", enabled: bool) -> int:
@@ -169,10 +172,12 @@ def show(telemetry: "Telemetry") -> str:
         "# with this machine's real fingerprint. Nothing was sent. Exact bytes, one line "
         "each; only run_id",
         "# (random, new in every process), the times and duration_ms differ from run to run.",
-        f"# This host uses wire={used!r} and sends to {target}.", "",
-        "# wire=\"json\": POST to the endpoint, Content-Type: application/json",
-        body("json", app, version, facts, events).decode("ascii"), "",
-        "# wire=\"otlp\": POST to {endpoint}/v1/logs, Content-Type: application/json "
+        f"# This host uses wire={used!r} and sends to {target}.",
+        "",
+        '# wire="json": POST to the endpoint, Content-Type: application/json',
+        body("json", app, version, facts, events).decode("ascii"),
+        "",
+        '# wire="otlp": POST to {endpoint}/v1/logs, Content-Type: application/json '
         "(OTLP/HTTP JSON)",
         body("otlp", app, version, facts, events).decode("ascii"),
     ]
@@ -196,8 +201,7 @@ def _sample_events(telemetry: "Telemetry") -> "list[Any]":
     sender, mode = telemetry._sender, telemetry._mode
     telemetry._sender = capture  # type: ignore[assignment]
     try:
-        telemetry._command(allowed[0] if allowed else "example", None, SAMPLE_DURATION, 0,
-                           None)
+        telemetry._command(allowed[0] if allowed else "example", None, SAMPLE_DURATION, 0, None)
     finally:
         telemetry._sender, telemetry._mode = sender, mode
     return capture.events
@@ -222,4 +226,3 @@ def click_group(telemetry: "Telemetry", name: str) -> "Any":
     for word in SUBCOMMANDS:
         subcommand(word)
     return group
-

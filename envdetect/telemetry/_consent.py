@@ -57,8 +57,9 @@ def env_flag(name: "str | None") -> str:
     return (os.environ.get(name, "") if name else "").strip().lower()
 
 
-def config_base(platform: "str | None" = None,
-                environ: "Mapping[str, str] | None" = None) -> "str | None":
+def config_base(
+    platform: "str | None" = None, environ: "Mapping[str, str] | None" = None
+) -> "str | None":
     """The platform's per-user configuration directory, or None if there is no home."""
     import ntpath
     import posixpath
@@ -73,8 +74,11 @@ def config_base(platform: "str | None" = None,
         return ntpath.join(profile, "AppData", "Roaming") if ntpath.isabs(profile) else None
     home = environ.get("HOME", "")
     if platform == "darwin":
-        return posixpath.join(home, "Library", "Application Support") if (
-            posixpath.isabs(home)) else None
+        return (
+            posixpath.join(home, "Library", "Application Support")
+            if (posixpath.isabs(home))
+            else None
+        )
     xdg = environ.get("XDG_CONFIG_HOME", "")
     if posixpath.isabs(xdg):
         return xdg
@@ -105,8 +109,12 @@ def load(path: "str | None") -> "dict[str, str] | None":
     """
     if path is None:
         return {}
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | (
-        getattr(os, "O_BINARY", 0))
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_NOCTTY", 0)
+        | (getattr(os, "O_BINARY", 0))
+    )
     try:
         descriptor = os.open(path, flags)
     except (FileNotFoundError, NotADirectoryError):

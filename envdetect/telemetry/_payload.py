@@ -56,8 +56,9 @@ def namespace(app: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in app.lower())
 
 
-def environment(host: "Mapping[str, Any] | None" = None,
-                ) -> "tuple[dict[str, Any], dict[str, Any]]":
+def environment(
+    host: "Mapping[str, Any] | None" = None,
+) -> "tuple[dict[str, Any], dict[str, Any]]":
     """Detect (no plugins) and return the fingerprint and its resource attributes.
 
     ``host``: what :func:`host_view` noted of a host that exited before its worker
@@ -109,26 +110,37 @@ def _host_context(host: "Mapping[str, Any]") -> "Any":
 def _dumps(document: "Any") -> bytes:
     import json
 
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode(
+        "ascii"
+    )
 
 
-def json_body(app: str, version: str, fingerprint: "Mapping[str, Any]",
-              events: "Iterable[Event]", dropped: int = 0, *, run: "str | None" = None,
-              batch: "str | None" = None) -> bytes:
+def json_body(
+    app: str,
+    version: str,
+    fingerprint: "Mapping[str, Any]",
+    events: "Iterable[Event]",
+    dropped: int = 0,
+    *,
+    run: "str | None" = None,
+    batch: "str | None" = None,
+) -> bytes:
     """Schema 1: ``{schema, run_id, batch_id, app, sender, fingerprint, dropped, events}``."""
-    return _dumps({
-        "schema": SCHEMA,
-        "run_id": run or run_id(),
-        "batch_id": batch or batch_id(),
-        "app": {"name": app, "version": version},
-        "sender": {"name": "envdetect", "version": __version__},
-        "fingerprint": dict(fingerprint),
-        "dropped": dropped,
-        "events": [{"name": name, "time_unix_ms": time_ns // 1_000_000,
-                    "attributes": dict(attributes)}
-                   for name, time_ns, attributes in events],
-    })
+    return _dumps(
+        {
+            "schema": SCHEMA,
+            "run_id": run or run_id(),
+            "batch_id": batch or batch_id(),
+            "app": {"name": app, "version": version},
+            "sender": {"name": "envdetect", "version": __version__},
+            "fingerprint": dict(fingerprint),
+            "dropped": dropped,
+            "events": [
+                {"name": name, "time_unix_ms": time_ns // 1_000_000, "attributes": dict(attributes)}
+                for name, time_ns, attributes in events
+            ],
+        }
+    )
 
 
 def any_value(value: "Value") -> "dict[str, Any]":
@@ -169,38 +181,68 @@ def log_record(ns: str, event: "Event") -> "dict[str, Any]":
     }
 
 
-def otlp_body(app: str, version: str, resource: "Mapping[str, Any]",
-              events: "Iterable[Event]", dropped: int = 0, *, run: "str | None" = None,
-              batch: "str | None" = None) -> bytes:
+def otlp_body(
+    app: str,
+    version: str,
+    resource: "Mapping[str, Any]",
+    events: "Iterable[Event]",
+    dropped: int = 0,
+    *,
+    run: "str | None" = None,
+    batch: "str | None" = None,
+) -> bytes:
     """An OTLP/HTTP JSON ``ExportLogsServiceRequest``: one log record per event; the
     batch id is a scope attribute, the run id ``service.instance.id``."""
     ns = namespace(app)
-    scope_pairs: list[tuple[str, Value]] = [("envdetect.telemetry.batch_id",
-                                             batch or batch_id())]
+    scope_pairs: list[tuple[str, Value]] = [("envdetect.telemetry.batch_id", batch or batch_id())]
     if dropped:
         scope_pairs.append(("envdetect.telemetry.dropped_events", dropped))
-    scope: dict[str, Any] = {"name": SCOPE, "version": __version__,
-                             "attributes": _attributes(scope_pairs)}
+    scope: dict[str, Any] = {
+        "name": SCOPE,
+        "version": __version__,
+        "attributes": _attributes(scope_pairs),
+    }
     resource_pairs: list[tuple[str, Value]] = [
-        ("service.name", app), ("service.version", version),
+        ("service.name", app),
+        ("service.version", version),
         ("service.instance.id", run or run_id()),
-        ("telemetry.sdk.name", "envdetect"), ("telemetry.sdk.language", "python"),
+        ("telemetry.sdk.name", "envdetect"),
+        ("telemetry.sdk.language", "python"),
         ("telemetry.sdk.version", __version__),
     ]
     resource_pairs.extend(resource.items())
     from envdetect._fingerprint import SCHEMA_URL  # the conventions the names follow
 
-    return _dumps({"resourceLogs": [{
-        "resource": {"attributes": _attributes(resource_pairs)},
-        "schemaUrl": SCHEMA_URL,
-        "scopeLogs": [{"scope": scope, "schemaUrl": SCHEMA_URL,
-                       "logRecords": [log_record(ns, event) for event in events]}],
-    }]})
+    return _dumps(
+        {
+            "resourceLogs": [
+                {
+                    "resource": {"attributes": _attributes(resource_pairs)},
+                    "schemaUrl": SCHEMA_URL,
+                    "scopeLogs": [
+                        {
+                            "scope": scope,
+                            "schemaUrl": SCHEMA_URL,
+                            "logRecords": [log_record(ns, event) for event in events],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
 
-def body(wire: str, app: str, version: str, environment: "tuple[dict[str, Any], dict[str, Any]]",
-         events: "Sequence[Event]", *, dropped: int = 0, run: "str | None" = None,
-         batch: "str | None" = None) -> bytes:
+def body(
+    wire: str,
+    app: str,
+    version: str,
+    environment: "tuple[dict[str, Any], dict[str, Any]]",
+    events: "Sequence[Event]",
+    *,
+    dropped: int = 0,
+    run: "str | None" = None,
+    batch: "str | None" = None,
+) -> bytes:
     fingerprint, resource = environment
     if wire == "otlp":
         return otlp_body(app, version, resource, events, dropped, run=run, batch=batch)
@@ -218,18 +260,30 @@ def sample(environment: "tuple[dict[str, Any], dict[str, Any]]") -> str:
     """``python -m envdetect --payload``: both bodies for one sample command event."""
     import time
 
-    event: Event = ("command", time.time_ns(), {
-        "command": "deploy", "subcommand": "stack", "status": "failure", "exit_code": 1,
-        "error_type": "ValueError", "duration_ms": 1234.5})
-    lines = ["# What envdetect telemetry sends for one command event of a tool called "
-             "'mytool' 1.4.2",
-             "# (`with telemetry.track(\"deploy\", \"stack\"):` that raised ValueError), "
-             "using this machine's fingerprint.",
-             "# Exact bytes, one line each. Nothing else is sent: no arguments, no messages, "
-             "and no id but run_id (random, new in every process).", "",
-             "# wire=\"json\": POST to the endpoint, Content-Type: application/json",
-             body("json", "mytool", "1.4.2", environment, [event]).decode("ascii"), "",
-             "# wire=\"otlp\": POST to {endpoint}/v1/logs, Content-Type: application/json "
-             "(OTLP/HTTP JSON)",
-             body("otlp", "mytool", "1.4.2", environment, [event]).decode("ascii")]
+    event: Event = (
+        "command",
+        time.time_ns(),
+        {
+            "command": "deploy",
+            "subcommand": "stack",
+            "status": "failure",
+            "exit_code": 1,
+            "error_type": "ValueError",
+            "duration_ms": 1234.5,
+        },
+    )
+    lines = [
+        "# What envdetect telemetry sends for one command event of a tool called 'mytool' 1.4.2",
+        '# (`with telemetry.track("deploy", "stack"):` that raised ValueError), '
+        "using this machine's fingerprint.",
+        "# Exact bytes, one line each. Nothing else is sent: no arguments, no messages, "
+        "and no id but run_id (random, new in every process).",
+        "",
+        '# wire="json": POST to the endpoint, Content-Type: application/json',
+        body("json", "mytool", "1.4.2", environment, [event]).decode("ascii"),
+        "",
+        '# wire="otlp": POST to {endpoint}/v1/logs, Content-Type: application/json '
+        "(OTLP/HTTP JSON)",
+        body("otlp", "mytool", "1.4.2", environment, [event]).decode("ascii"),
+    ]
     return "\n".join(lines)

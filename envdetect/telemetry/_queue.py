@@ -72,6 +72,7 @@ def _at_exit() -> None:
 # worker cannot clear it; and the flag is set again the only way Python code can:
 # a KeyboardInterrupt escaping an evaluated string.
 
+
 def _ended_by_interrupt() -> bool:
     """Whether the main module is ending on an unhandled KeyboardInterrupt.
 
@@ -111,8 +112,17 @@ class Config:
 
     __slots__ = ("app", "debug", "endpoint", "exit_wait", "headers", "version", "wire")
 
-    def __init__(self, app: str, version: str, endpoint: "str | None", *, wire: str,
-                 exit_wait: float, headers: "Mapping[str, str]", debug: bool) -> None:
+    def __init__(
+        self,
+        app: str,
+        version: str,
+        endpoint: "str | None",
+        *,
+        wire: str,
+        exit_wait: float,
+        headers: "Mapping[str, str]",
+        debug: bool,
+    ) -> None:
         self.app = app
         self.version = version
         self.endpoint = endpoint
@@ -183,8 +193,9 @@ class Sender:
                 import threading
 
                 self.wake = threading.Event()
-                self.thread = threading.Thread(target=self._run, daemon=True,
-                                               name="envdetect-telemetry")
+                self.thread = threading.Thread(
+                    target=self._run, daemon=True, name="envdetect-telemetry"
+                )
             except Exception:  # noqa: BLE001 - no thread, no telemetry
                 self.cancelled = True
                 return
@@ -243,8 +254,9 @@ class Sender:
         except BaseException:  # noqa: BLE001
             return
 
-    def _spool(self, directories: "list[str]", batch: str, events: "list[Event]",
-               dropped: int) -> "str | None":
+    def _spool(
+        self, directories: "list[str]", batch: str, events: "list[Event]", dropped: int
+    ) -> "str | None":
         from envdetect.telemetry._payload import host_view, run_id
         from envdetect.telemetry._spool import put
 
@@ -252,13 +264,24 @@ class Sender:
         if config.endpoint is None:
             return None
         facts = self.facts
-        return put(directories, {
-            "batch": batch, "run": run_id(), "app": config.app, "version": config.version,
-            "wire": config.wire, "endpoint": config.endpoint, "headers": config.headers,
-            "dropped": dropped, "facts": list(facts) if facts is not None else None,
-            "host": host_view() if facts is None else None,
-            "events": [[name, time_ns, dict(attributes)]
-                       for name, time_ns, attributes in events]})
+        return put(
+            directories,
+            {
+                "batch": batch,
+                "run": run_id(),
+                "app": config.app,
+                "version": config.version,
+                "wire": config.wire,
+                "endpoint": config.endpoint,
+                "headers": config.headers,
+                "dropped": dropped,
+                "facts": list(facts) if facts is not None else None,
+                "host": host_view() if facts is None else None,
+                "events": [
+                    [name, time_ns, dict(attributes)] for name, time_ns, attributes in events
+                ],
+            },
+        )
 
     # -- worker side ---------------------------------------------------------------
     def _run(self) -> None:
@@ -314,14 +337,16 @@ class Sender:
         except Exception:  # noqa: BLE001
             return "error"
 
-    def _deliver(self, facts: "Facts", route: "Any", batch: str, events: "list[Event]",
-                 dropped: int) -> str:
+    def _deliver(
+        self, facts: "Facts", route: "Any", batch: str, events: "list[Event]", dropped: int
+    ) -> str:
         from envdetect.telemetry._payload import body
         from envdetect.telemetry._transport import send
 
         config = self.config
-        data = body(config.wire, config.app, config.version, facts, events, dropped=dropped,
-                    batch=batch)
+        data = body(
+            config.wire, config.app, config.version, facts, events, dropped=dropped, batch=batch
+        )
         self.requests += 1
         outcome = send(route, data, {**config.headers, "Idempotency-Key": batch})
         self.outcomes.append(outcome)
@@ -340,8 +365,9 @@ class Sender:
             from envdetect.telemetry._transport import redact, route
 
             config = self.config
-            data = body(config.wire, config.app, config.version, environment(), batch,
-                        dropped=dropped)
+            data = body(
+                config.wire, config.app, config.version, environment(), batch, dropped=dropped
+            )
             if config.endpoint is None:
                 where = "no endpoint is set, so nothing would be sent"
             else:

@@ -63,8 +63,9 @@ _PARTIAL = ".tmp"
 _TEMPORARY = "envdetect-telemetry-"
 
 
-def cache_base(platform: "str | None" = None,
-               environ: "Mapping[str, str] | None" = None) -> "str | None":
+def cache_base(
+    platform: "str | None" = None, environ: "Mapping[str, str] | None" = None
+) -> "str | None":
     """The platform's per-user cache directory, or None if there is no home."""
     import ntpath
     import posixpath
@@ -96,8 +97,9 @@ def spool_dirs(app: str) -> "list[str]":
         found.append(os.path.join(base, app, FOLDER))
     if os.name == "posix":
         temporary = os.environ.get("TMPDIR", "")
-        root = os.path.join(temporary if os.path.isabs(temporary) else "/tmp",
-                            f"{_TEMPORARY}{os.getuid()}")
+        root = os.path.join(
+            temporary if os.path.isabs(temporary) else "/tmp", f"{_TEMPORARY}{os.getuid()}"
+        )
         found.append(os.path.join(root, app))
     return found
 
@@ -111,8 +113,7 @@ def _private(folder: str) -> bool:
         info = os.lstat(folder)
     except OSError:
         return False
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-            and not info.st_mode & 0o077)
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 class Entry:
@@ -223,8 +224,9 @@ def _put(directory: str, record: "Mapping[str, Any]", data: bytes) -> bool:
         if written != len(data):
             _remove(directory, os.path.basename(partial))
             return False
-        os.replace(partial, os.path.join(directory, f"{time.time_ns():020d}-{batch}-{events}"
-                                                    f"{READY}"))
+        os.replace(
+            partial, os.path.join(directory, f"{time.time_ns():020d}-{batch}-{events}{READY}")
+        )
         return True
     except Exception:  # noqa: BLE001 - a full disk, a read-only home: the batch is lost
         return False
@@ -259,18 +261,18 @@ def start_flush(directory: str) -> bool:
     executable = sys.executable
     if not executable or getattr(sys, "frozen", False):
         return False  # a frozen app's executable is the app itself, not Python
-    package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-        __file__))))
+    package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     # -S, then site.main() once lowered in priority: the interpreter's start-up, the
     # part that runs beside the host's exit, is kept small, and the rest yields to
     # the host (and to anything else) on a busy machine.  Before anything is
     # imported, sys.path[0] (the host's working directory, for -c) becomes
     # envdetect's own folder, so that no file where the host happens to run (a
     # sitecustomize.py, a json.py) is loaded by the flusher.
-    code = ("import os, sys; hasattr(os, 'nice') and os.nice(NICENESS); "
-            "sys.path[0] = sys.argv.pop(1); import site; site.main(); "
-            "from envdetect.telemetry._spool import main; main(sys.argv[1])").replace(
-                "NICENESS", str(NICENESS))
+    code = (
+        "import os, sys; hasattr(os, 'nice') and os.nice(NICENESS); "
+        "sys.path[0] = sys.argv.pop(1); import site; site.main(); "
+        "from envdetect.telemetry._spool import main; main(sys.argv[1])"
+    ).replace("NICENESS", str(NICENESS))
     args = [executable, "-S", "-c", code, package_parent, directory]
     try:
         if os.name == "nt":
@@ -289,15 +291,16 @@ _DEFERRED = 'sleep 0.2; exec "$0" "$@"'
 
 def _start_posix(args: "list[str]") -> bool:
     null = os.devnull
-    actions = [(os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
-               (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
-               (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0)]
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0),
+    ]
     if hasattr(os, "posix_spawn"):
         try:
             if os.path.exists("/bin/sh"):
                 deferred = ["/bin/sh", "-c", _DEFERRED, *args]
-                os.posix_spawn("/bin/sh", deferred, os.environ, file_actions=actions,
-                               setsid=True)
+                os.posix_spawn("/bin/sh", deferred, os.environ, file_actions=actions, setsid=True)
             else:
                 os.posix_spawn(args[0], args, os.environ, file_actions=actions, setsid=True)
             return True
@@ -305,8 +308,13 @@ def _start_posix(args: "list[str]") -> bool:
             pass
     import subprocess
 
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     process.returncode = 0  # never waited for, by design: no "still running" warning
     return True
 
@@ -314,11 +322,18 @@ def _start_posix(args: "list[str]") -> bool:
 def _start_windows(args: "list[str]", directory: str) -> bool:
     import subprocess
 
-    flags = (getattr(subprocess, "CREATE_NO_WINDOW", 0x08000000)
-             | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x00000200))
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, close_fds=True, cwd=directory,
-                               creationflags=flags)
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0x08000000) | getattr(
+        subprocess, "CREATE_NEW_PROCESS_GROUP", 0x00000200
+    )
+    process = subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        cwd=directory,
+        creationflags=flags,
+    )
     process.returncode = 0  # never waited for, by design: no "still running" warning
     return True
 
@@ -327,8 +342,9 @@ def main(directory: str, lifetime: float = FLUSH_LIFETIME) -> None:
     """The flush process: deliver the spool, then exit; at most ``lifetime`` seconds."""
     import threading
 
-    worker = threading.Thread(target=flush, args=(directory, time.monotonic() + lifetime),
-                              daemon=True)
+    worker = threading.Thread(
+        target=flush, args=(directory, time.monotonic() + lifetime), daemon=True
+    )
     worker.start()
     worker.join(lifetime)  # a server trickling bytes cannot keep the process alive
 
@@ -358,7 +374,7 @@ def _rounds(directory: str, deadline: float) -> "set[str]":
     failures = 0
     context = _Context()
     for entry in entries(directory, (SENDING,)):  # the lock holder's: from a process that died
-        _rename(directory, entry.name, entry.name[:-len(SENDING)] + READY)
+        _rename(directory, entry.name, entry.name[: -len(SENDING)] + READY)
     while True:
         batch_names = [entry.name for entry in entries(directory, (READY,))]
         left: set[str] = set()
@@ -406,8 +422,12 @@ def _read(path: str) -> "dict[str, Any] | None":
     import ast
     import stat
 
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | (
-        getattr(os, "O_BINARY", 0))
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | (getattr(os, "O_BINARY", 0))
+    )
     try:
         descriptor = os.open(path, flags)
     except OSError:
@@ -431,15 +451,28 @@ def _valid(record: object) -> bool:
     if not isinstance(record, dict):
         return False
     texts = ("batch", "run", "app", "version", "wire", "endpoint")
-    return (all(isinstance(record.get(key), str) for key in texts)
-            and isinstance(record.get("events"), list) and isinstance(record.get("headers"), dict)
-            and isinstance(record.get("dropped"), int)
-            and all(isinstance(event, list) and len(event) == 3 and isinstance(event[0], str)
-                    and isinstance(event[1], int) and isinstance(event[2], dict)
-                    for event in record["events"])
-            and (record.get("facts") is None or (
-                isinstance(record["facts"], list) and len(record["facts"]) == 2
-                and all(isinstance(part, dict) for part in record["facts"]))))
+    return (
+        all(isinstance(record.get(key), str) for key in texts)
+        and isinstance(record.get("events"), list)
+        and isinstance(record.get("headers"), dict)
+        and isinstance(record.get("dropped"), int)
+        and all(
+            isinstance(event, list)
+            and len(event) == 3
+            and isinstance(event[0], str)
+            and isinstance(event[1], int)
+            and isinstance(event[2], dict)
+            for event in record["events"]
+        )
+        and (
+            record.get("facts") is None
+            or (
+                isinstance(record["facts"], list)
+                and len(record["facts"]) == 2
+                and all(isinstance(part, dict) for part in record["facts"])
+            )
+        )
+    )
 
 
 def _deliver(directory: str, name: str, context: "_Context") -> str:
@@ -447,7 +480,7 @@ def _deliver(directory: str, name: str, context: "_Context") -> str:
     from envdetect.telemetry._payload import body, environment, target_url
     from envdetect.telemetry._transport import prepare, send
 
-    claimed = name[:-len(READY)] + SENDING
+    claimed = name[: -len(READY)] + SENDING
     if not _rename(directory, name, claimed):
         return "gone"  # removed meanwhile, or an unwritable spool: never sent unmarked
     path = os.path.join(directory, claimed)
@@ -470,9 +503,16 @@ def _deliver(directory: str, name: str, context: "_Context") -> str:
     if route is None:
         route = context.routes[url] = prepare(url)
     events = [(event[0], event[1], event[2]) for event in record["events"]]
-    data = body(record["wire"], record["app"], record["version"],
-                         (facts[0], facts[1]), events, dropped=record["dropped"],
-                         run=record["run"], batch=record["batch"])
+    data = body(
+        record["wire"],
+        record["app"],
+        record["version"],
+        (facts[0], facts[1]),
+        events,
+        dropped=record["dropped"],
+        run=record["run"],
+        batch=record["batch"],
+    )
     headers = {str(key): str(value) for key, value in record["headers"].items()}
     headers["Idempotency-Key"] = record["batch"]
     outcome = send(route, data, headers)

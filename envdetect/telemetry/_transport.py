@@ -66,7 +66,8 @@ def find_proxy(target: "Target") -> "Target | None":
     """The proxy for ``target`` per the standard library, or None.  Raises ValueError
     when one is configured but malformed (``HTTPS_PROXY=http://``) or unsupported."""
     if sys.platform not in ("darwin", "win32") and not any(
-            name.lower().endswith("_proxy") for name in os.environ):
+        name.lower().endswith("_proxy") for name in os.environ
+    ):
         return None  # nothing to find: skip importing urllib.request (tens of ms)
     import urllib.request
 
@@ -88,8 +89,9 @@ def redact(url: str) -> str:
         return "(malformed endpoint)"
     if sep:
         fields = (field.partition("=") for field in query.split("&"))
-        shown += "?" + "&".join(f"{key}=..." if equals else "..." if key else ""
-                                for key, equals, _ in fields)
+        shown += "?" + "&".join(
+            f"{key}=..." if equals else "..." if key else "" for key, equals, _ in fields
+        )
     return shown
 
 
@@ -179,8 +181,13 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _exchange(target: "Target", proxy: "Target | None", data: bytes,
-              headers: "Mapping[str, str]", deadline: float) -> int:
+def _exchange(
+    target: "Target",
+    proxy: "Target | None",
+    data: bytes,
+    headers: "Mapping[str, str]",
+    deadline: float,
+) -> int:
     import http.client
 
     hop = proxy or target
@@ -190,14 +197,18 @@ def _exchange(target: "Target", proxy: "Target | None", data: bytes,
         import ssl
 
         connection = http.client.HTTPSConnection(
-            hop.host, hop.port, timeout=connect_within, context=ssl.create_default_context())
+            hop.host, hop.port, timeout=connect_within, context=ssl.create_default_context()
+        )
     else:
         connection = http.client.HTTPConnection(hop.host, hop.port, timeout=connect_within)
     request_target = target.path
     fields = {"Host": target.authority}
     if proxy is not None and target.tls:  # CONNECT, then TLS end to end
-        connection.set_tunnel(target.host, target.port, headers=(
-            {"Proxy-Authorization": proxy.auth} if proxy.auth else None))
+        connection.set_tunnel(
+            target.host,
+            target.port,
+            headers=({"Proxy-Authorization": proxy.auth} if proxy.auth else None),
+        )
     elif proxy is not None:  # plain http through the proxy: the absolute URI
         request_target = target.url
         if proxy.auth:
@@ -206,8 +217,13 @@ def _exchange(target: "Target", proxy: "Target | None", data: bytes,
         fields["Authorization"] = target.auth
     from envdetect import __version__
 
-    fields.update({"User-Agent": f"envdetect-telemetry/{__version__}",
-                   "Content-Type": "application/json", "Connection": "close"})
+    fields.update(
+        {
+            "User-Agent": f"envdetect-telemetry/{__version__}",
+            "Content-Type": "application/json",
+            "Connection": "close",
+        }
+    )
     fields.update(headers)
     try:
         # With a proxy, connect() also tunnels and shakes hands: each of its

@@ -49,16 +49,22 @@ print("ENVDETECT" + json.dumps({**_look(), "child": json.loads(_child.stdout or 
 #: runtime -> what the kernel and its child must report.
 EXPECTED: dict[str, dict[str, Any]] = {
     "jupyter_client": {"notebook": "jupyter", "kind": "notebook", "child": "jupyter"},
-    "ipykernel_direct_mplbackend_set": {"notebook": "jupyter", "kind": "notebook",
-                                        "child": "jupyter"},
+    "ipykernel_direct_mplbackend_set": {
+        "notebook": "jupyter",
+        "kind": "notebook",
+        "child": "jupyter",
+    },
     "marimo_export": {"notebook": "marimo", "kind": "notebook"},
     "marimo_run": {"notebook": "marimo", "kind": "notebook"},
 }
 
 
 def _environ(**extra: str) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items()
-               if not k.startswith(("JPY_", "MPLBACKEND", "PYTHONPATH"))}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JPY_", "MPLBACKEND", "PYTHONPATH"))
+    }
     environ["PYTHONPATH"] = str(ROOT)
     environ.update(extra)
     return environ
@@ -101,8 +107,11 @@ def direct_kernel() -> dict[str, Any] | None:
         connection = Path(work, "kernel.json")
         kernel = subprocess.Popen(
             [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection)],
-            env=_environ(MPLBACKEND="Agg"), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=_environ(MPLBACKEND="Agg"),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(300):
                 if connection.exists() and connection.stat().st_size:
@@ -122,7 +131,7 @@ def direct_kernel() -> dict[str, Any] | None:
             kernel.wait(timeout=30)
 
 
-MARIMO_NOTEBOOK = '''
+MARIMO_NOTEBOOK = """
 import marimo
 
 app = marimo.App()
@@ -139,7 +148,7 @@ def _():
                                "kind": _doc["runtime"]["kind"],
                                "because": _env.explanation.get("notebook", {}).get("because", [])}))
     return
-'''
+"""
 
 
 def _marimo() -> str:
@@ -152,9 +161,14 @@ def marimo_export() -> dict[str, Any] | None:
         notebook, out = Path(work, "nb.py"), Path(work, "out.json")
         notebook.write_text(MARIMO_NOTEBOOK, encoding="utf-8")
         html = str(Path(work, "nb.html"))
-        subprocess.run([_marimo(), "export", "html", str(notebook), "-o", html],
-                       env=_environ(ENVDETECT_OUT=str(out)), stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=180, check=False)
+        subprocess.run(
+            [_marimo(), "export", "html", str(notebook), "-o", html],
+            env=_environ(ENVDETECT_OUT=str(out)),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
         return dict(json.loads(out.read_text())) if out.exists() else None
 
 
@@ -174,14 +188,18 @@ def marimo_run() -> dict[str, Any] | None:
         notebook.write_text(MARIMO_NOTEBOOK, encoding="utf-8")
         server = subprocess.Popen(
             [_marimo(), "run", str(notebook), "--headless", "--port", str(port), "--no-token"],
-            env=_environ(ENVDETECT_OUT=str(out)), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=_environ(ENVDETECT_OUT=str(out)),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
         async def connect() -> None:
             for _ in range(100):
                 try:
                     async with websockets.connect(
-                            f"ws://127.0.0.1:{port}/ws?session_id=envdetect-probe") as ws:
+                        f"ws://127.0.0.1:{port}/ws?session_id=envdetect-probe"
+                    ) as ws:
                         while not out.exists():
                             await asyncio.wait_for(ws.recv(), timeout=60)
                         return

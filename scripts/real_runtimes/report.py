@@ -17,12 +17,16 @@ def main() -> None:
     container = (doc["container"] or {}).get("id")
     cloud = (doc["cloud"] or {}).get("platform") or (doc["cloud"] or {}).get("provider")
     terminal = doc["terminal"] or {}
-    because = {facet: ", ".join(env.explanation[facet]["because"]) or "-"
-               for facet in ("container", "terminal")}
-    line = (f"container={container} cloud={cloud} wsl={doc['os']['wsl']} "
-            f"terminal={terminal.get('program')} interactive={terminal.get('interactive')} "
-            f"kind={env.runtime.kind} | container because: {because['container']}"
-            f" | terminal because: {because['terminal']}\n")
+    because = {
+        facet: ", ".join(env.explanation[facet]["because"]) or "-"
+        for facet in ("container", "terminal")
+    }
+    line = (
+        f"container={container} cloud={cloud} wsl={doc['os']['wsl']} "
+        f"terminal={terminal.get('program')} interactive={terminal.get('interactive')} "
+        f"kind={env.runtime.kind} | container because: {because['container']}"
+        f" | terminal because: {because['terminal']}\n"
+    )
     if len(sys.argv) > 1:
         with open(sys.argv[1], "w", encoding="utf-8") as out:
             out.write(line)

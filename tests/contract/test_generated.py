@@ -24,14 +24,20 @@ SCRIPT = ROOT / "scripts" / "generate.py"
 
 def _generate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # -S -E: the copy's package, not an installed one, whatever the environment says.
-    return subprocess.run([sys.executable, "-S", "-E", str(SCRIPT), "--root", str(root), *args],
-                          capture_output=True, text=True, check=False, cwd=root)
+    return subprocess.run(
+        [sys.executable, "-S", "-E", str(SCRIPT), "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+    )
 
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "envdetect", tmp_path / "envdetect",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "envdetect", tmp_path / "envdetect", ignore=shutil.ignore_patterns("__pycache__")
+    )
     return tmp_path
 
 
@@ -40,14 +46,16 @@ def test_every_generated_block_is_up_to_date() -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize(("path", "old", "new"), [
-    ("envdetect/detectors/__init__.py", '"GITHUB_ACTIONS", ', ""),
-    ("envdetect/detectors/ci.py", '"TRAVIS", ', '"TRAVIS", "TRAVIS_X", '),
-    ("envdetect/detectors/terminal.py", '"kitty", ', ""),
-    ("envdetect/_fingerprint.py", '"gitlab", ', '"gitlab", "gitlub", '),
-])
-def test_check_fails_on_a_block_edited_by_hand(copy: Path, path: str, old: str,
-                                               new: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("envdetect/detectors/__init__.py", '"GITHUB_ACTIONS", ', ""),
+        ("envdetect/detectors/ci.py", '"TRAVIS", ', '"TRAVIS", "TRAVIS_X", '),
+        ("envdetect/detectors/terminal.py", '"kitty", ', ""),
+        ("envdetect/_fingerprint.py", '"gitlab", ', '"gitlab", "gitlub", '),
+    ],
+)
+def test_check_fails_on_a_block_edited_by_hand(copy: Path, path: str, old: str, new: str) -> None:
     target = copy / path
     text = target.read_text()
     assert old in text
@@ -75,8 +83,11 @@ def test_check_fails_when_a_table_changes_and_nobody_regenerates(copy: Path) -> 
 
 def test_a_renamed_table_is_an_error_not_an_empty_field(copy: Path) -> None:
     terminal = copy / "envdetect/detectors/terminal.py"
-    terminal.write_text(terminal.read_text().replace("PROGRAMS = TERMINAL_PROGRAM_IDS",
-                                                     "PROGRAM_IDS = TERMINAL_PROGRAM_IDS"))
+    terminal.write_text(
+        terminal.read_text().replace(
+            "PROGRAMS = TERMINAL_PROGRAM_IDS", "PROGRAM_IDS = TERMINAL_PROGRAM_IDS"
+        )
+    )
     result = _generate(copy, "--check")
     assert result.returncode == 2
     assert "terminal:PROGRAMS" in result.stderr

@@ -16,6 +16,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "envdetect"
 
+
 def module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -26,7 +27,8 @@ def module_name(path: Path, root: Path) -> str:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
@@ -55,7 +57,7 @@ def imports_of(path: Path, name: str, modules: set[str]) -> set[str]:
             base = node.module or ""
             if node.level:
                 anchor = name.split(".") if is_package else name.split(".")[:-1]
-                anchor = anchor[:len(anchor) - (node.level - 1)]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
             for alias in node.names:
                 # ``from pkg import sub`` imports the submodule when there is one.
@@ -127,8 +129,14 @@ def _path_through(graph: dict[str, set[str]], component: set[str]) -> list[str]:
 
 def test_the_graph_covers_the_whole_package() -> None:
     graph = import_graph()
-    assert {"envdetect", "envdetect._engine", "envdetect.detectors", "envdetect.telemetry",
-            "envdetect.detectors.os", "envdetect._fingerprint"} <= set(graph)
+    assert {
+        "envdetect",
+        "envdetect._engine",
+        "envdetect.detectors",
+        "envdetect.telemetry",
+        "envdetect.detectors.os",
+        "envdetect._fingerprint",
+    } <= set(graph)
     # Lazy imports count: the engine loads the plugins' worker inside _run.
     assert "envdetect._plugins" in graph["envdetect._engine"]
     # Imports that only type checkers see do not.
@@ -142,8 +150,12 @@ def test_no_import_cycles() -> None:
 
 def test_nothing_below_the_engine_imports_it() -> None:
     graph = import_graph()
-    below = [name for name in graph if name.startswith("envdetect.detectors")
-             or name in ("envdetect._context", "envdetect._fingerprint", "envdetect._plugins")]
+    below = [
+        name
+        for name in graph
+        if name.startswith("envdetect.detectors")
+        or name in ("envdetect._context", "envdetect._fingerprint", "envdetect._plugins")
+    ]
     assert [name for name in below if "envdetect._engine" in graph[name]] == []
 
 

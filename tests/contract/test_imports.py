@@ -12,9 +12,23 @@ import pytest
 from envdetect.detectors import GATES
 from tests.conftest import ROOT
 
-HEAVY = ["distro", "psutil", "packaging", "dataclasses", "typing", "re", "json",
-         "subprocess", "platform", "importlib", "importlib.metadata", "socket", "shlex",
-         "argparse", "__future__"]
+HEAVY = [
+    "distro",
+    "psutil",
+    "packaging",
+    "dataclasses",
+    "typing",
+    "re",
+    "json",
+    "subprocess",
+    "platform",
+    "importlib",
+    "importlib.metadata",
+    "socket",
+    "shlex",
+    "argparse",
+    "__future__",
+]
 
 PROBE = """
 import sys, json
@@ -32,8 +46,13 @@ def _new_modules() -> dict[str, list[str]]:
     # -S: no site, so site-packages .pth hooks cannot pre-import what we look for;
     # -E: ignore PYTHON* variables.  PYTHONPATH would be ignored, so pass the root.
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + PROBE
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     modules: dict[str, list[str]] = json.loads(result.stdout.splitlines()[-1])
     return modules
 
@@ -65,10 +84,17 @@ UNDER_AN_IDE = """[P("bash", "/usr/bin/bash", ("bash",)),
 
 
 def _probe(ancestry: str) -> list[str]:
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            + QUIET_PROBE.replace("ANCESTRY", ancestry))
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + QUIET_PROBE.replace(
+        "ANCESTRY", ancestry
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
     return [name for name in json.loads(result.stdout) if name.startswith("envdetect")]
 
 
@@ -79,9 +105,15 @@ def test_default_path_modules(ancestry: str) -> None:
     # shells, scripts and terminals does not load the ancestry classifier:
     # every module counts.
     loaded = _probe(ancestry)
-    expected = ["envdetect", "envdetect._context", "envdetect._engine", "envdetect.detectors",
-                "envdetect.detectors.container",
-                "envdetect.detectors.os", "envdetect.detectors.terminal"]
+    expected = [
+        "envdetect",
+        "envdetect._context",
+        "envdetect._engine",
+        "envdetect.detectors",
+        "envdetect.detectors.container",
+        "envdetect.detectors.os",
+        "envdetect.detectors.terminal",
+    ]
     # The cloud detector loads where the firmware names a cloud (a CI runner's VM).
     vendor = Path("/sys/class/dmi/id/sys_vendor")
     text = vendor.read_text(errors="replace").strip() if vendor.is_file() else ""
@@ -106,9 +138,11 @@ def test_an_ide_among_the_ancestors_loads_the_classifier() -> None:
 def _os_release_complete() -> bool:
     for path in (Path("/etc/os-release"), Path("/usr/lib/os-release")):
         if path.is_file():
-            keys = {line.partition("=")[0].strip()
-                    for line in path.read_text(errors="replace").splitlines()
-                    if line.partition("=")[2].strip().strip("\"'")}
+            keys = {
+                line.partition("=")[0].strip()
+                for line in path.read_text(errors="replace").splitlines()
+                if line.partition("=")[2].strip().strip("\"'")
+            }
             return {"ID", "VERSION_ID", "NAME"} <= keys
     return False
 
@@ -149,14 +183,22 @@ print(json.dumps(sorted(set(sys.modules) - before)))
 
 
 @pytest.mark.parametrize(("environ", "evaluator"), [("{}", False), ('{"K_SERVICE": "x"}', True)])
-def test_the_rule_evaluator_loads_only_for_a_rule_to_evaluate(environ: str,
-                                                              evaluator: bool) -> None:
+def test_the_rule_evaluator_loads_only_for_a_rule_to_evaluate(
+    environ: str, evaluator: bool
+) -> None:
     # The firmware opens the cloud detector's gate on every VM of a cloud (CI
     # runners included); without a cloud variable no rule can hold.
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            + CLOUD_VM_PROBE.replace("ENVIRON", environ))
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, check=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + CLOUD_VM_PROBE.replace(
+        "ENVIRON", environ
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
     loaded = json.loads(result.stdout)
     assert "envdetect.detectors.cloud" in loaded
     assert ("envdetect.detectors._rules" in loaded) is evaluator

@@ -36,6 +36,7 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def refuse(*args: object, **kwargs: object) -> Any:
             tried.append(name)
             raise NetworkAttempt(f"detection tried {name}")
+
         return refuse
 
     def blocked_class(base: type, name: str) -> type:
@@ -43,12 +44,21 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def __init__(self: object, *args: object, **kwargs: object) -> None:
             tried.append(name)
             raise NetworkAttempt(f"detection tried {name}")
+
         return type(f"Blocked_{base.__name__}", (base,), {"__init__": __init__})
 
     monkeypatch.setattr(socket, "socket", blocked_class(socket.socket, "socket"))
     monkeypatch.setattr(_socket, "socket", blocked_class(_socket.socket, "_socket.socket"))
-    for name in ("create_connection", "create_server", "getaddrinfo", "gethostbyname",
-                 "gethostbyname_ex", "gethostbyaddr", "socketpair", "fromfd"):
+    for name in (
+        "create_connection",
+        "create_server",
+        "getaddrinfo",
+        "gethostbyname",
+        "gethostbyname_ex",
+        "gethostbyaddr",
+        "socketpair",
+        "fromfd",
+    ):
         if hasattr(socket, name):
             monkeypatch.setattr(socket, name, blocked(name))
     for name in ("getaddrinfo", "gethostbyname", "socketpair"):
@@ -75,8 +85,7 @@ def test_fixture_detection_opens_no_socket(path: Path, attempts: list[str]) -> N
 
 
 def test_cloud_and_container_fixtures_are_all_covered() -> None:
-    areas = {path.relative_to(ROOT / "fixtures").parts[0]
-             for path in ALL}
+    areas = {path.relative_to(ROOT / "fixtures").parts[0] for path in ALL}
     assert {"cloud", "container", "wsl"} <= areas
     assert len(fixture_paths("cloud")) >= 60
 

@@ -15,18 +15,60 @@ from tests.conftest import Recording, fixture_id, fixture_paths, load
 
 #: The ids the issue allows, provider -> platforms.
 ALLOWED = {
-    "aws": {"aws_lambda", "aws_ecs", "aws_eks", "aws_ec2", "aws_elastic_beanstalk",
-            "aws_app_runner", "aws_cloudshell", "aws_cloud9", "aws_sagemaker", None},
-    "gcp": {"gcp_cloud_run", "gcp_cloud_functions", "gcp_app_engine", "gcp_kubernetes_engine",
-            "gcp_compute_engine", "gcp_cloud_shell", "gcp_cloud_workstations", None},
-    "azure": {"azure.functions", "azure.app_service", "azure.container_apps",
-              "azure.container_instances", "azure.aks", "azure.vm", "azure.cloud_shell", None},
-    "heroku": {"heroku"}, "vercel": {"vercel"}, "netlify": {"netlify"}, "fly_io": {"fly_io"},
-    "render": {"render"}, "railway": {"railway"}, "cloudflare": {"cloudflare"},
-    "github": {"github_codespaces"}, "gitpod": {"gitpod"}, "replit": {"replit"},
+    "aws": {
+        "aws_lambda",
+        "aws_ecs",
+        "aws_eks",
+        "aws_ec2",
+        "aws_elastic_beanstalk",
+        "aws_app_runner",
+        "aws_cloudshell",
+        "aws_cloud9",
+        "aws_sagemaker",
+        None,
+    },
+    "gcp": {
+        "gcp_cloud_run",
+        "gcp_cloud_functions",
+        "gcp_app_engine",
+        "gcp_kubernetes_engine",
+        "gcp_compute_engine",
+        "gcp_cloud_shell",
+        "gcp_cloud_workstations",
+        None,
+    },
+    "azure": {
+        "azure.functions",
+        "azure.app_service",
+        "azure.container_apps",
+        "azure.container_instances",
+        "azure.aks",
+        "azure.vm",
+        "azure.cloud_shell",
+        None,
+    },
+    "heroku": {"heroku"},
+    "vercel": {"vercel"},
+    "netlify": {"netlify"},
+    "fly_io": {"fly_io"},
+    "render": {"render"},
+    "railway": {"railway"},
+    "cloudflare": {"cloudflare"},
+    "github": {"github_codespaces"},
+    "gitpod": {"gitpod"},
+    "replit": {"replit"},
 }
-HOSTED = {"github_codespaces", "gitpod", "aws_cloudshell", "aws_cloud9", "aws_sagemaker",
-          "gcp_cloud_shell", "gcp_cloud_workstations", "azure.cloud_shell", "replit"}
+HOSTED = {
+    "github_codespaces",
+    "gitpod",
+    "aws_cloudshell",
+    "aws_cloud9",
+    "aws_sagemaker",
+    "gcp_cloud_shell",
+    "gcp_cloud_workstations",
+    "azure.cloud_shell",
+    "replit",
+}
 VMS = {"aws_ec2", "gcp_compute_engine", "azure.vm"}
 
 #: Never to be read: identifiers and secrets.  (/proc/1/environ is read, by the
@@ -39,16 +81,29 @@ FORBIDDEN = re.compile(
 )
 
 LINUX = {"system": "Linux", "release": "6.1.115-126.197.amzn2023.x86_64"}
-LAMBDA = {"AWS_LAMBDA_FUNCTION_NAME": "orders-api", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-          "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12", "LAMBDA_TASK_ROOT": "/var/task"}
+LAMBDA = {
+    "AWS_LAMBDA_FUNCTION_NAME": "orders-api",
+    "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+    "LAMBDA_TASK_ROOT": "/var/task",
+}
 
 
-def detect(environ: dict[str, str] | None = None, files: dict[str, str] | None = None,
-           platform: dict[str, str] | None = None, tty: bool = False,
-           container_id: str | None = None) -> tuple[Any, Recording]:
-    ctx = Recording({"environ": environ or {}, "files": files or {},
-                     "platform": LINUX if platform is None else platform,
-                     "tty": {"stdin": tty, "stdout": tty}})
+def detect(
+    environ: dict[str, str] | None = None,
+    files: dict[str, str] | None = None,
+    platform: dict[str, str] | None = None,
+    tty: bool = False,
+    container_id: str | None = None,
+) -> tuple[Any, Recording]:
+    ctx = Recording(
+        {
+            "environ": environ or {},
+            "files": files or {},
+            "platform": LINUX if platform is None else platform,
+            "tty": {"stdin": tty, "stdout": tty},
+        }
+    )
     ctx.found["container"] = {"id": container_id} if container_id else None
     result = cloud.detect(ctx)
     return result, ctx
@@ -145,7 +200,9 @@ def test_platforms_on_lambda_win_over_it() -> None:
 def test_vercel_dev_and_builds_are_not_vercel() -> None:
     assert detect({"VERCEL": "1", "VERCEL_ENV": "development", "VERCEL_REGION": "dev1"})[0] is None
     assert detect({**LAMBDA, "VERCEL": "1", "VERCEL_ENV": "development"})[0] == {
-        "provider": "aws", "platform": "aws_lambda"}
+        "provider": "aws",
+        "platform": "aws_lambda",
+    }
     assert detect({"VERCEL": "1", "CI": "1", "VERCEL_ENV": "preview"})[0] is None
 
 
@@ -162,8 +219,12 @@ def test_func_start_is_not_azure_functions() -> None:
     assert detect(local)[0] is None
     core_tools = {**local, "FUNCTIONS_CORETOOLS_ENVIRONMENT": "True", "CONTAINER_NAME": "x"}
     assert detect(core_tools)[0] is None
-    azure = {"FUNCTIONS_EXTENSION_VERSION": "~4", "FUNCTIONS_WORKER_RUNTIME": "python",
-             "WEBSITE_SITE_NAME": "fn", "WEBSITE_INSTANCE_ID": "ab" * 32}
+    azure = {
+        "FUNCTIONS_EXTENSION_VERSION": "~4",
+        "FUNCTIONS_WORKER_RUNTIME": "python",
+        "WEBSITE_SITE_NAME": "fn",
+        "WEBSITE_INSTANCE_ID": "ab" * 32,
+    }
     assert platform_of(detect(azure)[0]) == "azure.functions"  # not app_service
 
 
@@ -171,14 +232,19 @@ def test_app_service_and_container_apps() -> None:
     site = {"WEBSITE_SITE_NAME": "web", "WEBSITE_INSTANCE_ID": "ab" * 32}
     assert platform_of(detect(site)[0]) == "azure.app_service"
     assert detect({"WEBSITE_SITE_NAME": "web"})[0] is None
-    aca = {"CONTAINER_APP_NAME": "ca", "CONTAINER_APP_REVISION": "ca--1",
-           "KUBERNETES_SERVICE_HOST": "10.0.0.1"}
+    aca = {
+        "CONTAINER_APP_NAME": "ca",
+        "CONTAINER_APP_REVISION": "ca--1",
+        "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+    }
     assert platform_of(detect(aca, container_id="kubernetes")[0]) == "azure.container_apps"
 
 
 def test_azure_cloud_shell_needs_a_session_variable() -> None:
-    image = {"AZUREPS_HOST_ENVIRONMENT": "cloud-shell/1.0",
-             "POWERSHELL_DISTRIBUTION_CHANNEL": "CloudShell"}
+    image = {
+        "AZUREPS_HOST_ENVIRONMENT": "cloud-shell/1.0",
+        "POWERSHELL_DISTRIBUTION_CHANNEL": "CloudShell",
+    }
     assert detect(image)[0] is None
     assert platform_of(detect({**image, "ACC_CLOUD": "AzureCloud"})[0]) == "azure.cloud_shell"
 
@@ -217,8 +283,10 @@ def test_cloudshell_tooling_user_agent(value: str, expected: str | None) -> None
 
 
 def test_cloudshell_wins_over_its_container_credentials() -> None:
-    env = {"AWS_EXECUTION_ENV": "CloudShell",
-           "ECS_CONTAINER_METADATA_URI_V4": "http://169.254.170.2/v4/x"}
+    env = {
+        "AWS_EXECUTION_ENV": "CloudShell",
+        "ECS_CONTAINER_METADATA_URI_V4": "http://169.254.170.2/v4/x",
+    }
     assert platform_of(detect(env)[0]) == "aws_cloudshell"
 
 
@@ -231,8 +299,7 @@ def test_knative_off_google_is_not_cloud_run() -> None:
     on_k8s = {**knative, "KUBERNETES_SERVICE_HOST": "10.96.0.1"}
     assert detect(on_k8s, container_id="kubernetes")[0] is None
     gke = {"/sys/class/dmi/id/sys_vendor": "Google\n"}
-    assert platform_of(detect(on_k8s, gke, container_id="kubernetes")[0]) == \
-        "gcp_kubernetes_engine"
+    assert platform_of(detect(on_k8s, gke, container_id="kubernetes")[0]) == "gcp_kubernetes_engine"
 
 
 def test_functions_framework_and_dev_appserver_are_local() -> None:
@@ -245,26 +312,33 @@ def test_functions_framework_and_dev_appserver_are_local() -> None:
 def test_firebase_studio_is_google_without_a_platform() -> None:
     env = {"GOOGLE_CLOUD_WORKSTATIONS": "true", "IDX_CHANNEL": "stable"}
     assert detect(env)[0] == {"provider": "gcp", "platform": None}
-    assert platform_of(detect({"GOOGLE_CLOUD_WORKSTATIONS": "true"})[0]) == \
-        "gcp_cloud_workstations"
+    assert platform_of(detect({"GOOGLE_CLOUD_WORKSTATIONS": "true"})[0]) == "gcp_cloud_workstations"
 
 
 # -- hosted dev environments and PaaS -------------------------------------------------
 
 
 def test_codespaces_need_their_own_variables() -> None:
-    github = {"GITHUB_REPOSITORY": "octocat/Hello-World", "GITHUB_TOKEN": "ghu_x",
-              "GITHUB_USER": "octocat"}
+    github = {
+        "GITHUB_REPOSITORY": "octocat/Hello-World",
+        "GITHUB_TOKEN": "ghu_x",
+        "GITHUB_USER": "octocat",
+    }
     assert detect(github)[0] is None
     codespace = {**github, "CODESPACES": "true", "CODESPACE_NAME": "octocat-x"}
     assert detect(codespace, container_id="docker")[0] == {
-        "provider": "github", "platform": "github_codespaces"}
+        "provider": "github",
+        "platform": "github_codespaces",
+    }
     assert detect({**codespace, "CODESPACES": "false"})[0] is None
 
 
 def test_railway_run_on_a_laptop_is_not_railway() -> None:
-    shared = {"RAILWAY_PROJECT_ID": "p", "RAILWAY_SERVICE_ID": "s",
-              "RAILWAY_ENVIRONMENT": "production"}
+    shared = {
+        "RAILWAY_PROJECT_ID": "p",
+        "RAILWAY_SERVICE_ID": "s",
+        "RAILWAY_ENVIRONMENT": "production",
+    }
     assert detect(shared)[0] is None
     deployed = {**shared, "RAILWAY_DEPLOYMENT_ID": "d", "RAILWAY_REPLICA_ID": "r"}
     assert platform_of(detect(deployed)[0]) == "railway"
@@ -297,8 +371,13 @@ AZURE_TAG = "7783-7084-3265-9085-8269-3286-77"
         ({"sys_vendor": "Xen\n", "bios_version": "4.4.1\n"}, None),
         ({"sys_vendor": "Google\n"}, "gcp"),
         ({"sys_vendor": "Microsoft Corporation\n", "chassis_asset_tag": AZURE_TAG + "\n"}, "azure"),
-        ({"sys_vendor": "Microsoft Corporation\n",
-          "chassis_asset_tag": "0000-0010-5836-9862-3064-4371-28\n"}, None),
+        (
+            {
+                "sys_vendor": "Microsoft Corporation\n",
+                "chassis_asset_tag": "0000-0010-5836-9862-3064-4371-28\n",
+            },
+            None,
+        ),
         ({"sys_vendor": "Microsoft Corporation\n"}, None),
         ({"sys_vendor": "QEMU\n"}, None),
         ({}, None),
@@ -330,16 +409,21 @@ def test_vm_platform_only_outside_containers() -> None:
 
 def test_beanstalk_and_sagemaker_files_only_on_ec2() -> None:
     eb = {"/opt/elasticbeanstalk/bin/get-config": ""}
-    assert platform_of(detect({}, {DMI + "sys_vendor": "Amazon EC2\n", **eb})[0]) == \
-        "aws_elastic_beanstalk"
+    assert (
+        platform_of(detect({}, {DMI + "sys_vendor": "Amazon EC2\n", **eb})[0])
+        == "aws_elastic_beanstalk"
+    )
     assert detect({}, {DMI + "sys_vendor": "Dell Inc.\n", **eb})[0] is None
     nbi = {"/etc/opt/ml/sagemaker-notebook-instance-version.txt": "120.0-0\n"}
-    assert platform_of(detect({}, {DMI + "sys_vendor": "Amazon EC2\n", **nbi})[0]) == \
-        "aws_sagemaker"
+    assert (
+        platform_of(detect({}, {DMI + "sys_vendor": "Amazon EC2\n", **nbi})[0]) == "aws_sagemaker"
+    )
     studio = {"/opt/ml/metadata/resource-metadata.json": "{}"}
     assert detect({}, studio)[0] is None  # the file alone (a baked image) is not Studio
-    assert platform_of(detect({"SAGEMAKER_APP_TYPE_LOWERCASE": "jupyterlab"}, studio)[0]) == \
-        "aws_sagemaker"
+    assert (
+        platform_of(detect({"SAGEMAKER_APP_TYPE_LOWERCASE": "jupyterlab"}, studio)[0])
+        == "aws_sagemaker"
+    )
     assert detect({"SAGEMAKER_APP_TYPE_LOWERCASE": "jupyterlab"})[0] is None
 
 
@@ -360,18 +444,22 @@ def test_no_file_is_read_off_linux_but_beanstalks_on_windows() -> None:
 
 #: The X-Ray daemon's environment.conf as Elastic Beanstalk writes it (AWS X-Ray
 #: developer guide, "Using X-Ray with Elastic Beanstalk"): made-up values.
-XRAY_CONF = ('{"deployment_id":23,"version_label":"app-v1.4.2-241118_101522",'
-             '"environment_name":"Orders-api-prod"}\n')
+XRAY_CONF = (
+    '{"deployment_id":23,"version_label":"app-v1.4.2-241118_101522",'
+    '"environment_name":"Orders-api-prod"}\n'
+)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         (XRAY_CONF, "aws_elastic_beanstalk"),
-        ('{\n  "deployment_id": 7,\n  "environment_name": "x",\n  "version_label": "v"\n}\n',
-         "aws_elastic_beanstalk"),
-        ("", "aws_ec2"),                                  # empty: not the daemon's file
-        ('{"environment_name": "x"}', "aws_ec2"),          # no deployment id
+        (
+            '{\n  "deployment_id": 7,\n  "environment_name": "x",\n  "version_label": "v"\n}\n',
+            "aws_elastic_beanstalk",
+        ),
+        ("", "aws_ec2"),  # empty: not the daemon's file
+        ('{"environment_name": "x"}', "aws_ec2"),  # no deployment id
         ("deployment_id=7\nenvironment_name=x\n", "aws_ec2"),  # not a JSON object
     ],
 )
@@ -404,9 +492,12 @@ def test_windows_beanstalk_path_is_in_the_cloud_gate() -> None:
     assert cloud.BEANSTALK_XRAY_CONF_WINDOWS in GATES["cloud"]["paths"]
 
 
-FLEX = {"WEBSITE_SKU": "FlexConsumption", "WEBSITE_SITE_NAME": "acme-orders-fn",
-        "WEBSITE_HOSTNAME": "acme-orders-fn.azurewebsites.net", "AzureWebJobsScriptRoot":
-        "/home/site/wwwroot"}
+FLEX = {
+    "WEBSITE_SKU": "FlexConsumption",
+    "WEBSITE_SITE_NAME": "acme-orders-fn",
+    "WEBSITE_HOSTNAME": "acme-orders-fn.azurewebsites.net",
+    "AzureWebJobsScriptRoot": "/home/site/wwwroot",
+}
 
 
 def test_flex_consumption_without_functions_variables() -> None:
@@ -418,9 +509,9 @@ def test_flex_consumption_without_functions_variables() -> None:
 @pytest.mark.parametrize(
     "environ",
     [
-        {**FLEX, "FUNCTIONS_CORETOOLS_ENVIRONMENT": "true"},   # func start, SKU copied locally
-        {"WEBSITE_SKU": "FlexConsumption"},                   # the SKU alone, no site
-        {**FLEX, "WEBSITE_SKU": "flexconsumption"},           # not the platform's spelling
+        {**FLEX, "FUNCTIONS_CORETOOLS_ENVIRONMENT": "true"},  # func start, SKU copied locally
+        {"WEBSITE_SKU": "FlexConsumption"},  # the SKU alone, no site
+        {**FLEX, "WEBSITE_SKU": "flexconsumption"},  # not the platform's spelling
     ],
 )
 def test_flex_consumption_traps(environ: dict[str, str]) -> None:
@@ -428,8 +519,11 @@ def test_flex_consumption_traps(environ: dict[str, str]) -> None:
 
 
 def test_app_service_sku_is_not_functions() -> None:
-    environ = {"WEBSITE_SKU": "PremiumV3", "WEBSITE_SITE_NAME": "shop-web",
-               "WEBSITE_INSTANCE_ID": "3f2a" * 16}
+    environ = {
+        "WEBSITE_SKU": "PremiumV3",
+        "WEBSITE_SITE_NAME": "shop-web",
+        "WEBSITE_INSTANCE_ID": "3f2a" * 16,
+    }
     assert platform_of(detect(environ)[0]) == "azure.app_service"
 
 
@@ -443,22 +537,36 @@ CANARY = "c4n4ry"
     "environ",
     [
         {"AWS_LAMBDA_FUNCTION_NAME": f"fn-{CANARY}", "AWS_LAMBDA_RUNTIME_API": f"{CANARY}:9001"},
-        {"KUBERNETES_SERVICE_HOST": f"10.0.0.1-{CANARY}",
-         "AWS_WEB_IDENTITY_TOKEN_FILE": f"/var/run/secrets/eks.amazonaws.com/{CANARY}"},
-        {"CODESPACES": "true", "CODESPACE_NAME": f"octocat-{CANARY}",
-         "GITHUB_TOKEN": f"ghu_{CANARY}"},
+        {
+            "KUBERNETES_SERVICE_HOST": f"10.0.0.1-{CANARY}",
+            "AWS_WEB_IDENTITY_TOKEN_FILE": f"/var/run/secrets/eks.amazonaws.com/{CANARY}",
+        },
+        {
+            "CODESPACES": "true",
+            "CODESPACE_NAME": f"octocat-{CANARY}",
+            "GITHUB_TOKEN": f"ghu_{CANARY}",
+        },
         {"AWS_EXECUTION_ENV": f"CloudShell {CANARY}/1.0"},
         {"ECS_CONTAINER_METADATA_URI_V4": f"http://169.254.170.2/v4/{CANARY}"},
         {"K_SERVICE": CANARY, "K_REVISION": CANARY, "K_CONFIGURATION": CANARY},
-        {"FUNCTIONS_EXTENSION_VERSION": "~4", "WEBSITE_INSTANCE_ID": CANARY,
-         "WEBSITE_SITE_NAME": CANARY},
-        {"GITPOD_WORKSPACE_ID": CANARY}, {"REPL_ID": CANARY, "REPL_SLUG": CANARY},
+        {
+            "FUNCTIONS_EXTENSION_VERSION": "~4",
+            "WEBSITE_INSTANCE_ID": CANARY,
+            "WEBSITE_SITE_NAME": CANARY,
+        },
+        {"GITPOD_WORKSPACE_ID": CANARY},
+        {"REPL_ID": CANARY, "REPL_SLUG": CANARY},
         {"FLY_APP_NAME": CANARY, "FLY_MACHINE_ID": CANARY, "FLY_REGION": CANARY},
     ],
 )
 def test_values_never_leave_the_detector(environ: dict[str, str]) -> None:
-    ctx = Recording({"environ": environ, "platform": LINUX,
-                     "files": {"/.dockerenv": "", DMI + "sys_vendor": "Amazon EC2\n"}})
+    ctx = Recording(
+        {
+            "environ": environ,
+            "platform": LINUX,
+            "files": {"/.dockerenv": "", DMI + "sys_vendor": "Amazon EC2\n"},
+        }
+    )
     env = envdetect.detect(ctx, plugins=False)
     document = env.to_json() + json.dumps(env.explanation)
     assert env.to_dict()["cloud"] is not None or env.to_dict()["container"] is not None
@@ -479,8 +587,10 @@ def test_never_reads_identifiers_or_tokens(path: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", fixture_paths("cloud") + fixture_paths("container") + fixture_paths("wsl"),
-    ids=fixture_id)
+    "path",
+    fixture_paths("cloud") + fixture_paths("container") + fixture_paths("wsl"),
+    ids=fixture_id,
+)
 def test_no_container_id_or_value_in_the_output(path: Any) -> None:
     document = load(path)
     text = json.dumps(document.get("files", {})) + json.dumps(document.get("environ", {}))
@@ -493,16 +603,21 @@ def test_no_container_id_or_value_in_the_output(path: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", fixture_paths("cloud") + fixture_paths("container") + fixture_paths("wsl"),
-    ids=fixture_id)
+    "path",
+    fixture_paths("cloud") + fixture_paths("container") + fixture_paths("wsl"),
+    ids=fixture_id,
+)
 def test_evidence_is_names_only(path: Any) -> None:
     env = envdetect.detect(envdetect.load_fixture(load(path)), plugins=False)
     for facet in ("cloud", "container"):
         for signal in env.explanation[facet]["because"]:
             # The one Windows path is a fixed name of the table, never a user's.
-            assert re.fullmatch(r"env [A-Za-z_][A-Za-z0-9_]*|file /[\w./-]+|facet container"
-                                + "|file " + re.escape(cloud.BEANSTALK_XRAY_CONF_WINDOWS),
-                                signal), signal
+            assert re.fullmatch(
+                r"env [A-Za-z_][A-Za-z0-9_]*|file /[\w./-]+|facet container"
+                + "|file "
+                + re.escape(cloud.BEANSTALK_XRAY_CONF_WINDOWS),
+                signal,
+            ), signal
 
 
 class CountingEnviron(dict):  # type: ignore[type-arg]
@@ -514,8 +629,16 @@ class CountingEnviron(dict):  # type: ignore[type-arg]
 
 
 def test_an_ordinary_environment_costs_no_rule_lookup() -> None:
-    laptop = CountingEnviron({"HOME": "/home/dana", "PATH": "/usr/bin:/bin", "TERM": "xterm",
-                              "AWS_PROFILE": "dev", "GITHUB_TOKEN": "ghu_x", "CI": "true"})
+    laptop = CountingEnviron(
+        {
+            "HOME": "/home/dana",
+            "PATH": "/usr/bin:/bin",
+            "TERM": "xterm",
+            "AWS_PROFILE": "dev",
+            "GITHUB_TOKEN": "ghu_x",
+            "CI": "true",
+        }
+    )
     ctx = Recording({"platform": LINUX})
     ctx._environ = laptop
     CountingEnviron.gets = 0

@@ -13,10 +13,18 @@ POD = "6bcf846c-5fe3-45cb-995f-5d34aa16e4c3"
 LINUX = {"system": "Linux", "release": "6.8.0-49-generic"}
 
 
-def run(environ: dict[str, str] | None = None, files: dict[str, str] | None = None,
-        platform: dict[str, str] | None = None) -> tuple[str | None, Recording]:
-    ctx = Recording({"environ": environ or {}, "files": files or {},
-                     "platform": LINUX if platform is None else platform})
+def run(
+    environ: dict[str, str] | None = None,
+    files: dict[str, str] | None = None,
+    platform: dict[str, str] | None = None,
+) -> tuple[str | None, Recording]:
+    ctx = Recording(
+        {
+            "environ": environ or {},
+            "files": files or {},
+            "platform": LINUX if platform is None else platform,
+        }
+    )
     result = container.detect(ctx)
     return (result["id"] if result else None), ctx
 
@@ -37,17 +45,23 @@ def mount(source: str, point: str, fstype: str = "ext4 /dev/vda1 rw") -> str:
         (f"12:memory:/docker/{CID}\n1:name=systemd:/docker/{CID}\n0::/\n", ("docker", False)),
         (f"0::/system.slice/docker-{CID}.scope\n", ("docker", False)),
         (f"11:memory:/kubepods/burstable/pod{POD}/{CID}\n0::/\n", ("kubernetes", False)),
-        ("9:perf_event:/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
-         f"{POD.replace('-', '_')}.slice/cri-containerd-{CID}.scope\n", ("kubernetes", False)),
-        (f"9:perf_event:/ecs/orders-prod/5a0d5ceddf6c44c1928d367a815d890f/{CID}\n",
-         ("ecs", False)),
-        (f"0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{CID}.scope\n",
-         ("podman", False)),
+        (
+            "9:perf_event:/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+            f"{POD.replace('-', '_')}.slice/cri-containerd-{CID}.scope\n",
+            ("kubernetes", False),
+        ),
+        (f"9:perf_event:/ecs/orders-prod/5a0d5ceddf6c44c1928d367a815d890f/{CID}\n", ("ecs", False)),
+        (
+            f"0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{CID}.scope\n",
+            ("podman", False),
+        ),
         ("0::/lxc.payload.web1/init.scope\n", ("lxc", False)),
         ("4:memory:/lxc/web1\n", ("lxc", False)),
         # cgroup v1 host: some controllers at the root, others not: not namespaced.
-        ("3:cpuset:/\n2:memory:/user.slice\n1:name=systemd:/user.slice/session-1.scope\n",
-         (None, False)),
+        (
+            "3:cpuset:/\n2:memory:/user.slice\n1:name=systemd:/user.slice/session-1.scope\n",
+            (None, False),
+        ),
         ("", (None, False)),
         ("garbage\n", (None, False)),
     ],
@@ -66,30 +80,42 @@ def test_mountinfo_names_docker_by_its_bind_mounts() -> None:
 
 
 def test_mountinfo_pod_beats_its_engine() -> None:
-    dockershim = (mount(f"/var/lib/docker/containers/{CID}/hostname", "/etc/hostname")
-                  + mount(f"/var/lib/kubelet/pods/{POD}/etc-hosts", "/etc/hosts"))
+    dockershim = mount(f"/var/lib/docker/containers/{CID}/hostname", "/etc/hostname") + mount(
+        f"/var/lib/kubelet/pods/{POD}/etc-hosts", "/etc/hosts"
+    )
     assert parse_mountinfo(dockershim) == "kubernetes"
-    cri_o = (mount(f"/containers/storage/overlay-containers/{CID}/userdata/hostname",
-                   "/etc/hostname", "tmpfs tmpfs rw")
-             + mount(f"/ostree/deploy/rhcos/var/lib/kubelet/pods/{POD}/etc-hosts", "/etc/hosts"))
+    cri_o = mount(
+        f"/containers/storage/overlay-containers/{CID}/userdata/hostname",
+        "/etc/hostname",
+        "tmpfs tmpfs rw",
+    ) + mount(f"/ostree/deploy/rhcos/var/lib/kubelet/pods/{POD}/etc-hosts", "/etc/hosts")
     assert parse_mountinfo(cri_o) == "kubernetes"
 
 
 def test_mountinfo_podman_storage() -> None:
-    text = mount(f"/containers/overlay-containers/{CID}/userdata/hosts", "/etc/hosts",
-                 "tmpfs tmpfs rw,size=783888k")
+    text = mount(
+        f"/containers/overlay-containers/{CID}/userdata/hosts",
+        "/etc/hosts",
+        "tmpfs tmpfs rw,size=783888k",
+    )
     assert parse_mountinfo(text) == "podman"
 
 
 def test_mountinfo_of_a_docker_host_is_not_a_container() -> None:
     # The host lists container paths as mount *points*, never as the source
     # of its own /etc/hosts.
-    text = (mount("/", "/", "ext4 /dev/nvme0n1p2 rw")
-            + mount("/", f"/var/lib/docker/containers/{CID}/mounts/shm", "tmpfs shm rw")
-            + mount("/", f"/var/lib/kubelet/pods/{POD}/volumes/kubernetes.io~projected/x",
-                    "tmpfs tmpfs rw")
-            + mount(f"/var/lib/kubelet/pods/{POD}/volumes/cfg/app.yaml",
-                    f"/var/lib/kubelet/pods/{POD}/volume-subpaths/cfg/app/0", "ext4 /dev/sda1 rw"))
+    text = (
+        mount("/", "/", "ext4 /dev/nvme0n1p2 rw")
+        + mount("/", f"/var/lib/docker/containers/{CID}/mounts/shm", "tmpfs shm rw")
+        + mount(
+            "/", f"/var/lib/kubelet/pods/{POD}/volumes/kubernetes.io~projected/x", "tmpfs tmpfs rw"
+        )
+        + mount(
+            f"/var/lib/kubelet/pods/{POD}/volumes/cfg/app.yaml",
+            f"/var/lib/kubelet/pods/{POD}/volume-subpaths/cfg/app/0",
+            "ext4 /dev/sda1 rw",
+        )
+    )
     assert parse_mountinfo(text) is None
     assert parse_mountinfo(text, namespaced=True) is None
 
@@ -117,11 +143,19 @@ def test_mountinfo_skips_malformed_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("docker\n", "docker"), ("podman", "podman"), ("LXC\n", "lxc"), ("lxc-libvirt", "lxc"),
-        ("systemd-nspawn\n", "systemd_nspawn"), ("openvz\n", "openvz"),
-        ("wsl\n", None), ("", None), ("  \n", None),
+        ("docker\n", "docker"),
+        ("podman", "podman"),
+        ("LXC\n", "lxc"),
+        ("lxc-libvirt", "lxc"),
+        ("systemd-nspawn\n", "systemd_nspawn"),
+        ("openvz\n", "openvz"),
+        ("wsl\n", None),
+        ("", None),
+        ("  \n", None),
         ("oci\n", ""),
-        ("flatpak", "other"), ("container-other\n", "other"), ("proot", "proot"),
+        ("flatpak", "other"),
+        ("container-other\n", "other"),
+        ("proot", "proot"),
     ],
 )
 def test_manager_id(text: str, expected: str | None) -> None:
@@ -152,9 +186,13 @@ def test_not_linux_reads_no_file() -> None:
 
 
 def test_a_plain_host_never_reads_mountinfo() -> None:
-    cid, ctx = run({}, {"/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-2.scope\n",
-                        "/proc/self/mountinfo": mount(f"/docker/containers/{CID}/hosts",
-                                                      "/etc/hosts")})
+    cid, ctx = run(
+        {},
+        {
+            "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-2.scope\n",
+            "/proc/self/mountinfo": mount(f"/docker/containers/{CID}/hosts", "/etc/hosts"),
+        },
+    )
     assert cid is None
     assert "/proc/self/mountinfo" not in ctx.reads
 
@@ -171,10 +209,12 @@ def test_docker_marker_decides_when_mountinfo_cannot_be_read() -> None:
 VM_FROM_IMAGE = {
     "/.dockerenv": "",
     "/proc/self/cgroup": "9:name=systemd:/\n8:pids:/\n4:memory:/\n1:cpu:/\n0::/\n",
-    "/proc/self/mountinfo": (mount("/", "/proc", "proc proc rw")
-                             + mount("/", "/dev", "devtmpfs devtmpfs rw,size=12334760k")
-                             + "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard\n"
-                             + mount("/", "/sys/fs/cgroup/cpu", "cgroup cgroup rw,cpu")),
+    "/proc/self/mountinfo": (
+        mount("/", "/proc", "proc proc rw")
+        + mount("/", "/dev", "devtmpfs devtmpfs rw,size=12334760k")
+        + "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard\n"
+        + mount("/", "/sys/fs/cgroup/cpu", "cgroup cgroup rw,cpu")
+    ),
 }
 
 
@@ -195,17 +235,24 @@ def test_a_lone_dockerenv_is_not_a_container() -> None:
     ],
 )
 def test_dockerenv_with_a_witness_is_docker(witness: str) -> None:
-    files = dict(VM_FROM_IMAGE, **{"/proc/self/mountinfo": VM_FROM_IMAGE["/proc/self/mountinfo"]
-                                   + witness})
+    files = dict(
+        VM_FROM_IMAGE, **{"/proc/self/mountinfo": VM_FROM_IMAGE["/proc/self/mountinfo"] + witness}
+    )
     cid, ctx = run({}, files)
     assert cid == "docker"
     assert ctx._take_evidence() == ["file /proc/self/mountinfo", "file /.dockerenv"]
 
 
 def test_docker_cgroup_v2_without_marker_falls_back_to_mountinfo() -> None:
-    cid, ctx = run({}, {"/proc/self/cgroup": "0::/\n",
-                        "/proc/self/mountinfo": mount(f"/var/lib/docker/containers/{CID}/hostname",
-                                                      "/etc/hostname")})
+    cid, ctx = run(
+        {},
+        {
+            "/proc/self/cgroup": "0::/\n",
+            "/proc/self/mountinfo": mount(
+                f"/var/lib/docker/containers/{CID}/hostname", "/etc/hostname"
+            ),
+        },
+    )
     assert cid == "docker"
     assert ctx.reads[-1] == "/proc/self/mountinfo"
 
@@ -215,11 +262,11 @@ def test_docker_marker_costs_one_proc_read() -> None:
     # mountinfo, and the cgroup file is not read.
     cgroup = f"11:memory:/kubepods/besteffort/pod{POD}/{CID}\n"
     hosts = mount(f"/docker/containers/{CID}/hosts", "/etc/hosts")
-    cid, ctx = run({}, {"/.dockerenv": "", "/proc/self/cgroup": cgroup,
-                        "/proc/self/mountinfo": hosts})
+    cid, ctx = run(
+        {}, {"/.dockerenv": "", "/proc/self/cgroup": cgroup, "/proc/self/mountinfo": hosts}
+    )
     assert cid == "docker"
-    assert [path for path in ctx.reads if path.startswith("/proc/self")] == [
-        "/proc/self/mountinfo"]
+    assert [path for path in ctx.reads if path.startswith("/proc/self")] == ["/proc/self/mountinfo"]
 
 
 # -- PID 1's environment (LXC seen from a reset environment) ----------------------
@@ -227,9 +274,18 @@ def test_docker_marker_costs_one_proc_read() -> None:
 #: An LXC container whose init is not systemd (Alpine's OpenRC): lxc-start
 #: gives PID 1 container=lxc (lxc's src/lxc/start.c), and ``sudo -i`` or
 #: ``env -i`` leave our own environment without it.
-LXC_PID1 = "\0".join(["container=lxc", "HOME=/", "TERM=linux",
-                       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                       "container_ttys=pts/0 pts/1 pts/2 pts/3"]) + "\0"
+LXC_PID1 = (
+    "\0".join(
+        [
+            "container=lxc",
+            "HOME=/",
+            "TERM=linux",
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "container_ttys=pts/0 pts/1 pts/2 pts/3",
+        ]
+    )
+    + "\0"
+)
 
 
 def test_pid1_environment_names_the_manager() -> None:
@@ -249,11 +305,11 @@ def test_pid1_environment_comes_after_systemd_files() -> None:
 @pytest.mark.parametrize(
     ("environ", "expected"),
     [
-        ("PATH=/usr/bin\0HOME=/\0", None),            # a host's init: no $container
-        ("container=\0HOME=/\0", None),                # empty: no container
+        ("PATH=/usr/bin\0HOME=/\0", None),  # a host's init: no $container
+        ("container=\0HOME=/\0", None),  # empty: no container
         ("container=wsl\0", None),
-        ("container=oci\0HOME=/\0", "other"),          # some container, engine unknown
-        ("xcontainer=lxc\0", None),                    # only the exact name counts
+        ("container=oci\0HOME=/\0", "other"),  # some container, engine unknown
+        ("xcontainer=lxc\0", None),  # only the exact name counts
         ("HOME=/\0container=lxc-libvirt", "lxc"),
         ("", None),
     ],
@@ -264,24 +320,30 @@ def test_pid1_environment_values(environ: str, expected: str | None) -> None:
 
 def test_pid1_environment_beats_a_dockerenv_left_in_the_image() -> None:
     # An LXC container made from a Docker image (lxc-create -t oci) keeps /.dockerenv.
-    files = {"/proc/1/environ": LXC_PID1, "/.dockerenv": "",
-             "/proc/self/mountinfo": mount("/", "/", "overlay overlay rw")}
+    files = {
+        "/proc/1/environ": LXC_PID1,
+        "/.dockerenv": "",
+        "/proc/self/mountinfo": mount("/", "/", "overlay overlay rw"),
+    }
     assert run({}, files)[0] == "lxc"
 
 
 def test_pid1_environment_evidence_holds_no_value() -> None:
-    ctx = Recording({"files": {"/proc/1/environ": "SECRET_TOKEN=hunter2\0container=lxc\0"},
-                     "platform": LINUX})
+    ctx = Recording(
+        {"files": {"/proc/1/environ": "SECRET_TOKEN=hunter2\0container=lxc\0"}, "platform": LINUX}
+    )
     container.detect(ctx)
-    assert not any("hunter2" in signal or "SECRET" in signal
-                   for signal in ctx._take_evidence())
+    assert not any("hunter2" in signal or "SECRET" in signal for signal in ctx._take_evidence())
 
 
 # -- proot (a ptrace sandbox: no namespaces, no marker) -----------------------------
 
+
 def status(tracer: int) -> str:
-    return (f"Name:\tpython3\nUmask:\t0077\nState:\tR (running)\nTgid:\t4242\nPid:\t4242\n"
-            f"PPid:\t4200\nTracerPid:\t{tracer}\nUid:\t10245\t10245\t10245\t10245\n")
+    return (
+        f"Name:\tpython3\nUmask:\t0077\nState:\tR (running)\nTgid:\t4242\nPid:\t4242\n"
+        f"PPid:\t4200\nTracerPid:\t{tracer}\nUid:\t10245\t10245\t10245\t10245\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -289,9 +351,9 @@ def status(tracer: int) -> str:
     [
         ("proot\n", "proot"),
         ("proot-userland\n", "proot"),  # UserLAnd's build, as systemd's prefix test allows
-        ("strace\n", None),             # being traced by a debugger is no container
+        ("strace\n", None),  # being traced by a debugger is no container
         ("gdb\n", None),
-        (None, None),                   # the tracer is gone, or outside our PID namespace
+        (None, None),  # the tracer is gone, or outside our PID namespace
     ],
 )
 def test_proot_is_recognised_by_its_tracer(comm: str | None, expected: str | None) -> None:
@@ -304,14 +366,21 @@ def test_proot_is_recognised_by_its_tracer(comm: str | None, expected: str | Non
 
 
 def test_untraced_process_reads_no_tracer_comm() -> None:
-    cid, ctx = run({}, {"/proc/self/status": status(0),
-                        "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-2.scope\n"})
+    cid, ctx = run(
+        {},
+        {
+            "/proc/self/status": status(0),
+            "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-2.scope\n",
+        },
+    )
     assert cid is None
     assert not [path for path in ctx.reads if path.endswith("/comm")]
 
 
-@pytest.mark.parametrize("junk", ["TracerPid:\t-1\n", "TracerPid:\tproot\n", "Name:\tx\n",
-                                  "TracerPid:\t\n", "\x00\x01garbage"])
+@pytest.mark.parametrize(
+    "junk",
+    ["TracerPid:\t-1\n", "TracerPid:\tproot\n", "Name:\tx\n", "TracerPid:\t\n", "\x00\x01garbage"],
+)
 def test_malformed_status_is_no_container(junk: str) -> None:
     assert run({}, {"/proc/self/status": junk, "/proc/-1/comm": "proot\n"})[0] is None
 
@@ -336,8 +405,13 @@ def test_systemd_container_file() -> None:
 
 
 def test_wsl_with_systemd_is_not_a_container() -> None:
-    cid, _ = run({}, {"/run/systemd/container": "wsl\n",
-                      "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-1.scope\n"})
+    cid, _ = run(
+        {},
+        {
+            "/run/systemd/container": "wsl\n",
+            "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-1.scope\n",
+        },
+    )
     assert cid is None
 
 
@@ -353,10 +427,15 @@ def test_openvz_needs_the_host_only_directory_absent() -> None:
 
 
 def test_evidence_names_files_never_their_contents() -> None:
-    ctx = Recording({"files": {"/proc/self/cgroup": "0::/\n",
-                               "/proc/self/mountinfo": mount(f"/docker/containers/{CID}/hosts",
-                                                             "/etc/hosts")},
-                     "platform": LINUX})
+    ctx = Recording(
+        {
+            "files": {
+                "/proc/self/cgroup": "0::/\n",
+                "/proc/self/mountinfo": mount(f"/docker/containers/{CID}/hosts", "/etc/hosts"),
+            },
+            "platform": LINUX,
+        }
+    )
     container.detect(ctx)
     evidence = ctx._take_evidence()
     assert evidence == ["file /proc/self/mountinfo", "file /proc/self/cgroup"]
@@ -364,16 +443,31 @@ def test_evidence_names_files_never_their_contents() -> None:
 
 
 def test_no_evidence_when_no_container() -> None:
-    ctx = Recording({"files": {"/proc/self/cgroup": "0::/\n",
-                               "/proc/self/mountinfo": mount("/", "/", "ext4 /dev/sdc rw")},
-                     "platform": LINUX})
+    ctx = Recording(
+        {
+            "files": {
+                "/proc/self/cgroup": "0::/\n",
+                "/proc/self/mountinfo": mount("/", "/", "ext4 /dev/sdc rw"),
+            },
+            "platform": LINUX,
+        }
+    )
     assert container.detect(ctx) is None
     assert ctx._take_evidence() == []
 
 
 def test_ids_are_the_documented_ones() -> None:
-    assert container.IDS == ("docker", "podman", "kubernetes", "ecs", "lxc", "systemd_nspawn",
-                             "openvz", "proot", "other")
+    assert container.IDS == (
+        "docker",
+        "podman",
+        "kubernetes",
+        "ecs",
+        "lxc",
+        "systemd_nspawn",
+        "openvz",
+        "proot",
+        "other",
+    )
     produced = {cid for _m, cid in container.CGROUP_MARKERS}
     produced |= {cid for _m, cid in container.MOUNT_MARKERS}
     produced |= {cid for cid in container.MANAGER_NAMES.values() if cid}

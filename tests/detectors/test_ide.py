@@ -18,11 +18,15 @@ from tests.conftest import FIXTURES, CountingContext, fixture_id, fixture_paths,
 IDE_IDS = set(ide.IDE_NAMES)
 
 
-def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,
-          tty: bool = True) -> dict[str, Any]:
-    return {"environ": environ, "processes": processes or [],
-            "platform": {"system": "Linux", "machine": "x86_64"},
-            "tty": {"stdin": tty, "stdout": tty}}
+def world(
+    environ: dict[str, str], processes: list[dict[str, Any]] | None = None, tty: bool = True
+) -> dict[str, Any]:
+    return {
+        "environ": environ,
+        "processes": processes or [],
+        "platform": {"system": "Linux", "machine": "x86_64"},
+        "tty": {"stdin": tty, "stdout": tty},
+    }
 
 
 def detect(document: dict[str, Any]) -> envdetect.Environment:
@@ -63,7 +67,8 @@ def test_ids_and_products_are_exported_for_the_fingerprint() -> None:
     produced |= {value[0] for value in _ancestry.DISTINCTIVE_DIRS.values()}
     assert produced <= IDE_IDS
     products = {value[1] for value in _ancestry.PROCESS_IDES.values()} | {
-        value[1] for value in ide.BUNDLE_IDS.values()}
+        value[1] for value in ide.BUNDLE_IDS.values()
+    }
     products |= set(_jetbrains.SELECTORS.values()) | set(_jetbrains.PREFIXES.values())
     assert products - {None} <= set(ide.JETBRAINS_PRODUCTS)
 
@@ -73,10 +78,14 @@ CHAIN_FIXTURES = [path for path in fixture_paths() if "by-chain" in path.name]
 
 def test_the_chain_only_cases_have_fixtures() -> None:
     names = {path.name for path in CHAIN_FIXTURES}
-    for needed in ("vscodium-linux-terminal-by-chain.json",
-                   "jetbrains-pycharm-shell-run-config-by-chain-linux.json",
-                   "sublime-build-linux-by-chain.json", "idle-by-chain-ubuntu.json",
-                   "idle-by-chain-windows.json", "vim-shell-command-by-chain.json"):
+    for needed in (
+        "vscodium-linux-terminal-by-chain.json",
+        "jetbrains-pycharm-shell-run-config-by-chain-linux.json",
+        "sublime-build-linux-by-chain.json",
+        "idle-by-chain-ubuntu.json",
+        "idle-by-chain-windows.json",
+        "vim-shell-command-by-chain.json",
+    ):
         assert needed in names
 
 
@@ -85,23 +94,41 @@ def test_chain_fixtures_are_decided_by_the_chain(path: Path) -> None:
     """Each names a process as evidence, and without the ancestry it is not detected."""
     document = load(path)
     env = detect(document)
-    evidence = [signal for facet in ("ide", "notebook", "terminal")
-                for signal in env.explanation[facet]["because"]]
+    evidence = [
+        signal
+        for facet in ("ide", "notebook", "terminal")
+        for signal in env.explanation[facet]["because"]
+    ]
     assert any(signal.startswith("process ") for signal in evidence), evidence
     orphan = {**document, "processes": []}
     blind = detect(orphan).to_dict()
     expected = document["expect"]
-    changed = [facet for facet in ("ide", "notebook", "terminal")
-               if facet in expected and blind[facet] != expected[facet]]
+    changed = [
+        facet
+        for facet in ("ide", "notebook", "terminal")
+        if facet in expected and blind[facet] != expected[facet]
+    ]
     assert changed, "the fixture replays the same without its ancestry"
 
 
 # -- privacy -------------------------------------------------------------------
 
 PROCESS_TOKENS = (
-    set(_ancestry.PROCESS_IDES) | set(_ancestry.TERMINAL_PROCESSES)
-    | {"emacs", "idle", "tmux", "sshd", "executable", "command line", "java (intellij platform)",
-       "python (ipykernel)", "python (spyder)", "python (idlelib)", "python (idle)"}
+    set(_ancestry.PROCESS_IDES)
+    | set(_ancestry.TERMINAL_PROCESSES)
+    | {
+        "emacs",
+        "idle",
+        "tmux",
+        "sshd",
+        "executable",
+        "command line",
+        "java (intellij platform)",
+        "python (ipykernel)",
+        "python (spyder)",
+        "python (idlelib)",
+        "python (idle)",
+    }
     | {f"marimo ({command})" for command in _ancestry.MARIMO_RUNS}
 )
 #: Evidence from this process's own command line (notebook kernels).
@@ -131,11 +158,17 @@ def test_evidence_names_signals_never_values(path: Path) -> None:
 
 def test_nothing_from_the_ancestry_leaves_the_detector() -> None:
     secret = "Sntl5e3c2e7a9b"
-    document = world({"TERM_PROGRAM": "vscode"}, [
-        {"name": "bash", "exe": f"/home/{secret}/bin/bash", "cmdline": ["bash", f"--{secret}"]},
-        {"name": "codium", "exe": f"/home/{secret}/.local/codium/codium",
-         "cmdline": [f"/home/{secret}/.local/codium/codium", f"--token={secret}"]},
-    ])
+    document = world(
+        {"TERM_PROGRAM": "vscode"},
+        [
+            {"name": "bash", "exe": f"/home/{secret}/bin/bash", "cmdline": ["bash", f"--{secret}"]},
+            {
+                "name": "codium",
+                "exe": f"/home/{secret}/.local/codium/codium",
+                "cmdline": [f"/home/{secret}/.local/codium/codium", f"--token={secret}"],
+            },
+        ],
+    )
     env = detect(document)
     assert env.ide.id == "vscodium"
     text = env.to_json() + json.dumps(dict(env.explanation))
@@ -162,12 +195,17 @@ def test_decided_by_environment_reads_no_ancestry() -> None:
     assert ctx.ancestry_reads == 0
 
 
-@pytest.mark.parametrize("name", [
-    "terminal/iterm2-macos.json", "terminal/ssh-session-from-iterm2-lc-terminal.json",
-    "terminal/gnome-terminal-vte.json", "terminal/windows-terminal-pwsh.json",
-    "terminal/ssh-session-is-a-terminal-not-an-ide.json",
-    "terminal/linux-console-no-emulator.json",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "terminal/iterm2-macos.json",
+        "terminal/ssh-session-from-iterm2-lc-terminal.json",
+        "terminal/gnome-terminal-vte.json",
+        "terminal/windows-terminal-pwsh.json",
+        "terminal/ssh-session-is-a-terminal-not-an-ide.json",
+        "terminal/linux-console-no-emulator.json",
+    ],
+)
 def test_a_person_at_a_terminal_reads_no_ancestry(name: str) -> None:
     ctx = CountingContext(load(FIXTURES / name))
     found = run_these_detectors(ctx)
@@ -175,10 +213,14 @@ def test_a_person_at_a_terminal_reads_no_ancestry(name: str) -> None:
     assert ctx.ancestry_reads == 0
 
 
-@pytest.mark.parametrize(("facet", "value"), [
-    ("ci", {"id": "github_actions"}), ("agent", {"id": "claude_code"}),
-    ("cloud", {"provider": "aws", "platform": "aws_lambda"}),
-])
+@pytest.mark.parametrize(
+    ("facet", "value"),
+    [
+        ("ci", {"id": "github_actions"}),
+        ("agent", {"id": "claude_code"}),
+        ("cloud", {"provider": "aws", "platform": "aws_lambda"}),
+    ],
+)
 def test_ci_agent_or_managed_cloud_found_reads_no_ancestry(facet: str, value: Any) -> None:
     ctx = CountingContext(world({}, [{"name": "pycharm"}], tty=False))
     ctx.found[facet] = value
@@ -199,8 +241,10 @@ def test_a_script_with_no_terminal_consults_the_chain_once() -> None:
 
 
 def test_vim_hints_make_an_interactive_terminal_worth_a_look() -> None:
-    document = world({"TERM_PROGRAM": "iTerm.app", "VIMRUNTIME": "/usr/share/vim/vim91"},
-                     [{"name": "sh"}, {"name": "vim"}])
+    document = world(
+        {"TERM_PROGRAM": "iTerm.app", "VIMRUNTIME": "/usr/share/vim/vim91"},
+        [{"name": "sh"}, {"name": "vim"}],
+    )
     assert ide_of(document) == {"id": "vim", "name": "Vim", "product": None}
     document["environ"].pop("VIMRUNTIME")
     assert ide_of(document) is None
@@ -214,20 +258,22 @@ def test_term_program_vscode_alone_is_not_vscode() -> None:
 
 
 def test_term_program_vscode_is_confirmed_by_the_chain() -> None:
-    document = world({"TERM_PROGRAM": "vscode"},
-                     [{"name": "bash"}, {"name": "code", "exe": "/usr/share/code/code"}])
+    document = world(
+        {"TERM_PROGRAM": "vscode"},
+        [{"name": "bash"}, {"name": "code", "exe": "/usr/share/code/code"}],
+    )
     assert ide_of(document) == {"id": "vscode", "name": "Visual Studio Code", "product": None}
 
 
 def test_term_program_vscode_with_another_ide_in_the_chain_names_that_ide() -> None:
-    document = world({"TERM_PROGRAM": "vscode"}, [{"name": "sh"}, {"name": "pycharm"}],
-                     tty=False)
+    document = world({"TERM_PROGRAM": "vscode"}, [{"name": "sh"}, {"name": "pycharm"}], tty=False)
     assert ide_of(document) == {"id": "jetbrains", "name": "PyCharm", "product": "pycharm"}
 
 
 def test_term_program_vscode_is_confirmed_by_a_bundle_id() -> None:
-    document = world({"TERM_PROGRAM": "vscode",
-                      "__CFBundleIdentifier": "com.todesktop.230313mzl4w4u92"})
+    document = world(
+        {"TERM_PROGRAM": "vscode", "__CFBundleIdentifier": "com.todesktop.230313mzl4w4u92"}
+    )
     assert ide_of(document) == {"id": "cursor", "name": "Cursor", "product": None}
 
 
@@ -238,14 +284,24 @@ def test_extension_spawned_children_are_vscode(marker: str) -> None:
 
 def test_vscode_fork_path_beats_an_inherited_fork_marker() -> None:
     """VS Code started from a Cursor terminal keeps CURSOR_TRACE_ID; its git helper is VS Code's."""
-    document = world({"TERM_PROGRAM": "vscode", "CURSOR_TRACE_ID": "9f2c1e0b",
-                      "VSCODE_GIT_ASKPASS_NODE": "/usr/share/code/code"})
+    document = world(
+        {
+            "TERM_PROGRAM": "vscode",
+            "CURSOR_TRACE_ID": "9f2c1e0b",
+            "VSCODE_GIT_ASKPASS_NODE": "/usr/share/code/code",
+        }
+    )
     assert ide_id(document) == "vscode"
 
 
 def test_kiro_term_program_wins_over_paths() -> None:
-    document = world({"TERM_PROGRAM": "kiro", "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/x.sock",
-                      "VSCODE_GIT_ASKPASS_NODE": "/usr/share/cursor/cursor"})
+    document = world(
+        {
+            "TERM_PROGRAM": "kiro",
+            "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/x.sock",
+            "VSCODE_GIT_ASKPASS_NODE": "/usr/share/cursor/cursor",
+        }
+    )
     assert ide_id(document) == "kiro"
 
 
@@ -257,11 +313,15 @@ def test_cursor_trace_id_is_the_cursor_ide() -> None:
     assert ide_id(world({"CURSOR_TRACE_ID": "9f2c1e0b", "TERM_PROGRAM": "vscode"})) == "cursor"
 
 
-@pytest.mark.parametrize(("variable", "value", "expected"), [
-    ("TERM_PRODUCT", "Trae", "trae"), ("POSITRON", "1", "positron"),
-    ("ANTIGRAVITY_CLI_ALIAS", "agy", "antigravity"), ("WINDSURF_CASCADE_TERMINAL_KIND", "user",
-                                                      "windsurf"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("TERM_PRODUCT", "Trae", "trae"),
+        ("POSITRON", "1", "positron"),
+        ("ANTIGRAVITY_CLI_ALIAS", "agy", "antigravity"),
+        ("WINDSURF_CASCADE_TERMINAL_KIND", "user", "windsurf"),
+    ],
+)
 def test_fork_markers(variable: str, value: str, expected: str) -> None:
     assert ide_id(world({"TERM_PROGRAM": "vscode", variable: value})) == expected
 
@@ -271,8 +331,10 @@ def test_positron_needs_its_flag_value() -> None:
 
 
 def test_cloud9_extension_host() -> None:
-    document = world({"VSCODE_AMD_ENTRYPOINT":
-                      "vs/workbench/services/extensions/c9/extensionHostProcess"}, tty=False)
+    document = world(
+        {"VSCODE_AMD_ENTRYPOINT": "vs/workbench/services/extensions/c9/extensionHostProcess"},
+        tty=False,
+    )
     assert ide_id(document) == "cloud9"
 
 
@@ -285,8 +347,9 @@ def test_normalize() -> None:
 # -- JetBrains -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variable", ["PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN",
-                                      "IDEA_INITIAL_DIRECTORY"])
+@pytest.mark.parametrize(
+    "variable", ["PYCHARM_HOSTED", "JETBRAINS_REMOTE_RUN", "IDEA_INITIAL_DIRECTORY"]
+)
 def test_jetbrains_variables(variable: str) -> None:
     result = ide_of(world({variable: "1"}, tty=False))
     assert result == {"id": "jetbrains", "name": "JetBrains IDE", "product": None}
@@ -294,8 +357,13 @@ def test_jetbrains_variables(variable: str) -> None:
 
 def test_vscode_opened_from_a_jetbrains_ide_is_vscode() -> None:
     """IDEA_INITIAL_DIRECTORY reaches everything the IDE starts, VS Code included."""
-    document = world({"IDEA_INITIAL_DIRECTORY": "/home/ana", "TERM_PROGRAM": "vscode",
-                      "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/vscode-git-1b.sock"})
+    document = world(
+        {
+            "IDEA_INITIAL_DIRECTORY": "/home/ana",
+            "TERM_PROGRAM": "vscode",
+            "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/vscode-git-1b.sock",
+        }
+    )
     assert ide_id(document) == "vscode"
 
 
@@ -305,9 +373,13 @@ def test_jetbrains_product_from_the_chain_when_the_environment_has_none() -> Non
 
 
 def test_windows_pycharm_path_variable_and_term_session_id_are_not_jetbrains() -> None:
-    document = world({"PYCHARM": "C:\\Program Files\\JetBrains\\PyCharm 2024.3\\bin;",
-                      "TERM_SESSION_ID": "5e0c4a3f-2b6d-4e43-9a8e-1f6f3c2d7b90",
-                      "WT_SESSION": "0f1b2c3d"})
+    document = world(
+        {
+            "PYCHARM": "C:\\Program Files\\JetBrains\\PyCharm 2024.3\\bin;",
+            "TERM_SESSION_ID": "5e0c4a3f-2b6d-4e43-9a8e-1f6f3c2d7b90",
+            "WT_SESSION": "0f1b2c3d",
+        }
+    )
     assert ide_of(document) is None
 
 
@@ -316,19 +388,35 @@ def test_windows_pycharm_path_variable_and_term_session_id_are_not_jetbrains() -
 
 def test_the_chain_stops_at_a_terminal() -> None:
     """kitty started from a VS Code terminal: the person types in kitty."""
-    document = world({}, [{"name": "zsh"}, {"name": "kitty"}, {"name": "zsh"},
-                          {"name": "code", "exe": "/usr/share/code/code"}], tty=False)
+    document = world(
+        {},
+        [
+            {"name": "zsh"},
+            {"name": "kitty"},
+            {"name": "zsh"},
+            {"name": "code", "exe": "/usr/share/code/code"},
+        ],
+        tty=False,
+    )
     assert ide_of(document) is None
 
 
 def test_plain_ssh_is_not_an_ide_but_remote_ssh_is() -> None:
-    ssh = world({"SSH_CONNECTION": "198.51.100.23 53122 192.0.2.10 22"},
-                [{"name": "bash"}, {"name": "sshd", "cmdline": ["sshd: ana@pts/0"]}], tty=False)
+    ssh = world(
+        {"SSH_CONNECTION": "198.51.100.23 53122 192.0.2.10 22"},
+        [{"name": "bash"}, {"name": "sshd", "cmdline": ["sshd: ana@pts/0"]}],
+        tty=False,
+    )
     assert ide_of(ssh) is None
-    remote = world({"SSH_CONNECTION": "198.51.100.23 53122 192.0.2.10 22"}, [
-        {"name": "bash"},
-        {"name": "node", "exe": "/home/ana/.vscode-server/cli/servers/Stable-abc/server/node"},
-        {"name": "sshd", "cmdline": ["sshd: ana@notty"]}], tty=False)
+    remote = world(
+        {"SSH_CONNECTION": "198.51.100.23 53122 192.0.2.10 22"},
+        [
+            {"name": "bash"},
+            {"name": "node", "exe": "/home/ana/.vscode-server/cli/servers/Stable-abc/server/node"},
+            {"name": "sshd", "cmdline": ["sshd: ana@notty"]},
+        ],
+        tty=False,
+    )
     assert ide_id(remote) == "vscode"
 
 
@@ -355,50 +443,67 @@ DEVCONTAINER_IPC = "/tmp/vscode-remote-containers-ipc-6f1c2a8e-3b7d-4e59-a0c4-9d
 
 @pytest.mark.parametrize("tty", [True, False])
 def test_dev_containers_lifecycle_hook_is_vscode(tty: bool) -> None:
-    document = world({"REMOTE_CONTAINERS": "true", "REMOTE_CONTAINERS_IPC": DEVCONTAINER_IPC},
-                     tty=tty)
+    document = world(
+        {"REMOTE_CONTAINERS": "true", "REMOTE_CONTAINERS_IPC": DEVCONTAINER_IPC}, tty=tty
+    )
     assert ide_id(document) == "vscode"
     assert detect(document).explanation["ide"]["because"] == ["env REMOTE_CONTAINERS_IPC"]
 
 
 def test_a_fork_running_dev_containers_is_named_by_its_paths() -> None:
-    document = world({"REMOTE_CONTAINERS_IPC": DEVCONTAINER_IPC,
-                      "BROWSER": "/home/vscode/.cursor-server/bin/0a1b2c/bin/helpers/browser.sh"})
+    document = world(
+        {
+            "REMOTE_CONTAINERS_IPC": DEVCONTAINER_IPC,
+            "BROWSER": "/home/vscode/.cursor-server/bin/0a1b2c/bin/helpers/browser.sh",
+        }
+    )
     assert ide_id(document) == "cursor"
 
 
-@pytest.mark.parametrize("environ", [
-    {"REMOTE_CONTAINERS": "true"},                      # DevPod, dev-container imitations
-    {"REMOTE_CONTAINERS": "true", "DEVPOD": "true"},
-    {"REMOTE_CONTAINERS_IPC": ""},
-    {"REMOTE_CONTAINERS_SOCKETS": "[\"/tmp/.X11-unix/X0\"]"},
-])
-def test_remote_containers_without_the_extensions_socket_is_no_ide(
-        environ: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"REMOTE_CONTAINERS": "true"},  # DevPod, dev-container imitations
+        {"REMOTE_CONTAINERS": "true", "DEVPOD": "true"},
+        {"REMOTE_CONTAINERS_IPC": ""},
+        {"REMOTE_CONTAINERS_SOCKETS": '["/tmp/.X11-unix/X0"]'},
+    ],
+)
+def test_remote_containers_without_the_extensions_socket_is_no_ide(environ: dict[str, str]) -> None:
     assert ide_of(world(environ, tty=False)) is None
 
 
 OVS = "/home/dana/openvscode-server-v1.96.4-linux-x64"
 
 
-@pytest.mark.parametrize("process", [
-    {"name": "node", "exe": f"{OVS}/node", "cmdline": [f"{OVS}/node", f"{OVS}/out/server-main.js"]},
-    {"name": "node", "cmdline": ["node", f"{OVS}/out/server-main.js", "--port", "3000"]},
-    {"name": "node", "cmdline": [f"{OVS}/node", f"{OVS}/out/bootstrap-fork", "--type=ptyHost"]},
-    {"name": "node", "exe": "/opt/openvscode-server-v1.95.3-linux-arm64/node"},
-    {"name": "node", "exe": "/opt/openvscode-server-v1.96.4-linux-armhf/node"},
-])
+@pytest.mark.parametrize(
+    "process",
+    [
+        {
+            "name": "node",
+            "exe": f"{OVS}/node",
+            "cmdline": [f"{OVS}/node", f"{OVS}/out/server-main.js"],
+        },
+        {"name": "node", "cmdline": ["node", f"{OVS}/out/server-main.js", "--port", "3000"]},
+        {"name": "node", "cmdline": [f"{OVS}/node", f"{OVS}/out/bootstrap-fork", "--type=ptyHost"]},
+        {"name": "node", "exe": "/opt/openvscode-server-v1.95.3-linux-arm64/node"},
+        {"name": "node", "exe": "/opt/openvscode-server-v1.96.4-linux-armhf/node"},
+    ],
+)
 def test_openvscode_server_from_its_release_tarball(process: dict[str, Any]) -> None:
     document = world({}, [{"name": "bash", "cmdline": ["bash"]}, process], tty=False)
     assert ide_id(document) == "vscode"
 
 
-@pytest.mark.parametrize("path", [
-    "/home/dana/src/openvscode-server/out/server-main.js",   # a checkout
-    "/home/dana/openvscode-server-vnext/node",                # no version
-    "/home/dana/openvscode-server.bak/node",
-    "/srv/my-openvscode-server-v1.96.4/node",                 # not the release's own name
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/home/dana/src/openvscode-server/out/server-main.js",  # a checkout
+        "/home/dana/openvscode-server-vnext/node",  # no version
+        "/home/dana/openvscode-server.bak/node",
+        "/srv/my-openvscode-server-v1.96.4/node",  # not the release's own name
+    ],
+)
 def test_openvscode_server_lookalikes(path: str) -> None:
     document = world({}, [{"name": "node", "exe": path, "cmdline": ["node", path]}], tty=False)
     assert ide_of(document) is None
@@ -408,8 +513,11 @@ def test_the_screen_passes_release_directories() -> None:
     from envdetect._context import may_be_recognised
 
     path = f"{OVS}/node"
-    for process in (Process("node", path), Process("node", None, (path,)),
-                    Process("node", None, ("node", f"{OVS}/out/server-main.js"))):
+    for process in (
+        Process("node", path),
+        Process("node", None, (path,)),
+        Process("node", None, ("node", f"{OVS}/out/server-main.js")),
+    ):
         assert _ancestry.classify(process) is not None
         assert may_be_recognised(process)
 
@@ -428,7 +536,13 @@ def test_fleet_needs_its_exact_term_program(value: str) -> None:
 
 
 def test_an_intellij_terminal_inside_fleet_is_the_intellij_ide() -> None:
-    document = world({"TERM_PROGRAM": "Jetbrains.Fleet", "TERMINAL_EMULATOR": "JetBrains-JediTerm",
-                      "__INTELLIJ_COMMAND_HISTFILE__":
-                          "/home/dana/.config/JetBrains/PyCharm2024.3/terminal/history/x-history1"})
+    document = world(
+        {
+            "TERM_PROGRAM": "Jetbrains.Fleet",
+            "TERMINAL_EMULATOR": "JetBrains-JediTerm",
+            "__INTELLIJ_COMMAND_HISTFILE__": (
+                "/home/dana/.config/JetBrains/PyCharm2024.3/terminal/history/x-history1"
+            ),
+        }
+    )
     assert ide_of(document) == {"id": "jetbrains", "name": "PyCharm", "product": "pycharm"}

@@ -24,10 +24,20 @@ SCRIPT = ROOT / "scripts" / "real_runtimes" / "notebooks.py"
 
 def test_every_real_notebook_runtime_reports_itself() -> None:
     environ = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True,
-                            timeout=600, env=environ, check=False)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=environ,
+        check=False,
+    )
     cases = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert {case["runtime"] for case in cases} == {
-        "jupyter_client", "ipykernel_direct_mplbackend_set", "marimo_export", "marimo_run"}
+        "jupyter_client",
+        "ipykernel_direct_mplbackend_set",
+        "marimo_export",
+        "marimo_run",
+    }
     assert all(case["ok"] for case in cases), cases
     assert result.returncode == 0

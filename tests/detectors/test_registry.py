@@ -32,7 +32,8 @@ ALL = fixture_paths()
 #: A few worlds no fixture describes: nothing set, on each OS, piped and at a terminal.
 EMPTY_WORLDS = [
     {"platform": {"system": system}, "tty": {"stdin": tty, "stdout": tty}}
-    for system in ("Linux", "Darwin", "Windows", "FreeBSD") for tty in (True, False)
+    for system in ("Linux", "Darwin", "Windows", "FreeBSD")
+    for tty in (True, False)
 ]
 
 
@@ -54,15 +55,16 @@ def test_gates_cover_every_gated_detector() -> None:
     assert set(GATES) == {"cloud", "ci", "toolkit", "agent", "ide", "notebook"}
     assert set(GATES) <= set(BUILTIN)
     for gate in GATES.values():
-        assert set(gate) <= {"variables", "paths", "contents", "facets", "command_line",
-                             "ancestry"}
+        assert set(gate) <= {"variables", "paths", "contents", "facets", "command_line", "ancestry"}
 
 
 def _interesting(process: Process) -> bool:
     hit = _ancestry.classify(process)
-    return (hit is not None and hit[0] != "terminal") \
-        or _ancestry.agent_process(process.name, process.cmdline) is not None \
+    return (
+        (hit is not None and hit[0] != "terminal")
+        or _ancestry.agent_process(process.name, process.cmdline) is not None
         or _ancestry.ci_process(process) is not None
+    )
 
 
 def _shut(document: dict[str, Any], gate: dict[str, Any]) -> dict[str, Any]:
@@ -72,8 +74,11 @@ def _shut(document: dict[str, Any], gate: dict[str, Any]) -> dict[str, Any]:
     shut["environ"] = {k: v for k, v in shut.get("environ", {}).items() if k not in variables}
     files = dict(shut.get("files", {}))
     for root in gate.get("paths", ()):
-        files = {name: text for name, text in files.items()
-                 if name != root and not name.startswith(root.rstrip("/") + "/")}
+        files = {
+            name: text
+            for name, text in files.items()
+            if name != root and not name.startswith(root.rstrip("/") + "/")
+        }
     for path, values in gate.get("contents", ()):
         if path in files and files[path].strip() in values:
             files[path] = "Some Other Vendor\n"
@@ -81,9 +86,11 @@ def _shut(document: dict[str, Any], gate: dict[str, Any]) -> dict[str, Any]:
     if gate.get("command_line"):
         shut.pop("command_line", None)
     if gate.get("ancestry"):
-        shut["processes"] = [p for p in shut.get("processes", [])
-                             if not _interesting(Process(p["name"], p.get("exe"),
-                                                         tuple(p.get("cmdline", ()))))]
+        shut["processes"] = [
+            p
+            for p in shut.get("processes", [])
+            if not _interesting(Process(p["name"], p.get("exe"), tuple(p.get("cmdline", ()))))
+        ]
     return shut
 
 
@@ -121,7 +128,7 @@ def _check_shut(document: dict[str, Any], facet: str) -> None:
             found[earlier] = None
     ctx = RecordingFixture(shut)
     order = list(BUILTIN)
-    ctx.found = {name: found.get(name) for name in order[:order.index(facet)]}
+    ctx.found = {name: found.get(name) for name in order[: order.index(facet)]}
     probe = FixtureContext(shut)
     probe.found = ctx.found
     assert not _engine._gate_open(probe, gate, {})
@@ -202,14 +209,23 @@ def test_every_table_name_is_in_its_gate() -> None:
     assert agent_names == set(GATES["agent"]["variables"])
     assert not agent.UBIQUITOUS & GATES["agent"]["variables"]
     ide_names = {
-        *ide.VSCODE_TERMINAL_MARKERS, *ide.VSCODE_EXTENSION_MARKERS, *ide.VSCODE_PATH_VARIABLES,
-        *(name for name, _, _ in ide.VSCODE_FORK_MARKERS), *ide.JETBRAINS_VARIABLES,
-        ide.JETBRAINS_LAUNCHER_VARIABLE, *ide.SPYDER_VARIABLES, *ide.CLOUD9_VARIABLES,
-        *(name for name, _ in ide._EDITOR_VARIABLES), *ide._VIM_HINTS,
+        *ide.VSCODE_TERMINAL_MARKERS,
+        *ide.VSCODE_EXTENSION_MARKERS,
+        *ide.VSCODE_PATH_VARIABLES,
+        *(name for name, _, _ in ide.VSCODE_FORK_MARKERS),
+        *ide.JETBRAINS_VARIABLES,
+        ide.JETBRAINS_LAUNCHER_VARIABLE,
+        *ide.SPYDER_VARIABLES,
+        *ide.CLOUD9_VARIABLES,
+        *(name for name, _ in ide._EDITOR_VARIABLES),
+        *ide._VIM_HINTS,
     }
     assert ide_names <= GATES["ide"]["variables"]
-    notebook_names = {*notebook.COLAB_VARIABLES, *notebook.JUPYTER_VARIABLES,
-                      *notebook.SAGEMAKER_VARIABLES}
+    notebook_names = {
+        *notebook.COLAB_VARIABLES,
+        *notebook.JUPYTER_VARIABLES,
+        *notebook.SAGEMAKER_VARIABLES,
+    }
     assert notebook_names <= GATES["notebook"]["variables"]
 
 
@@ -228,30 +244,40 @@ def test_every_gate_name_is_read_by_its_detector(facet: str) -> None:
 def test_windows_gates_ignore_case(monkeypatch: pytest.MonkeyPatch) -> None:
     # Bamboo's variables are mixed case; Windows lists them upper-cased.
     monkeypatch.setattr("sys.platform", "win32")
-    document = {"environ": {"bamboo_planKey": "W-CI", "bamboo_buildKey": "W-CI-7"},
-                "platform": {"system": "Windows"}}
+    document = {
+        "environ": {"bamboo_planKey": "W-CI", "bamboo_buildKey": "W-CI-7"},
+        "platform": {"system": "Windows"},
+    }
     env = envdetect.detect(WindowsContext(document), plugins=False)
     assert env.to_dict()["ci"] == {"id": "bamboo", "name": "Bamboo", "is_pr": False}
-    quiet = envdetect.detect(WindowsContext({"environ": {"PATH": "C:\\Windows"},
-                                              "platform": {"system": "Windows"}}),
-                             plugins=False)
+    quiet = envdetect.detect(
+        WindowsContext({"environ": {"PATH": "C:\\Windows"}, "platform": {"system": "Windows"}}),
+        plugins=False,
+    )
     assert quiet.to_dict()["ci"] is None
 
 
-@pytest.mark.parametrize(("gate", "document", "expected"), [
-    ({"paths": ("/opt/x",)}, {"files": {"/opt/x/y": ""}}, True),
-    ({"paths": ("/opt/x",)}, {"files": {"/opt/xy": ""}}, False),
-    ({"contents": (("/v", ("A",)),)}, {"files": {"/v": " A\n"}}, True),
-    ({"contents": (("/v", ("A",)),)}, {"files": {"/v": "AB"}}, False),
-    ({"variables": frozenset({"X"})}, {"environ": {"X": "1"}}, True),
-    ({"ancestry": True}, {"processes": [{"name": "aider"}], "tty": {"stdin": False}}, True),
-    ({"ancestry": True}, {"processes": [{"name": "aider"}],
-                          "tty": {"stdin": True, "stdout": True}}, False),
-    ({"ancestry": True}, {"processes": [{"name": "bash"}]}, False),
-    ({}, {"environ": {"X": "1"}, "files": {"/v": "A"}}, False),
-])
-def test_each_kind_of_gate_signal(gate: dict[str, Any], document: dict[str, Any],
-                                  expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("gate", "document", "expected"),
+    [
+        ({"paths": ("/opt/x",)}, {"files": {"/opt/x/y": ""}}, True),
+        ({"paths": ("/opt/x",)}, {"files": {"/opt/xy": ""}}, False),
+        ({"contents": (("/v", ("A",)),)}, {"files": {"/v": " A\n"}}, True),
+        ({"contents": (("/v", ("A",)),)}, {"files": {"/v": "AB"}}, False),
+        ({"variables": frozenset({"X"})}, {"environ": {"X": "1"}}, True),
+        ({"ancestry": True}, {"processes": [{"name": "aider"}], "tty": {"stdin": False}}, True),
+        (
+            {"ancestry": True},
+            {"processes": [{"name": "aider"}], "tty": {"stdin": True, "stdout": True}},
+            False,
+        ),
+        ({"ancestry": True}, {"processes": [{"name": "bash"}]}, False),
+        ({}, {"environ": {"X": "1"}, "files": {"/v": "A"}}, False),
+    ],
+)
+def test_each_kind_of_gate_signal(
+    gate: dict[str, Any], document: dict[str, Any], expected: bool
+) -> None:
     assert _engine._gate_open(FixtureContext(document), gate, {}) is expected
 
 
@@ -265,8 +291,13 @@ def test_gates_of_one_detection_share_their_groundwork(monkeypatch: pytest.Monke
         return classify(ctx)
 
     monkeypatch.setattr(_ancestry, "ancestry_matters", counting)
-    ctx = WindowsContext({"environ": {"Path": "C:\\Windows"},
-                          "processes": [{"name": "aider"}], "tty": {"stdin": False}})
+    ctx = WindowsContext(
+        {
+            "environ": {"Path": "C:\\Windows"},
+            "processes": [{"name": "aider"}],
+            "tty": {"stdin": False},
+        }
+    )
     shared: dict[str, Any] = {}
     assert _engine._gate_open(ctx, GATES["agent"], shared)  # by the ancestry
     assert shared == {"names": {"PATH"}, "ancestry": True}
@@ -276,16 +307,20 @@ def test_gates_of_one_detection_share_their_groundwork(monkeypatch: pytest.Monke
 
 # -- the ancestry screen: checked before the classifier is imported ---------------
 
+
 def _processes(document: dict[str, Any]) -> list[Process]:
-    return [Process(p["name"], p.get("exe"), tuple(p.get("cmdline", ())))
-            for p in document.get("processes", [])]
+    return [
+        Process(p["name"], p.get("exe"), tuple(p.get("cmdline", ())))
+        for p in document.get("processes", [])
+    ]
 
 
 def _assert_screened(process: Process) -> None:
     if _interesting(process):
         assert _context.may_be_recognised(process), (
             f"the classifier knows {process.name!r} ({process.exe!r}, {process.cmdline!r}) "
-            "but the screen would not load it")
+            "but the screen would not load it"
+        )
 
 
 @pytest.mark.parametrize("path", ALL, ids=fixture_id)
@@ -295,14 +330,32 @@ def test_the_screen_passes_every_ancestor_the_classifier_knows(path: Path) -> No
 
 
 def _decorated(key: str) -> list[str]:
-    return [key, key.upper(), f"{key}.exe", f"{key.title()}.app", f" {key} ",
-            f"{key} Helper (Plugin)", f"{key.title()} Helper (Renderer).app"]
+    return [
+        key,
+        key.upper(),
+        f"{key}.exe",
+        f"{key.title()}.app",
+        f" {key} ",
+        f"{key} Helper (Plugin)",
+        f"{key.title()} Helper (Renderer).app",
+    ]
 
 
 def test_the_screen_passes_every_table_entry_in_every_place_it_is_looked_for() -> None:
-    names = [*registry.PROCESS_IDES, *registry.AGENT_PROCESSES, "java", "javaw", "studio",
-             "emacs-29.4", "idle3.12", "idle-python3.12", "codex-x86_64-unknown-linux-musl",
-             "concourse", "buildbot-worker", "twistd"]
+    names = [
+        *registry.PROCESS_IDES,
+        *registry.AGENT_PROCESSES,
+        "java",
+        "javaw",
+        "studio",
+        "emacs-29.4",
+        "idle3.12",
+        "idle-python3.12",
+        "codex-x86_64-unknown-linux-musl",
+        "concourse",
+        "buildbot-worker",
+        "twistd",
+    ]
     checked = 0
     for key in names:
         for name in _decorated(key):
@@ -313,36 +366,45 @@ def test_the_screen_passes_every_table_entry_in_every_place_it_is_looked_for() -
                 Process("electron", f"/Applications/{name}.app/Contents/MacOS/Electron"),
                 Process("electron", f"C:\\Program Files\\{name}\\resources\\app\\x.exe"),
                 Process("node", f"/home/u/.config/{name}/CachedData/x/node"),
-                Process("java", "/usr/bin/java", ("java", f"-Didea.paths.selector={name}2024.3",
-                                                 "com.intellij.idea.Main")),
+                Process(
+                    "java",
+                    "/usr/bin/java",
+                    ("java", f"-Didea.paths.selector={name}2024.3", "com.intellij.idea.Main"),
+                ),
             ):
                 _assert_screened(process)
                 checked += 1
     for directory in _ancestry.DISTINCTIVE_DIRS:
         for where in ("exe", "argv0", "argv1"):
             path = f"/home/u/{directory}/bin/abc123/node"
-            process = {"exe": Process("node", path), "argv0": Process("node", None, (path,)),
-                       "argv1": Process("sh", None, ("sh", path))}[where]
+            process = {
+                "exe": Process("node", path),
+                "argv0": Process("node", None, (path,)),
+                "argv1": Process("sh", None, ("sh", path)),
+            }[where]
             _assert_screened(process)
             checked += 1
     assert checked > 1000
 
 
-@pytest.mark.parametrize("cmdline", [
-    ("python3", "-m", "ipykernel_launcher", "-f", "/run/k.json"),
-    ("python", "/usr/lib/python3/site-packages/ipykernel_launcher.py", "-f", "k.json"),
-    ("python3.12", "-m", "colab_kernel_launcher"),
-    ("python", "-m", "spyder_kernels.console"),
-    ("python3", "/usr/bin/spyder"),
-    ("python", "-m", "idlelib"),
-    ("pythonw.exe", "C:\\Python312\\Lib\\idlelib\\idle.pyw"),
-    ("python3", "/usr/bin/idle-python3.12"),
-    ("python3", "/home/u/.local/bin/aider", "--model", "x"),
-    ("python", "-m", "aider"),
-    ("py", "-m", "aider"),
-    ("/usr/bin/python3", "/usr/bin/buildbot-worker", "start", "/srv/worker"),
-    ("/usr/bin/python3", "/usr/bin/twistd", "--nodaemon", "--python=buildbot.tac"),
-])
+@pytest.mark.parametrize(
+    "cmdline",
+    [
+        ("python3", "-m", "ipykernel_launcher", "-f", "/run/k.json"),
+        ("python", "/usr/lib/python3/site-packages/ipykernel_launcher.py", "-f", "k.json"),
+        ("python3.12", "-m", "colab_kernel_launcher"),
+        ("python", "-m", "spyder_kernels.console"),
+        ("python3", "/usr/bin/spyder"),
+        ("python", "-m", "idlelib"),
+        ("pythonw.exe", "C:\\Python312\\Lib\\idlelib\\idle.pyw"),
+        ("python3", "/usr/bin/idle-python3.12"),
+        ("python3", "/home/u/.local/bin/aider", "--model", "x"),
+        ("python", "-m", "aider"),
+        ("py", "-m", "aider"),
+        ("/usr/bin/python3", "/usr/bin/buildbot-worker", "start", "/srv/worker"),
+        ("/usr/bin/python3", "/usr/bin/twistd", "--nodaemon", "--python=buildbot.tac"),
+    ],
+)
 def test_the_screen_passes_every_python_role(cmdline: tuple[str, ...]) -> None:
     assert _interesting(Process("python3", "/usr/bin/python3.12", cmdline)), cmdline
     for name in (cmdline[0].rsplit("/", 1)[-1], "MainThread"):
@@ -355,14 +417,51 @@ def test_the_screen_holds_against_a_fuzzed_world() -> None:
     import random
 
     rng = random.Random(20261126)
-    words = [*registry.PROCESS_IDES, *registry.AGENT_PROCESSES, *_ancestry.TERMINAL_PROCESSES,
-             *_ancestry.DISTINCTIVE_DIRS, *_ancestry._KERNEL_MODULES, *_ancestry.BUILDBOT_SCRIPTS,
-             "java", "javaw", "python3", "py", "-m", "idlelib", "spyder", "aider", "studio",
-             "android", "Contents", "MacOS", "Resources", "resources", "app", "CachedData",
-             "Application Support", "bin", "usr", "opt", ".app", ".exe", " Helper", "worker",
-             "start", "buildbot.tac", "concourse", "emacs-29", "idle3.11", "codex-linux",
-             "-Didea.platform.prefix=Python", "com.intellij.idea.Main", "bash", "node",
-             "x", "tmux: server", "sshd: u@pts/0"]
+    words = [
+        *registry.PROCESS_IDES,
+        *registry.AGENT_PROCESSES,
+        *_ancestry.TERMINAL_PROCESSES,
+        *_ancestry.DISTINCTIVE_DIRS,
+        *_ancestry._KERNEL_MODULES,
+        *_ancestry.BUILDBOT_SCRIPTS,
+        "java",
+        "javaw",
+        "python3",
+        "py",
+        "-m",
+        "idlelib",
+        "spyder",
+        "aider",
+        "studio",
+        "android",
+        "Contents",
+        "MacOS",
+        "Resources",
+        "resources",
+        "app",
+        "CachedData",
+        "Application Support",
+        "bin",
+        "usr",
+        "opt",
+        ".app",
+        ".exe",
+        " Helper",
+        "worker",
+        "start",
+        "buildbot.tac",
+        "concourse",
+        "emacs-29",
+        "idle3.11",
+        "codex-linux",
+        "-Didea.platform.prefix=Python",
+        "com.intellij.idea.Main",
+        "bash",
+        "node",
+        "x",
+        "tmux: server",
+        "sshd: u@pts/0",
+    ]
     separators = ["/", "\\", "", " ", "-"]
 
     def token() -> str:
@@ -392,16 +491,25 @@ def test_the_screen_keeps_ordinary_ancestries_from_loading_the_classifier() -> N
         Process("containerd-shim", None, ()),
     ]
     assert not any(_context.may_be_recognised(process) for process in ordinary)
-    ctx = FixtureContext({"processes": [{"name": p.name, "exe": p.exe, "cmdline": list(p.cmdline)}
-                                        for p in ordinary], "tty": {"stdin": False}})
+    ctx = FixtureContext(
+        {
+            "processes": [
+                {"name": p.name, "exe": p.exe, "cmdline": list(p.cmdline)} for p in ordinary
+            ],
+            "tty": {"stdin": False},
+        }
+    )
     assert not _engine._gate_open(ctx, GATES["ide"], {})
 
 
 def test_the_screen_tables_are_the_classifiers() -> None:
     screen = registry.ANCESTRY_SCREEN
     assert _ancestry._PATH_MARKERS is screen["path_markers"]
-    prefixes = {"emacs-", *_ancestry._IDLE_PREFIXES,
-                *(prefix for prefix, _, _ in _ancestry.AGENT_PROCESS_PREFIXES)}
+    prefixes = {
+        "emacs-",
+        *_ancestry._IDLE_PREFIXES,
+        *(prefix for prefix, _, _ in _ancestry.AGENT_PROCESS_PREFIXES),
+    }
     assert prefixes == set(screen["prefixes"])
     for word in (*_ancestry._KERNEL_MODULES, "spyder_kernels", "idlelib", *_ancestry.AGENT_SCRIPTS):
         assert any(part in word for part in screen["python"]["words"]), word

@@ -8,29 +8,52 @@ import pytest
 
 from envdetect.detectors import _rules, agent, ci, cloud
 
-ENV = {"A": "1", "B": " Yes ", "OFF": "false", "EMPTY": "", "WORDS": "CloudShell Tool/1 x",
-       "TAG": " jenkins-job-7"}
+ENV = {
+    "A": "1",
+    "B": " Yes ",
+    "OFF": "false",
+    "EMPTY": "",
+    "WORDS": "CloudShell Tool/1 x",
+    "TAG": " jenkins-job-7",
+}
 
 
 def _holds(rule: Any) -> bool:
     return _rules.holds(ENV.get, rule)
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    ("A", True), ("EMPTY", False), ("MISSING", False),
-    (("flag", "A"), True), (("flag", "OFF"), False), (("flag", "EMPTY"), False),
-    (("eq", "B", "yes"), True), (("eq", "B", "YES"), True), (("eq", "B", "no"), False),
-    (("in", "B", ("no", "yes")), True), (("in", "B", ("no",)), False),
-    (("is", "B", "Yes"), True), (("is", "B", "yes"), False),
-    (("prefix", "TAG", "jenkins-"), True), (("prefix", "TAG", "Jenkins-"), False),
-    (("word", "WORDS", "Tool/1"), True), (("word", "WORDS", "tool/1"), False),
-    (("word", "WORDS", "Cloud"), False),
-    (("lword", "WORDS", "cloudshell"), True), (("lword", "WORDS", "cloud"), False),
-    (("all", "A", ("flag", "B")), True), (("all", "A", "MISSING"), False),
-    (("any", "MISSING", "A"), True), (("any", "MISSING", "EMPTY"), False),
-    (("not", "MISSING"), True), (("not", "A"), False),
-    (("probe", "anything"), False),
-])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("A", True),
+        ("EMPTY", False),
+        ("MISSING", False),
+        (("flag", "A"), True),
+        (("flag", "OFF"), False),
+        (("flag", "EMPTY"), False),
+        (("eq", "B", "yes"), True),
+        (("eq", "B", "YES"), True),
+        (("eq", "B", "no"), False),
+        (("in", "B", ("no", "yes")), True),
+        (("in", "B", ("no",)), False),
+        (("is", "B", "Yes"), True),
+        (("is", "B", "yes"), False),
+        (("prefix", "TAG", "jenkins-"), True),
+        (("prefix", "TAG", "Jenkins-"), False),
+        (("word", "WORDS", "Tool/1"), True),
+        (("word", "WORDS", "tool/1"), False),
+        (("word", "WORDS", "Cloud"), False),
+        (("lword", "WORDS", "cloudshell"), True),
+        (("lword", "WORDS", "cloud"), False),
+        (("all", "A", ("flag", "B")), True),
+        (("all", "A", "MISSING"), False),
+        (("any", "MISSING", "A"), True),
+        (("any", "MISSING", "EMPTY"), False),
+        (("not", "MISSING"), True),
+        (("not", "A"), False),
+        (("probe", "anything"), False),
+    ],
+)
 def test_each_operator(rule: Any, expected: bool) -> None:
     assert _holds(rule) is expected
 

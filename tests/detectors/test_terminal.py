@@ -12,16 +12,23 @@ from envdetect.detectors import _ancestry, terminal
 from tests.conftest import CountingContext, fixture_paths, load
 
 
-def world(environ: dict[str, str], processes: list[dict[str, Any]] | None = None,
-          tty: dict[str, bool] | None = None) -> dict[str, Any]:
-    return {"environ": environ, "processes": processes or [],
-            "platform": {"system": "Linux", "machine": "x86_64"},
-            "tty": {"stdin": True, "stdout": True} if tty is None else tty}
+def world(
+    environ: dict[str, str],
+    processes: list[dict[str, Any]] | None = None,
+    tty: dict[str, bool] | None = None,
+) -> dict[str, Any]:
+    return {
+        "environ": environ,
+        "processes": processes or [],
+        "platform": {"system": "Linux", "machine": "x86_64"},
+        "tty": {"stdin": True, "stdout": True} if tty is None else tty,
+    }
 
 
 def terminal_of(document: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = envdetect.detect(FixtureContext(document),
-                                              plugins=False).to_dict()["terminal"]
+    result: dict[str, Any] = envdetect.detect(FixtureContext(document), plugins=False).to_dict()[
+        "terminal"
+    ]
     return result
 
 
@@ -32,11 +39,18 @@ def program(environ: dict[str, str], processes: list[dict[str, Any]] | None = No
 # -- interactive ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stdin", "stdout", "expected"), [
-    (True, True, True), (True, False, False), (False, True, False), (False, False, False),
-])
+@pytest.mark.parametrize(
+    ("stdin", "stdout", "expected"),
+    [
+        (True, True, True),
+        (True, False, False),
+        (False, True, False),
+        (False, False, False),
+    ],
+)
 def test_interactive_means_stdin_and_stdout_are_terminals(
-        stdin: bool, stdout: bool, expected: bool) -> None:
+    stdin: bool, stdout: bool, expected: bool
+) -> None:
     document = world({}, tty={"stdin": stdin, "stdout": stdout})
     assert terminal_of(document)["interactive"] is expected
 
@@ -67,9 +81,29 @@ def test_every_program_id_is_exported_and_has_a_fixture() -> None:
             seen.add(expected["program"])
     assert set(terminal.PROGRAMS) == set(terminal.TERMINAL_PROGRAM_IDS)
     assert seen <= set(terminal.PROGRAMS)
-    required = {"apple_terminal", "iterm2", "wezterm", "ghostty", "warp", "kitty", "alacritty",
-                "windows_terminal", "conemu", "vte", "konsole", "xterm", "mintty", "tmux",
-                "screen", "zellij", "hyper", "tabby", "rio", "vscode", "jetbrains"}
+    required = {
+        "apple_terminal",
+        "iterm2",
+        "wezterm",
+        "ghostty",
+        "warp",
+        "kitty",
+        "alacritty",
+        "windows_terminal",
+        "conemu",
+        "vte",
+        "konsole",
+        "xterm",
+        "mintty",
+        "tmux",
+        "screen",
+        "zellij",
+        "hyper",
+        "tabby",
+        "rio",
+        "vscode",
+        "jetbrains",
+    }
     assert required <= seen
 
 
@@ -86,10 +120,14 @@ def test_program_ids_are_what_the_tables_produce() -> None:
     assert tuple(sorted(produced)) == terminal.TERMINAL_PROGRAM_IDS
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (value, expected) for value, expected in terminal.TERM_PROGRAMS.items()
-    if value not in terminal.IDE_TERM_PROGRAMS
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (value, expected)
+        for value, expected in terminal.TERM_PROGRAMS.items()
+        if value not in terminal.IDE_TERM_PROGRAMS
+    ],
+)
 def test_term_program_values(value: str, expected: str) -> None:
     assert program({"TERM_PROGRAM": value}) == expected
 
@@ -106,9 +144,10 @@ def test_term_program_is_case_sensitive() -> None:
     assert program({"TERM_PROGRAM": " ghostty "}) == "ghostty"
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), [
-    (name, value or "x", expected) for name, value, expected in terminal.EMULATOR_VARIABLES
-])
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [(name, value or "x", expected) for name, value, expected in terminal.EMULATOR_VARIABLES],
+)
 def test_emulator_variables(name: str, value: str, expected: str) -> None:
     assert program({name: value}) == expected
 
@@ -134,8 +173,10 @@ def test_leaky_variables_lose_to_specific_ones() -> None:
 
 
 def test_jetbrains_terminal_wins_over_an_inherited_term_program() -> None:
-    assert program({"TERMINAL_EMULATOR": "JetBrains-JediTerm",
-                    "TERM_PROGRAM": "iTerm.app"}) == "jetbrains"
+    assert (
+        program({"TERMINAL_EMULATOR": "JetBrains-JediTerm", "TERM_PROGRAM": "iTerm.app"})
+        == "jetbrains"
+    )
 
 
 def test_editor_terminals_are_innermost() -> None:
@@ -163,8 +204,17 @@ def test_vscode_term_program_in_a_container_falls_back_to_nothing() -> None:
 
 
 def test_tmux_overwrites_term_program() -> None:
-    assert program({"TERM_PROGRAM": "tmux", "TMUX": "/tmp/tmux-1000/default,1,0",
-                    "ITERM_SESSION_ID": "w0t0p0:abc", "LC_TERMINAL": "iTerm2"}) == "tmux"
+    assert (
+        program(
+            {
+                "TERM_PROGRAM": "tmux",
+                "TMUX": "/tmp/tmux-1000/default,1,0",
+                "ITERM_SESSION_ID": "w0t0p0:abc",
+                "LC_TERMINAL": "iTerm2",
+            }
+        )
+        == "tmux"
+    )
 
 
 def test_multiplexer_variables() -> None:
@@ -174,31 +224,50 @@ def test_multiplexer_variables() -> None:
 
 
 def test_multiplexer_without_conflict_reads_no_ancestry() -> None:
-    ctx = CountingContext(world({"TERM_PROGRAM": "tmux", "TMUX": "/tmp/t,1,0",
-                                 "KITTY_WINDOW_ID": "1"}, [{"name": "tmux: server"}]))
+    ctx = CountingContext(
+        world(
+            {"TERM_PROGRAM": "tmux", "TMUX": "/tmp/t,1,0", "KITTY_WINDOW_ID": "1"},
+            [{"name": "tmux: server"}],
+        )
+    )
     assert terminal.detect(ctx) == {"interactive": True, "program": "tmux"}
     assert ctx.ancestry_reads == 0
 
 
-@pytest.mark.parametrize(("processes", "expected"), [
-    ([{"name": "zsh"}, {"name": "tmux: server"}], "tmux"),
-    ([{"name": "zsh"}, {"name": "nvim"}, {"name": "zsh"}, {"name": "tmux: server"}], "neovim"),
-    ([{"name": "zsh"}, {"name": "tmux: server"}, {"name": "nvim"}], "tmux"),
-    ([], "tmux"),
-    ([{"name": "zsh"}, {"name": "sshd", "cmdline": ["sshd: ana@pts/0"]}], "tmux"),
-])
+@pytest.mark.parametrize(
+    ("processes", "expected"),
+    [
+        ([{"name": "zsh"}, {"name": "tmux: server"}], "tmux"),
+        ([{"name": "zsh"}, {"name": "nvim"}, {"name": "zsh"}, {"name": "tmux: server"}], "neovim"),
+        ([{"name": "zsh"}, {"name": "tmux: server"}, {"name": "nvim"}], "tmux"),
+        ([], "tmux"),
+        ([{"name": "zsh"}, {"name": "sshd", "cmdline": ["sshd: ana@pts/0"]}], "tmux"),
+    ],
+)
 def test_multiplexer_against_an_inner_layer_the_chain_decides(
-        processes: list[dict[str, Any]], expected: str) -> None:
-    environ = {"TERM_PROGRAM": "tmux", "TMUX": "/tmp/tmux-1000/default,1,0",
-               "NVIM": "/run/user/1000/nvim.4242.0"}
+    processes: list[dict[str, Any]], expected: str
+) -> None:
+    environ = {
+        "TERM_PROGRAM": "tmux",
+        "TMUX": "/tmp/tmux-1000/default,1,0",
+        "NVIM": "/run/user/1000/nvim.4242.0",
+    }
     assert program(environ, processes) == expected
 
 
 def test_an_ide_started_from_a_tmux_pane_keeps_its_own_terminal() -> None:
-    environ = {"TERM_PROGRAM": "vscode", "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/v.sock",
-               "TMUX": "/tmp/tmux-1000/default,1,0", "TMUX_PANE": "%2"}
-    chain = [{"name": "bash"}, {"name": "code", "exe": "/usr/share/code/code"},
-             {"name": "bash"}, {"name": "tmux: server"}]
+    environ = {
+        "TERM_PROGRAM": "vscode",
+        "VSCODE_GIT_IPC_HANDLE": "/run/user/1000/v.sock",
+        "TMUX": "/tmp/tmux-1000/default,1,0",
+        "TMUX_PANE": "%2",
+    }
+    chain = [
+        {"name": "bash"},
+        {"name": "code", "exe": "/usr/share/code/code"},
+        {"name": "bash"},
+        {"name": "tmux: server"},
+    ]
     assert program(environ, chain) == "vscode"
     assert program(environ) == "tmux"
 
@@ -209,11 +278,15 @@ def test_old_tmux_keeps_the_outer_term_program() -> None:
 
 
 def test_ssh_session_is_a_terminal_and_never_shows_its_addresses() -> None:
-    environ = {"SSH_CONNECTION": "198.51.100.73 53122 10.0.0.5 22",
-               "SSH_CLIENT": "198.51.100.73 53122 22", "SSH_TTY": "/dev/pts/1",
-               "TERM": "xterm-256color"}
-    env = envdetect.detect(FixtureContext(world(environ, [{"name": "bash"}, {"name": "sshd"}])),
-                           plugins=False)
+    environ = {
+        "SSH_CONNECTION": "198.51.100.73 53122 10.0.0.5 22",
+        "SSH_CLIENT": "198.51.100.73 53122 22",
+        "SSH_TTY": "/dev/pts/1",
+        "TERM": "xterm-256color",
+    }
+    env = envdetect.detect(
+        FixtureContext(world(environ, [{"name": "bash"}, {"name": "sshd"}])), plugins=False
+    )
     assert env.runtime.kind == "terminal"
     assert env.ide is None
     assert env.terminal.program is None
@@ -225,31 +298,47 @@ def test_ssh_session_is_a_terminal_and_never_shows_its_addresses() -> None:
 # What tmux 3.3a and screen 4.09 set, run here (scripts/real_runtimes/multiplexers.sh):
 # the inner one adds its own variables and TERM and keeps the outer one's.
 
-SCREEN_IN_TMUX = {"TMUX": "/tmp/tmux-0/p15,1878,0", "TMUX_PANE": "%0",
-                  "TERM_PROGRAM": "tmux", "TERM_PROGRAM_VERSION": "3.3a",
-                  "STY": "1879.inner", "WINDOW": "0", "TERM": "screen"}
-TMUX_IN_SCREEN = {"STY": "2022.outer", "WINDOW": "0", "TMUX": "/tmp/tmux-0/p15b,2028,0",
-                  "TMUX_PANE": "%0", "TERM_PROGRAM": "tmux", "TERM_PROGRAM_VERSION": "3.3a",
-                  "TERM": "tmux-256color"}
+SCREEN_IN_TMUX = {
+    "TMUX": "/tmp/tmux-0/p15,1878,0",
+    "TMUX_PANE": "%0",
+    "TERM_PROGRAM": "tmux",
+    "TERM_PROGRAM_VERSION": "3.3a",
+    "STY": "1879.inner",
+    "WINDOW": "0",
+    "TERM": "screen",
+}
+TMUX_IN_SCREEN = {
+    "STY": "2022.outer",
+    "WINDOW": "0",
+    "TMUX": "/tmp/tmux-0/p15b,2028,0",
+    "TMUX_PANE": "%0",
+    "TERM_PROGRAM": "tmux",
+    "TERM_PROGRAM_VERSION": "3.3a",
+    "TERM": "tmux-256color",
+}
 SCREEN = {"name": "screen", "exe": "/usr/bin/screen"}
 TMUX = {"name": "tmux: server", "exe": "/usr/bin/tmux"}
 
 
-@pytest.mark.parametrize(("environ", "chain", "expected"), [
-    (SCREEN_IN_TMUX, [{"name": "bash"}, SCREEN, {"name": "bash"}, TMUX], "screen"),
-    (SCREEN_IN_TMUX, [], "screen"),                              # TERM alone
-    (TMUX_IN_SCREEN, [{"name": "bash"}, TMUX, {"name": "bash"}, SCREEN], "tmux"),
-    (TMUX_IN_SCREEN, [], "tmux"),
-    # A tmux whose default-terminal is "screen", inside screen: TERM cannot
-    # tell, the chain can; without it, TERM's reading (screen) stands.
-    ({**TMUX_IN_SCREEN, "TERM": "screen"}, [{"name": "bash"}, TMUX, SCREEN], "tmux"),
-    ({**TMUX_IN_SCREEN, "TERM": "screen"}, [], "screen"),
-    # screen's "term" set to xterm-256color and no chain: the first marker.
-    ({**SCREEN_IN_TMUX, "TERM": "xterm-256color"}, [], "tmux"),
-    ({**SCREEN_IN_TMUX, "TERM": "screen.xterm-256color"}, [], "screen"),
-])
+@pytest.mark.parametrize(
+    ("environ", "chain", "expected"),
+    [
+        (SCREEN_IN_TMUX, [{"name": "bash"}, SCREEN, {"name": "bash"}, TMUX], "screen"),
+        (SCREEN_IN_TMUX, [], "screen"),  # TERM alone
+        (TMUX_IN_SCREEN, [{"name": "bash"}, TMUX, {"name": "bash"}, SCREEN], "tmux"),
+        (TMUX_IN_SCREEN, [], "tmux"),
+        # A tmux whose default-terminal is "screen", inside screen: TERM cannot
+        # tell, the chain can; without it, TERM's reading (screen) stands.
+        ({**TMUX_IN_SCREEN, "TERM": "screen"}, [{"name": "bash"}, TMUX, SCREEN], "tmux"),
+        ({**TMUX_IN_SCREEN, "TERM": "screen"}, [], "screen"),
+        # screen's "term" set to xterm-256color and no chain: the first marker.
+        ({**SCREEN_IN_TMUX, "TERM": "xterm-256color"}, [], "tmux"),
+        ({**SCREEN_IN_TMUX, "TERM": "screen.xterm-256color"}, [], "screen"),
+    ],
+)
 def test_the_innermost_multiplexer_is_the_program(
-        environ: dict[str, str], chain: list[dict[str, Any]], expected: str) -> None:
+    environ: dict[str, str], chain: list[dict[str, Any]], expected: str
+) -> None:
     assert program(environ, chain) == expected
 
 
@@ -262,15 +351,24 @@ def test_nested_multiplexers_evidence() -> None:
 
 
 def test_a_lone_multiplexer_still_reads_no_ancestry() -> None:
-    ctx = CountingContext(world({"STY": "1879.inner", "WINDOW": "0", "TERM": "screen",
-                                 "COLORTERM": "truecolor"}, [SCREEN]))
+    ctx = CountingContext(
+        world(
+            {"STY": "1879.inner", "WINDOW": "0", "TERM": "screen", "COLORTERM": "truecolor"},
+            [SCREEN],
+        )
+    )
     assert terminal.detect(ctx) == {"interactive": True, "program": "screen"}
     assert ctx.ancestry_reads == 0
 
 
 def test_zellij_inside_tmux_by_the_chain() -> None:
-    environ = {"TMUX": "/tmp/tmux-1000/default,1,0", "TERM_PROGRAM": "tmux",
-               "ZELLIJ": "0", "ZELLIJ_SESSION_NAME": "eager-otter", "TERM": "tmux-256color"}
+    environ = {
+        "TMUX": "/tmp/tmux-1000/default,1,0",
+        "TERM_PROGRAM": "tmux",
+        "ZELLIJ": "0",
+        "ZELLIJ_SESSION_NAME": "eager-otter",
+        "TERM": "tmux-256color",
+    }
     assert program(environ, [{"name": "bash"}, {"name": "zellij"}, TMUX]) == "zellij"
     assert program(environ) == "tmux"  # zellij keeps TERM: only the chain tells
 
@@ -288,20 +386,28 @@ def test_terminus_by_its_term_program() -> None:
 
 def test_terminus_in_sublime_started_from_tmux_is_terminus() -> None:
     environ = {**TERMINUS, "TERMINUS_SUBLIME": "1", "TMUX": "/tmp/tmux-1000/default,1,0"}
-    chain = [{"name": "bash"}, {"name": "plugin_host-3.8"}, {"name": "sublime_text"},
-             {"name": "bash"}, TMUX]
+    chain = [
+        {"name": "bash"},
+        {"name": "plugin_host-3.8"},
+        {"name": "sublime_text"},
+        {"name": "bash"},
+        TMUX,
+    ]
     assert program(environ, chain) == "terminus"
     # Sublime started elsewhere, then tmux run inside Terminus: tmux is inner.
     inner_tmux = [{"name": "bash"}, TMUX, {"name": "bash"}, {"name": "plugin_host-3.8"}]
     assert program({**environ, "TERM_PROGRAM": "tmux"}, inner_tmux) == "tmux"
 
 
-@pytest.mark.parametrize(("environ", "expected"), [
-    ({"TERM": "foot", "COLORTERM": "truecolor"}, "foot"),
-    ({"TERM": "foot-direct", "COLORTERM": "truecolor"}, "foot"),
-    ({"TERM_PROGRAM": "foot", "TERM": "xterm-256color", "COLORTERM": "truecolor"}, "foot"),
-    # term=xterm-256color in foot.ini and nothing else: no variable of foot's own is left.
-    ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, None),
-])
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"TERM": "foot", "COLORTERM": "truecolor"}, "foot"),
+        ({"TERM": "foot-direct", "COLORTERM": "truecolor"}, "foot"),
+        ({"TERM_PROGRAM": "foot", "TERM": "xterm-256color", "COLORTERM": "truecolor"}, "foot"),
+        # term=xterm-256color in foot.ini and nothing else: no variable of foot's own is left.
+        ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, None),
+    ],
+)
 def test_foot(environ: dict[str, str], expected: str | None) -> None:
     assert program(environ) == expected

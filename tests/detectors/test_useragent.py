@@ -27,7 +27,9 @@ def test_exact_spellings(value: str, expected: tuple[str, str]) -> None:
 @pytest.mark.parametrize("padding", [" ", "  ", "\t", "\n", "\r\n", " \t \n"])
 def test_ascii_whitespace_padding_is_fine(padding: str) -> None:
     assert parse(f"{padding}AWS Toolkit For JetBrains/3.40-243{padding}") == (
-        "aws_toolkit_jetbrains", "3.40-243")
+        "aws_toolkit_jetbrains",
+        "3.40-243",
+    )
 
 
 def test_version_is_the_spelling_not_a_normal_form() -> None:
@@ -36,19 +38,22 @@ def test_version_is_the_spelling_not_a_normal_form() -> None:
     assert parse("AWS-Toolkit-For-VSCode/03.030.00") == ("aws_toolkit_vscode", "03.030.00")
 
 
-@pytest.mark.parametrize("token", [
-    "Unknown",               # the JetBrains plugin's fallback when its version is unknown
-    "3",                     # one component
-    "3.30.0.1.2",            # five components
-    "v3.30.0",               # a prefix
-    "3.30.0+build5",         # a local version
-    "3.30.0-",               # an empty suffix
-    "3.30.0-rc-1",           # a suffix with a hyphen
-    "3.30.0-ABCDEFGHIJKLMNOPQ",  # a 17-character suffix
-    "3.30.0_1",
-    "123456789.0",           # a nine-digit component
-    "3.30.0garbage",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "Unknown",  # the JetBrains plugin's fallback when its version is unknown
+        "3",  # one component
+        "3.30.0.1.2",  # five components
+        "v3.30.0",  # a prefix
+        "3.30.0+build5",  # a local version
+        "3.30.0-",  # an empty suffix
+        "3.30.0-rc-1",  # a suffix with a hyphen
+        "3.30.0-ABCDEFGHIJKLMNOPQ",  # a 17-character suffix
+        "3.30.0_1",
+        "123456789.0",  # a nine-digit component
+        "3.30.0garbage",
+    ],
+)
 def test_known_product_with_an_unshaped_version_keeps_the_product(token: str) -> None:
     assert parse(f"AWS-Toolkit-For-VSCode/{token}") == ("aws_toolkit_vscode", None)
 
@@ -67,7 +72,7 @@ MALFORMED = {
     "two slashes": "AWS-Toolkit-For-VSCode/3.30.0/1",
     "several pairs": "AWS-Toolkit-For-VSCode/3.30.0 Visual-Studio-Code/1.95.3",
     "several pairs with client id": "AWS-Toolkit-For-VSCode/3.30.0 Visual-Studio-Code/1.95.3 "
-                                    "ClientId/96be923b-a00d-46d4-add1-c877abfcb01c",
+    "ClientId/96be923b-a00d-46d4-add1-c877abfcb01c",
     "same pair twice": "AWS-Toolkit-For-VSCode/3.30.0 AWS-Toolkit-For-VSCode/3.30.0",
     "jetbrains several pairs": "AWS Toolkit For JetBrains/3.40-243 PyCharm/243",
     "version starts with a dot": "AWS-Toolkit-For-VSCode/.3.30",
@@ -112,39 +117,74 @@ def test_none_is_rejected() -> None:
     assert parse_legacy(None) is None
 
 
-@pytest.mark.parametrize("text", ["3.30.0", "1.60", "1.60-223", "1.60.0-223", "4.7-SNAPSHOT",
-                                  "3.31.0-SNAPSHOT", "1.2.3.4", "0.0", "12345678.1-b1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3.30.0",
+        "1.60",
+        "1.60-223",
+        "1.60.0-223",
+        "4.7-SNAPSHOT",
+        "3.31.0-SNAPSHOT",
+        "1.2.3.4",
+        "0.0",
+        "12345678.1-b1",
+    ],
+)
 def test_version_shapes(text: str) -> None:
     assert version_shape(text)
 
 
-@pytest.mark.parametrize("text", ["", "3", "3.", ".3", "3..0", "3.30.0-", "3.30.0-a-b",
-                                  "3.30.0-" + "A" * 17, "1.2.3.4.5", "123456789.1",
-                                  "\u0661.\u0662", "\uff13.\uff10", "\u00b3.0", "3.30.0 ",
-                                  "3.30.0-SNAP SHOT", "3.3O.0", "3.30.0-\u00e9"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "3",
+        "3.",
+        ".3",
+        "3..0",
+        "3.30.0-",
+        "3.30.0-a-b",
+        "3.30.0-" + "A" * 17,
+        "1.2.3.4.5",
+        "123456789.1",
+        "\u0661.\u0662",
+        "\uff13.\uff10",
+        "\u00b3.0",
+        "3.30.0 ",
+        "3.30.0-SNAP SHOT",
+        "3.3O.0",
+        "3.30.0-\u00e9",
+    ],
+)
 def test_not_version_shapes(text: str) -> None:
     assert not version_shape(text)
 
 
 def test_legacy_variable_with_platform_pair() -> None:
     assert parse_legacy("AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/1.76.2") == (
-        "aws_toolkit_vscode", "1.65.0")
+        "aws_toolkit_vscode",
+        "1.65.0",
+    )
     assert parse_legacy("  AWS-Toolkit-For-VSCode/1.66.0\n") == ("aws_toolkit_vscode", "1.66.0")
 
 
-@pytest.mark.parametrize("value", [
-    "",
-    "AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/1.76.2 ClientId/96be923b-a00d",
-    "AWS-Toolkit-For-VSCode/1.65.0\tVisual-Studio-Code/1.76.2",
-    "AWS-Toolkit-For-VSCode/1.65.0  Visual-Studio-Code/1.76.2",
-    "AWS-Toolkit-For-VSCode/1.65.0 Visual Studio Code",
-    "AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/",
-    "Visual-Studio-Code/1.76.2 AWS-Toolkit-For-VSCode/1.65.0",
-    "AWS-Toolkit-For-JetBrains/1.60-223",
-    "AWS-CloudShell/2024.10.08",
-    "AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/\uff11.76",
-    "AWS-Toolkit-For-VSCode/1.65.0 " + "x" * 10240,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/1.76.2 ClientId/96be923b-a00d",
+        "AWS-Toolkit-For-VSCode/1.65.0\tVisual-Studio-Code/1.76.2",
+        "AWS-Toolkit-For-VSCode/1.65.0  Visual-Studio-Code/1.76.2",
+        "AWS-Toolkit-For-VSCode/1.65.0 Visual Studio Code",
+        "AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/",
+        "Visual-Studio-Code/1.76.2 AWS-Toolkit-For-VSCode/1.65.0",
+        "AWS-Toolkit-For-JetBrains/1.60-223",
+        "AWS-CloudShell/2024.10.08",
+        "AWS-Toolkit-For-VSCode/1.65.0 Visual-Studio-Code/\uff11.76",
+        "AWS-Toolkit-For-VSCode/1.65.0 " + "x" * 10240,
+    ],
+)
 def test_legacy_variable_rejects_the_rest(value: str) -> None:
     assert parse_legacy(value) is None
 

@@ -9,20 +9,38 @@ from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
 from envdetect.detectors.os import WSL_PATHS, is_wsl
 from tests.conftest import Recording
 
-WSL1_VERSION = ("Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 "
-                "(GCC) ) #1237-Microsoft Sat Sep 11 14:32:00 PST 2021\n")
-WSL2_VERSION = ("Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) "
-                "11.2.0, GNU ld (GNU Binutils) 2.37) #1 SMP Tue Nov 5 00:21:55 UTC 2024\n")
-AZURE_VERSION = ("Linux version 6.5.0-1025-azure (buildd@lcy02-amd64-056) (x86_64-linux-gnu-gcc-12 "
-                 "(Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0) #26~22.04.1-Ubuntu SMP\n")
-WSL_VARIABLES = {"WSL_DISTRO_NAME": "Ubuntu-24.04", "WSL_INTEROP": "/run/WSL/410_interop",
-                 "WSLENV": "WT_SESSION:"}
+WSL1_VERSION = (
+    "Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 "
+    "(GCC) ) #1237-Microsoft Sat Sep 11 14:32:00 PST 2021\n"
+)
+WSL2_VERSION = (
+    "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) "
+    "11.2.0, GNU ld (GNU Binutils) 2.37) #1 SMP Tue Nov 5 00:21:55 UTC 2024\n"
+)
+AZURE_VERSION = (
+    "Linux version 6.5.0-1025-azure (buildd@lcy02-amd64-056) (x86_64-linux-gnu-gcc-12 "
+    "(Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0) #26~22.04.1-Ubuntu SMP\n"
+)
+WSL_VARIABLES = {
+    "WSL_DISTRO_NAME": "Ubuntu-24.04",
+    "WSL_INTEROP": "/run/WSL/410_interop",
+    "WSLENV": "WT_SESSION:",
+}
 
 
-def ctx_for(release: str = "", files: dict[str, str] | None = None,
-            environ: dict[str, str] | None = None, container: str | None = None) -> Recording:
-    ctx = Recording({"platform": {"system": "Linux", "release": release},
-                     "files": files or {}, "environ": environ or {}})
+def ctx_for(
+    release: str = "",
+    files: dict[str, str] | None = None,
+    environ: dict[str, str] | None = None,
+    container: str | None = None,
+) -> Recording:
+    ctx = Recording(
+        {
+            "platform": {"system": "Linux", "release": release},
+            "files": files or {},
+            "environ": environ or {},
+        }
+    )
     ctx.found["container"] = {"id": container} if container else None
     return ctx
 
@@ -30,16 +48,16 @@ def ctx_for(release: str = "", files: dict[str, str] | None = None,
 @pytest.mark.parametrize(
     ("release", "expected"),
     [
-        ("4.4.0-19041-Microsoft", True),                 # WSL 1
+        ("4.4.0-19041-Microsoft", True),  # WSL 1
         ("4.4.0-22621-Microsoft", True),
-        ("5.15.167.4-microsoft-standard-WSL2", True),    # WSL 2
-        ("6.6.36.6-microsoft-standard-WSL2+", True),     # a rebuilt WSL 2 kernel
-        ("4.19.104-microsoft-standard", True),           # early WSL 2, no suffix
-        ("6.5.0-1025-azure", False),                     # an Azure VM
+        ("5.15.167.4-microsoft-standard-WSL2", True),  # WSL 2
+        ("6.6.36.6-microsoft-standard-WSL2+", True),  # a rebuilt WSL 2 kernel
+        ("4.19.104-microsoft-standard", True),  # early WSL 2, no suffix
+        ("6.5.0-1025-azure", False),  # an Azure VM
         ("5.15.0-1073-azure", False),
-        ("5.15.173.1-1.cm2", False),                     # Azure Linux (CBL-Mariner)
+        ("5.15.173.1-1.cm2", False),  # Azure Linux (CBL-Mariner)
         ("6.8.0-49-generic", False),
-        ("6.10.14-linuxkit", False),                     # Docker Desktop's VM
+        ("6.10.14-linuxkit", False),  # Docker Desktop's VM
     ],
 )
 def test_kernel_release(release: str, expected: bool) -> None:
@@ -90,8 +108,10 @@ def test_docker_desktop_container_end_to_end() -> None:
 
 def test_wsl_with_systemd_end_to_end() -> None:
     document = {
-        "files": {"/run/systemd/container": "wsl\n",
-                  "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-1.scope\n"},
+        "files": {
+            "/run/systemd/container": "wsl\n",
+            "/proc/self/cgroup": "0::/user.slice/user-1000.slice/session-1.scope\n",
+        },
         "platform": {"system": "Linux", "release": "5.15.167.4-microsoft-standard-WSL2"},
     }
     result = envdetect.detect(envdetect.load_fixture(document), plugins=False).to_dict()
@@ -121,8 +141,13 @@ def test_custom_kernel_falls_back_to_wsl_paths(files: dict[str, str]) -> None:
 
 
 def test_custom_kernel_with_unknown_release_reads_proc_version_then_paths() -> None:
-    ctx = ctx_for("", {"/proc/version": "Linux version 6.12.1-custom (me@box) #1 SMP\n",
-                       "/run/WSL/8_interop": ""})
+    ctx = ctx_for(
+        "",
+        {
+            "/proc/version": "Linux version 6.12.1-custom (me@box) #1 SMP\n",
+            "/run/WSL/8_interop": "",
+        },
+    )
     assert is_wsl(ctx) is True
     assert ctx.reads == ["/proc/version"]
 

@@ -52,122 +52,203 @@ INSTALL_TIMEOUT = 180.0  # seconds per attempt
 
 #: Peer names that :func:`envdetect.detectors.agent.from_ai_agent` does not
 #: already map; any other unknown name is ``other``.
-PEER_NAMES = {"gemini-agent": "gemini_cli", "replit-assistant": "replit_agent",
-              "vscode-copilot-agent": "github_copilot"}
+PEER_NAMES = {
+    "gemini-agent": "gemini_cli",
+    "replit-assistant": "replit_agent",
+    "vscode-copilot-agent": "github_copilot",
+}
 
 V, A, S = "@vercel/detect-agent", "am-i-vibing", "std-env"
 _NO_ANCESTRY = "{peer} reads no process ancestry; {what} is recognised by its ancestor only"
-_SCRUBBED = ("the command runs with an environment of its own (a sandbox, a hook, an MCP "
-             "server), so no agent variable is left; {peer} {why}, envdetect reads the "
-             "ancestry (issue 15)")
+_SCRUBBED = (
+    "the command runs with an environment of its own (a sandbox, a hook, an MCP "
+    "server), so no agent variable is left; {peer} {why}, envdetect reads the "
+    "ancestry (issue 15)"
+)
 
 #: (peer, fixture under fixtures/) -> why envdetect deliberately differs.
 DISAGREEMENTS: dict[tuple[str, str], str] = {
     # -- agents a peer does not know ----------------------------------------------------
     (A, "agent/ai-agent-unknown-value-is-other.json"): (
         "am-i-vibing 0.5.0 ignores AI_AGENT unless it names a provider it knows; the "
-        "cross-vendor AI_AGENT convention says an agent is running whatever its name"),
-    **{(peer, "agent/amazon-q-cli-execute-bash-macos.json"): (
-        f"{peer} does not know the Amazon Q Developer CLI, which appends "
-        "'AmazonQ-For-CLI Version/<v>' to AWS_EXECUTION_ENV on the commands it runs")
-       for peer in (V, A, S)},
-    **{(peer, "agent/amazon-q-cli-in-cloudshell-appended-token.json"): (
-        "as agent/amazon-q-cli-execute-bash-macos.json") for peer in (V, A, S)},
-    **{(peer, "agent/kiro-cli-shell-tool-linux.json"): (
-        f"{peer} does not read KIRO_SESSION_ID, which the Kiro CLI sets on every child")
-       for peer in (V, A, S)},
+        "cross-vendor AI_AGENT convention says an agent is running whatever its name"
+    ),
+    **{
+        (peer, "agent/amazon-q-cli-execute-bash-macos.json"): (
+            f"{peer} does not know the Amazon Q Developer CLI, which appends "
+            "'AmazonQ-For-CLI Version/<v>' to AWS_EXECUTION_ENV on the commands it runs"
+        )
+        for peer in (V, A, S)
+    },
+    **{
+        (peer, "agent/amazon-q-cli-in-cloudshell-appended-token.json"): (
+            "as agent/amazon-q-cli-execute-bash-macos.json"
+        )
+        for peer in (V, A, S)
+    },
+    **{
+        (peer, "agent/kiro-cli-shell-tool-linux.json"): (
+            f"{peer} does not read KIRO_SESSION_ID, which the Kiro CLI sets on every child"
+        )
+        for peer in (V, A, S)
+    },
     (V, "agent/goose-shell-session-linux.json"): (
-        "@vercel/detect-agent does not know Goose (GOOSE_TERMINAL=1 on its shell session)"),
+        "@vercel/detect-agent does not know Goose (GOOSE_TERMINAL=1 on its shell session)"
+    ),
     (A, "agent/goose-shell-session-linux.json"): (
-        "am-i-vibing 0.5.0 has no Goose provider; GOOSE_TERMINAL=1 marks Goose's shell"),
+        "am-i-vibing 0.5.0 has no Goose provider; GOOSE_TERMINAL=1 marks Goose's shell"
+    ),
     (S, "agent/antigravity-agent-command-macos.json"): (
-        "std-env does not know Antigravity (ANTIGRAVITY_AGENT on its agent's commands)"),
+        "std-env does not know Antigravity (ANTIGRAVITY_AGENT on its agent's commands)"
+    ),
     (A, "agent/cursor-agent-cli-gnome-terminal.json"): (
         "am-i-vibing keys Cursor's agent on CURSOR_TRACE_ID with PAGER='head -n 10000 | cat' "
-        "(the IDE); the cursor-agent CLI sets CURSOR_AGENT=1 outside the IDE"),
+        "(the IDE); the cursor-agent CLI sets CURSOR_AGENT=1 outside the IDE"
+    ),
     (V, "agent/github-copilot-cli-macos.json"): (
         "@vercel/detect-agent reads COPILOT_MODEL, COPILOT_ALLOW_ALL and COPILOT_GITHUB_TOKEN "
-        "(settings); Copilot CLI marks its shell tool's commands with COPILOT_CLI=1"),
+        "(settings); Copilot CLI marks its shell tool's commands with COPILOT_CLI=1"
+    ),
     (A, "agent/github-copilot-cli-macos.json"): (
-        "am-i-vibing 0.5.0 does not read COPILOT_CLI, Copilot CLI's shell-tool marker"),
+        "am-i-vibing 0.5.0 does not read COPILOT_CLI, Copilot CLI's shell-tool marker"
+    ),
     (V, "agent/github-copilot-cloud-agent-actions-runner.json"): (
-        "@vercel/detect-agent does not read COPILOT_AGENT_SESSION_ID (Copilot's cloud agent)"),
+        "@vercel/detect-agent does not read COPILOT_AGENT_SESSION_ID (Copilot's cloud agent)"
+    ),
     (A, "agent/github-copilot-cloud-agent-actions-runner.json"): (
-        "am-i-vibing 0.5.0 does not read COPILOT_AGENT_SESSION_ID (Copilot's cloud agent)"),
+        "am-i-vibing 0.5.0 does not read COPILOT_AGENT_SESSION_ID (Copilot's cloud agent)"
+    ),
     (V, "agent/github-copilot-vscode-1.121-copilot-agent-only-windows.json"): (
         "@vercel/detect-agent does not read COPILOT_AGENT, which VS Code 1.121 sets on the "
-        "agent's terminals (microsoft/vscode#316267)"),
-    **{(peer, "agent/crush-older-build-agent-variable-only-macos.json"): (
-        f"{peer} has no rule for AGENT=crush, Crush's marker before it added AI_AGENT")
-       for peer in (V, S)},
-    **{(peer, "agent/qwen-code-session-variables-linux.json"): (
-        f"{peer} reads QWEN_CODE=1 at most; Qwen Code's getShellContextEnvVars() gives every "
-        "subprocess QWEN_CODE_SESSION_ID") for peer in (V, A, S)},
-    **{(peer, "agent/warp-agent-run-oz-linux.json"): (
-        f"{peer} does not know Warp's agent runs (OZ_RUN_ID, from Warp's own CLI)")
-       for peer in (V, S)},
-    **{(peer, "agent/jules-vm-linux.json"): (
-        f"{peer} does not know Google Jules' VM (user swebot, HOME=/home/jules; am-i-vibing "
-        "does)") for peer in (V, S)},
+        "agent's terminals (microsoft/vscode#316267)"
+    ),
+    **{
+        (peer, "agent/crush-older-build-agent-variable-only-macos.json"): (
+            f"{peer} has no rule for AGENT=crush, Crush's marker before it added AI_AGENT"
+        )
+        for peer in (V, S)
+    },
+    **{
+        (peer, "agent/qwen-code-session-variables-linux.json"): (
+            f"{peer} reads QWEN_CODE=1 at most; Qwen Code's getShellContextEnvVars() gives every "
+            "subprocess QWEN_CODE_SESSION_ID"
+        )
+        for peer in (V, A, S)
+    },
+    **{
+        (peer, "agent/warp-agent-run-oz-linux.json"): (
+            f"{peer} does not know Warp's agent runs (OZ_RUN_ID, from Warp's own CLI)"
+        )
+        for peer in (V, S)
+    },
+    **{
+        (peer, "agent/jules-vm-linux.json"): (
+            f"{peer} does not know Google Jules' VM (user swebot, HOME=/home/jules; am-i-vibing "
+            "does)"
+        )
+        for peer in (V, S)
+    },
     # -- the process ancestry -------------------------------------------------------------
-    **{(peer, f"agent/{name}.json"): _NO_ANCESTRY.format(peer=peer, what=what)
-       for peer in (V, S)
-       for name, what in (("aider-auto-test-scripted-linux", "Aider (it sets no variable)"),
-                          ("aider-python-process-macos", "Aider (it sets no variable)"),
-                          ("codex-early-linux-build-found-by-ancestry",
-                           "an early Codex build (no CODEX_* variable on Linux)"),
-                          ("devin-cli-by-ancestry-linux", "Devin's CLI"),
-                          ("factory-droid-exec-macos", "Factory's droid"),
-                          ("octofriend-node-linux", "Octofriend"))},
+    **{
+        (peer, f"agent/{name}.json"): _NO_ANCESTRY.format(peer=peer, what=what)
+        for peer in (V, S)
+        for name, what in (
+            ("aider-auto-test-scripted-linux", "Aider (it sets no variable)"),
+            ("aider-python-process-macos", "Aider (it sets no variable)"),
+            (
+                "codex-early-linux-build-found-by-ancestry",
+                "an early Codex build (no CODEX_* variable on Linux)",
+            ),
+            ("devin-cli-by-ancestry-linux", "Devin's CLI"),
+            ("factory-droid-exec-macos", "Factory's droid"),
+            ("octofriend-node-linux", "Octofriend"),
+        )
+    },
     (S, "agent/devin-machine-opt-marker.json"): (
         "std-env reads no file; Devin's machines carry /opt/.devin (@vercel/detect-agent "
-        "reads it too)"),
+        "reads it too)"
+    ),
     (A, "agent/devin-machine-opt-marker.json"): (
         "am-i-vibing looks for a 'devin' process, not /opt/.devin, the marker Devin's "
-        "machines carry (@vercel/detect-agent reads it)"),
-    **{(peer, f"agent/{name}.json"): _SCRUBBED.format(peer=peer, why=why)
-       for name in ("claude-code-scrubbed-hook-linux", "claude-code-native-versioned-process-macos",
-                    "opencode-scrubbed-mcp-server-linux", "copilot-cli-scrubbed-env-macos",
-                    "gemini-cli-scrubbed-sandbox-linux")
-       for peer, why in ((V, "reads no ancestry"), (S, "reads no ancestry"))},
-    **{(A, f"agent/{name}.json"): _SCRUBBED.format(
-        peer=A, why="looks for no such process (its process checks are gemini, codex, aider, "
-        "crush, octofriend, devin, droid)")
-       for name in ("claude-code-scrubbed-hook-linux", "claude-code-native-versioned-process-macos",
-                    "opencode-scrubbed-mcp-server-linux", "copilot-cli-scrubbed-env-macos")},
+        "machines carry (@vercel/detect-agent reads it)"
+    ),
+    **{
+        (peer, f"agent/{name}.json"): _SCRUBBED.format(peer=peer, why=why)
+        for name in (
+            "claude-code-scrubbed-hook-linux",
+            "claude-code-native-versioned-process-macos",
+            "opencode-scrubbed-mcp-server-linux",
+            "copilot-cli-scrubbed-env-macos",
+            "gemini-cli-scrubbed-sandbox-linux",
+        )
+        for peer, why in ((V, "reads no ancestry"), (S, "reads no ancestry"))
+    },
+    **{
+        (A, f"agent/{name}.json"): _SCRUBBED.format(
+            peer=A,
+            why="looks for no such process (its process checks are gemini, codex, aider, "
+            "crush, octofriend, devin, droid)",
+        )
+        for name in (
+            "claude-code-scrubbed-hook-linux",
+            "claude-code-native-versioned-process-macos",
+            "opencode-scrubbed-mcp-server-linux",
+            "copilot-cli-scrubbed-env-macos",
+        )
+    },
     # -- precedence -----------------------------------------------------------------------
-    **{(peer, "agent/amp-also-sets-claudecode.json"): (
-        f"Amp sets CLAUDECODE=1 next to AGENT=amp and AMP_CURRENT_THREAD_ID; {peer} tests "
-        "CLAUDECODE first and reports Claude Code") for peer in (V, A, S)},
-    **{(peer, "agent/kilo-code-cli-opencode-fork-is-other.json"): (
-        f"Kilo Code's CLI is an OpenCode fork that keeps OPENCODE=1 and adds KILO_PID; {peer} "
-        "reports OpenCode, envdetect an agent it cannot name") for peer in (V, A, S)},
+    **{
+        (peer, "agent/amp-also-sets-claudecode.json"): (
+            f"Amp sets CLAUDECODE=1 next to AGENT=amp and AMP_CURRENT_THREAD_ID; {peer} tests "
+            "CLAUDECODE first and reports Claude Code"
+        )
+        for peer in (V, A, S)
+    },
+    **{
+        (peer, "agent/kilo-code-cli-opencode-fork-is-other.json"): (
+            f"Kilo Code's CLI is an OpenCode fork that keeps OPENCODE=1 and adds KILO_PID; {peer} "
+            "reports OpenCode, envdetect an agent it cannot name"
+        )
+        for peer in (V, A, S)
+    },
     (A, "agent/codex-launched-by-copilot-in-vscode.json"): (
         "AI_AGENT names the agent that runs the command (VS Code's Copilot, "
-        "github_copilot_vscode_agent); am-i-vibing's table tests Codex's CODEX_THREAD_ID first"),
+        "github_copilot_vscode_agent); am-i-vibing's table tests Codex's CODEX_THREAD_ID first"
+    ),
     # -- people, not agents -----------------------------------------------------------------
     (V, "agent/not-cursor-ide-human-terminal.json"): (
         "@vercel/detect-agent takes CURSOR_TRACE_ID for an agent; it is in every Cursor "
-        "terminal, a person's too (am-i-vibing calls it interactive)"),
+        "terminal, a person's too (am-i-vibing calls it interactive)"
+    ),
     (S, "agent/not-goose-provider-setting-in-terminal.json"): (
-        "std-env takes GOOSE_PROVIDER, a user's Goose setting exported in their shell, for Goose"),
+        "std-env takes GOOSE_PROVIDER, a user's Goose setting exported in their shell, for Goose"
+    ),
     (S, "agent/not-kiro-ide-terminal-piped.json"): (
         "std-env takes TERM_PROGRAM=kiro without a tty for Kiro's agent; Kiro's IDE terminal "
-        "says so for a person piping output too (kirodotdev/Kiro#177)"),
+        "says so for a person piping output too (kirodotdev/Kiro#177)"
+    ),
     (S, "agent/not-kiro-ide-terminal-with-tty.json"): (
         "std-env's no-tty test looks at its own stdout, a pipe in this probe; the fixture is "
-        "a person at Kiro's IDE terminal (stdin and stdout terminals)"),
-    **{(peer, "agent/not-opencode-embedded-terminal-piped-linux.json"): (
-        f"{peer} takes OPENCODE=1 for OpenCode's agent; OpenCode's embedded terminals inherit "
-        "it and add OPENCODE_TERMINAL=1 (packages/opencode/src/pty): a person's shell")
-       for peer in (V, A, S)},
-    **{(peer, "agent/not-replit-workspace-shell.json"): (
-        f"{peer} takes REPL_ID for Replit's agent; it is in every Replit workspace shell "
-        "(am-i-vibing's own replit-assistant row needs REPLIT_MODE=assistant)")
-       for peer in (V, A, S)},
+        "a person at Kiro's IDE terminal (stdin and stdout terminals)"
+    ),
+    **{
+        (peer, "agent/not-opencode-embedded-terminal-piped-linux.json"): (
+            f"{peer} takes OPENCODE=1 for OpenCode's agent; OpenCode's embedded terminals inherit "
+            "it and add OPENCODE_TERMINAL=1 (packages/opencode/src/pty): a person's shell"
+        )
+        for peer in (V, A, S)
+    },
+    **{
+        (peer, "agent/not-replit-workspace-shell.json"): (
+            f"{peer} takes REPL_ID for Replit's agent; it is in every Replit workspace shell "
+            "(am-i-vibing's own replit-assistant row needs REPLIT_MODE=assistant)"
+        )
+        for peer in (V, A, S)
+    },
     (A, "agent/not-warp-human-terminal-piped-macos.json"): (
         "am-i-vibing 0.5.0 calls every Warp window (TERM_PROGRAM=WarpTerminal) a hybrid "
-        "agent environment; later releases key Warp's agent on OZ_RUN_ID as envdetect does"),
+        "agent environment; later releases key Warp's agent on OZ_RUN_ID as envdetect does"
+    ),
 }
 
 
@@ -198,8 +279,9 @@ def _unavailable(reason: str) -> NoReturn:
 def _installed(directory: Path) -> bool:
     for package, version in PEERS.items():
         try:
-            found = json.loads((directory / "node_modules" / package / "package.json")
-                               .read_text(encoding="utf-8"))["version"]
+            found = json.loads(
+                (directory / "node_modules" / package / "package.json").read_text(encoding="utf-8")
+            )["version"]
         except (OSError, ValueError, KeyError):
             return False
         if found != version:
@@ -207,8 +289,13 @@ def _installed(directory: Path) -> bool:
     return True
 
 
-def install_peers(npm: Sequence[str], directory: Path, *, attempts: int = INSTALL_ATTEMPTS,
-                  first_delay: float = FIRST_RETRY_DELAY) -> Path:
+def install_peers(
+    npm: Sequence[str],
+    directory: Path,
+    *,
+    attempts: int = INSTALL_ATTEMPTS,
+    first_delay: float = FIRST_RETRY_DELAY,
+) -> Path:
     """The peers' node_modules under *directory*, installed there by npm unless already
     there; each attempt installs into a staging directory renamed into place when whole."""
     if _installed(directory):
@@ -221,12 +308,27 @@ def install_peers(npm: Sequence[str], directory: Path, *, attempts: int = INSTAL
         try:
             try:
                 result = subprocess.run(
-                    [*npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
-                     str(staging), *(f"{name}@{version}" for name, version in PEERS.items())],
-                    capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False)
-                failure = None if result.returncode == 0 else \
-                    f"exit {result.returncode}: " + " | ".join(
-                        (result.stderr or result.stdout).strip().splitlines()[-3:])
+                    [
+                        *npm,
+                        "install",
+                        "--no-save",
+                        "--no-audit",
+                        "--no-fund",
+                        "--prefix",
+                        str(staging),
+                        *(f"{name}@{version}" for name, version in PEERS.items()),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=INSTALL_TIMEOUT,
+                    check=False,
+                )
+                failure = (
+                    None
+                    if result.returncode == 0
+                    else f"exit {result.returncode}: "
+                    + " | ".join((result.stderr or result.stdout).strip().splitlines()[-3:])
+                )
             except (OSError, subprocess.TimeoutExpired) as error:
                 failure = str(error)
             if failure is None and _installed(staging):
@@ -276,11 +378,19 @@ def answers(peers: Path) -> dict[str, dict[str, str | None]]:
         if os.name == "nt":  # node itself needs these on Windows
             for name in ("SYSTEMROOT", "WINDIR"):
                 environ.setdefault(name, os.environ.get(name, ""))
-        world = {"processes": document.get("processes") or [],
-                 "files": sorted(document.get("files") or {})}
-        result = subprocess.run([node, str(PROBE), str(peers)], input=json.dumps(world),
-                                env=environ, capture_output=True, text=True, timeout=60,
-                                check=True)
+        world = {
+            "processes": document.get("processes") or [],
+            "files": sorted(document.get("files") or {}),
+        }
+        result = subprocess.run(
+            [node, str(PROBE), str(peers)],
+            input=json.dumps(world),
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         return fixture_id(path), verdicts(json.loads(result.stdout))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -314,24 +424,28 @@ def test_peer_names_map_to_envdetect_ids() -> None:
     assert peer_id("gemini-agent") == "gemini_cli"
     assert peer_id("droid") == "factory_droid"
     assert peer_id("bolt-agent") == "other"
-    answer = {"vercel": {"agent": None}, "amIVibing": {"id": "cursor", "type": "interactive"},
-              "stdEnv": {"agent": "qwen-code"}}
+    answer = {
+        "vercel": {"agent": None},
+        "amIVibing": {"id": "cursor", "type": "interactive"},
+        "stdEnv": {"agent": "qwen-code"},
+    }
     assert verdicts(answer) == {V: None, A: None, S: "qwen_code"}
 
 
 @pytest.mark.parametrize("path", AGENT_FIXTURES, ids=fixture_id)
 @pytest.mark.parametrize("peer", list(PEERS))
-def test_matches_each_peer_or_says_why(path: Path, peer: str,
-                                       answers: dict[str, dict[str, str | None]]) -> None:
+def test_matches_each_peer_or_says_why(
+    path: Path, peer: str, answers: dict[str, dict[str, str | None]]
+) -> None:
     name = fixture_id(path)
     ours, theirs = _ours(path), answers[name][peer]
     if (peer, name) in DISAGREEMENTS:
-        assert ours != theirs, (
-            f"{name}: {peer} now agrees ({ours}); remove it from DISAGREEMENTS")
+        assert ours != theirs, f"{name}: {peer} now agrees ({ours}); remove it from DISAGREEMENTS"
     else:
         assert ours == theirs, (
             f"{name}: envdetect says {ours}, {peer} {PEERS[peer]} says {theirs}; fix the "
-            "detector or record the disagreement in DISAGREEMENTS")
+            "detector or record the disagreement in DISAGREEMENTS"
+        )
 
 
 def score_table(answers: dict[str, dict[str, str | None]]) -> str:
@@ -345,17 +459,22 @@ def score_table(answers: dict[str, dict[str, str | None]]) -> str:
             right[tool] += said[tool] == expected
             agent_or_not[tool] += (said[tool] is None) == (expected is None)
     total = len(AGENT_FIXTURES)
-    lines = ["| Tool | Version | Agent and id right | Agent or not right |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        "| Tool | Version | Agent and id right | Agent or not right |",
+        "| --- | --- | --- | --- |",
+    ]
     for tool in TOOLS:
         version = envdetect.__version__ if tool == "envdetect" else PEERS[tool]
-        lines.append(f"| {tool} | {version} | {right[tool]}/{total} "
-                     f"({100 * right[tool] // total}%) | {agent_or_not[tool]}/{total} |")
+        lines.append(
+            f"| {tool} | {version} | {right[tool]}/{total} "
+            f"({100 * right[tool] // total}%) | {agent_or_not[tool]}/{total} |"
+        )
     return "\n".join(lines)
 
 
-def test_score_table(answers: dict[str, dict[str, str | None]],
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_table(
+    answers: dict[str, dict[str, str | None]], capsys: pytest.CaptureFixture[str]
+) -> None:
     table = score_table(answers)
     with capsys.disabled():
         print("\n" + table)
@@ -398,6 +517,10 @@ def test_install_gives_up_with_npm_errors(tmp_path: Path) -> None:
     script = tmp_path / "npm.py"
     script.write_text(FAKE_NPM.format(failures=99), encoding="utf-8")
     with pytest.raises(RuntimeError, match="ECONNRESET"):
-        install_peers([sys.executable, str(script)], tmp_path / "cache" / "agent-peers",
-                      attempts=2, first_delay=0.0)
+        install_peers(
+            [sys.executable, str(script)],
+            tmp_path / "cache" / "agent-peers",
+            attempts=2,
+            first_delay=0.0,
+        )
     assert (tmp_path / "calls").read_text() == "2"

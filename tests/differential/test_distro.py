@@ -62,10 +62,10 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
 
 def distro_facts_of(root: Path) -> dict[str, str | None]:
     """distro's answer for the tree at ``root``; raises where distro raises."""
-    dist = distro.LinuxDistribution(root_dir=str(root), include_lsb=False,
-                                    include_uname=False, include_oslevel=False)
-    answer = {"id": dist.id(), "version": dist.version(), "like": dist.like(),
-              "name": dist.name()}
+    dist = distro.LinuxDistribution(
+        root_dir=str(root), include_lsb=False, include_uname=False, include_oslevel=False
+    )
+    answer = {"id": dist.id(), "version": dist.version(), "like": dist.like(), "name": dist.name()}
     return {key: value or None for key, value in answer.items()}
 
 
@@ -93,8 +93,7 @@ def reference(root: Path, files: dict[str, str]) -> tuple[dict[str, str | None],
         return distro_facts_of(root), []
     except (UnicodeError, ValueError):
         pass
-    garbled = [name for name in sorted(files)
-               if distro_cannot_read(root / name.lstrip("/"), name)]
+    garbled = [name for name in sorted(files) if distro_cannot_read(root / name.lstrip("/"), name)]
     assert garbled, "distro raised, yet no single file explains it"
     for name in garbled:
         (root / name.lstrip("/")).unlink()
@@ -104,13 +103,43 @@ def reference(root: Path, files: dict[str, str]) -> tuple[dict[str, str | None],
 def test_there_are_many_linux_fixtures() -> None:
     own = [path for path in LINUX_FIXTURES if LINUX_DIR in path.parents]
     assert len(own) >= 32
-    ids = {load(path)["expect"]["os"]["distro"]["id"] for path in own
-           if load(path)["expect"]["os"]["distro"]}
-    for wanted in ("ubuntu", "debian", "fedora", "rhel", "centos", "rocky", "almalinux", "oracle",
-                   "amzn", "opensuse", "opensuse-tumbleweed", "sles", "arch", "manjaro", "alpine",
-                   "gentoo", "void", "nixos", "linuxmint", "pop", "elementary", "kali", "raspbian",
-                   "clear-linux-os", "photon", "mageia", "slackware", "cloudlinux", "scientific",
-                   "wolfi"):
+    ids = {
+        load(path)["expect"]["os"]["distro"]["id"]
+        for path in own
+        if load(path)["expect"]["os"]["distro"]
+    }
+    for wanted in (
+        "ubuntu",
+        "debian",
+        "fedora",
+        "rhel",
+        "centos",
+        "rocky",
+        "almalinux",
+        "oracle",
+        "amzn",
+        "opensuse",
+        "opensuse-tumbleweed",
+        "sles",
+        "arch",
+        "manjaro",
+        "alpine",
+        "gentoo",
+        "void",
+        "nixos",
+        "linuxmint",
+        "pop",
+        "elementary",
+        "kali",
+        "raspbian",
+        "clear-linux-os",
+        "photon",
+        "mageia",
+        "slackware",
+        "cloudlinux",
+        "scientific",
+        "wolfi",
+    ):
         assert wanted in ids, wanted
 
 
@@ -152,21 +181,26 @@ def test_garbled_fixture_breaks_distro_but_not_envdetect(path: Path, tmp_path: P
 
 # -- parse_os_release against distro's own parser ------------------------------------
 
+
 def distro_parse(tmp_path: Path, data: bytes) -> dict[str, str]:
     """distro's os-release fields for a file holding ``data`` (raises where it raises)."""
     path = tmp_path / "os-release"
     path.write_bytes(data)
-    dist = distro.LinuxDistribution(os_release_file=str(path),
-                                    distro_release_file=str(tmp_path / "absent"),
-                                    include_lsb=False, include_uname=False,
-                                    include_oslevel=False)
+    dist = distro.LinuxDistribution(
+        os_release_file=str(path),
+        distro_release_file=str(tmp_path / "absent"),
+        include_lsb=False,
+        include_uname=False,
+        include_oslevel=False,
+    )
     return _without_codename(dist.os_release_info())
 
 
 def _without_codename(props: dict[str, str]) -> dict[str, str]:
     # distro derives these two from VERSION / VERSION_CODENAME; envdetect has no use for them.
-    return {key: value for key, value in props.items()
-            if key not in ("codename", "release_codename")}
+    return {
+        key: value for key, value in props.items() if key not in ("codename", "release_codename")
+    }
 
 
 def envdetect_parse(data: bytes) -> dict[str, str]:
@@ -176,36 +210,56 @@ def envdetect_parse(data: bytes) -> dict[str, str]:
 EDGE_CASES = {
     "comments and blank lines": (
         b"# written by the installer\n\n   # indented comment\nID=fedora\n\n\nNAME=Fedora\n#END\n",
-        {"id": "fedora", "name": "Fedora"}),
-    "comment after a value": (b"ID=fedora # the id\nVERSION_ID=40#x\n",
-                              {"id": "fedora", "version_id": "40"}),
-    "hash inside quotes": (b'NAME="a # b"\nID=\'x#y\'\n', {"name": "a # b", "id": "x#y"}),
-    "single and double quotes": (b"NAME='Gentoo Linux'\nID=\"gentoo\"\nVERSION_ID='2.18'\n",
-                                 {"name": "Gentoo Linux", "id": "gentoo", "version_id": "2.18"}),
-    "empty values": (b'VERSION_CODENAME=""\nIMAGE_ID=\nBUILD_ID=\'\'\n',
-                     {"version_codename": "", "image_id": "", "build_id": ""}),
-    "escaped characters": (b'NAME="Foo \\"Bar\\" \\\\ baz \\$HOME"\nID=a\\ b\nX=\'c\\d\'\n',
-                           {"name": 'Foo "Bar" \\ baz \\$HOME', "id": "a b", "x": "c\\d"}),
-    "unquoted value with spaces": (b"NAME=Fedora Linux\nID=fedora\n",
-                                   {"name": "Fedora", "id": "fedora"}),
-    "spaces around": (b"  ID=fedora  \t\n\tNAME=\"Fedora\"\t\n",
-                      {"id": "fedora", "name": "Fedora"}),
-    "CRLF line endings": (b'NAME="Ubuntu"\r\nID=ubuntu\r\nVERSION_ID="24.04"\r\n',
-                          {"name": "Ubuntu", "id": "ubuntu", "version_id": "24.04"}),
-    "CR line endings": (b"ID=alpine\rVERSION_ID=3.19.1\r",
-                        {"id": "alpine", "version_id": "3.19.1"}),
+        {"id": "fedora", "name": "Fedora"},
+    ),
+    "comment after a value": (
+        b"ID=fedora # the id\nVERSION_ID=40#x\n",
+        {"id": "fedora", "version_id": "40"},
+    ),
+    "hash inside quotes": (b"NAME=\"a # b\"\nID='x#y'\n", {"name": "a # b", "id": "x#y"}),
+    "single and double quotes": (
+        b"NAME='Gentoo Linux'\nID=\"gentoo\"\nVERSION_ID='2.18'\n",
+        {"name": "Gentoo Linux", "id": "gentoo", "version_id": "2.18"},
+    ),
+    "empty values": (
+        b"VERSION_CODENAME=\"\"\nIMAGE_ID=\nBUILD_ID=''\n",
+        {"version_codename": "", "image_id": "", "build_id": ""},
+    ),
+    "escaped characters": (
+        b'NAME="Foo \\"Bar\\" \\\\ baz \\$HOME"\nID=a\\ b\nX=\'c\\d\'\n',
+        {"name": 'Foo "Bar" \\ baz \\$HOME', "id": "a b", "x": "c\\d"},
+    ),
+    "unquoted value with spaces": (
+        b"NAME=Fedora Linux\nID=fedora\n",
+        {"name": "Fedora", "id": "fedora"},
+    ),
+    "spaces around": (b'  ID=fedora  \t\n\tNAME="Fedora"\t\n', {"id": "fedora", "name": "Fedora"}),
+    "CRLF line endings": (
+        b'NAME="Ubuntu"\r\nID=ubuntu\r\nVERSION_ID="24.04"\r\n',
+        {"name": "Ubuntu", "id": "ubuntu", "version_id": "24.04"},
+    ),
+    "CR line endings": (
+        b"ID=alpine\rVERSION_ID=3.19.1\r",
+        {"id": "alpine", "version_id": "3.19.1"},
+    ),
     "NUL bytes": (b'ID=fed\x00ora\nNAME="x\x00y"\n', {"id": "fed\x00ora", "name": "x\x00y"}),
-    "no trailing newline": (b'ID=debian\nPRETTY_NAME="Debian GNU/Linux stretch/sid"',
-                            {"id": "debian", "pretty_name": "Debian GNU/Linux stretch/sid"}),
+    "no trailing newline": (
+        b'ID=debian\nPRETTY_NAME="Debian GNU/Linux stretch/sid"',
+        {"id": "debian", "pretty_name": "Debian GNU/Linux stretch/sid"},
+    ),
     "mixed-case keys, last one wins": (b"Id=first\nID=second\n", {"id": "second"}),
-    "equals sign in value": (b"OPTS=a=b\nURL=\"https://x/?q=1\"\n",
-                             {"opts": "a=b", "url": "https://x/?q=1"}),
+    "equals sign in value": (
+        b'OPTS=a=b\nURL="https://x/?q=1"\n',
+        {"opts": "a=b", "url": "https://x/?q=1"},
+    ),
     "export prefix": (b"export ID=fedora\n", {"id": "fedora"}),
     "form feed is no line break": (b"ID=fedora\x0cNAME=x\n", {"id": "fedora\x0cNAME=x"}),
     "no-break space is no whitespace": ("ID=fedora\xa0\n".encode(), {"id": "fedora\xa0"}),
     "byte order mark": ("\ufeffID=fedora\nNAME=F\n".encode(), {"\ufeffid": "fedora", "name": "F"}),
-    "non-ASCII value": ('NAME="Überlinux ✓"\nID=uber\n'.encode(),
-                        {"name": "Überlinux ✓", "id": "uber"}),
+    "non-ASCII value": (
+        'NAME="Überlinux ✓"\nID=uber\n'.encode(),
+        {"name": "Überlinux ✓", "id": "uber"},
+    ),
     "a word that is no assignment": (b"ID=x\nnonsense\nNAME=y\n", {"id": "x", "name": "y"}),
 }
 
@@ -225,8 +279,10 @@ def test_parse_os_release_values(data: bytes, expected: dict[str, str]) -> None:
 #: parse on its own, and the file is garbled (absent), as where distro raises.
 ACROSS_LINES = {
     "CR inside quotes": (b'NAME="two\rlines"\nID=x\n', {"name": "two\nlines", "id": "x"}),
-    "multi-line quoted value": (b'NAME="Line one\nline two"\nID=x\n',
-                                {"name": "Line one\nline two", "id": "x"}),
+    "multi-line quoted value": (
+        b'NAME="Line one\nline two"\nID=x\n',
+        {"name": "Line one\nline two", "id": "x"},
+    ),
     "line continuation": (b"NAME=foo\\\nbar\nID=x\n", {"name": "foo\nbar", "id": "x"}),
     "escaped quote then a newline": (b'NAME="a\\"\nb"\nID=x\n', {"name": 'a"\nb', "id": "x"}),
 }
@@ -234,25 +290,39 @@ ACROSS_LINES = {
 
 @pytest.mark.parametrize(("data", "joined"), list(ACROSS_LINES.values()), ids=list(ACROSS_LINES))
 def test_value_across_lines_is_garbled_where_distro_joins_lines(
-        data: bytes, joined: dict[str, str], tmp_path: Path) -> None:
+    data: bytes, joined: dict[str, str], tmp_path: Path
+) -> None:
     assert distro_parse(tmp_path, data) == joined
     text = data.decode()
     assert os_detector._parse(text) is None
     assert os_detector.parse_os_release(text) == {}
-    ctx = FixtureContext({"files": {"/etc/os-release": text,
-                                    "/usr/lib/os-release": "ID=fedora\nNAME=F\nVERSION_ID=40\n"}})
-    assert os_detector.os_release(ctx) == ("/usr/lib/os-release",
-                                           {"id": "fedora", "name": "F", "version_id": "40"})
+    ctx = FixtureContext(
+        {
+            "files": {
+                "/etc/os-release": text,
+                "/usr/lib/os-release": "ID=fedora\nNAME=F\nVERSION_ID=40\n",
+            }
+        }
+    )
+    assert os_detector.os_release(ctx) == (
+        "/usr/lib/os-release",
+        {"id": "fedora", "name": "F", "version_id": "40"},
+    )
 
 
-@pytest.mark.parametrize("data", [
-    b'NAME="Fedora Linux\nID=fedora\n',       # unterminated double quote
-    b"ID=fedora\nNAME='Gentoo\n",             # unterminated single quote
-    b'PRETTY_NAME="Fedora Linux 40 (Works',   # truncated mid-value
-    b"ID=fedora\nNAME=x\\",                   # backslash at the very end
-], ids=["double", "single", "truncated", "trailing-backslash"])
-def test_unparseable_os_release_raises_in_distro_and_is_empty_here(data: bytes,
-                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'NAME="Fedora Linux\nID=fedora\n',  # unterminated double quote
+        b"ID=fedora\nNAME='Gentoo\n",  # unterminated single quote
+        b'PRETTY_NAME="Fedora Linux 40 (Works',  # truncated mid-value
+        b"ID=fedora\nNAME=x\\",  # backslash at the very end
+    ],
+    ids=["double", "single", "truncated", "trailing-backslash"],
+)
+def test_unparseable_os_release_raises_in_distro_and_is_empty_here(
+    data: bytes, tmp_path: Path
+) -> None:
     with pytest.raises(ValueError, match=r"No closing quotation|No escaped character"):
         distro_parse(tmp_path, data)
     assert os_detector.parse_os_release(data.decode()) == {}
@@ -294,25 +364,27 @@ JUNK = {
 }
 
 
-@pytest.mark.parametrize(("text", "parses"), [
-    ("A=1\n" * os_detector.MAX_ASSIGNMENT_LINES, True),
-    ("A=1\n" * (os_detector.MAX_ASSIGNMENT_LINES + 1), False),
-    ("A=1\n" + "\n" * (os_detector.MAX_LINES - 2), True),
-    ("A=1\n" + "\n" * (os_detector.MAX_LINES - 1), False),
-    ('A="\\"x"\n' * os_detector.MAX_QUOTED_LINES, True),
-    ('A="\\"x"\n' * (os_detector.MAX_QUOTED_LINES + 1), False),
-    ("A=1 " * os_detector.MAX_PIECES, True),
-    ("A=1 " * (os_detector.MAX_PIECES + 1) + "x" * 300, False),
-    ("A='1' " * (os_detector.MAX_PIECES // 2), True),
-    ("A='1' " * os_detector.MAX_PIECES, False),
-])
+@pytest.mark.parametrize(
+    ("text", "parses"),
+    [
+        ("A=1\n" * os_detector.MAX_ASSIGNMENT_LINES, True),
+        ("A=1\n" * (os_detector.MAX_ASSIGNMENT_LINES + 1), False),
+        ("A=1\n" + "\n" * (os_detector.MAX_LINES - 2), True),
+        ("A=1\n" + "\n" * (os_detector.MAX_LINES - 1), False),
+        ('A="\\"x"\n' * os_detector.MAX_QUOTED_LINES, True),
+        ('A="\\"x"\n' * (os_detector.MAX_QUOTED_LINES + 1), False),
+        ("A=1 " * os_detector.MAX_PIECES, True),
+        ("A=1 " * (os_detector.MAX_PIECES + 1) + "x" * 300, False),
+        ("A='1' " * (os_detector.MAX_PIECES // 2), True),
+        ("A='1' " * os_detector.MAX_PIECES, False),
+    ],
+)
 def test_bounds_past_which_an_os_release_is_junk(text: str, parses: bool) -> None:
     assert (os_detector._parse(text) is not None) is parses
 
 
 @pytest.mark.parametrize(("text", "expected"), list(JUNK.values()), ids=list(JUNK))
-def test_junk_os_release_is_read_in_linear_time(text: str, expected: dict[str, str] | None
-                                                ) -> None:
+def test_junk_os_release_is_read_in_linear_time(text: str, expected: dict[str, str] | None) -> None:
     import time
 
     best = float("inf")
@@ -341,12 +413,15 @@ def test_junk_os_release_costs_detect_no_more_than_a_few_ms() -> None:
 
 
 def test_machine_strings_reach_the_document_cleaned_and_capped() -> None:
-    files = {"/etc/os-release": 'NAME="Alice\x00 \x1b[2J Workstation"\nID="acme-alice\x07"\n'
-                                'ID_LIKE="rhel\tfedora"\nPRETTY_NAME="Alice ' + "9" * 200 + '"\n'}
+    files = {
+        "/etc/os-release": 'NAME="Alice\x00 \x1b[2J Workstation"\nID="acme-alice\x07"\n'
+        'ID_LIKE="rhel\tfedora"\nPRETTY_NAME="Alice ' + "9" * 200 + '"\n'
+    }
     facts = os_detector.distro_facts(FixtureContext({"files": files}))
     assert facts["version"] == "9" * 200  # distro's semantics, unchanged underneath
-    facet = envdetect.detect(envdetect.load_fixture({"platform": {"system": "Linux"},
-                                                     "files": files}), plugins=False).os
+    facet = envdetect.detect(
+        envdetect.load_fixture({"platform": {"system": "Linux"}, "files": files}), plugins=False
+    ).os
     assert facet.name == "Alice\ufffd \ufffd[2J Workstation"
     assert facet.version == "9" * 63 + "\u2026"
     assert facet.distro is not None
@@ -363,8 +438,9 @@ def test_huge_pretty_name_is_no_version() -> None:
     assert _release_files.parse_release_line(pretty) == {}
     files = {"/etc/os-release": f'ID=ubuntu\nNAME="Ubuntu"\nPRETTY_NAME="{pretty}"\n'}
     assert os_detector.distro_facts(FixtureContext({"files": files}))["version"] is None
-    facet = envdetect.detect(envdetect.load_fixture({"platform": {"system": "Linux"},
-                                                     "files": files}), plugins=False).os
+    facet = envdetect.detect(
+        envdetect.load_fixture({"platform": {"system": "Linux"}, "files": files}), plugins=False
+    ).os
     assert facet.version is None
     assert facet.name == "Ubuntu"
 
@@ -394,8 +470,10 @@ def test_garbled_etc_os_release_falls_back_to_usr_lib(tmp_path: Path) -> None:
 
 
 def test_etc_os_release_wins_over_usr_lib(tmp_path: Path) -> None:
-    files = {"/etc/os-release": "ID=admin-edited\nNAME=Edited\nVERSION_ID=1\n",
-             "/usr/lib/os-release": "ID=vendor\nNAME=Vendor\nVERSION_ID=2\n"}
+    files = {
+        "/etc/os-release": "ID=admin-edited\nNAME=Edited\nVERSION_ID=1\n",
+        "/usr/lib/os-release": "ID=vendor\nNAME=Vendor\nVERSION_ID=2\n",
+    }
     expected, _ = reference(tmp_path, files)
     assert expected["id"] == "admin-edited"
     assert os_detector.distro_facts(FixtureContext({"files": files})) == expected
@@ -405,13 +483,17 @@ def test_etc_os_release_wins_over_usr_lib(tmp_path: Path) -> None:
 
 LEGACY_WORLDS = {
     "centos 5": {"/etc/redhat-release": "CentOS release 5.11 (Final)\n"},
-    "rhel 6 workstation": {"/etc/redhat-release":
-                           "Red Hat Enterprise Linux Workstation release 6.10 (Santiago)\n"},
-    "oracle 6": {"/etc/oracle-release": "Oracle Linux Server release 6.10\n",
-                 "/etc/redhat-release":
-                 "Red Hat Enterprise Linux Server release 6.10 (Santiago)\n"},
-    "sles 11 multi-line": {"/etc/SuSE-release": "SUSE Linux Enterprise Server 11 (x86_64)\n"
-                                                "VERSION = 11\nPATCHLEVEL = 4\n"},
+    "rhel 6 workstation": {
+        "/etc/redhat-release": "Red Hat Enterprise Linux Workstation release 6.10 (Santiago)\n"
+    },
+    "oracle 6": {
+        "/etc/oracle-release": "Oracle Linux Server release 6.10\n",
+        "/etc/redhat-release": "Red Hat Enterprise Linux Server release 6.10 (Santiago)\n",
+    },
+    "sles 11 multi-line": {
+        "/etc/SuSE-release": "SUSE Linux Enterprise Server 11 (x86_64)\n"
+        "VERSION = 11\nPATCHLEVEL = 4\n"
+    },
     "slackware 14.2": {"/etc/slackware-version": "Slackware 14.2\n"},
     "gentoo without os-release": {"/etc/gentoo-release": "Gentoo Base System release 2.7\n"},
     "alpine without os-release": {"/etc/alpine-release": "3.19.1\n"},
@@ -423,38 +505,60 @@ LEGACY_WORLDS = {
     "CR release file": {"/etc/centos-release": "CentOS Linux release 7.9.2009 (Core)\rjunk\r"},
     "no digit at all": {"/etc/exotic-release": "Exotic Linux\n"},
     "non-ASCII digits": {"/etc/exotic-release": "Exotic release \u0663.\u0661\n"},
-    "ignored names only": {"/etc/lsb-release": "DISTRIB_ID=Ubuntu\n",
-                           "/etc/system-release": "X 1\n",
-                           "/etc/os-release/ignored": "ID=dir\n"},
+    "ignored names only": {
+        "/etc/lsb-release": "DISTRIB_ID=Ubuntu\n",
+        "/etc/system-release": "X 1\n",
+        "/etc/os-release/ignored": "ID=dir\n",
+    },
     "underscore version file": {"/etc/my_version": "MyOS 2.0\n"},
-    "names that do not match": {"/etc/release": "Mageia release 9\n", "/etc/version": "9 1\n",
-                                "/etc/foo-Release": "Foo 1\n", "/etc/foo.release": "Foo 2\n",
-                                "/etc/-release": "Dash 3\n"},
-    "first in sort order wins": {"/etc/zeta-release": "Zeta 9\n", "/etc/Alpha-release": "Alpha 1\n",
-                                 "/etc/beta_version": "Beta 2\n"},
-    "os-release without version": {"/etc/os-release": 'ID=centos\nNAME="CentOS"\n',
-                                   "/etc/centos-release": "CentOS Linux release 8.5.2111\n"},
-    "os-release without id": {"/etc/os-release": 'NAME="Something"\nVERSION_ID=3\n',
-                              "/etc/redhat-release":
-                              "Red Hat Enterprise Linux release 8.10 (Ootpa)\n"},
+    "names that do not match": {
+        "/etc/release": "Mageia release 9\n",
+        "/etc/version": "9 1\n",
+        "/etc/foo-Release": "Foo 1\n",
+        "/etc/foo.release": "Foo 2\n",
+        "/etc/-release": "Dash 3\n",
+    },
+    "first in sort order wins": {
+        "/etc/zeta-release": "Zeta 9\n",
+        "/etc/Alpha-release": "Alpha 1\n",
+        "/etc/beta_version": "Beta 2\n",
+    },
+    "os-release without version": {
+        "/etc/os-release": 'ID=centos\nNAME="CentOS"\n',
+        "/etc/centos-release": "CentOS Linux release 8.5.2111\n",
+    },
+    "os-release without id": {
+        "/etc/os-release": 'NAME="Something"\nVERSION_ID=3\n',
+        "/etc/redhat-release": "Red Hat Enterprise Linux release 8.10 (Ootpa)\n",
+    },
     "cloudlinux 7 via redhat-release": {
-        "/etc/redhat-release": "CloudLinux release 7.9 (Boris Yegorov)\n"},
-    "debian with an empty VERSION_ID": {"/etc/os-release": "ID=debian\nVERSION_ID=\nNAME=Debian\n",
-                                        "/etc/debian_version": "12.7\n"},
-    "like debian, CR in debian_version": {"/etc/os-release": "ID=mydeb\nID_LIKE=debian\nNAME=My\n",
-                                          "/etc/debian_version": "11.0\rsecond line\n"},
+        "/etc/redhat-release": "CloudLinux release 7.9 (Boris Yegorov)\n"
+    },
+    "debian with an empty VERSION_ID": {
+        "/etc/os-release": "ID=debian\nVERSION_ID=\nNAME=Debian\n",
+        "/etc/debian_version": "12.7\n",
+    },
+    "like debian, CR in debian_version": {
+        "/etc/os-release": "ID=mydeb\nID_LIKE=debian\nNAME=My\n",
+        "/etc/debian_version": "11.0\rsecond line\n",
+    },
     "not like debian: debian_version ignored": {
-        "/etc/os-release": "ID=other\nID_LIKE=\"debianish ubuntu\"\nNAME=Other\n",
-        "/etc/debian_version": "12.7\n"},
+        "/etc/os-release": 'ID=other\nID_LIKE="debianish ubuntu"\nNAME=Other\n',
+        "/etc/debian_version": "12.7\n",
+    },
     "pretty name carries the version": {
-        "/etc/os-release": 'ID=thing\nNAME="Thing"\nPRETTY_NAME="Thing 2.5 LTS (Wolf)"\n'},
+        "/etc/os-release": 'ID=thing\nNAME="Thing"\nPRETTY_NAME="Thing 2.5 LTS (Wolf)"\n'
+    },
     "ID with spaces and capitals": {"/etc/os-release": 'ID="Open SUSE"\nNAME=x\nVERSION_ID=1\n'},
     "ID ol": {"/etc/os-release": 'ID="ol"\nNAME="Oracle Linux Server"\nVERSION_ID="9.4"\n'},
     "release file garbled, next one used": {
         "/etc/centos-release": "CentOS \ufffd\ufffd release 6\n",
-        "/etc/redhat-release": "CentOS release 6.10 (Final)\n"},
-    "debian_version not ASCII": {"/etc/os-release": "ID=debian\nNAME=Debian\n",
-                                 "/etc/debian_version": "trixie/sid \u2013 dev\n"},
+        "/etc/redhat-release": "CentOS release 6.10 (Final)\n",
+    },
+    "debian_version not ASCII": {
+        "/etc/os-release": "ID=debian\nNAME=Debian\n",
+        "/etc/debian_version": "trixie/sid \u2013 dev\n",
+    },
 }
 
 
@@ -469,14 +573,26 @@ def test_legacy_answers() -> None:
         return os_detector.distro_facts(FixtureContext({"files": files}))
 
     assert facts(LEGACY_WORLDS["centos 5"]) == {
-        "id": "rhel", "version": "5.11", "like": None, "name": "CentOS"}
+        "id": "rhel",
+        "version": "5.11",
+        "like": None,
+        "name": "CentOS",
+    }
     assert facts(LEGACY_WORLDS["oracle 6"])["id"] == "oracle"
     assert facts(LEGACY_WORLDS["sles 11 multi-line"]) == {
-        "id": "suse", "version": "11", "like": None, "name": "SUSE Linux Enterprise Server"}
+        "id": "suse",
+        "version": "11",
+        "like": None,
+        "name": "SUSE Linux Enterprise Server",
+    }
     assert facts(LEGACY_WORLDS["cloudlinux 7 via redhat-release"])["id"] == "cloudlinux"
     assert facts(LEGACY_WORLDS["first in sort order wins"])["id"] == "alpha"
     assert facts(LEGACY_WORLDS["a release file holding one newline"]) == {
-        "id": "arch", "version": None, "like": None, "name": None}
+        "id": "arch",
+        "version": None,
+        "like": None,
+        "name": None,
+    }
     assert facts(LEGACY_WORLDS["arch: empty arch-release"]) == dict.fromkeys(FACTS)
     assert facts(LEGACY_WORLDS["like debian, CR in debian_version"])["version"] == "11.0"
     assert facts(LEGACY_WORLDS["pretty name carries the version"])["version"] == "2.5"
@@ -493,26 +609,60 @@ class _UnlistableEtc(FixtureContext):
 
 def test_unlistable_etc_falls_back_to_known_names() -> None:
     # distro tries a fixed list of names when /etc cannot be listed; so do we.
-    ctx = _UnlistableEtc({"files": {"/etc/redhat-release": "CentOS release 6.10 (Final)\n",
-                                    "/etc/centos-release": "CentOS release 6.10 (Final)\n",
-                                    "/etc/unknown-release": "Unknown 1\n"}})
-    assert os_detector.distro_facts(ctx) == {"id": "centos", "version": "6.10", "like": None,
-                                        "name": "CentOS"}
+    ctx = _UnlistableEtc(
+        {
+            "files": {
+                "/etc/redhat-release": "CentOS release 6.10 (Final)\n",
+                "/etc/centos-release": "CentOS release 6.10 (Final)\n",
+                "/etc/unknown-release": "Unknown 1\n",
+            }
+        }
+    )
+    assert os_detector.distro_facts(ctx) == {
+        "id": "centos",
+        "version": "6.10",
+        "like": None,
+        "name": "CentOS",
+    }
 
 
 def test_release_file_prefix_matches_distros_pattern() -> None:
     pattern = re.compile(r"(\w+)[-_](release|version)$")
-    names = ["SuSE-release", "redhat-release", "slackware-version", "debian_version",
-             "os-release", "a_b-release", "a-b-release", "-release", "_release", "__release",
-             "x_release", "release", "centos-release-upstream", "foo-release\n", "foo-release\n\n",
-             "f\u00f6\u00f6-release", "\u0663-release", "foo bar-release", "foo-RELEASE",
-             "lsb-release", "x-version", "x.version", "x-versions", "\u00b2-release"]
+    names = [
+        "SuSE-release",
+        "redhat-release",
+        "slackware-version",
+        "debian_version",
+        "os-release",
+        "a_b-release",
+        "a-b-release",
+        "-release",
+        "_release",
+        "__release",
+        "x_release",
+        "release",
+        "centos-release-upstream",
+        "foo-release\n",
+        "foo-release\n\n",
+        "f\u00f6\u00f6-release",
+        "\u0663-release",
+        "foo bar-release",
+        "foo-RELEASE",
+        "lsb-release",
+        "x-version",
+        "x.version",
+        "x-versions",
+        "\u00b2-release",
+    ]
     rng = random.Random(1234)
     alphabet = ["a", "Z", "_", "-", ".", "1", " ", "\u00e9", "\u0663", "\u00b2", "\n"]
     for _ in range(3000):
         stem = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
-        names.append(stem + rng.choice(["-", "_", ".", ""]) + rng.choice(
-            ["release", "version", "releases", "Release", "release\n"]))
+        names.append(
+            stem
+            + rng.choice(["-", "_", ".", ""])
+            + rng.choice(["release", "version", "releases", "Release", "release\n"])
+        )
     for name in names:
         match = pattern.match(name)
         expected = match.group(1) if match else None
@@ -520,15 +670,34 @@ def test_release_file_prefix_matches_distros_pattern() -> None:
 
 
 RELEASE_LINES = [
-    "CentOS release 6.10 (Final)", "CentOS Linux release 7.9.2009 (Core)",
-    "Red Hat Enterprise Linux Server release 7.7 (Maipo)", "Fedora release 40 (Forty)",
-    "Oracle Linux Server release 8.10", "Amazon Linux release 2 (Karoo)",
-    "Amazon Linux release 2023.5.20240916 (Amazon Linux)", "Gentoo Base System release 2.18",
-    "Slackware 15.0", "Mageia release 9 (Official) for x86_64", "3.19.8", "Ubuntu 14.04.6 LTS",
-    "Debian GNU/Linux trixie/sid", "Arch Linux", "", "   ", "\n", "Exotic release \u0663.\u0661",
-    "Thing 2.5 LTS (Wolf)", "CloudLinux Server release 6.8 (Oleg Makarov)",
-    "SUSE Linux Enterprise Server 11 (x86_64)", "Foo (bar) 1.0 (baz) qux", "(1)", "1", "a1",
-    "VMware Photon OS/Linux", "Kali GNU/Linux Rolling", "  CentOS release 5.11 (Final)  \n",
+    "CentOS release 6.10 (Final)",
+    "CentOS Linux release 7.9.2009 (Core)",
+    "Red Hat Enterprise Linux Server release 7.7 (Maipo)",
+    "Fedora release 40 (Forty)",
+    "Oracle Linux Server release 8.10",
+    "Amazon Linux release 2 (Karoo)",
+    "Amazon Linux release 2023.5.20240916 (Amazon Linux)",
+    "Gentoo Base System release 2.18",
+    "Slackware 15.0",
+    "Mageia release 9 (Official) for x86_64",
+    "3.19.8",
+    "Ubuntu 14.04.6 LTS",
+    "Debian GNU/Linux trixie/sid",
+    "Arch Linux",
+    "",
+    "   ",
+    "\n",
+    "Exotic release \u0663.\u0661",
+    "Thing 2.5 LTS (Wolf)",
+    "CloudLinux Server release 6.8 (Oleg Makarov)",
+    "SUSE Linux Enterprise Server 11 (x86_64)",
+    "Foo (bar) 1.0 (baz) qux",
+    "(1)",
+    "1",
+    "a1",
+    "VMware Photon OS/Linux",
+    "Kali GNU/Linux Rolling",
+    "  CentOS release 5.11 (Final)  \n",
 ]
 
 
@@ -543,8 +712,10 @@ def test_parse_release_line_matches_distro() -> None:
         assert _release_files.parse_release_line(line) == expected, repr(line)
 
 
-@pytest.mark.parametrize("text", ["", "one", "one\n", "one\ntwo\n", "one\r\ntwo", "one\rtwo",
-                                  "\n", "\r", "\r\n\n", "a\tb \n"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "one", "one\n", "one\ntwo\n", "one\r\ntwo", "one\rtwo", "\n", "\r", "\r\n\n", "a\tb \n"],
+)
 def test_first_line_is_what_distro_readline_returns(text: str, tmp_path: Path) -> None:
     path = tmp_path / "file"
     path.write_bytes(text.encode())
@@ -554,9 +725,35 @@ def test_first_line_is_what_distro_readline_returns(text: str, tmp_path: Path) -
 
 # -- fuzzing the os-release parser ----------------------------------------------------
 
-_FUZZ_PIECES = ["ID", "NAME", "=", "=", "fedora", "Fedora Linux", '"', "'", "\\", "#", " ", "\t",
-                "\n", "\n", "\r", "\r\n", "\x0c", "\xa0", "\x00", "é", "$", "`", "x=y", "\"a b\"",
-                "'c d'", "VERSION_ID=40\n", "# c\n"]
+_FUZZ_PIECES = [
+    "ID",
+    "NAME",
+    "=",
+    "=",
+    "fedora",
+    "Fedora Linux",
+    '"',
+    "'",
+    "\\",
+    "#",
+    " ",
+    "\t",
+    "\n",
+    "\n",
+    "\r",
+    "\r\n",
+    "\x0c",
+    "\xa0",
+    "\x00",
+    "é",
+    "$",
+    "`",
+    "x=y",
+    '"a b"',
+    "'c d'",
+    "VERSION_ID=40\n",
+    "# c\n",
+]
 
 
 def distro_line_by_line(text: str) -> dict[str, str] | None:
@@ -624,13 +821,29 @@ def test_common_distributions_need_neither_re_nor_shlex() -> None:
     # Well-formed os-release files, rolling releases without VERSION_ID and a
     # Debian testing that falls back to debian_version: no regex, no shlex.
     # (No json in the probe: json imports re.)
-    names = ["ubuntu-24.04", "debian-12", "fedora-39-workstation", "rhel-9.6", "arch", "manjaro",
-             "void", "debian-testing-trixie-sid", "alpine-3.19-python-image", "gentoo",
-             "opensuse-tumbleweed", "no-release-files-scratch-container"]
+    names = [
+        "ubuntu-24.04",
+        "debian-12",
+        "fedora-39-workstation",
+        "rhel-9.6",
+        "arch",
+        "manjaro",
+        "void",
+        "debian-testing-trixie-sid",
+        "alpine-3.19-python-image",
+        "gentoo",
+        "opensuse-tumbleweed",
+        "no-release-files-scratch-container",
+    ]
     documents = [load(LINUX_DIR / f"{name}.json") for name in names]
     code = PROBE.format(root=str(ROOT), documents=documents)
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     loaded_line, preloaded_line = result.stdout.splitlines()[-2:]
     assert preloaded_line == "False False", "the probe itself must not load re or shlex"
     loaded = set(ast.literal_eval(loaded_line))
@@ -640,27 +853,41 @@ def test_common_distributions_need_neither_re_nor_shlex() -> None:
 def test_unusual_files_load_re_and_never_shlex() -> None:
     # The probe can see an import: legacy release lines and odd quoting load re;
     # nothing loads shlex, whose reading of a line is redone here in linear time.
-    documents = [load(LINUX_DIR / "centos-6.10-legacy.json"),
-                 {"files": {"/etc/os-release": "NAME=Fedora\\ Linux\n"}},
-                 {"files": {"/etc/os-release": 'NAME="Fedora\nID=x\n'}},
-                 {"files": {"/etc/os-release": "\x00" * 1000}}]
+    documents = [
+        load(LINUX_DIR / "centos-6.10-legacy.json"),
+        {"files": {"/etc/os-release": "NAME=Fedora\\ Linux\n"}},
+        {"files": {"/etc/os-release": 'NAME="Fedora\nID=x\n'}},
+        {"files": {"/etc/os-release": "\x00" * 1000}},
+    ]
     code = PROBE.format(root=str(ROOT), documents=documents)
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     loaded = set(ast.literal_eval(result.stdout.splitlines()[-2]))
     assert "re" in loaded
     assert "shlex" not in loaded
 
 
 def test_distro_is_never_imported_by_detection() -> None:
-    code = ("import sys, json\n"
-            f"sys.path.insert(0, {str(ROOT)!r})\n"
-            "import envdetect\n"
-            f"doc = json.load(open({str(LINUX_DIR / 'centos-6.10-legacy.json')!r}))\n"
-            "envdetect.detect(envdetect.load_fixture(doc), plugins=False)\n"
-            "print('distro' in sys.modules)\n")
-    result = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                            text=True, check=True, cwd=ROOT)
+    code = (
+        "import sys, json\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "import envdetect\n"
+        f"doc = json.load(open({str(LINUX_DIR / 'centos-6.10-legacy.json')!r}))\n"
+        "envdetect.detect(envdetect.load_fixture(doc), plugins=False)\n"
+        "print('distro' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert result.stdout.strip() == "False"
 
 
@@ -678,4 +905,5 @@ def test_parse_os_release_accepts_a_stream_like_distro() -> None:
     # distro's parser takes a stream; ours a string: the same text gives the same fields.
     text = 'NAME="Ubuntu"\nID=ubuntu\n'
     assert os_detector.parse_os_release(text) == _without_codename(
-        distro.LinuxDistribution._parse_os_release_content(io.StringIO(text)))
+        distro.LinuxDistribution._parse_os_release_content(io.StringIO(text))
+    )

@@ -33,10 +33,19 @@ from tests.conftest import fixture_id, fixture_paths, load  # noqa: E402
 
 #: SAM's CICDPlatform names -> envdetect ci ids.
 SAM_TO_ENVDETECT = {
-    "Jenkins": "jenkins", "GitLab": "gitlab", "GitHubAction": "github_actions",
-    "TravisCI": "travis", "CircleCI": "circle", "AWSCodeBuild": "codebuild",
-    "TeamCity": "teamcity", "Bamboo": "bamboo", "Buddy": "buddy", "CodeShip": "codeship",
-    "Semaphore": "semaphore", "Appveyor": "appveyor", "Other": None,
+    "Jenkins": "jenkins",
+    "GitLab": "gitlab",
+    "GitHubAction": "github_actions",
+    "TravisCI": "travis",
+    "CircleCI": "circle",
+    "AWSCodeBuild": "codebuild",
+    "TeamCity": "teamcity",
+    "Bamboo": "bamboo",
+    "Buddy": "buddy",
+    "CodeShip": "codeship",
+    "Semaphore": "semaphore",
+    "Appveyor": "appveyor",
+    "Other": None,
 }
 
 
@@ -45,8 +54,10 @@ def load_cicd(path: str | None) -> ModuleType:
         try:
             from samcli.lib.telemetry import cicd  # type: ignore[import-not-found]
         except ImportError:
-            sys.exit("the SAM CLI is not installed here: `python -m pip install aws-sam-cli`, "
-                     "or pass the path of a copy of samcli/lib/telemetry/cicd.py")
+            sys.exit(
+                "the SAM CLI is not installed here: `python -m pip install aws-sam-cli`, "
+                "or pass the path of a copy of samcli/lib/telemetry/cicd.py"
+            )
         module: ModuleType = cicd
         return module
     spec = importlib.util.spec_from_file_location("sam_cicd", path)
@@ -79,8 +90,10 @@ def main(argv: list[str]) -> int:
             mine = facet["id"] if facet else "not CI"
             sam = "not CI" if not theirs[0] else (theirs[1] or "Other")
             print(f"{fixture_id(path):55} envdetect={mine or 'generic':18} SAM={sam}")
-    print(f"{differences} of {len(paths)} CI fixtures differ "
-          "(vendors SAM does not know compare as generic)")
+    print(
+        f"{differences} of {len(paths)} CI fixtures differ "
+        "(vendors SAM does not know compare as generic)"
+    )
     return 0
 
 

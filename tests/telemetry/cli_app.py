@@ -24,9 +24,15 @@ import time
 from envdetect.telemetry import Telemetry
 
 FRAMEWORK = sys.argv.pop(1)
-telemetry = Telemetry("hostapp", "1.0", os.environ.get("HOSTAPP_ENDPOINT"), exit_wait=1.0,
-                      allowed_values={"command": ["act", "stack"], "subcommand": ["other"]}
-                      if os.environ.get("HOSTAPP_ALLOW") else None)
+telemetry = Telemetry(
+    "hostapp",
+    "1.0",
+    os.environ.get("HOSTAPP_ENDPOINT"),
+    exit_wait=1.0,
+    allowed_values={"command": ["act", "stack"], "subcommand": ["other"]}
+    if os.environ.get("HOSTAPP_ALLOW")
+    else None,
+)
 
 if FRAMEWORK == "click":
     import click
@@ -73,6 +79,7 @@ def act(outcome: str) -> None:
 
 
 if FRAMEWORK == "click":
+
     @click.group()
     def cli() -> None:
         pass

@@ -8,9 +8,15 @@ import sys
 
 from envdetect.telemetry import Telemetry
 
-telemetry = Telemetry("mytool", "1.4.2", os.environ.get("MYTOOL_ENDPOINT"),
-                      opt_out_env="MYTOOL_TELEMETRY", wire=os.environ.get("MYTOOL_WIRE", "json"),
-                      exit_wait=1.0, allowed_values={"command": ["deploy"]})
+telemetry = Telemetry(
+    "mytool",
+    "1.4.2",
+    os.environ.get("MYTOOL_ENDPOINT"),
+    opt_out_env="MYTOOL_TELEMETRY",
+    wire=os.environ.get("MYTOOL_WIRE", "json"),
+    exit_wait=1.0,
+    allowed_values={"command": ["deploy"]},
+)
 
 
 def main(argv: list[str]) -> int:

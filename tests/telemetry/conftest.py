@@ -37,22 +37,53 @@ CLI_APP = HERE / "cli_app.py"
 MARGIN = 0.35
 
 #: Variables no host run inherits: proxies, the opt-outs and telemetry switches.
-SCRUB = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "do_not_track",
-         "envdetect_telemetry_debug", "hostapp_telemetry", "hostapp_debug",
-         "xdg_config_home", "xdg_cache_home", "tmpdir", "ci")
+SCRUB = (
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "do_not_track",
+    "envdetect_telemetry_debug",
+    "hostapp_telemetry",
+    "hostapp_debug",
+    "xdg_config_home",
+    "xdg_cache_home",
+    "tmpdir",
+    "ci",
+)
 
 
 class Server:
     """tests/telemetry/server.py in its own process; stops itself after ``lifetime``."""
 
-    def __init__(self, mode: str, record: Path, delay: float = 5.0, lifetime: float = 30.0,
-                 *, cert: Path | None = None, port: int = 0):
+    def __init__(
+        self,
+        mode: str,
+        record: Path,
+        delay: float = 5.0,
+        lifetime: float = 30.0,
+        *,
+        cert: Path | None = None,
+        port: int = 0,
+    ):
         self.record = record
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVER), mode, str(record), "--delay", str(delay),
-             "--lifetime", str(lifetime), "--port", str(port),
-             *(["--cert", str(cert)] if cert else [])],
-            stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                str(SERVER),
+                mode,
+                str(record),
+                "--delay",
+                str(delay),
+                "--lifetime",
+                str(lifetime),
+                "--port",
+                str(port),
+                *(["--cert", str(cert)] if cert else []),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the server prints its port when ready
         assert line.strip().isdigit(), f"server did not start: {line!r}"
@@ -93,10 +124,12 @@ def server(tmp_path: Path):
     the test."""
     started: list[Server] = []
 
-    def start(mode: str = "normal", delay: float = 5.0, cert: Path | None = None,
-              port: int = 0) -> Server:
-        started.append(Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay,
-                              cert=cert, port=port))
+    def start(
+        mode: str = "normal", delay: float = 5.0, cert: Path | None = None, port: int = 0
+    ) -> Server:
+        started.append(
+            Server(mode, tmp_path / f"server-{len(started)}.jsonl", delay, cert=cert, port=port)
+        )
         return started[-1]
 
     yield start
@@ -123,37 +156,79 @@ def self_signed_cert(folder: Path) -> Path | None:
         openssl = shutil.which("openssl")
         if openssl is None:
             return None
-        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                        "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
-                        "-keyout", str(pem), "-out", str(folder / "cert.pem")],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-addext",
+                "keyUsage=critical,digitalSignature,keyCertSign",
+                "-keyout",
+                str(pem),
+                "-out",
+                str(folder / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         pem.write_bytes(pem.read_bytes() + (folder / "cert.pem").read_bytes())
         return pem
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(  # what Python 3.13's strict verification wants
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                key.public_key()), critical=False)
-            .sign(key, hashes.SHA256()))
-    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                      serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption())
-                    + cert.public_bytes(serialization.Encoding.PEM))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(  # what Python 3.13's strict verification wants
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        + cert.public_bytes(serialization.Encoding.PEM)
+    )
     return pem
 
 
@@ -166,12 +241,17 @@ def closed_port() -> int:
 
 def host_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key.lower() not in SCRUB}
-    env.update({
-        "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
-        "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(tmp_path),
-        "ENVDETECT_PLUGINS": "0",
-    })
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "HOME": str(tmp_path / "home"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "TMPDIR": str(tmp_path),
+            "ENVDETECT_PLUGINS": "0",
+        }
+    )
     env.update(extra)
     return env
 
@@ -185,8 +265,9 @@ class HostRun:
         own = [float(mark[2]) for mark in marks if int(mark[1]) == pid]
         #: From the end of the host's main code to the process having exited.
         self.exit_overhead = ended - own[-1] if own else float("nan")
-        reports = [json.loads(line[6:]) for line in self.stderr.splitlines()
-                   if line.startswith("@host ")]
+        reports = [
+            json.loads(line[6:]) for line in self.stderr.splitlines() if line.startswith("@host ")
+        ]
         mine = [report for report in reports if report["pid"] == pid]
         self.report: dict[str, Any] = mine[-1] if mine else {}
         self.other_reports = [report for report in reports if report["pid"] != pid]
@@ -198,22 +279,31 @@ class HostRun:
     @property
     def flushes(self) -> list[str]:
         """The spools of the flush processes the host started."""
-        return [trip[len("flush "):] for trip in self.trips if trip.startswith("flush ")]
+        return [trip[len("flush ") :] for trip in self.trips if trip.startswith("flush ")]
 
     @property
     def noise(self) -> list[str]:
         """stderr lines that are not the host's own markers."""
-        return [line for line in self.stderr.splitlines()
-                if not line.startswith(("@end ", "@host ", "@ready "))]
+        return [
+            line
+            for line in self.stderr.splitlines()
+            if not line.startswith(("@end ", "@host ", "@ready "))
+        ]
 
 
-def run_host(spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0,
-             settle: bool = True) -> HostRun:
+def run_host(
+    spec: dict[str, Any], env: dict[str, str], timeout: float = 30.0, settle: bool = True
+) -> HostRun:
     """Run host.py; with ``settle``, return once the flush process it started (if any)
     has emptied the spool and let go of it (at most 10 s)."""
-    process = subprocess.Popen([sys.executable, str(HOST), json.dumps(spec)], env=env,
-                               cwd=str(ROOT), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(HOST), json.dumps(spec)],
+        env=env,
+        cwd=str(ROOT),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     stdout, stderr = process.communicate(timeout=timeout)
     ended = time.time()
     done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
@@ -259,8 +349,15 @@ def settled(spool: Path, timeout: float = 10.0) -> bool:
     return False
 
 
-PROCESS_TRIPS = ("subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.system",
-                 "os.exec", "os.spawn")
+PROCESS_TRIPS = (
+    "subprocess.Popen",
+    "os.fork",
+    "os.forkpty",
+    "os.posix_spawn",
+    "os.system",
+    "os.exec",
+    "os.spawn",
+)
 
 
 def assert_well_behaved(run: HostRun, code: int, debug: bool = False) -> None:
@@ -279,13 +376,20 @@ def assert_well_behaved(run: HostRun, code: int, debug: bool = False) -> None:
         assert all(not line.startswith("envdetect.telemetry") for line in run.noise)
 
 
-def run_cli(framework: str, args: list[str], env: dict[str, str],
-            interrupt_after: float | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    framework: str, args: list[str], env: dict[str, str], interrupt_after: float | None = None
+) -> subprocess.CompletedProcess[str]:
     """tests/telemetry/cli_app.py, a real click or typer program; with
     ``interrupt_after``, SIGINT that long after its command wrote ``@ready``."""
-    process = subprocess.Popen([sys.executable, str(CLI_APP), framework, *args], env=env,
-                               cwd=str(ROOT), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(CLI_APP), framework, *args],
+        env=env,
+        cwd=str(ROOT),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     ready = ""
     if interrupt_after is not None:
         assert process.stderr is not None
@@ -300,8 +404,14 @@ def run_cli(framework: str, args: list[str], env: dict[str, str],
 class CliCase:
     """One command line, run with telemetry on (posting to its own path) and off."""
 
-    def __init__(self, name: str, args: list[str], error_type: str | None = None,
-                 interrupt: bool = False, **env: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        error_type: str | None = None,
+        interrupt: bool = False,
+        **env: str,
+    ) -> None:
         self.name, self.args, self.error_type = name, args, error_type
         self.interrupt, self.env = interrupt, env
         self.on: subprocess.CompletedProcess[str] | None = None
@@ -313,8 +423,9 @@ class CliCase:
 
     @property
     def events(self) -> list[dict[str, Any]]:
-        return [event for request in self.requests
-                for event in json.loads(request["body"])["events"]]
+        return [
+            event for request in self.requests for event in json.loads(request["body"])["events"]
+        ]
 
 
 def run_cli_cases(framework: str, cases: list[CliCase], srv: Server, home: Path) -> None:
@@ -333,8 +444,7 @@ def run_cli_cases(framework: str, cases: list[CliCase], srv: Server, home: Path)
 
     def run(job: tuple[CliCase, str, dict[str, str]]) -> None:
         case, mode, env = job
-        setattr(case, mode, run_cli(framework, case.args, env,
-                                    0.1 if case.interrupt else None))
+        setattr(case, mode, run_cli(framework, case.args, env, 0.1 if case.interrupt else None))
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -345,8 +455,9 @@ def run_cli_cases(framework: str, cases: list[CliCase], srv: Server, home: Path)
         case.requests = [r for r in requests if r["line"] == f"POST /{case.name} HTTP/1.1"]
 
 
-def ran_cli_cases(framework: str, cases: list[CliCase],
-                  factory: pytest.TempPathFactory) -> dict[str, CliCase]:
+def ran_cli_cases(
+    framework: str, cases: list[CliCase], factory: pytest.TempPathFactory
+) -> dict[str, CliCase]:
     """:func:`run_cli_cases` against a server of their own, by case name."""
     folder = factory.mktemp(framework)
     srv = Server("normal", folder / "server.jsonl", lifetime=300)

@@ -48,15 +48,23 @@ def audit(event: str, args: tuple[object, ...]) -> None:
     if event == "open":
         mode, flags = args[1], args[2]
         writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & WRITE_FLAGS)
+            isinstance(flags, int) and flags & WRITE_FLAGS
+        )
         if writes:
             TRIPS.append(f"file write {args[0]}")
     elif event == "os.posix_spawn" and "envdetect.telemetry._spool" in str(args[1]):
         TRIPS.append(f"flush {args[1][-1]}")  # the detached flush process, and its spool
-    elif event.startswith(("socket.__new__", "socket.connect", "socket.getaddrinfo",
-                           "_thread.start")) or event in (
-            "subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.system",
-            "os.exec", "os.spawn"):
+    elif event.startswith(
+        ("socket.__new__", "socket.connect", "socket.getaddrinfo", "_thread.start")
+    ) or event in (
+        "subprocess.Popen",
+        "os.fork",
+        "os.forkpty",
+        "os.posix_spawn",
+        "os.system",
+        "os.exec",
+        "os.spawn",
+    ):
         TRIPS.append(event)
 
 
@@ -112,9 +120,13 @@ def told_earlier(config: dict[str, object]) -> None:
     if not isinstance(folder, str):
         home = os.environ.get("HOME", "")
         xdg = os.environ.get("XDG_CONFIG_HOME", "")
-        base = (os.path.join(home, "Library", "Application Support")
-                if sys.platform == "darwin" else xdg if os.path.isabs(xdg)
-                else os.path.join(home, ".config"))
+        base = (
+            os.path.join(home, "Library", "Application Support")
+            if sys.platform == "darwin"
+            else xdg
+            if os.path.isabs(xdg)
+            else os.path.join(home, ".config")
+        )
         folder = os.path.join(base, app)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -134,8 +146,9 @@ from envdetect.telemetry import Telemetry  # noqa: E402 - after the tripwires
 
 MESSAGE = SPEC.get("message", "a message that is never sent")
 configs = SPEC["telemetry"]
-instances = [Telemetry(**config) for config in (configs if isinstance(configs, list)
-                                                 else [configs])]
+instances = [
+    Telemetry(**config) for config in (configs if isinstance(configs, list) else [configs])
+]
 REPORT["enabled"] = [t.enabled for t in instances]
 REPORT["reasons"] = [t.reason for t in instances]
 
@@ -161,6 +174,7 @@ def step(t: Telemetry, action: list) -> None:  # type: ignore[type-arg]
                 sys.stderr.flush()
                 time.sleep(float(outcome[6:]))
     elif kind == "decorated":
+
         def command() -> None:
             if action[2:] == ["raise"]:
                 raise ValueError(f"escapes: {MESSAGE}")
@@ -183,8 +197,11 @@ def step(t: Telemetry, action: list) -> None:  # type: ignore[type-arg]
             t.event("child", {"forked": True})
             sys.exit(7)  # runs atexit in the child: it must send nothing
         _, status = os.waitpid(pid, 0)
-        REPORT["child_status"] = os.waitstatus_to_exitcode(status) if hasattr(
-            os, "waitstatus_to_exitcode") else status >> 8
+        REPORT["child_status"] = (
+            os.waitstatus_to_exitcode(status)
+            if hasattr(os, "waitstatus_to_exitcode")
+            else status >> 8
+        )
 
 
 try:

@@ -71,8 +71,15 @@ def serve(conn: socket.socket, args: argparse.Namespace, deadline: float) -> Non
             record(args.record, {"type": "garbage"})
             return
         line, headers, body = request
-        record(args.record, {"type": "request", "line": line, "headers": headers,
-                             "body": body.decode("utf-8", "replace")})
+        record(
+            args.record,
+            {
+                "type": "request",
+                "line": line,
+                "headers": headers,
+                "body": body.decode("utf-8", "replace"),
+            },
+        )
         if args.mode == "blackhole":
             while time.monotonic() < deadline:  # hold the connection, say nothing
                 time.sleep(0.1)
@@ -80,8 +87,9 @@ def serve(conn: socket.socket, args: argparse.Namespace, deadline: float) -> Non
         if args.mode == "slow":
             time.sleep(args.delay)
         status = "500 Internal Server Error" if args.mode == "error" else "200 OK"
-        conn.sendall(f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                     .encode())
+        conn.sendall(
+            f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
+        )
     except OSError:
         pass
     finally:

@@ -50,8 +50,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliCase]:
 
 
 @pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_outcome_recorded_as_the_process_ends_and_nothing_else_changes(cases, name: str
-                                                                       ) -> None:
+def test_outcome_recorded_as_the_process_ends_and_nothing_else_changes(cases, name: str) -> None:
     case = cases[name]
     recorded = check_cli_case(case)
     if not name.startswith(("nested", "named")):
@@ -61,11 +60,33 @@ def test_outcome_recorded_as_the_process_ends_and_nothing_else_changes(cases, na
 
 def test_the_exit_statuses_are_clicks(cases) -> None:
     """The statuses above are click's own mapping, so the comparison means something."""
-    statuses = {name: cases[name].off.returncode for name in (
-        "ok", "exit0", "exit5", "exit3", "usage", "failed", "abort", "raise", "sysexit4",
-        "sigint")}
-    assert statuses == {"ok": 0, "exit0": 0, "exit5": 5, "exit3": 3, "usage": 2,
-                        "failed": 1, "abort": 1, "raise": 1, "sysexit4": 4, "sigint": 1}
+    statuses = {
+        name: cases[name].off.returncode
+        for name in (
+            "ok",
+            "exit0",
+            "exit5",
+            "exit3",
+            "usage",
+            "failed",
+            "abort",
+            "raise",
+            "sysexit4",
+            "sigint",
+        )
+    }
+    assert statuses == {
+        "ok": 0,
+        "exit0": 0,
+        "exit5": 5,
+        "exit3": 3,
+        "usage": 2,
+        "failed": 1,
+        "abort": 1,
+        "raise": 1,
+        "sysexit4": 4,
+        "sigint": 1,
+    }
     assert cases["sigint"].off.stderr.endswith("Aborted!\n")
     assert cases["raise"].off.stderr.startswith("Traceback (most recent call last):")
     assert -signal.SIGINT not in statuses.values()
@@ -86,12 +107,20 @@ def test_click_is_not_imported_by_telemetry(tmp_path: Path) -> None:
 
     from tests.conftest import ROOT
 
-    code = ("import sys\nfrom envdetect.telemetry import Telemetry\n"
-            "t = Telemetry('hostapp', '1.0', 'http://127.0.0.1:9/', config_dir=sys.argv[1])\n"
-            "try:\n    with t.track():\n        raise KeyboardInterrupt\n"
-            "except KeyboardInterrupt:\n    pass\n"
-            "t.track()(lambda: None)()\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('click', 'typer')))\n")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=str(ROOT),
-                          capture_output=True, text=True, timeout=30, check=True)
+    code = (
+        "import sys\nfrom envdetect.telemetry import Telemetry\n"
+        "t = Telemetry('hostapp', '1.0', 'http://127.0.0.1:9/', config_dir=sys.argv[1])\n"
+        "try:\n    with t.track():\n        raise KeyboardInterrupt\n"
+        "except KeyboardInterrupt:\n    pass\n"
+        "t.track()(lambda: None)()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('click', 'typer')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     assert done.stdout == "[]\n"

@@ -23,9 +23,6 @@ from tests.telemetry.conftest import HERE, Recorder, record_senders
 ENDPOINT = "http://127.0.0.1:9/ingest"
 
 
-
-
-
 @pytest.fixture(autouse=True)
 def clean(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
     return record_senders(monkeypatch)
@@ -38,15 +35,23 @@ def told(folder: Path) -> Path:
 
 
 def make(folder: Path, endpoint: str | None = ENDPOINT, **options: Any) -> Telemetry:
-    return Telemetry("hostapp", "1.0", endpoint, opt_out_env="HOSTAPP_TELEMETRY",
-                     config_dir=str(folder), **options)
+    return Telemetry(
+        "hostapp",
+        "1.0",
+        endpoint,
+        opt_out_env="HOSTAPP_TELEMETRY",
+        config_dir=str(folder),
+        **options,
+    )
 
 
 # -- status ---------------------------------------------------------------------------------------
 def test_status_says_on_why_where_and_the_endpoints_host_only(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    t = make(told(tmp_path),
-             "https://alice:s3cret@telemetry.example.com:8443/v1/ingest?key=abc123#frag")
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t = make(
+        told(tmp_path), "https://alice:s3cret@telemetry.example.com:8443/v1/ingest?key=abc123#frag"
+    )
     assert t.command(["status"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
@@ -64,18 +69,31 @@ def test_status_says_on_why_where_and_the_endpoints_host_only(
     assert capsys.readouterr().out == out
 
 
-@pytest.mark.parametrize(("setup", "first", "why"), [
-    ({"HOSTAPP_TELEMETRY": "yes"}, "on", "enabled by HOSTAPP_TELEMETRY=yes"),
-    ({"HOSTAPP_TELEMETRY": "0"}, "off", "HOSTAPP_TELEMETRY turns it off"),
-    ({"DO_NOT_TRACK": "1"}, "off", "DO_NOT_TRACK is set"),
-    ("enabled = true", "on", "enabled by the stored setting"),
-    ("enabled = false", "off", "disabled by the stored setting"),
-    ("", "on", "enabled by default once the notice has been shown and recorded (due at the first "
-               "command; outside CI that run sends nothing)"),
-])
-def test_status_says_what_decided(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                  capsys: pytest.CaptureFixture[str], *, setup: Any,
-                                  first: str, why: str) -> None:
+@pytest.mark.parametrize(
+    ("setup", "first", "why"),
+    [
+        ({"HOSTAPP_TELEMETRY": "yes"}, "on", "enabled by HOSTAPP_TELEMETRY=yes"),
+        ({"HOSTAPP_TELEMETRY": "0"}, "off", "HOSTAPP_TELEMETRY turns it off"),
+        ({"DO_NOT_TRACK": "1"}, "off", "DO_NOT_TRACK is set"),
+        ("enabled = true", "on", "enabled by the stored setting"),
+        ("enabled = false", "off", "disabled by the stored setting"),
+        (
+            "",
+            "on",
+            "enabled by default once the notice has been shown and recorded (due at the first "
+            "command; outside CI that run sends nothing)",
+        ),
+    ],
+)
+def test_status_says_what_decided(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    setup: Any,
+    first: str,
+    why: str,
+) -> None:
     if isinstance(setup, dict):
         for key, value in setup.items():
             monkeypatch.setenv(key, value)
@@ -86,9 +104,9 @@ def test_status_says_what_decided(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert lines[:2] == [f"hostapp telemetry: {first}", f"why: {why}"]
 
 
-def test_status_on_the_run_that_showed_the_notice(monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_on_the_run_that_showed_the_notice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from envdetect.telemetry import _consent
 
     monkeypatch.setattr(_consent, "in_ci", lambda: False)
@@ -96,12 +114,14 @@ def test_status_on_the_run_that_showed_the_notice(monkeypatch: pytest.MonkeyPatc
     assert t.first_run_notice() is True
     assert t.command(["status"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == ("hostapp telemetry: on from the next run "
-                      "(this run showed the notice and sends nothing)")
+    assert out[0] == (
+        "hostapp telemetry: on from the next run (this run showed the notice and sends nothing)"
+    )
 
 
-def test_status_without_endpoint_or_home(monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_without_endpoint_or_home(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("HOME", raising=False)
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     t = Telemetry("hostapp", "1.0")
@@ -112,8 +132,9 @@ def test_status_without_endpoint_or_home(monkeypatch: pytest.MonkeyPatch,
 
 
 # -- enable, disable ------------------------------------------------------------------------------
-def test_enable_and_disable_store_the_choice(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_enable_and_disable_store_the_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     conf = tmp_path / "telemetry.conf"
     assert make(tmp_path).command(["disable"]) == 0
     assert capsys.readouterr() == (f"hostapp telemetry is now off (stored in {conf}).\n", "")
@@ -126,16 +147,24 @@ def test_enable_and_disable_store_the_choice(tmp_path: Path,
     assert again.reason == "enabled by the stored setting"
 
 
-@pytest.mark.parametrize(("variable", "value", "word", "note"), [
-    ("DO_NOT_TRACK", "1", "enable", "DO_NOT_TRACK is set"),
-    ("HOSTAPP_TELEMETRY", "off", "enable", "HOSTAPP_TELEMETRY is 'off'"),
-    ("HOSTAPP_TELEMETRY", "1", "disable", "HOSTAPP_TELEMETRY is '1'"),
-])
-def test_a_variable_that_still_decides_is_pointed_out(monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str], *,
-                                                      variable: str, value: str, word: str,
-                                                      note: str) -> None:
+@pytest.mark.parametrize(
+    ("variable", "value", "word", "note"),
+    [
+        ("DO_NOT_TRACK", "1", "enable", "DO_NOT_TRACK is set"),
+        ("HOSTAPP_TELEMETRY", "off", "enable", "HOSTAPP_TELEMETRY is 'off'"),
+        ("HOSTAPP_TELEMETRY", "1", "disable", "HOSTAPP_TELEMETRY is '1'"),
+    ],
+)
+def test_a_variable_that_still_decides_is_pointed_out(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    variable: str,
+    value: str,
+    word: str,
+    note: str,
+) -> None:
     monkeypatch.setenv(variable, value)
     assert make(tmp_path).command([word]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -143,22 +172,37 @@ def test_a_variable_that_still_decides_is_pointed_out(monkeypatch: pytest.Monkey
 
 
 def test_a_choice_that_cannot_be_stored_is_one_line_and_status_1(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     assert make(blocker / "config").command(["disable"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == (f"hostapp telemetry: cannot store the choice "
-                   f"({blocker / 'config' / 'telemetry.conf'} is not writable)\n")
+    assert err == (
+        f"hostapp telemetry: cannot store the choice "
+        f"({blocker / 'config' / 'telemetry.conf'} is not writable)\n"
+    )
 
 
 # -- usage ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("argv", [["bogus"], ["status", "extra"], ["--json"], ["enable", "x"],
-                                  "status", [1], [None], ["x" * 500], ["\x1b[31m"]])
-def test_bad_usage_is_one_line_on_stderr_and_status_2(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str],
-                                                      argv: Any) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bogus"],
+        ["status", "extra"],
+        ["--json"],
+        ["enable", "x"],
+        "status",
+        [1],
+        [None],
+        ["x" * 500],
+        ["\x1b[31m"],
+    ],
+)
+def test_bad_usage_is_one_line_on_stderr_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: Any
+) -> None:
     t = make(told(tmp_path))
     assert t.command(argv) == 2
     out, err = capsys.readouterr()
@@ -180,8 +224,8 @@ def test_help(tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str) -> 
 
 
 def test_an_internal_failure_is_one_line_never_a_traceback(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(*args: object) -> str:
         raise RuntimeError("internal")
 
@@ -197,8 +241,9 @@ def test_an_invalid_telemetry_command_spelling_turns_it_off(tmp_path: Path) -> N
 
 
 # -- never measured -------------------------------------------------------------------------------
-def test_the_command_itself_is_never_recorded_or_sent(tmp_path: Path, clean: list[Recorder],
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_itself_is_never_recorded_or_sent(
+    tmp_path: Path, clean: list[Recorder], capsys: pytest.CaptureFixture[str]
+) -> None:
     t = make(told(tmp_path))
     t.event("before", {"n": 1})  # queued earlier in this process: dropped too
     with t.track("telemetry", "status"):  # a host that tracks every command
@@ -211,14 +256,21 @@ def test_the_command_itself_is_never_recorded_or_sent(tmp_path: Path, clean: lis
     assert capsys.readouterr().out.startswith("hostapp telemetry: on\n")  # as it was
 
 
-def test_show_queues_nothing(tmp_path: Path, clean: list[Recorder],
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_queues_nothing(
+    tmp_path: Path, clean: list[Recorder], capsys: pytest.CaptureFixture[str]
+) -> None:
     t = make(told(tmp_path), allowed_values={"command": ["sync", "build"]})
     assert t.command(["show"]) == 0
     assert all(recorder.events == [] for recorder in clean)
     out = capsys.readouterr().out
-    body = json.loads(out.splitlines()[out.splitlines().index(
-        '# wire="json": POST to the endpoint, Content-Type: application/json') + 1])
+    body = json.loads(
+        out.splitlines()[
+            out.splitlines().index(
+                '# wire="json": POST to the endpoint, Content-Type: application/json'
+            )
+            + 1
+        ]
+    )
     (event,) = body["events"]
     assert event["attributes"]["command"] == "build"  # the host's own vocabulary
 
@@ -226,18 +278,30 @@ def test_show_queues_nothing(tmp_path: Path, clean: list[Recorder],
 # -- the tools: click, typer, argparse
 def tool_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
     (tmp_path / "home").mkdir(exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
-           "PYTHONDONTWRITEBYTECODE": "1", "ENVDETECT_PLUGINS": "0",
-           "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "MYTOOL_ENDPOINT": endpoint}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "ENVDETECT_PLUGINS": "0",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "MYTOOL_ENDPOINT": endpoint,
+    }
     env.update(extra)
     return env
 
 
 def tool(name: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(HERE / f"cli_{name}.py"), *args], env=env,
-                          cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, str(HERE / f"cli_{name}.py"), *args],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("name", ["click", "typer", "argparse"])
@@ -249,12 +313,14 @@ def test_the_command_in_each_framework(server, tmp_path: Path, name: str) -> Non
     assert (status.returncode, status.stderr) == (0, "")
     assert status.stdout.splitlines()[:2] == [
         "mytool telemetry: on",
-        "why: enabled by default (the notice was shown on an earlier run)"]
+        "why: enabled by default (the notice was shown on an earlier run)",
+    ]
     assert "sends to: 127.0.0.1 (json wire)" in status.stdout
     assert tool(name, ["telemetry", "disable"], env).returncode == 0
     assert tool(name, ["deploy"], env).stdout == "deployed\n"
     assert tool(name, ["telemetry", "status"], env).stdout.splitlines()[1] == (
-        "why: disabled by the stored setting")
+        "why: disabled by the stored setting"
+    )
     assert tool(name, ["telemetry", "enable"], env).returncode == 0
     assert tool(name, ["telemetry", "show"], env).returncode == 0
     assert srv.entries() == []  # no telemetry command run sent anything
@@ -266,8 +332,10 @@ def test_the_command_in_each_framework(server, tmp_path: Path, name: str) -> Non
     assert bad.stdout == ""
     assert "bogus" in bad.stderr
     if name != "click":  # click words its own usage errors
-        assert bad.stderr == ("mytool telemetry: unknown subcommand 'bogus' "
-                              "(expected status, enable, disable or show)\n")
+        assert bad.stderr == (
+            "mytool telemetry: unknown subcommand 'bogus' "
+            "(expected status, enable, disable or show)\n"
+        )
 
 
 def normalised_json(body: dict[str, Any]) -> dict[str, Any]:
@@ -287,13 +355,17 @@ def normalised_otlp(body: dict[str, Any]) -> tuple[dict[str, Any], str]:
     (instance,) = [pair for pair in attributes if pair["key"] == "service.instance.id"]
     attributes.remove(instance)
     for scope in resource_logs["scopeLogs"]:
-        (batch,) = [pair for pair in scope["scope"]["attributes"]
-                    if pair["key"] == "envdetect.telemetry.batch_id"]
+        (batch,) = [
+            pair
+            for pair in scope["scope"]["attributes"]
+            if pair["key"] == "envdetect.telemetry.batch_id"
+        ]
         scope["scope"]["attributes"].remove(batch)
         for record in scope["logRecords"]:
             assert record.pop("timeUnixNano") == record.pop("observedTimeUnixNano")
-            (duration,) = [pair for pair in record["attributes"]
-                           if pair["key"] == "mytool.duration_ms"]
+            (duration,) = [
+                pair for pair in record["attributes"] if pair["key"] == "mytool.duration_ms"
+            ]
             record["attributes"].remove(duration)
     return body, instance["value"]["stringValue"]
 
@@ -305,10 +377,12 @@ def test_show_prints_exactly_what_the_sender_posts(server, tmp_path: Path) -> No
     shown = tool("click", ["telemetry", "show"], env)
     assert (shown.returncode, shown.stderr) == (0, "")
     lines = shown.stdout.splitlines()
-    json_line = lines[lines.index(
-        '# wire="json": POST to the endpoint, Content-Type: application/json') + 1]
-    otlp_line = lines[next(i for i, line in enumerate(lines)
-                           if line.startswith('# wire="otlp"')) + 1]
+    json_line = lines[
+        lines.index('# wire="json": POST to the endpoint, Content-Type: application/json') + 1
+    ]
+    otlp_line = lines[
+        next(i for i, line in enumerate(lines) if line.startswith('# wire="otlp"')) + 1
+    ]
     assert "# This host uses wire='json' and sends to 127.0.0.1." in lines
     shown_json, shown_otlp = json.loads(json_line), json.loads(otlp_line)
     assert srv.entries() == []  # show sends nothing
@@ -316,8 +390,7 @@ def test_show_prints_exactly_what_the_sender_posts(server, tmp_path: Path) -> No
     for wire in ("json", "otlp"):
         ran = tool("click", ["deploy"], {**env, "MYTOOL_WIRE": wire})
         assert (ran.returncode, ran.stdout, ran.stderr) == (0, "deployed\n", "")
-    sent = {request["line"].split()[1]: json.loads(request["body"])
-            for request in srv.wait_for(2)}
+    sent = {request["line"].split()[1]: json.loads(request["body"]) for request in srv.wait_for(2)}
     assert set(sent) == {"/ingest", "/ingest/v1/logs"}
 
     shown_run = shown_json["run_id"]
@@ -330,15 +403,24 @@ def test_show_prints_exactly_what_the_sender_posts(server, tmp_path: Path) -> No
 
 
 def test_click_is_imported_only_for_the_click_command() -> None:
-    code = ("import sys\n"
-            "from envdetect.telemetry import Telemetry\n"
-            "t = Telemetry('hostapp', '1.0', 'http://127.0.0.1:9/')\n"
-            "t.command(['--help'])\n"
-            "before = 'click' in sys.modules\n"
-            "group = t.click_command('tele')\n"
-            "print(before, 'click' in sys.modules, group.name, sorted(group.commands))\n")
-    done = subprocess.run([sys.executable, "-c", code], env={**os.environ,
-                                                               "PYTHONPATH": str(ROOT)},
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    code = (
+        "import sys\n"
+        "from envdetect.telemetry import Telemetry\n"
+        "t = Telemetry('hostapp', '1.0', 'http://127.0.0.1:9/')\n"
+        "t.command(['--help'])\n"
+        "before = 'click' in sys.modules\n"
+        "group = t.click_command('tele')\n"
+        "print(before, 'click' in sys.modules, group.name, sorted(group.commands))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert done.stdout.splitlines()[-1] == (
-        "False True tele ['disable', 'enable', 'show', 'status']")
+        "False True tele ['disable', 'enable', 'show', 'status']"
+    )

@@ -25,8 +25,13 @@ class TTY(io.StringIO):
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DO_NOT_TRACK", "HOSTAPP_TELEMETRY", "ENVDETECT_TELEMETRY_DEBUG", "CI",
-                 "XDG_CONFIG_HOME"):
+    for name in (
+        "DO_NOT_TRACK",
+        "HOSTAPP_TELEMETRY",
+        "ENVDETECT_TELEMETRY_DEBUG",
+        "CI",
+        "XDG_CONFIG_HOME",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -47,17 +52,25 @@ def test_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- where the file lives ---------------------------------------------------------------------
-@pytest.mark.parametrize(("platform", "environ", "expected"), [
-    ("linux", {"HOME": "/home/a"}, "/home/a/.config"),
-    ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "/xdg"}, "/xdg"),
-    ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "relative"}, "/home/a/.config"),
-    ("freebsd14", {"HOME": "/usr/home/a"}, "/usr/home/a/.config"),
-    ("darwin", {"HOME": "/Users/a", "XDG_CONFIG_HOME": "/xdg"},
-     "/Users/a/Library/Application Support"),
-    ("win32", {"APPDATA": "C:\\Users\\a\\AppData\\Roaming"}, "C:\\Users\\a\\AppData\\Roaming"),
-    ("win32", {"USERPROFILE": "C:\\Users\\a"}, "C:\\Users\\a\\AppData\\Roaming"),
-    ("linux", {}, None), ("darwin", {"HOME": ""}, None), ("win32", {}, None),
-])
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("linux", {"HOME": "/home/a"}, "/home/a/.config"),
+        ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "/xdg"}, "/xdg"),
+        ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "relative"}, "/home/a/.config"),
+        ("freebsd14", {"HOME": "/usr/home/a"}, "/usr/home/a/.config"),
+        (
+            "darwin",
+            {"HOME": "/Users/a", "XDG_CONFIG_HOME": "/xdg"},
+            "/Users/a/Library/Application Support",
+        ),
+        ("win32", {"APPDATA": "C:\\Users\\a\\AppData\\Roaming"}, "C:\\Users\\a\\AppData\\Roaming"),
+        ("win32", {"USERPROFILE": "C:\\Users\\a"}, "C:\\Users\\a\\AppData\\Roaming"),
+        ("linux", {}, None),
+        ("darwin", {"HOME": ""}, None),
+        ("win32", {}, None),
+    ],
+)
 def test_config_base(platform: str, environ: dict[str, str], expected: str | None) -> None:
     assert _consent.config_base(platform, environ) == expected
 
@@ -86,15 +99,19 @@ def test_set_enabled_round_trip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert Telemetry("hostapp", "1.0", ENDPOINT).enabled
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"\xef\xbb\xbfenabled = false\n", False),  # a byte-order mark (Notepad)
-    (b"# written by hand\r\n\r\n  Enabled = FALSE  \r\n", False),
-    (b"enabled = true\nnotice_shown = true\nfuture_key = whatever\n", True),
-    (b"notice_shown = true\n", None),
-    (b"", None),
-])
-def test_stored_choice_that_is_understood(tmp_path: Path, content: bytes,
-                                          expected: bool | None) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xef\xbb\xbfenabled = false\n", False),  # a byte-order mark (Notepad)
+        (b"# written by hand\r\n\r\n  Enabled = FALSE  \r\n", False),
+        (b"enabled = true\nnotice_shown = true\nfuture_key = whatever\n", True),
+        (b"notice_shown = true\n", None),
+        (b"", None),
+    ],
+)
+def test_stored_choice_that_is_understood(
+    tmp_path: Path, content: bytes, expected: bool | None
+) -> None:
     (tmp_path / "telemetry.conf").write_bytes(content)
     t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
     assert _consent.stored_choice(str(tmp_path / "telemetry.conf")) is expected
@@ -104,19 +121,30 @@ def test_stored_choice_that_is_understood(tmp_path: Path, content: bytes,
 UNDERSTOOD_OFF = b"# Telemetry choice for hostapp\nenabled = false\n"
 
 
-@pytest.mark.parametrize("content", [
-    b"\xff\xfe garbage\n" + UNDERSTOOD_OFF,  # not UTF-8
-    b"\xff" + UNDERSTOOD_OFF,
-    b"x" * 5000 + b"\n" + UNDERSTOOD_OFF,  # more than 4 KiB: not written by envdetect
-    b"# " + b"x" * 5000 + b"\n" + UNDERSTOOD_OFF,
-    UNDERSTOOD_OFF + b"enabled\n",  # a line that is not key = value
-    UNDERSTOOD_OFF + b"= true\n",
-    b"enabled = nope\n",  # an enabled value that is not an on/off word
-    UNDERSTOOD_OFF.replace(b"enabled", b"enabled\x00"),
-], ids=["utf16-bom", "non-utf8", "over-4k", "over-4k-comment", "no-equals", "no-key",
-        "unknown-value", "nul"])
-def test_a_choice_file_that_is_not_understood_counts_as_off(tmp_path: Path,
-                                                            content: bytes) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe garbage\n" + UNDERSTOOD_OFF,  # not UTF-8
+        b"\xff" + UNDERSTOOD_OFF,
+        b"x" * 5000 + b"\n" + UNDERSTOOD_OFF,  # more than 4 KiB: not written by envdetect
+        b"# " + b"x" * 5000 + b"\n" + UNDERSTOOD_OFF,
+        UNDERSTOOD_OFF + b"enabled\n",  # a line that is not key = value
+        UNDERSTOOD_OFF + b"= true\n",
+        b"enabled = nope\n",  # an enabled value that is not an on/off word
+        UNDERSTOOD_OFF.replace(b"enabled", b"enabled\x00"),
+    ],
+    ids=[
+        "utf16-bom",
+        "non-utf8",
+        "over-4k",
+        "over-4k-comment",
+        "no-equals",
+        "no-key",
+        "unknown-value",
+        "nul",
+    ],
+)
+def test_a_choice_file_that_is_not_understood_counts_as_off(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "telemetry.conf").write_bytes(content)
     t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
     assert not t.enabled
@@ -137,8 +165,10 @@ def test_a_choice_file_that_cannot_be_read_counts_as_off(tmp_path: Path) -> None
     assert Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path)).enabled
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root reads a chmod 000 file (covered above by a symlink loop)")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root reads a chmod 000 file (covered above by a symlink loop)",
+)
 def test_a_choice_file_without_read_permission_counts_as_off(tmp_path: Path) -> None:
     path = tmp_path / "telemetry.conf"
     path.write_text("enabled = true\n")
@@ -150,27 +180,36 @@ def test_a_choice_file_without_read_permission_counts_as_off(tmp_path: Path) -> 
 def test_a_fifo_at_the_choice_file_does_not_block_and_counts_as_off(tmp_path: Path) -> None:
     """Run in a child: on failure, the open() would block forever, with no writer."""
     os.mkfifo(tmp_path / "telemetry.conf")
-    code = ("import sys; from envdetect.telemetry import Telemetry; "
-            f"t = Telemetry('hostapp', '1.0', {ENDPOINT!r}, config_dir=sys.argv[1]); "
-            "print(t.enabled, t.reason)")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=str(ROOT),
-                          capture_output=True, text=True, timeout=20, check=False)
-    assert done.stdout == "False the stored setting cannot be read (counts as off)\n", (
-        done.stderr)
+    code = (
+        "import sys; from envdetect.telemetry import Telemetry; "
+        f"t = Telemetry('hostapp', '1.0', {ENDPOINT!r}, config_dir=sys.argv[1]); "
+        "print(t.enabled, t.reason)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert done.stdout == "False the stored setting cannot be read (counts as off)\n", done.stderr
 
 
 def _unwritable_homes(tmp_path: Path) -> dict[str, str]:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    return {"missing": str(tmp_path / "no" / "such" / "home"),
-            "under-a-file": str(blocker / "home"),  # fails even for root
-            "proc": "/proc/self/fdinfo"}  # read-only even for root
+    return {
+        "missing": str(tmp_path / "no" / "such" / "home"),
+        "under-a-file": str(blocker / "home"),  # fails even for root
+        "proc": "/proc/self/fdinfo",
+    }  # read-only even for root
 
 
 @pytest.mark.parametrize("kind", ["missing", "under-a-file", "proc"])
-def test_read_only_or_missing_home_is_silent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str],
-                                             kind: str) -> None:
+def test_read_only_or_missing_home_is_silent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
     home = _unwritable_homes(tmp_path)[kind]
     monkeypatch.setenv("HOME", home)
     t = Telemetry("hostapp", "1.0", ENDPOINT)
@@ -183,12 +222,14 @@ def test_read_only_or_missing_home_is_silent(monkeypatch: pytest.MonkeyPatch, tm
 
 
 # -- the first-run notice -------------------------------------------------------------------------
-def test_notice_is_shown_once_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                            not_ci: None) -> None:
+def test_notice_is_shown_once_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, not_ci: None
+) -> None:
     stderr = TTY()
     monkeypatch.setattr(sys, "stderr", stderr)
-    t = Telemetry("hostapp", "1.0", ENDPOINT, opt_out_env="HOSTAPP_TELEMETRY",
-                  config_dir=str(tmp_path))
+    t = Telemetry(
+        "hostapp", "1.0", ENDPOINT, opt_out_env="HOSTAPP_TELEMETRY", config_dir=str(tmp_path)
+    )
     assert t.first_run_notice() is True
     shown = stderr.getvalue()
     assert "hostapp collects anonymous usage data" in shown
@@ -203,8 +244,7 @@ def test_notice_is_shown_once_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp
     assert stderr.getvalue() == shown
 
 
-def test_notice_custom_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                            not_ci: None) -> None:
+def test_notice_custom_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, not_ci: None) -> None:
     stderr = TTY()
     monkeypatch.setattr(sys, "stderr", stderr)
     t = Telemetry("hostapp", "1.0", ENDPOINT, config_dir=str(tmp_path))
@@ -222,8 +262,9 @@ def test_notice_is_not_due(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case
     if case == "stored-on":
         (tmp_path / "telemetry.conf").write_text("enabled = true\n")
     endpoint = None if case == "no-endpoint" else ENDPOINT
-    t = Telemetry("hostapp", "1.0", endpoint, opt_out_env="HOSTAPP_TELEMETRY",
-                  config_dir=str(tmp_path))
+    t = Telemetry(
+        "hostapp", "1.0", endpoint, opt_out_env="HOSTAPP_TELEMETRY", config_dir=str(tmp_path)
+    )
     assert t.first_run_notice() is False
     assert stderr.getvalue() == ""
     assert t.enabled is (case != "no-endpoint")
@@ -233,7 +274,8 @@ def test_notice_is_not_due(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case
 
 @pytest.mark.parametrize("kind", ["missing", "under-a-file", "proc"])
 def test_notice_that_cannot_be_recorded_is_not_shown_and_nothing_is_sent(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str, not_ci: None) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str, not_ci: None
+) -> None:
     stderr = TTY()
     monkeypatch.setattr(sys, "stderr", stderr)
     monkeypatch.setenv("HOME", _unwritable_homes(tmp_path)[kind])
@@ -248,23 +290,34 @@ def test_notice_on_a_real_terminal_and_nothing_sent_that_run(server, tmp_path: P
     """A host program whose stderr is a pty: run 1 shows the notice and sends nothing,
     run 2 (same terminal) shows nothing and sends."""
     srv = server("normal")
-    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "endpoint": srv.url(),
-                          "exit_wait": 1.0},
-            "steps": [["notice"], ["track", "build", None, "ok"]], "exit": 0, "told": False}
+    spec = {
+        "telemetry": {"app": "hostapp", "version": "1.0", "endpoint": srv.url(), "exit_wait": 1.0},
+        "steps": [["notice"], ["track", "build", None, "ok"]],
+        "exit": 0,
+        "told": False,
+    }
     import json
 
     # A clean environment: not CI (the notice is for people), nothing inherited.
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
-           "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path / "home"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
     outputs = []
     for _ in range(2):
         master, replica = os.openpty()
-        process = subprocess.Popen([sys.executable, str(HOST), json.dumps(spec)],
-                                   env=env, cwd=str(ROOT),
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=replica)
+        process = subprocess.Popen(
+            [sys.executable, str(HOST), json.dumps(spec)],
+            env=env,
+            cwd=str(ROOT),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=replica,
+        )
         os.close(replica)
         terminal = read_terminal(master, 20)
         assert process.wait(timeout=20) == 0

@@ -30,16 +30,23 @@ from tests.telemetry.conftest import (
 STEPS = [["track", "build", None, "ok"], ["event", "cache", {"hit": True, "entries": 3}]]
 
 
-def spec(endpoint: str, exit_code: object = 3, steps: list | None = None,  # type: ignore[type-arg]
-         **options: object) -> dict[str, object]:
-    telemetry = {"app": "hostapp", "version": "1.0", "endpoint": endpoint,
-                 "opt_out_env": "HOSTAPP_TELEMETRY", **options}
-    return {"telemetry": telemetry, "steps": STEPS if steps is None else steps,
-            "exit": exit_code}
+def spec(
+    endpoint: str,
+    exit_code: object = 3,
+    steps: list | None = None,  # type: ignore[type-arg]
+    **options: object,
+) -> dict[str, object]:
+    telemetry = {
+        "app": "hostapp",
+        "version": "1.0",
+        "endpoint": endpoint,
+        "opt_out_env": "HOSTAPP_TELEMETRY",
+        **options,
+    }
+    return {"telemetry": telemetry, "steps": STEPS if steps is None else steps, "exit": exit_code}
 
 
-def test_normal_delivery_is_one_batched_post_from_the_flush_process(server,
-                                                                   tmp_path: Path) -> None:
+def test_normal_delivery_is_one_batched_post_from_the_flush_process(server, tmp_path: Path) -> None:
     srv = server("normal")
     run = run_host(spec(srv.url()), host_env(tmp_path))
     assert_well_behaved(run, 3)
@@ -81,8 +88,19 @@ def network(kind: str, server, tmp_path: Path) -> tuple[str, dict[str, str]]:
     return url, host_env(tmp_path, **env)
 
 
-@pytest.mark.parametrize("kind", ["normal", "error", "refused", "blackhole", "slow",
-                                  "unresolvable", "dns-hangs", "untrusted-tls"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "normal",
+        "error",
+        "refused",
+        "blackhole",
+        "slow",
+        "unresolvable",
+        "dns-hangs",
+        "untrusted-tls",
+    ],
+)
 def test_the_exit_never_waits_on_the_network(server, tmp_path: Path, kind: str) -> None:
     url, env = network(kind, server, tmp_path)
     run = run_host(spec(url), env, settle=False)
@@ -100,17 +118,20 @@ def test_the_exit_never_waits_on_the_network(server, tmp_path: Path, kind: str) 
 def test_several_instances_share_one_flush_process(server, tmp_path: Path) -> None:
     srv = server("normal")
     one = spec(srv.url())["telemetry"]
-    run = run_host({**spec(srv.url()), "telemetry": [one, one, {**one, "wire": "otlp"}]},
-                   host_env(tmp_path))
+    run = run_host(
+        {**spec(srv.url()), "telemetry": [one, one, {**one, "wire": "otlp"}]}, host_env(tmp_path)
+    )
     assert_well_behaved(run, 3)  # one flush for the one spool
     assert len(srv.wait_for(3)) == 3
 
 
-@pytest.mark.parametrize(("variable", "scheme"), [("HTTPS_PROXY", "https"),
-                                                  ("https_proxy", "https"),
-                                                  ("HTTP_PROXY", "http")])
-def test_malformed_proxy_is_a_silent_no_send(server, tmp_path: Path, variable: str,
-                                              scheme: str) -> None:
+@pytest.mark.parametrize(
+    ("variable", "scheme"),
+    [("HTTPS_PROXY", "https"), ("https_proxy", "https"), ("HTTP_PROXY", "http")],
+)
+def test_malformed_proxy_is_a_silent_no_send(
+    server, tmp_path: Path, variable: str, scheme: str
+) -> None:
     srv = server("normal")  # the endpoint works; only the proxy setting is broken
     run = run_host(spec(srv.url(scheme=scheme)), host_env(tmp_path, **{variable: "http://"}))
     assert_well_behaved(run, 3)
@@ -132,8 +153,12 @@ def test_proxy_from_the_environment_is_used(server, tmp_path: Path) -> None:
     # The recording server plays the proxy: the request arrives with an absolute URI,
     # and the target's name is never resolved locally (the DNS hook fails any lookup).
     proxy = server("normal")
-    env = host_env(tmp_path, http_proxy=f"http://user:pw@127.0.0.1:{proxy.port}",
-                   TEST_DNS="fail", PYTHONPATH=os.pathsep.join([DNS_HOOK, str(ROOT)]))
+    env = host_env(
+        tmp_path,
+        http_proxy=f"http://user:pw@127.0.0.1:{proxy.port}",
+        TEST_DNS="fail",
+        PYTHONPATH=os.pathsep.join([DNS_HOOK, str(ROOT)]),
+    )
     run = run_host(spec("http://telemetry.invalid:8080/ingest"), env)
     assert_well_behaved(run, 3)
     requests = proxy.requests()
@@ -144,37 +169,44 @@ def test_proxy_from_the_environment_is_used(server, tmp_path: Path) -> None:
 
 def test_no_proxy_bypasses_the_proxy(server, tmp_path: Path) -> None:
     srv = server("normal")
-    env = host_env(tmp_path, HTTP_PROXY=f"http://127.0.0.1:{closed_port()}",
-                   NO_PROXY="127.0.0.1")
+    env = host_env(tmp_path, HTTP_PROXY=f"http://127.0.0.1:{closed_port()}", NO_PROXY="127.0.0.1")
     run = run_host(spec(srv.url()), env)
     assert_well_behaved(run, 3)
     assert len(srv.requests()) == 1
 
 
 # -- the host's exit code and exceptions -------------------------------------------------
-def test_exception_escaping_the_program_keeps_status_and_traceback(server,
-                                                                   tmp_path: Path) -> None:
+def test_exception_escaping_the_program_keeps_status_and_traceback(server, tmp_path: Path) -> None:
     srv = server("normal")
-    run = run_host(spec(srv.url(), exit_code=0, steps=[["track", "deploy", "stack", "raise"]]),
-                   host_env(tmp_path))
+    run = run_host(
+        spec(srv.url(), exit_code=0, steps=[["track", "deploy", "stack", "raise"]]),
+        host_env(tmp_path),
+    )
     assert_well_behaved(run, 1)
     assert "ValueError: escapes: a message that is never sent" in run.stderr
     (event,) = srv.bodies()[0]["events"]
-    assert event["attributes"] == {"command": "deploy", "subcommand": "stack",
-                                   "status": "failure", "exit_code": 1,
-                                   "error_type": "ValueError",
-                                   "duration_ms": event["attributes"]["duration_ms"]}
+    assert event["attributes"] == {
+        "command": "deploy",
+        "subcommand": "stack",
+        "status": "failure",
+        "exit_code": 1,
+        "error_type": "ValueError",
+        "duration_ms": event["attributes"]["duration_ms"],
+    }
     assert "never sent" not in srv.requests()[0]["body"]
 
 
-@pytest.mark.parametrize("step", [["decorated", "deploy", "raise"],
-                                  ["track", "deploy", None, "raise"]])
-def test_the_traceback_is_the_same_with_telemetry_on_and_off(server, tmp_path: Path,
-                                                             step: list) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize(
+    "step", [["decorated", "deploy", "raise"], ["track", "deploy", None, "raise"]]
+)
+def test_the_traceback_is_the_same_with_telemetry_on_and_off(
+    server, tmp_path: Path, step: list
+) -> None:  # type: ignore[type-arg]
     srv = server("normal")
     on = run_host(spec(srv.url(), exit_code=0, steps=[step]), host_env(tmp_path))
-    off = run_host(spec(srv.url(), exit_code=0, steps=[step]),
-                   host_env(tmp_path, HOSTAPP_TELEMETRY="0"))
+    off = run_host(
+        spec(srv.url(), exit_code=0, steps=[step]), host_env(tmp_path, HOSTAPP_TELEMETRY="0")
+    )
     assert on.report["enabled"] == [True]
     assert off.report["enabled"] == [False]
     assert (on.returncode, off.returncode) == (1, 1)
@@ -185,8 +217,10 @@ def test_the_traceback_is_the_same_with_telemetry_on_and_off(server, tmp_path: P
 
 def test_system_exit_inside_track_counts_with_its_code(server, tmp_path: Path) -> None:
     srv = server("normal")
-    run = run_host(spec(srv.url(), exit_code=0, steps=[["track", "deploy", None, "exit:4"]]),
-                   host_env(tmp_path))
+    run = run_host(
+        spec(srv.url(), exit_code=0, steps=[["track", "deploy", None, "exit:4"]]),
+        host_env(tmp_path),
+    )
     assert_well_behaved(run, 4)
     (event,) = srv.bodies()[0]["events"]
     assert event["attributes"]["exit_code"] == 4
@@ -242,11 +276,10 @@ def test_forked_child_sends_nothing(server, tmp_path: Path) -> None:
     assert child["signals_changed"] == []
     # The child inherited a started sender with a queued event and ran atexit: it
     # neither sent nor touched a socket (its tripwires stay quiet after the fork).
-    after_fork = child["trips"][child["trips"].index("os.fork") + 1:]
+    after_fork = child["trips"][child["trips"].index("os.fork") + 1 :]
     assert not [trip for trip in after_fork if trip.startswith("socket")], after_fork
     # Nor spooled the parent's events or started a flush process of its own.
     assert not [trip for trip in after_fork if trip.startswith(("file write", "flush"))]
     bodies = srv.bodies()
     assert len(bodies) == 1
-    assert [event["name"] for event in bodies[0]["events"]] == ["parent_before",
-                                                                "parent_after"]
+    assert [event["name"] for event in bodies[0]["events"]] == ["parent_before", "parent_after"]

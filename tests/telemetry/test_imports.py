@@ -12,10 +12,26 @@ import pytest
 
 from tests.conftest import ROOT
 
-HEAVY = {"json", "urllib", "urllib.request", "urllib.parse", "http", "http.client",
-         "threading", "socket", "ssl", "re", "subprocess", "logging", "envdetect.telemetry._queue",
-         "envdetect.telemetry._payload", "envdetect.telemetry._spool",
-         "envdetect.telemetry._transport", "envdetect._engine", "envdetect._fingerprint"}
+HEAVY = {
+    "json",
+    "urllib",
+    "urllib.request",
+    "urllib.parse",
+    "http",
+    "http.client",
+    "threading",
+    "socket",
+    "ssl",
+    "re",
+    "subprocess",
+    "logging",
+    "envdetect.telemetry._queue",
+    "envdetect.telemetry._payload",
+    "envdetect.telemetry._spool",
+    "envdetect.telemetry._transport",
+    "envdetect._engine",
+    "envdetect._fingerprint",
+}
 
 PROBE = """
 import sys
@@ -34,8 +50,14 @@ print(repr({{"import": sorted(after_import - before), "init": sorted(after_init 
 def new_modules(env: dict[str, str]) -> dict[str, object]:
     # -S: no site (its .pth hooks import things); -E: no PYTHON* variables.
     code = PROBE.format(root=str(ROOT))
-    done = subprocess.run([sys.executable, "-S", "-E", "-c", code], capture_output=True,
-                          text=True, check=True, cwd=ROOT, env=env)
+    done = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
     import ast
 
     result: dict[str, object] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
@@ -44,8 +66,13 @@ def new_modules(env: dict[str, str]) -> dict[str, object]:
 
 def startup_modules() -> set[str]:
     """What a normal interpreter start (with site) has loaded anyway: os among them."""
-    done = subprocess.run([sys.executable, "-E", "-c", "import sys; print(list(sys.modules))"],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-E", "-c", "import sys; print(list(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     import ast
 
     return set(ast.literal_eval(done.stdout))
@@ -53,8 +80,12 @@ def startup_modules() -> set[str]:
 
 def test_import_loads_only_the_module() -> None:
     loaded = set(new_modules({})["import"]) - startup_modules()  # type: ignore[call-overload]
-    assert loaded <= {"__future__", "envdetect", "envdetect.telemetry",
-                      "envdetect.telemetry._consent"}, sorted(loaded)
+    assert loaded <= {
+        "__future__",
+        "envdetect",
+        "envdetect.telemetry",
+        "envdetect.telemetry._consent",
+    }, sorted(loaded)
 
 
 @pytest.mark.parametrize("env", [{}, {"DO_NOT_TRACK": "1"}, {"HOSTAPP_TELEMETRY": "0"}])

@@ -38,10 +38,16 @@ class Ran:
 def tool_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
     """A clean environment: no CI variable of the machine running the tests leaks in."""
     (tmp_path / "home").mkdir(exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
-           "PYTHONDONTWRITEBYTECODE": "1", "ENVDETECT_PLUGINS": "0",
-           "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "TMPDIR": str(tmp_path), "MYTOOL_ENDPOINT": endpoint}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "ENVDETECT_PLUGINS": "0",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TMPDIR": str(tmp_path),
+        "MYTOOL_ENDPOINT": endpoint,
+    }
     env.update(extra)
     return env
 
@@ -49,14 +55,27 @@ def tool_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
 def run_tool(args: list[str], env: dict[str, str], terminal: bool = False) -> Ran:
     """The tool with stdout on a pipe and stderr on a pipe or a pseudo-terminal."""
     if not terminal:
-        done = subprocess.run([sys.executable, str(TOOL), *args], env=env, cwd=ROOT,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, str(TOOL), *args],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         return Ran(done.returncode, done.stdout, done.stderr)
     master, replica = os.openpty()
-    process = subprocess.Popen([sys.executable, str(TOOL), *args], env=env, cwd=ROOT,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=replica, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(TOOL), *args],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=replica,
+        text=True,
+    )
     os.close(replica)
     terminal = read_terminal(master, 60)
     stdout, _ = process.communicate(timeout=60)
@@ -69,15 +88,25 @@ def choice_text(tmp_path: Path) -> str:
 
 
 def sent_commands(srv: Any, count: int) -> list[str]:
-    return [event["attributes"]["command"] for body in
-            [json.loads(r["body"]) for r in srv.wait_for(count)] for event in body["events"]]
+    return [
+        event["attributes"]["command"]
+        for body in [json.loads(r["body"]) for r in srv.wait_for(count)]
+        for event in body["events"]
+    ]
 
 
 # -- a person: told once, on stderr, whatever stderr is ------------------------------------------
-@pytest.mark.parametrize("terminal", [
-    pytest.param(True, id="terminal", marks=pytest.mark.skipif(
-        not hasattr(os, "openpty"), reason="needs a pseudo-terminal")),
-    pytest.param(False, id="pipe")])
+@pytest.mark.parametrize(
+    "terminal",
+    [
+        pytest.param(
+            True,
+            id="terminal",
+            marks=pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal"),
+        ),
+        pytest.param(False, id="pipe"),
+    ],
+)
 def test_told_once_then_measured(server, tmp_path: Path, terminal: bool) -> None:
     srv = server("normal")
     env = tool_env(tmp_path, srv.url())
@@ -87,7 +116,8 @@ def test_told_once_then_measured(server, tmp_path: Path, terminal: bool) -> None
     assert FIRST_RUN in first.stderr
     assert "To see exactly what is sent: mytool telemetry show" in first.stderr
     assert "`mytool telemetry disable` or set MYTOOL_TELEMETRY=0 or DO_NOT_TRACK=1" in (
-        first.stderr)
+        first.stderr
+    )
     assert srv.entries() == []  # the run that tells sends nothing, not even a connection
     assert "notice_shown = true" in choice_text(tmp_path)
 
@@ -110,8 +140,9 @@ def test_a_failing_first_run_is_told_and_not_sent(server, tmp_path: Path) -> Non
 
 # -- CI: the job's log is told, and the run is measured
 @pytest.mark.parametrize("ci", [{"CI": "true"}, {"GITHUB_ACTIONS": "true"}], ids=["CI", "GHA"])
-def test_ci_prints_the_notice_to_the_log_and_sends(server, tmp_path: Path,
-                                                   ci: dict[str, str]) -> None:
+def test_ci_prints_the_notice_to_the_log_and_sends(
+    server, tmp_path: Path, ci: dict[str, str]
+) -> None:
     srv = server("normal")
     env = tool_env(tmp_path, srv.url(), **ci)
     first = run_tool(["deploy"], env)
@@ -132,8 +163,13 @@ def test_ci_with_a_read_only_home_tells_every_run(server, tmp_path: Path) -> Non
     srv = server("normal")
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    env = tool_env(tmp_path, srv.url(), CI="true", HOME=str(blocker / "home"),
-                   XDG_CONFIG_HOME=str(blocker / "config"))
+    env = tool_env(
+        tmp_path,
+        srv.url(),
+        CI="true",
+        HOME=str(blocker / "home"),
+        XDG_CONFIG_HOME=str(blocker / "config"),
+    )
     for runs in (1, 2):
         ran = run_tool(["deploy"], env)
         assert ran.stdout == "deployed\n"
@@ -143,8 +179,9 @@ def test_ci_with_a_read_only_home_tells_every_run(server, tmp_path: Path) -> Non
 
 # -- nowhere to record it, outside CI: neither nag nor send
 @pytest.mark.parametrize("kind", ["under-a-file", "proc"])
-def test_read_only_home_outside_ci_is_neither_told_nor_measured(server, tmp_path: Path,
-                                                                kind: str) -> None:
+def test_read_only_home_outside_ci_is_neither_told_nor_measured(
+    server, tmp_path: Path, kind: str
+) -> None:
     srv = server("normal")
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -182,7 +219,6 @@ def test_enable_counts_as_told(server, tmp_path: Path) -> None:
 # -- in-process: the invariant's odd corners
 
 
-
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Recorder]:
     made = record_senders(monkeypatch)
@@ -194,9 +230,9 @@ def queued(made: list[Recorder]) -> list[object]:
     return [event for recorder in made for event in recorder.events]
 
 
-def test_the_first_record_tells_when_the_host_never_asked(monkeypatch: pytest.MonkeyPatch,
-                                                          tmp_path: Path,
-                                                          recorded: list[Recorder]) -> None:
+def test_the_first_record_tells_when_the_host_never_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, recorded: list[Recorder]
+) -> None:
     stderr = io.StringIO()  # not a terminal: told all the same
     monkeypatch.setattr(sys, "stderr", stderr)
     t = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))
@@ -208,8 +244,9 @@ def test_the_first_record_tells_when_the_host_never_asked(monkeypatch: pytest.Mo
     assert stderr.getvalue().count("hostapp collects anonymous usage data") == 1
     assert recorded == []  # no sender was ever made, so nothing queued
     assert not t.enabled
-    assert t.reason == ("not this run: the notice was shown now; "
-                        "enabled by default from the next run")
+    assert t.reason == (
+        "not this run: the notice was shown now; enabled by default from the next run"
+    )
     assert t.first_run_notice() is False  # once per process
     later = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))
     later.event("cache", {"hit": True})
@@ -217,9 +254,9 @@ def test_the_first_record_tells_when_the_host_never_asked(monkeypatch: pytest.Mo
     assert later.reason == "enabled by default (the notice was shown on an earlier run)"
 
 
-def test_an_explicit_notice_then_a_command_tells_once(monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path,
-                                                      recorded: list[Recorder]) -> None:
+def test_an_explicit_notice_then_a_command_tells_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, recorded: list[Recorder]
+) -> None:
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
     t = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))
@@ -230,9 +267,9 @@ def test_an_explicit_notice_then_a_command_tells_once(monkeypatch: pytest.Monkey
     assert queued(recorded) == []
 
 
-def test_no_stderr_means_not_told_and_nothing_sent(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path,
-                                                   recorded: list[Recorder]) -> None:
+def test_no_stderr_means_not_told_and_nothing_sent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, recorded: list[Recorder]
+) -> None:
     monkeypatch.setattr(sys, "stderr", None)  # pythonw, or a closed descriptor
     t = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))
     t.event("x")
@@ -243,9 +280,9 @@ def test_no_stderr_means_not_told_and_nothing_sent(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.parametrize("earlier", [None, "# kept\nenabled_by = nobody\n"])
-def test_a_failing_stderr_takes_the_record_back(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                recorded: list[Recorder],
-                                                earlier: str | None) -> None:
+def test_a_failing_stderr_takes_the_record_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, recorded: list[Recorder], earlier: str | None
+) -> None:
     class Broken(io.StringIO):
         def write(self, text: str) -> int:
             raise OSError("stderr is gone")
@@ -265,8 +302,9 @@ def test_a_failing_stderr_takes_the_record_back(monkeypatch: pytest.MonkeyPatch,
         assert "enabled_by = nobody" in conf.read_text()
 
 
-def test_debug_mode_shows_no_notice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                    recorded: list[Recorder]) -> None:
+def test_debug_mode_shows_no_notice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, recorded: list[Recorder]
+) -> None:
     monkeypatch.setenv("ENVDETECT_TELEMETRY_DEBUG", "1")
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
@@ -278,9 +316,9 @@ def test_debug_mode_shows_no_notice(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert not (tmp_path / "telemetry.conf").exists()
 
 
-def test_in_ci_the_record_is_measured_and_the_reason_says_so(monkeypatch: pytest.MonkeyPatch,
-                                                             tmp_path: Path,
-                                                             recorded: list[Recorder]) -> None:
+def test_in_ci_the_record_is_measured_and_the_reason_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, recorded: list[Recorder]
+) -> None:
     monkeypatch.setattr(_consent, "in_ci", lambda: True)
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)

@@ -56,6 +56,7 @@ def arm(monkeypatch: pytest.MonkeyPatch):
             def tripped(*args: object, **kwargs: object) -> None:
                 trips.append(name)
                 raise AssertionError(f"tripwire: {name}")
+
             return tripped
 
         real_open, real_os_open = builtins.open, os.open
@@ -102,8 +103,13 @@ def arm(monkeypatch: pytest.MonkeyPatch):
 
 def exercise(config_dir: Path) -> Telemetry:
     """Everything a host does with telemetry on a normal run."""
-    t = Telemetry(APP, "1.0", "http://127.0.0.1:9/ingest", opt_out_env="HOSTAPP_TELEMETRY",
-                  config_dir=str(config_dir))
+    t = Telemetry(
+        APP,
+        "1.0",
+        "http://127.0.0.1:9/ingest",
+        opt_out_env="HOSTAPP_TELEMETRY",
+        config_dir=str(config_dir),
+    )
     assert t.first_run_notice() is False
     with t.track("build", "all"):
         pass
@@ -119,8 +125,9 @@ def exercise(config_dir: Path) -> Telemetry:
 
 
 @pytest.mark.parametrize("env", OPT_OUTS, ids=opt_out_id)
-def test_opt_out_does_no_work(arm, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                              env: dict[str, str]) -> None:
+def test_opt_out_does_no_work(
+    arm, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str]
+) -> None:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     tripwires = arm()
@@ -145,8 +152,9 @@ def test_stored_setting_off_does_no_work(arm, tmp_path: Path) -> None:
     assert t.reason == "disabled by the stored setting"
 
 
-def test_debug_mode_does_not_override_an_opt_out(arm, monkeypatch: pytest.MonkeyPatch,
-                                                 tmp_path: Path) -> None:
+def test_debug_mode_does_not_override_an_opt_out(
+    arm, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv("ENVDETECT_TELEMETRY_DEBUG", "1")
     tripwires = arm()
@@ -166,24 +174,28 @@ def test_tripwires_do_fire_when_telemetry_is_on(arm, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ["", "0", " 0 "])
-def test_do_not_track_empty_or_zero_is_not_an_opt_out(monkeypatch: pytest.MonkeyPatch,
-                                                      value: str) -> None:
+def test_do_not_track_empty_or_zero_is_not_an_opt_out(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
     monkeypatch.setenv("DO_NOT_TRACK", value)
     assert Telemetry(APP, "1.0", "http://127.0.0.1:9/").enabled
 
 
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on", "TRUE"])
-def test_app_variable_on_overrides_the_stored_setting(monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path, value: str) -> None:
+def test_app_variable_on_overrides_the_stored_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str
+) -> None:
     (tmp_path / "telemetry.conf").write_text("enabled = false\n")
     monkeypatch.delenv("DO_NOT_TRACK", raising=False)
     monkeypatch.setenv("HOSTAPP_TELEMETRY", value)
-    t = Telemetry(APP, "1.0", "http://127.0.0.1:9/", opt_out_env="HOSTAPP_TELEMETRY",
-                  config_dir=str(tmp_path))
+    t = Telemetry(
+        APP, "1.0", "http://127.0.0.1:9/", opt_out_env="HOSTAPP_TELEMETRY", config_dir=str(tmp_path)
+    )
     assert t.enabled
     monkeypatch.setenv("DO_NOT_TRACK", "1")  # ...but DO_NOT_TRACK beats everything
-    assert not Telemetry(APP, "1.0", "http://127.0.0.1:9/", opt_out_env="HOSTAPP_TELEMETRY",
-                         config_dir=str(tmp_path)).enabled
+    assert not Telemetry(
+        APP, "1.0", "http://127.0.0.1:9/", opt_out_env="HOSTAPP_TELEMETRY", config_dir=str(tmp_path)
+    ).enabled
 
 
 def test_no_endpoint_means_nothing_is_ever_sent(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,11 +206,14 @@ def test_no_endpoint_means_nothing_is_ever_sent(monkeypatch: pytest.MonkeyPatch)
 
 
 # -- the same in a real host program, with audit hooks -----------------------------------
-@pytest.mark.parametrize("env", [{"DO_NOT_TRACK": "1"}, {"HOSTAPP_TELEMETRY": "0"},
-                                 {"HOSTAPP_TELEMETRY": "garbage"}, "stored"],
-                         ids=["DO_NOT_TRACK", "app-variable", "app-garbage", "stored"])
-def test_opted_out_host_program_does_nothing(server, tmp_path: Path,
-                                             env: dict[str, str] | str) -> None:
+@pytest.mark.parametrize(
+    "env",
+    [{"DO_NOT_TRACK": "1"}, {"HOSTAPP_TELEMETRY": "0"}, {"HOSTAPP_TELEMETRY": "garbage"}, "stored"],
+    ids=["DO_NOT_TRACK", "app-variable", "app-garbage", "stored"],
+)
+def test_opted_out_host_program_does_nothing(
+    server, tmp_path: Path, env: dict[str, str] | str
+) -> None:
     srv = server("normal")
     config = tmp_path / "config" / APP
     if env == "stored":
@@ -206,18 +221,33 @@ def test_opted_out_host_program_does_nothing(server, tmp_path: Path,
         (config / "telemetry.conf").write_text("enabled = false\n")
         env = {}
     assert isinstance(env, dict)
-    spec = {"telemetry": {"app": APP, "version": "1.0", "endpoint": srv.url(),
-                          "opt_out_env": "HOSTAPP_TELEMETRY"},
-            "steps": [["notice"], ["track", "build", None, "ok"], ["decorated", "x"],
-                      ["record", "deploy"], ["event", "cache", {"hit": True}], ["many", 100]],
-            "exit": 5}
+    spec = {
+        "telemetry": {
+            "app": APP,
+            "version": "1.0",
+            "endpoint": srv.url(),
+            "opt_out_env": "HOSTAPP_TELEMETRY",
+        },
+        "steps": [
+            ["notice"],
+            ["track", "build", None, "ok"],
+            ["decorated", "x"],
+            ["record", "deploy"],
+            ["event", "cache", {"hit": True}],
+            ["many", 100],
+        ],
+        "exit": 5,
+    }
     run = run_host(spec, host_env(tmp_path, **env))
     assert_well_behaved(run, 5)
     assert run.trips == []  # no file write, socket, name lookup, thread or process
     # The consent module holds the on/off words, so it loads with the package;
     # the tripwire above shows it read no file.
-    assert run.report["modules"] == ["envdetect", "envdetect.telemetry",
-                                     "envdetect.telemetry._consent"]
+    assert run.report["modules"] == [
+        "envdetect",
+        "envdetect.telemetry",
+        "envdetect.telemetry._consent",
+    ]
     assert run.report["threads"] == ["MainThread"]
     assert run.report["enabled"] == [False]
     assert srv.entries() == []  # not even a connection

@@ -23,8 +23,11 @@ from envdetect.telemetry import _payload
 from tests.conftest import ROOT
 from tests.telemetry.conftest import assert_well_behaved, host_env, run_host
 
-STEPS = [["track", "deploy", "stack", "ok"], ["track", "deploy", None, "catch"],
-         ["track", "build", None, "exit:4"]]
+STEPS = [
+    ["track", "deploy", "stack", "ok"],
+    ["track", "deploy", None, "catch"],
+    ["track", "build", None, "exit:4"],
+]
 
 
 def parse(body: str | bytes) -> Any:
@@ -42,9 +45,17 @@ def attributes(pairs: Any) -> dict[str, Any]:
 
 def test_sent_otlp_bodies_parse_as_export_logs_service_request(server, tmp_path: Path) -> None:
     srv = server("normal")
-    spec = {"telemetry": {"app": "host-app", "version": "2.1.0", "endpoint": srv.url("/otlp"),
-                          "wire": "otlp", "exit_wait": 1.0},
-            "steps": STEPS, "exit": 0}
+    spec = {
+        "telemetry": {
+            "app": "host-app",
+            "version": "2.1.0",
+            "endpoint": srv.url("/otlp"),
+            "wire": "otlp",
+            "exit_wait": 1.0,
+        },
+        "steps": STEPS,
+        "exit": 0,
+    }
     env = host_env(tmp_path)
     run = run_host(spec, env)
     assert_well_behaved(run, 4)
@@ -60,9 +71,18 @@ def test_sent_otlp_bodies_parse_as_export_logs_service_request(server, tmp_path:
     assert resource["telemetry.sdk.name"] == "envdetect"
     # The fingerprint's OpenTelemetry form, as the same environment detects it.
     expected = subprocess.run(
-        [sys.executable, "-c", "import envdetect, json; print(json.dumps("
-         "envdetect.detect(plugins=False).resource_attributes()))"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        [
+            sys.executable,
+            "-c",
+            "import envdetect, json; print(json.dumps("
+            "envdetect.detect(plugins=False).resource_attributes()))",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for key, item in json.loads(expected).items():
         assert resource[key] == item, key
     assert resource["os.type"] == envdetect.detect(plugins=False).os.type
@@ -102,12 +122,21 @@ def test_sent_otlp_bodies_parse_as_export_logs_service_request(server, tmp_path:
 
 def test_other_events_and_dropped_counts(server, tmp_path: Path) -> None:
     srv = server("normal")
-    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "endpoint": srv.url(),
-                          "wire": "otlp", "exit_wait": 1.0,
-                          "allowed_values": {"format": ["yaml"]}},
-            "steps": [["event", "export", {"format": "yaml", "ok": True, "n": 3, "r": 0.25}],
-                      ["many", 200]],
-            "exit": 0}
+    spec = {
+        "telemetry": {
+            "app": "hostapp",
+            "version": "1.0",
+            "endpoint": srv.url(),
+            "wire": "otlp",
+            "exit_wait": 1.0,
+            "allowed_values": {"format": ["yaml"]},
+        },
+        "steps": [
+            ["event", "export", {"format": "yaml", "ok": True, "n": 3, "r": 0.25}],
+            ["many", 200],
+        ],
+        "exit": 0,
+    }
     run_host(spec, host_env(tmp_path))
     records, dropped = [], 0
     for request in srv.requests():
@@ -115,19 +144,35 @@ def test_other_events_and_dropped_counts(server, tmp_path: Path) -> None:
         (scope_logs,) = resource_logs.scope_logs
         records.extend(scope_logs.log_records)
         dropped += attributes(scope_logs.scope.attributes).get(
-            "envdetect.telemetry.dropped_events", 0)
+            "envdetect.telemetry.dropped_events", 0
+        )
     assert len(records) + dropped == 201
     export = attributes(records[0].attributes)
-    assert export == {"event.name": "hostapp.export", "hostapp.format": "yaml",
-                      "hostapp.ok": True, "hostapp.n": 3, "hostapp.r": 0.25}
+    assert export == {
+        "event.name": "hostapp.export",
+        "hostapp.format": "yaml",
+        "hostapp.ok": True,
+        "hostapp.n": 3,
+        "hostapp.r": 0.25,
+    }
 
 
 def test_payload_module_bodies_parse() -> None:
     facts = _payload.environment()
-    events = [("command", 1_700_000_000_000_000_000,
-               {"command": "x", "status": "failure", "exit_code": 2, "error_type": "OSError",
-                "duration_ms": 1.5}),
-              ("custom.name", 1_700_000_000_000_000_001, {"flag": False, "big": 2**62})]
+    events = [
+        (
+            "command",
+            1_700_000_000_000_000_000,
+            {
+                "command": "x",
+                "status": "failure",
+                "exit_code": 2,
+                "error_type": "OSError",
+                "duration_ms": 1.5,
+            },
+        ),
+        ("custom.name", 1_700_000_000_000_000_001, {"flag": False, "big": 2**62}),
+    ]
     message = parse(_payload.otlp_body("app", "1", facts[1], events, dropped=3))
     records = message.resource_logs[0].scope_logs[0].log_records
     assert [r.event_name for r in records] == ["app.command", "app.custom.name"]
@@ -137,8 +182,15 @@ def test_payload_module_bodies_parse() -> None:
 
 def test_cli_payload_prints_both_bodies() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "envdetect", "--payload"], env=env,
-                          cwd=ROOT, capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "envdetect", "--payload"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     lines = done.stdout.splitlines()
     json_at = lines.index('# wire="json": POST to the endpoint, Content-Type: application/json')
     otlp_at = next(i for i, line in enumerate(lines) if line.startswith('# wire="otlp"'))
@@ -159,9 +211,17 @@ def test_cli_payload_prints_both_bodies() -> None:
 def test_every_batch_of_a_run_carries_the_same_run_id(server, tmp_path: Path) -> None:
     """service.instance.id: one random id per process, on every batch, new next run."""
     srv = server("normal")
-    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "endpoint": srv.url(),
-                          "wire": "otlp", "exit_wait": 1.0},
-            "steps": [["many", 64], ["sleep", 0.5], ["many", 3]], "exit": 0}
+    spec = {
+        "telemetry": {
+            "app": "hostapp",
+            "version": "1.0",
+            "endpoint": srv.url(),
+            "wire": "otlp",
+            "exit_wait": 1.0,
+        },
+        "steps": [["many", 64], ["sleep", 0.5], ["many", 3]],
+        "exit": 0,
+    }
     env = host_env(tmp_path)
     run_host(spec, env)
     first = len(srv.wait_for(2))
@@ -179,20 +239,29 @@ def test_every_batch_of_a_run_carries_the_same_run_id(server, tmp_path: Path) ->
 
 
 def test_run_id_is_made_lazily_per_process_and_never_stored(tmp_path: Path) -> None:
-    code = ("import os, sys\n"
-            "from envdetect.telemetry import _payload\n"
-            "assert not _payload._runs\n"  # nothing made at import
-            "first = _payload.run_id()\n"
-            "assert _payload.run_id() == first\n"
-            "read, write = os.pipe()\n"
-            "pid = os.fork()\n"
-            "if pid == 0:\n"
-            "    os.write(write, _payload.run_id().encode()); os._exit(0)\n"
-            "os.waitpid(pid, 0)\n"
-            "child = os.read(read, 64).decode()\n"
-            "print(first, child, 'secrets' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", code], env=host_env(tmp_path), cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=60)
+    code = (
+        "import os, sys\n"
+        "from envdetect.telemetry import _payload\n"
+        "assert not _payload._runs\n"  # nothing made at import
+        "first = _payload.run_id()\n"
+        "assert _payload.run_id() == first\n"
+        "read, write = os.pipe()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os.write(write, _payload.run_id().encode()); os._exit(0)\n"
+        "os.waitpid(pid, 0)\n"
+        "child = os.read(read, 64).decode()\n"
+        "print(first, child, 'secrets' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=host_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     first, child, secrets = done.stdout.split()
     assert first != child  # a forked child is another run
     assert secrets == "False"

@@ -38,9 +38,15 @@ def planted_host(tmp_path: Path, name: str) -> tuple[str, dict[str, str]]:
     bindir.mkdir(parents=True)
     python = bindir / "python3"
     python.symlink_to(sys.executable)
-    env = {**BASE_ENV, **SCENARIOS[name], "HOME": str(home), "PWD": str(home),
-           "PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), *(p for p in sys.path if p)])}
+    env = {
+        **BASE_ENV,
+        **SCENARIOS[name],
+        "HOME": str(home),
+        "PWD": str(home),
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *(p for p in sys.path if p)]),
+    }
     return str(python), env
 
 
@@ -55,28 +61,44 @@ def test_no_sentinel_in_any_sent_body(server, tmp_path: Path, name: str) -> None
     # word-shaped sentinel passed as a command becomes "other".
     declared = {"command": ["deploy", "build"], "subcommand": ["stack"], "format": ["yaml"]}
     spec = {
-        "telemetry": [{**common, "endpoint": srv.url("/json"),
-                       "allowed_values": {"format": ["yaml"]}},
-                      {**common, "endpoint": srv.url("/otlp"), "wire": "otlp",
-                       "allowed_values": declared}],
+        "telemetry": [
+            {**common, "endpoint": srv.url("/json"), "allowed_values": {"format": ["yaml"]}},
+            {**common, "endpoint": srv.url("/otlp"), "wire": "otlp", "allowed_values": declared},
+        ],
         "steps": [
             ["track", "deploy", "stack", "ok"],
-            ["track", f"/home/{T['Home']}/{T['ProjectPath']}", f"--token={T['GhToken']}",
-             "catch"],
-            ["event", "export", {"format": "yaml", "path": f"/work/{T['Pwd']}",
-                                 "user": T["User"], "host": T["Host"], "count": 2}],
+            ["track", f"/home/{T['Home']}/{T['ProjectPath']}", f"--token={T['GhToken']}", "catch"],
+            [
+                "event",
+                "export",
+                {
+                    "format": "yaml",
+                    "path": f"/work/{T['Pwd']}",
+                    "user": T["User"],
+                    "host": T["Host"],
+                    "count": 2,
+                },
+            ],
             ["record", f"https://{T['BuildUrl']}.example/{T['Branch']}"],
         ],
         "message": f"failed for {T['User']} in /home/{T['Home']} with {T['AwsSecret']}",
         "exit": 0,
     }
-    done = subprocess.run([python, str(HOST), json.dumps(spec)], env=env, cwd=str(tmp_path),
-                          capture_output=True, timeout=60, check=False)
+    done = subprocess.run(
+        [python, str(HOST), json.dumps(spec)],
+        env=env,
+        cwd=str(tmp_path),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == b""
     requests = srv.wait_for(2, timeout=10)  # from the flush process, after the host exited
     assert sorted(request["line"] for request in requests) == [
-        "POST /json HTTP/1.1", "POST /otlp/v1/logs HTTP/1.1"]  # not vacuous: both were sent
+        "POST /json HTTP/1.1",
+        "POST /otlp/v1/logs HTTP/1.1",
+    ]  # not vacuous: both were sent
     secrets = ALL_SECRETS | _machine_secrets()
     for request in requests:
         text = json.dumps(request)  # request line, headers and body
@@ -85,13 +107,22 @@ def test_no_sentinel_in_any_sent_body(server, tmp_path: Path, name: str) -> None
     commands = [event["attributes"].get("command") for event in body["events"]]
     assert commands == ["deploy", "other", None, "other"]
     assert body["events"][2]["attributes"] == {"format": "yaml", "count": 2}
-    assert set(body) == {"schema", "run_id", "batch_id", "app", "sender", "fingerprint",
-                         "dropped", "events"}
+    assert set(body) == {
+        "schema",
+        "run_id",
+        "batch_id",
+        "app",
+        "sender",
+        "fingerprint",
+        "dropped",
+        "events",
+    }
     assert_random_run_id(body["run_id"], secrets)
     assert_random_run_id(body["batch_id"], secrets)
     otlp = json.loads(next(r["body"] for r in requests if r["line"].startswith("POST /otlp")))
-    resource = {pair["key"]: pair["value"] for pair in
-                otlp["resourceLogs"][0]["resource"]["attributes"]}
+    resource = {
+        pair["key"]: pair["value"] for pair in otlp["resourceLogs"][0]["resource"]["attributes"]
+    }
     assert resource["service.instance.id"] == {"stringValue": body["run_id"]}  # one process
 
 
@@ -110,12 +141,20 @@ def test_run_ids_differ_between_runs_of_one_machine(server, tmp_path: Path) -> N
     machine gets a new id on every run."""
     srv = server("normal")
     python, env = planted_host(tmp_path, "laptop")
-    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "exit_wait": 1.0,
-                          "endpoint": srv.url()},
-            "steps": [["track", "deploy", None, "ok"]], "exit": 0}
+    spec = {
+        "telemetry": {"app": "hostapp", "version": "1.0", "exit_wait": 1.0, "endpoint": srv.url()},
+        "steps": [["track", "deploy", None, "ok"]],
+        "exit": 0,
+    }
     for _ in range(2):
-        done = subprocess.run([python, str(HOST), json.dumps(spec)], env=env,
-                              cwd=str(tmp_path), capture_output=True, timeout=60, check=False)
+        done = subprocess.run(
+            [python, str(HOST), json.dumps(spec)],
+            env=env,
+            cwd=str(tmp_path),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr.decode()
     srv.wait_for(2, timeout=10)
     first, second = (body["run_id"] for body in srv.bodies())
@@ -127,13 +166,25 @@ def test_run_ids_differ_between_runs_of_one_machine(server, tmp_path: Path) -> N
 def test_declared_commands_refuse_even_word_shaped_values(server, tmp_path: Path) -> None:
     srv = server("normal")
     python, env = planted_host(tmp_path, "laptop")
-    spec = {"telemetry": {"app": "hostapp", "version": "1.0", "exit_wait": 1.0,
-                          "endpoint": srv.url(),
-                          "allowed_values": {"command": ["deploy"], "subcommand": ["all"]}},
-            "steps": [["track", T["Cmdline"], T["User"], "ok"], ["record", T["Repo"]]],
-            "exit": 0}
-    done = subprocess.run([python, str(HOST), json.dumps(spec)], env=env, cwd=str(tmp_path),
-                          capture_output=True, timeout=60, check=False)
+    spec = {
+        "telemetry": {
+            "app": "hostapp",
+            "version": "1.0",
+            "exit_wait": 1.0,
+            "endpoint": srv.url(),
+            "allowed_values": {"command": ["deploy"], "subcommand": ["all"]},
+        },
+        "steps": [["track", T["Cmdline"], T["User"], "ok"], ["record", T["Repo"]]],
+        "exit": 0,
+    }
+    done = subprocess.run(
+        [python, str(HOST), json.dumps(spec)],
+        env=env,
+        cwd=str(tmp_path),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     (request,) = srv.wait_for(1, timeout=10)
     assert leaks(json.dumps(request)) == []

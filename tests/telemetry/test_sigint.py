@@ -45,9 +45,14 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
 
 def interrupted(spec: dict[str, Any], env: dict[str, str], delay: float) -> HostRun:
     """Run the host, send SIGINT ``delay`` seconds after its command began."""
-    process = subprocess.Popen([sys.executable, str(HOST), json.dumps(spec)], env=env,
-                               cwd=str(ROOT), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(HOST), json.dumps(spec)],
+        env=env,
+        cwd=str(ROOT),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stderr is not None
     ready = process.stderr.readline()
     assert ready.startswith(b"@ready "), ready
@@ -55,8 +60,7 @@ def interrupted(spec: dict[str, Any], env: dict[str, str], delay: float) -> Host
     process.send_signal(signal.SIGINT)  # only the process this test started
     stdout, stderr = process.communicate(timeout=60)
     ended = time.time()
-    done = subprocess.CompletedProcess(process.args, process.returncode, stdout,
-                                       ready + stderr)
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, ready + stderr)
     return HostRun(done, ended, process.pid)
 
 
@@ -69,9 +73,15 @@ def runs(servers, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Ho
     for scheme, srv in started.items():
         for timing, delays in (("early", EARLY), ("late", LATE)):
             for number, delay in enumerate(delays):
-                spec = {"telemetry": {"app": "hostapp", "version": "1.0", "exit_wait": 1.0,
-                                      "endpoint": srv.url(f"/{timing}-{number}", scheme)},
-                        "steps": [["track", "build", None, "sleep:0.8"]]}
+                spec = {
+                    "telemetry": {
+                        "app": "hostapp",
+                        "version": "1.0",
+                        "exit_wait": 1.0,
+                        "endpoint": srv.url(f"/{timing}-{number}", scheme),
+                    },
+                    "steps": [["track", "build", None, "sleep:0.8"]],
+                }
                 jobs.append((f"{scheme}-{timing}", spec, env, delay))
     off = {**env, "DO_NOT_TRACK": "1"}
     jobs += [("off-early", jobs[0][1], off, EARLY[0]), ("off-late", jobs[0][1], off, LATE[0])]
@@ -84,19 +94,18 @@ def runs(servers, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Ho
 
 
 def test_without_telemetry_ctrl_c_ends_the_host_by_sigint(runs) -> None:
-    assert [run.returncode for run in runs["off-early"] + runs["off-late"]] == [
-        -signal.SIGINT] * 2
+    assert [run.returncode for run in runs["off-early"] + runs["off-late"]] == [-signal.SIGINT] * 2
 
 
 @pytest.mark.parametrize("timing", ["early", "late"])
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_with_telemetry_ctrl_c_still_ends_the_host_by_sigint(runs, servers, scheme: str,
-                                                              timing: str) -> None:
+def test_with_telemetry_ctrl_c_still_ends_the_host_by_sigint(
+    runs, servers, scheme: str, timing: str
+) -> None:
     if scheme not in servers[0]:
         pytest.skip("no certificate: neither the cryptography package nor openssl is here")
     mine = runs[f"{scheme}-{timing}"]
-    assert [run.returncode for run in mine] == [-signal.SIGINT] * RUNS, [
-        run.stderr for run in mine]
+    assert [run.returncode for run in mine] == [-signal.SIGINT] * RUNS, [run.stderr for run in mine]
     for run in mine:
         assert run.stdout == b""
         assert run.report["signals_changed"] == []

@@ -34,17 +34,33 @@ STEPS = [["track", "build", None, "ok"], ["event", "cache", {"hit": True}]]
 
 
 def spec(endpoint: str, steps: list[Any] | None = None) -> dict[str, Any]:
-    return {"telemetry": {"app": "hostapp", "version": "1.0", "endpoint": endpoint,
-                          "opt_out_env": "HOSTAPP_TELEMETRY"},
-            "steps": STEPS if steps is None else steps, "exit": 0}
+    return {
+        "telemetry": {
+            "app": "hostapp",
+            "version": "1.0",
+            "endpoint": endpoint,
+            "opt_out_env": "HOSTAPP_TELEMETRY",
+        },
+        "steps": STEPS if steps is None else steps,
+        "exit": 0,
+    }
 
 
-def record(batch: str = "", events: int = 1, endpoint: str = "http://127.0.0.1:9/") -> dict[
-        str, Any]:
-    return {"batch": batch or os.urandom(16).hex(), "run": os.urandom(16).hex(), "app": "a",
-            "version": "1", "wire": "json", "endpoint": endpoint, "headers": {}, "dropped": 0,
-            "facts": [{"os.type": "linux"}, {"os.type": "linux"}],
-            "events": [["tick", 1, {"n": n}] for n in range(events)]}
+def record(
+    batch: str = "", events: int = 1, endpoint: str = "http://127.0.0.1:9/"
+) -> dict[str, Any]:
+    return {
+        "batch": batch or os.urandom(16).hex(),
+        "run": os.urandom(16).hex(),
+        "app": "a",
+        "version": "1",
+        "wire": "json",
+        "endpoint": endpoint,
+        "headers": {},
+        "dropped": 0,
+        "facts": [{"os.type": "linux"}, {"os.type": "linux"}],
+        "events": [["tick", 1, {"n": n}] for n in range(events)],
+    }
 
 
 def batch_ids(bodies: list[dict[str, Any]]) -> list[str]:
@@ -52,8 +68,9 @@ def batch_ids(bodies: list[dict[str, Any]]) -> list[str]:
 
 
 # -- bounds and hostile spools (in-process) ----------------------------------------------
-def test_bounds_in_events_bytes_and_age_are_kept(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bounds_in_events_bytes_and_age_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spool = str(tmp_path / "cache" / "a" / "telemetry-spool")
     monkeypatch.setattr(_spool, "MAX_EVENTS", 100)
     for _ in range(7):  # 7 x 30 events into room for 100: the oldest make way
@@ -76,7 +93,8 @@ def test_bounds_in_events_bytes_and_age_are_kept(tmp_path: Path,
 
 
 def test_an_unwritable_or_missing_home_falls_back_or_keeps_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))  # under a file: unwritable
@@ -93,8 +111,9 @@ def test_an_unwritable_or_missing_home_falls_back_or_keeps_nothing(
     assert _spool.put(_spool.spool_dirs("a"), record()) is None  # nowhere: kept nowhere
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="a read-only folder does not stop root")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="a read-only folder does not stop root"
+)
 def test_a_read_only_spool_is_never_sent_from(tmp_path: Path, server) -> None:
     srv = server("normal")
     spool = tmp_path / "spool"
@@ -125,19 +144,24 @@ def test_corrupt_and_planted_files_are_dropped_quietly(tmp_path: Path, server) -
     assert (spool / "notes.txt").exists()
 
 
-def test_a_batch_without_the_hosts_fingerprint_is_detected_as_the_host(tmp_path: Path,
-                                                                       server) -> None:
+def test_a_batch_without_the_hosts_fingerprint_is_detected_as_the_host(
+    tmp_path: Path, server
+) -> None:
     """A host that exits before its worker detected leaves its terminals and parent;
     the flush process detects with them, not with its own null streams."""
     srv = server("normal")
     spool = tmp_path / "spool"
     for terminal in (True, False):
-        kept = {**record(endpoint=srv.url()), "facts": None,
-                "host": {"stdin": terminal, "stdout": terminal, "parent": os.getppid()}}
+        kept = {
+            **record(endpoint=srv.url()),
+            "facts": None,
+            "host": {"stdin": terminal, "stdout": terminal, "parent": os.getppid()},
+        }
         assert _spool.put([str(spool)], kept)
     _spool.flush(str(spool), time.monotonic() + 20)
-    seen = sorted(json.loads(r["body"])["fingerprint"]["terminal.interactive"]
-                  for r in srv.requests())
+    seen = sorted(
+        json.loads(r["body"])["fingerprint"]["terminal.interactive"] for r in srv.requests()
+    )
     assert seen == [False, True]
 
 
@@ -151,21 +175,41 @@ def test_the_host_context_walks_from_the_hosts_parent() -> None:
 
 
 def test_verdicts() -> None:
-    assert [_spool.verdict(outcome) for outcome in (
-        "http-200", "http-204", "http-400", "http-413", "malformed-endpoint",
-        "http-500", "http-503", "http-429", "http-408", "timeout", "refused", "unresolved",
-        "SSLCertVerificationError")] == ["done"] * 5 + ["retry"] * 8
+    assert [
+        _spool.verdict(outcome)
+        for outcome in (
+            "http-200",
+            "http-204",
+            "http-400",
+            "http-413",
+            "malformed-endpoint",
+            "http-500",
+            "http-503",
+            "http-429",
+            "http-408",
+            "timeout",
+            "refused",
+            "unresolved",
+            "SSLCertVerificationError",
+        )
+    ] == ["done"] * 5 + ["retry"] * 8
 
 
 def test_the_flush_process_is_bounded_and_silent(tmp_path: Path, server) -> None:
     srv = server("blackhole")
     spool = tmp_path / "spool"
     assert _spool.put([str(spool)], record(endpoint=srv.url()))
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from envdetect.telemetry import "
-            "_spool; _spool.main(sys.argv[2], lifetime=1.0)")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from envdetect.telemetry import "
+        "_spool; _spool.main(sys.argv[2], lifetime=1.0)"
+    )
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code, str(ROOT), str(spool)],
-                          capture_output=True, timeout=30, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(spool)],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
     assert time.monotonic() - start < 1.0 + 2.0  # the lifetime, and start-up
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
     assert len(srv.wait_for(1)) == 1
@@ -174,8 +218,9 @@ def test_the_flush_process_is_bounded_and_silent(tmp_path: Path, server) -> None
 
 
 # -- delivery by real hosts ---------------------------------------------------------------
-def test_collector_down_for_ten_runs_then_up_every_batch_arrives_once(server,
-                                                                     tmp_path: Path) -> None:
+def test_collector_down_for_ten_runs_then_up_every_batch_arrives_once(
+    server, tmp_path: Path
+) -> None:
     port = closed_port()
     url = f"http://127.0.0.1:{port}/ingest"
     env = host_env(tmp_path)
@@ -248,8 +293,7 @@ def test_no_second_flush_process_while_one_holds_the_spool(tmp_path: Path, serve
     assert len(srv.requests()) == 1
 
 
-def test_the_hosts_working_directory_is_not_on_the_flushers_path(tmp_path: Path,
-                                                                  server) -> None:
+def test_the_hosts_working_directory_is_not_on_the_flushers_path(tmp_path: Path, server) -> None:
     """A sitecustomize.py or json.py where the host runs is never loaded by the flush
     process (it would run with the user's rights, from wherever the tool was run)."""
     srv = server("normal")
@@ -261,10 +305,17 @@ def test_the_hosts_working_directory_is_not_on_the_flushers_path(tmp_path: Path,
     spool = tmp_path / "spool"
     assert _spool.put([str(spool)], record(endpoint=srv.url()))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    code = ("import os, sys; sys.path.insert(0, sys.argv[1]); os.chdir(sys.argv[2]); "
-            "from envdetect.telemetry import _spool; _spool.start_flush(sys.argv[3])")
-    subprocess.run([sys.executable, "-c", code, str(ROOT), str(workdir), str(spool)],
-                   cwd=workdir, env=env, check=True, timeout=30)
+    code = (
+        "import os, sys; sys.path.insert(0, sys.argv[1]); os.chdir(sys.argv[2]); "
+        "from envdetect.telemetry import _spool; _spool.start_flush(sys.argv[3])"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(workdir), str(spool)],
+        cwd=workdir,
+        env=env,
+        check=True,
+        timeout=30,
+    )
     assert len(srv.wait_for(1, timeout=15)) == 1
     assert not planted.exists()
 
@@ -276,9 +327,13 @@ def test_the_flush_process_is_detached_quiet_and_low_priority(tmp_path: Path, se
     assert _spool.put([str(spool)], record(endpoint=srv.url()))
     assert _spool.start_flush(str(spool))
     srv.wait_for(1, timeout=15)
-    (pid,) = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
-              and str(spool).encode() in _read(entry / "cmdline") and b"-S" in
-              _read(entry / "cmdline")]
+    (pid,) = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and str(spool).encode() in _read(entry / "cmdline")
+        and b"-S" in _read(entry / "cmdline")
+    ]
     fields = _read(Path(f"/proc/{pid}/stat")).rsplit(b")", 1)[1].split()
     session, nice = int(fields[3]), int(fields[16])
     assert session == pid != os.getsid(0)  # a session of its own: no Ctrl-C from ours

@@ -19,8 +19,16 @@ from tests.telemetry.conftest import closed_port
 
 @pytest.fixture(autouse=True)
 def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY",
-                 "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -65,10 +73,21 @@ def test_refused_is_immediate() -> None:
     assert took < 0.5
 
 
-@pytest.mark.parametrize("url", [
-    "http://", "http:///path", "ftp://127.0.0.1/", "http://127.0.0.1:99999/",
-    "http://127.0.0.1:port/", "http://127.0.0.1/a b", "http://127.0.0.1/\r\nX: y",
-    "//127.0.0.1/", "", "http://[::1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://",
+        "http:///path",
+        "ftp://127.0.0.1/",
+        "http://127.0.0.1:99999/",
+        "http://127.0.0.1:port/",
+        "http://127.0.0.1/a b",
+        "http://127.0.0.1/\r\nX: y",
+        "//127.0.0.1/",
+        "",
+        "http://[::1/",
+    ],
+)
 def test_malformed_endpoint_sends_nothing(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_socket(*args: object) -> None:
         raise AssertionError("a socket for a malformed endpoint")
@@ -77,10 +96,19 @@ def test_malformed_endpoint_sends_nothing(url: str, monkeypatch: pytest.MonkeyPa
     assert _transport.post(url, b"{}") == "malformed-endpoint"
 
 
-@pytest.mark.parametrize("proxy", ["http://", "http://:8080", "https://127.0.0.1:9",
-                                   "socks5://127.0.0.1:9", "http://127.0.0.1:bad"])
-def test_malformed_or_unsupported_proxy_sends_nothing(proxy: str, server,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "proxy",
+    [
+        "http://",
+        "http://:8080",
+        "https://127.0.0.1:9",
+        "socks5://127.0.0.1:9",
+        "http://127.0.0.1:bad",
+    ],
+)
+def test_malformed_or_unsupported_proxy_sends_nothing(
+    proxy: str, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     srv = server("normal")
     monkeypatch.setenv("HTTP_PROXY", proxy)
     assert _transport.post(srv.url(), b"{}") == "malformed-proxy"
@@ -94,21 +122,32 @@ def test_https_through_a_proxy_is_tunnelled(server, monkeypatch: pytest.MonkeyPa
     assert outcome != "malformed-proxy"
     (request,) = proxy.requests()
     # http.client says HTTP/1.0 before Python 3.12
-    assert request["line"] in ("CONNECT telemetry.invalid:443 HTTP/1.1",
-                               "CONNECT telemetry.invalid:443 HTTP/1.0")
+    assert request["line"] in (
+        "CONNECT telemetry.invalid:443 HTTP/1.1",
+        "CONNECT telemetry.invalid:443 HTTP/1.0",
+    )
     assert request["body"] == ""  # nothing but the CONNECT went to the proxy in clear
 
 
-def test_a_full_batch_that_fails_goes_to_the_spool_once(server, tmp_path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_batch_that_fails_goes_to_the_spool_once(
+    server, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The worker sends a full queue mid-run once; a 500 keeps it, under its batch id,
     for the flush process (which retries), instead of losing it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     srv = server("error")
-    sender = _queue.Sender(_queue.Config("hostapp", "1.0", srv.url(), wire="json",
-                                         exit_wait=1.0, headers={"X-Api-Key": "k"},
-                                         debug=False))
+    sender = _queue.Sender(
+        _queue.Config(
+            "hostapp",
+            "1.0",
+            srv.url(),
+            wire="json",
+            exit_wait=1.0,
+            headers={"X-Api-Key": "k"},
+            debug=False,
+        )
+    )
     _queue._senders.remove(sender)  # this test closes nothing at the process's exit
     for number in range(_queue.QUEUE_SIZE):
         sender.add(("tick", 1, {"n": number}))

@@ -44,8 +44,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliCase]:
 
 
 @pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_outcome_recorded_as_the_process_ends_and_nothing_else_changes(cases, name: str
-                                                                       ) -> None:
+def test_outcome_recorded_as_the_process_ends_and_nothing_else_changes(cases, name: str) -> None:
     case = cases[name]
     recorded = check_cli_case(case)
     if not name.startswith(("nested", "named")):
@@ -54,10 +53,31 @@ def test_outcome_recorded_as_the_process_ends_and_nothing_else_changes(cases, na
 
 
 def test_the_exit_statuses_are_typers(cases) -> None:
-    statuses = {name: cases[name].off.returncode for name in (
-        "ok", "exit0", "exit5", "exit3", "usage", "failed", "abort", "raise", "sysexit4")}
-    assert statuses == {"ok": 0, "exit0": 0, "exit5": 5, "exit3": 3, "usage": 2,
-                        "failed": 1, "abort": 1, "raise": 1, "sysexit4": 4}
+    statuses = {
+        name: cases[name].off.returncode
+        for name in (
+            "ok",
+            "exit0",
+            "exit5",
+            "exit3",
+            "usage",
+            "failed",
+            "abort",
+            "raise",
+            "sysexit4",
+        )
+    }
+    assert statuses == {
+        "ok": 0,
+        "exit0": 0,
+        "exit5": 5,
+        "exit3": 3,
+        "usage": 2,
+        "failed": 1,
+        "abort": 1,
+        "raise": 1,
+        "sysexit4": 4,
+    }
     # Ctrl-C: typer 0.13 and later end with Exit(130); older ones with Abort, status 1.
     version = tuple(int(part) for part in typer.__version__.split(".")[:2])
     assert cases["sigint"].off.returncode == (130 if version >= (0, 13) else 1)
@@ -75,11 +95,12 @@ def test_command_path_from_the_tree_never_argument_values(cases) -> None:
 def test_track_above_app_command_is_reported_in_debug_mode(tmp_path) -> None:
     """typer registers the function itself, so a wrapper made above @app.command() is
     never called: nothing can be tracked, and debug mode says so, once, at start."""
-    env = host_env(tmp_path, HOSTAPP_ENDPOINT="http://127.0.0.1:9/",
-                   ENVDETECT_TELEMETRY_DEBUG="1")
+    env = host_env(tmp_path, HOSTAPP_ENDPOINT="http://127.0.0.1:9/", ENVDETECT_TELEMETRY_DEBUG="1")
     done = run_cli("typer", ["act-above", "ok"], env)
     assert done.returncode == 0
     said = [line for line in done.stderr.splitlines() if line.startswith("envdetect")]
-    assert said == ["envdetect.telemetry: track() above @app.command(): typer calls the "
-                    "function it registered, not this wrapper, so nothing is tracked; put "
-                    "@telemetry.track() below @app.command()"]
+    assert said == [
+        "envdetect.telemetry: track() above @app.command(): typer calls the "
+        "function it registered, not this wrapper, so nothing is tracked; put "
+        "@telemetry.track() below @app.command()"
+    ]
