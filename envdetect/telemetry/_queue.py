@@ -11,8 +11,8 @@ anything, starts one detached flush process (:mod:`envdetect.telemetry._spool`);
 the host never waits on the network.  Nothing here raises, writes to stdout or
 installs a signal handler (the one audit hook, added at exit while a worker
 exists and refusing only that worker, is explained at ``_fence``); a forked
-child sends and spools nothing (the pid is checked before any state is touched, so a lock copied mid-use
-cannot deadlock it).
+child sends and spools nothing (the pid is checked before any state is touched,
+so a lock copied mid-use cannot deadlock it).
 """
 
 import _thread
