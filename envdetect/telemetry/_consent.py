@@ -57,32 +57,46 @@ def env_flag(name: "str | None") -> str:
     return (os.environ.get(name, "") if name else "").strip().lower()
 
 
+#: Per kind of per-user folder: Windows' own variable and the AppData folder it
+#: defaults to, the macOS Library folder, the XDG variable and its default.
+USER_DIRS = {
+    "config": ("APPDATA", "Roaming", "Application Support", "XDG_CONFIG_HOME", ".config"),
+    "cache": ("LOCALAPPDATA", "Local", "Caches", "XDG_CACHE_HOME", ".cache"),
+}
+
+
+def user_dir(
+    kind: str, platform: "str | None" = None, environ: "Mapping[str, str] | None" = None
+) -> "str | None":
+    """The platform's per-user ``config`` or ``cache`` directory, or None if there is
+    no home.  Only absolute paths count (an XDG variable must be absolute, as the
+    spec says)."""
+    import ntpath
+    import posixpath
+
+    windows_variable, appdata, library, xdg_variable, xdg_default = USER_DIRS[kind]
+    platform = sys.platform if platform is None else platform
+    environ = os.environ if environ is None else environ
+    if platform == "win32":
+        own = environ.get(windows_variable, "")
+        if ntpath.isabs(own):
+            return own
+        profile = environ.get("USERPROFILE", "")
+        return ntpath.join(profile, "AppData", appdata) if ntpath.isabs(profile) else None
+    home = environ.get("HOME", "")
+    if platform == "darwin":
+        return posixpath.join(home, "Library", library) if posixpath.isabs(home) else None
+    xdg = environ.get(xdg_variable, "")
+    if posixpath.isabs(xdg):
+        return xdg
+    return posixpath.join(home, xdg_default) if posixpath.isabs(home) else None
+
+
 def config_base(
     platform: "str | None" = None, environ: "Mapping[str, str] | None" = None
 ) -> "str | None":
     """The platform's per-user configuration directory, or None if there is no home."""
-    import ntpath
-    import posixpath
-
-    platform = sys.platform if platform is None else platform
-    environ = os.environ if environ is None else environ
-    if platform == "win32":
-        appdata = environ.get("APPDATA", "")
-        if ntpath.isabs(appdata):
-            return appdata
-        profile = environ.get("USERPROFILE", "")
-        return ntpath.join(profile, "AppData", "Roaming") if ntpath.isabs(profile) else None
-    home = environ.get("HOME", "")
-    if platform == "darwin":
-        return (
-            posixpath.join(home, "Library", "Application Support")
-            if (posixpath.isabs(home))
-            else None
-        )
-    xdg = environ.get("XDG_CONFIG_HOME", "")
-    if posixpath.isabs(xdg):
-        return xdg
-    return posixpath.join(home, ".config") if posixpath.isabs(home) else None
+    return user_dir("config", platform, environ)
 
 
 def choice_file(app: str, config_dir: "str | None" = None) -> "str | None":

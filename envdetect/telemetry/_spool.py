@@ -67,24 +67,9 @@ def cache_base(
     platform: "str | None" = None, environ: "Mapping[str, str] | None" = None
 ) -> "str | None":
     """The platform's per-user cache directory, or None if there is no home."""
-    import ntpath
-    import posixpath
+    from envdetect.telemetry._consent import user_dir
 
-    platform = sys.platform if platform is None else platform
-    environ = os.environ if environ is None else environ
-    if platform == "win32":
-        local = environ.get("LOCALAPPDATA", "")
-        if ntpath.isabs(local):
-            return local
-        profile = environ.get("USERPROFILE", "")
-        return ntpath.join(profile, "AppData", "Local") if ntpath.isabs(profile) else None
-    home = environ.get("HOME", "")
-    if platform == "darwin":
-        return posixpath.join(home, "Library", "Caches") if posixpath.isabs(home) else None
-    xdg = environ.get("XDG_CACHE_HOME", "")
-    if posixpath.isabs(xdg):
-        return xdg
-    return posixpath.join(home, ".cache") if posixpath.isabs(home) else None
+    return user_dir("cache", platform, environ)
 
 
 def spool_dirs(app: str) -> "list[str]":

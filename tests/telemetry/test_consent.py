@@ -75,6 +75,27 @@ def test_config_base(platform: str, environ: dict[str, str], expected: str | Non
     assert _consent.config_base(platform, environ) == expected
 
 
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("linux", {"HOME": "/home/a"}, "/home/a/.cache"),
+        ("linux", {"HOME": "/home/a", "XDG_CACHE_HOME": "/xdg"}, "/xdg"),
+        ("linux", {"HOME": "/home/a", "XDG_CONFIG_HOME": "/xdg"}, "/home/a/.cache"),
+        ("darwin", {"HOME": "/Users/a"}, "/Users/a/Library/Caches"),
+        ("win32", {"LOCALAPPDATA": "C:\\Users\\a\\AppData\\Local"}, "C:\\Users\\a\\AppData\\Local"),
+        ("win32", {"APPDATA": "C:\\Users\\a\\AppData\\Roaming"}, None),
+        ("win32", {"USERPROFILE": "C:\\Users\\a"}, "C:\\Users\\a\\AppData\\Local"),
+        ("linux", {"XDG_CACHE_HOME": "relative"}, None),
+    ],
+)
+def test_the_spool_lives_in_the_cache_directory(
+    platform: str, environ: dict[str, str], expected: str | None
+) -> None:
+    from envdetect.telemetry import _spool
+
+    assert _spool.cache_base(platform, environ) == expected
+
+
 def test_default_file_is_per_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     t = Telemetry("hostapp", "1.0", ENDPOINT)
