@@ -1,10 +1,9 @@
 """envdetect's agent facet against three npm agent detectors, on every agent fixture.
 
 The peers: ``@vercel/detect-agent``, ``am-i-vibing`` and ``std-env`` (its
-``agent``), pinned in :data:`PEERS`.  A session fixture installs them with npm
-once per run, into the folder the ci-info differential test uses
-(``$ENVDETECT_CI_INFO_CACHE``, which tox points at its work dir; else the pytest
-cache), retrying a failed install with backoff, and runs
+``agent``), pinned in :data:`PEERS`.  A session fixture installs them once per run
+with :mod:`tests.differential.npm` (next to ci-info, shared by every tox
+environment, retrying a failed install with backoff) and runs
 ``agent_peers_probe.js`` once per fixture in a node process whose environment
 is exactly the fixture's ``environ``; the fixture's ancestry is am-i-vibing's
 ``processAncestry`` and its files answer @vercel/detect-agent's ``/opt/.devin``
@@ -22,33 +21,27 @@ where ``ENVDETECT_REQUIRE_CI_INFO=1``, as in ``.ci/run``: the variable means
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 import envdetect
 from envdetect.detectors import agent
 from tests.conftest import fixture_id, fixture_paths, load
+from tests.differential import npm
 
 PEERS = {"@vercel/detect-agent": "1.2.7", "am-i-vibing": "0.5.0", "std-env": "4.3.0"}
 PROBE = Path(__file__).resolve().parent / "agent_peers_probe.js"
 AGENT_FIXTURES = fixture_paths("agent")
 TOOLS = ("envdetect", "@vercel/detect-agent", "am-i-vibing", "std-env")
 
-INSTALL_ATTEMPTS = 4
-FIRST_RETRY_DELAY = 5.0  # seconds, doubled after each failure
-INSTALL_TIMEOUT = 180.0  # seconds per attempt
+INSTALL_TIMEOUT = 180.0  # seconds per npm attempt: three packages and their dependencies
 
 #: Peer names that :func:`envdetect.detectors.agent.from_ai_agent` does not
 #: already map; any other unknown name is ``other``.
@@ -270,100 +263,17 @@ def verdicts(answer: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("ENVDETECT_REQUIRE_CI_INFO") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def _installed(directory: Path) -> bool:
-    for package, version in PEERS.items():
-        try:
-            found = json.loads(
-                (directory / "node_modules" / package / "package.json").read_text(encoding="utf-8")
-            )["version"]
-        except (OSError, ValueError, KeyError):
-            return False
-        if found != version:
-            return False
-    return True
-
-
-def install_peers(
-    npm: Sequence[str],
-    directory: Path,
-    *,
-    attempts: int = INSTALL_ATTEMPTS,
-    first_delay: float = FIRST_RETRY_DELAY,
-) -> Path:
-    """The peers' node_modules under *directory*, installed there by npm unless already
-    there; each attempt installs into a staging directory renamed into place when whole."""
-    if _installed(directory):
-        return directory / "node_modules"
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    failures: list[str] = []
-    delay = first_delay
-    for attempt in range(1, attempts + 1):
-        staging = Path(tempfile.mkdtemp(prefix=f"{directory.name}.", dir=directory.parent))
-        try:
-            try:
-                result = subprocess.run(
-                    [
-                        *npm,
-                        "install",
-                        "--no-save",
-                        "--no-audit",
-                        "--no-fund",
-                        "--prefix",
-                        str(staging),
-                        *(f"{name}@{version}" for name, version in PEERS.items()),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=INSTALL_TIMEOUT,
-                    check=False,
-                )
-                failure = (
-                    None
-                    if result.returncode == 0
-                    else f"exit {result.returncode}: "
-                    + " | ".join((result.stderr or result.stdout).strip().splitlines()[-3:])
-                )
-            except (OSError, subprocess.TimeoutExpired) as error:
-                failure = str(error)
-            if failure is None and _installed(staging):
-                if directory.exists() and not _installed(directory):
-                    shutil.rmtree(directory, ignore_errors=True)
-                with contextlib.suppress(OSError):  # a concurrent run got there first
-                    staging.rename(directory)
-                if _installed(directory):
-                    return directory / "node_modules"
-            failures.append(f"attempt {attempt}: {failure or 'incomplete install'}")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        if attempt < attempts:
-            time.sleep(delay)
-            delay *= 2
-    raise RuntimeError("npm could not install the agent peers: " + "; ".join(failures))
-
-
 @pytest.fixture(scope="session")
 def peers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        _unavailable("the agent-peer differential test needs node and npm on PATH")
-    configured = os.environ.get("ENVDETECT_CI_INFO_CACHE")
-    if configured:
-        root = Path(configured)
-    elif getattr(request.config, "cache", None) is not None:
-        root = Path(request.config.cache.mkdir("npm"))
-    else:
-        root = tmp_path_factory.mktemp("npm")
-    tag = "-".join(f"{name.replace('/', '+')}-{version}" for name, version in PEERS.items())
-    try:
-        return install_peers([npm], root / f"agent-peers-{tag}")
-    except RuntimeError as error:
-        _unavailable(str(error))
+    """The peers' node_modules (one install per run, reused after)."""
+    return npm.installed_or_unavailable(
+        request,
+        tmp_path_factory,
+        PEERS,
+        needed_by="agent-peer differential test",
+        prefix="agent-peers-",
+        timeout=INSTALL_TIMEOUT,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -479,48 +389,3 @@ def test_score_table(
     with capsys.disabled():
         print("\n" + table)
     assert f"| envdetect | {envdetect.__version__} | {len(AGENT_FIXTURES)}/" in table
-
-
-#: A stand-in for npm that fails its first FAILURES calls, then writes each requested
-#: package's package.json under --prefix; it counts its calls in "calls".
-FAKE_NPM = """\
-import json, pathlib, sys
-calls = pathlib.Path(__file__).with_name("calls")
-count = int(calls.read_text()) + 1 if calls.exists() else 1
-calls.write_text(str(count))
-if count <= {failures}:
-    print("npm error code ECONNRESET", file=sys.stderr)
-    sys.exit(1)
-prefix = pathlib.Path(sys.argv[sys.argv.index("--prefix") + 1])
-for spec in sys.argv[sys.argv.index("--prefix") + 2:]:
-    name, _, version = spec.rpartition("@")
-    package = prefix / "node_modules" / name
-    package.mkdir(parents=True)
-    (package / "package.json").write_text(json.dumps({{"name": name, "version": version}}))
-"""
-
-
-def test_install_retries_then_reuses(tmp_path: Path) -> None:
-    script = tmp_path / "npm.py"
-    script.write_text(FAKE_NPM.format(failures=1), encoding="utf-8")
-    target = tmp_path / "cache" / "agent-peers"
-    npm = [sys.executable, str(script)]
-    modules = install_peers(npm, target, first_delay=0.0)
-    assert modules == target / "node_modules"
-    assert (tmp_path / "calls").read_text() == "2"
-    assert install_peers(npm, target, first_delay=0.0) == modules  # no third call
-    assert (tmp_path / "calls").read_text() == "2"
-    assert [path.name for path in target.parent.iterdir()] == ["agent-peers"]
-
-
-def test_install_gives_up_with_npm_errors(tmp_path: Path) -> None:
-    script = tmp_path / "npm.py"
-    script.write_text(FAKE_NPM.format(failures=99), encoding="utf-8")
-    with pytest.raises(RuntimeError, match="ECONNRESET"):
-        install_peers(
-            [sys.executable, str(script)],
-            tmp_path / "cache" / "agent-peers",
-            attempts=2,
-            first_delay=0.0,
-        )
-    assert (tmp_path / "calls").read_text() == "2"

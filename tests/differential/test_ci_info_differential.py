@@ -1,9 +1,8 @@
 """envdetect's CI facet against the real npm ``ci-info`` on every CI fixture.
 
-A session fixture installs ci-info 4.5.0 with npm once per run into a directory
-keyed by that version (``$ENVDETECT_CI_INFO_CACHE``, which tox points at its
-work dir so every environment shares one install; else the pytest cache), retrying
-a failed install with backoff, and runs ``tests/ci_info_probe.js`` once per fixture
+A session fixture installs ci-info 4.5.0 once per run with :mod:`tests.differential.npm`
+(into a directory keyed by that version, shared by every tox environment, retrying
+a failed install with backoff) and runs ``tests/ci_info_probe.js`` once per fixture
 in a node process whose environment is exactly the fixture's ``environ``.  Vendor,
 "is CI" and the pull-request flag must agree, except for the fixtures listed
 in :data:`DISAGREEMENTS` - the one place where every deliberate difference is
@@ -16,34 +15,23 @@ Skipped, with the reason, where node or npm is missing or npm cannot install
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
-import time
-import warnings
-from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 import envdetect
 from tests.conftest import fixture_id, fixture_paths, load
+from tests.differential import npm
 
 CI_INFO_VERSION = "4.5.0"
 PROBE = Path(__file__).resolve().parent / "ci_info_probe.js"
 CI_FIXTURES = fixture_paths("ci")
-
-#: npm installs that fail do so mostly for a moment (a registry or proxy hiccup such as
-#: "self-signed certificate in certificate chain", fine a minute later): retry with backoff.
-INSTALL_ATTEMPTS = 4
-FIRST_RETRY_DELAY = 5.0  # seconds, doubled after each failure: 5, 10, 20
-INSTALL_TIMEOUT = 120.0  # seconds per attempt
 
 _GH = "https://docs.github.com/en/actions/reference/variables-reference"
 _LAST_WINS = (
@@ -261,124 +249,16 @@ DISAGREEMENTS: dict[str, str] = {
 }
 
 
-def _unavailable(reason: str) -> NoReturn:
-    """Skip on a developer machine without node; fail where CI promises it (.ci/run)."""
-    if os.environ.get("ENVDETECT_REQUIRE_CI_INFO") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-class CiInfoInstallError(Exception):
-    """npm could not install ci-info, on any attempt."""
-
-
-def install_ci_info(
-    npm: Sequence[str],
-    directory: Path,
-    *,
-    attempts: int = INSTALL_ATTEMPTS,
-    first_delay: float = FIRST_RETRY_DELAY,
-    sleep: Callable[[float], object] = time.sleep,
-) -> Path:
-    """The ci-info package under *directory*, installed there by ``npm`` unless already there.
-
-    Each attempt installs into a fresh staging directory that is renamed into place
-    only when complete, so an interrupted or concurrent install (``tox -p``) never
-    leaves a half-installed package that a later run would trust.
-    """
-    package = directory / "node_modules" / "ci-info"
-    if _installed_version(package) == CI_INFO_VERSION:
-        return package
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    failures: list[str] = []
-    delay = first_delay
-    for attempt in range(1, attempts + 1):
-        staging = Path(tempfile.mkdtemp(prefix=f"{directory.name}.", dir=directory.parent))
-        try:
-            failure = _npm_install(npm, staging)
-            if failure is None:
-                _publish(staging, directory)
-                if _installed_version(package) == CI_INFO_VERSION:
-                    if failures:  # keep transient registry trouble visible in the summary
-                        warnings.warn(
-                            f"ci-info installed on attempt {attempt} after: {'; '.join(failures)}",
-                            stacklevel=2,
-                        )
-                    return package
-                failure = f"npm succeeded but {package} is not ci-info {CI_INFO_VERSION}"
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        failures.append(f"attempt {attempt}: {failure}")
-        if attempt < attempts:
-            sleep(delay)
-            delay *= 2
-    raise CiInfoInstallError(
-        f"npm could not install ci-info@{CI_INFO_VERSION} in {attempts} attempts: "
-        + "; ".join(failures)
-    )
-
-
-def _npm_install(npm: Sequence[str], prefix: Path) -> str | None:
-    """None when npm installed ci-info under *prefix*, else why not (npm's last lines)."""
-    try:
-        result = subprocess.run(
-            [
-                *npm,
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(prefix),
-                f"ci-info@{CI_INFO_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error)
-    if result.returncode == 0:
-        return None
-    tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
-    return f"exit {result.returncode}: {' | '.join(tail)}"
-
-
-def _publish(staging: Path, directory: Path) -> None:
-    """Move a finished install into place; a concurrent run that got there first wins."""
-    if (
-        directory.exists()
-        and _installed_version(directory / "node_modules" / "ci-info") != CI_INFO_VERSION
-    ):
-        shutil.rmtree(directory, ignore_errors=True)  # a stale or broken earlier install
-    with contextlib.suppress(OSError):  # already there: the caller checks what is installed
-        staging.rename(directory)
-
-
-def _install_directory(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    configured = os.environ.get("ENVDETECT_CI_INFO_CACHE")
-    if configured:
-        root = Path(configured)
-    elif getattr(request.config, "cache", None) is not None:
-        root = Path(request.config.cache.mkdir("npm"))
-    else:
-        root = tmp_path_factory.mktemp("npm")
-    return root / f"ci-info-{CI_INFO_VERSION}"
-
-
 @pytest.fixture(scope="session")
 def ci_info(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The installed ci-info package directory (one install per run, reused after)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        _unavailable("the ci-info differential test needs node and npm on PATH")
-    try:
-        return install_ci_info([npm], _install_directory(request, tmp_path_factory))
-    except CiInfoInstallError as error:
-        _unavailable(str(error))
+    modules = npm.installed_or_unavailable(
+        request,
+        tmp_path_factory,
+        {"ci-info": CI_INFO_VERSION},
+        needed_by="ci-info differential test",
+    )
+    return modules / "ci-info"
 
 
 @pytest.fixture(scope="session")
@@ -405,14 +285,6 @@ def ci_info_answers(ci_info: Path) -> dict[str, dict[str, Any]]:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         return dict(pool.map(ask, CI_FIXTURES))
-
-
-def _installed_version(package: Path) -> str | None:
-    try:
-        version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError):
-        return None
-    return version if isinstance(version, str) else None
 
 
 def _ours(path: Path) -> tuple[bool, str | None, bool | None]:
@@ -451,84 +323,3 @@ def test_matches_ci_info_or_says_why(path: Path, ci_info_answers: dict[str, Any]
             f"{name}: envdetect (is_ci, id, is_pr) = {ours}, ci-info {CI_INFO_VERSION} = "
             f"{theirs}; fix the detector or document the disagreement in DISAGREEMENTS"
         )
-
-
-# -- the install itself, against a fake npm (no node, no network) -------------------------
-
-#: A stand-in for npm: fails its first FAILURES calls like a registry hiccup, then installs
-#: a package.json for the requested version under --prefix.  It counts its calls in "calls".
-FAKE_NPM = """\
-import json, pathlib, sys
-calls = pathlib.Path(__file__).with_name("calls")
-count = int(calls.read_text()) + 1 if calls.exists() else 1
-calls.write_text(str(count))
-if count <= {failures}:
-    print("npm error code SELF_SIGNED_CERT_IN_CHAIN", file=sys.stderr)
-    print("npm error self-signed certificate in certificate chain", file=sys.stderr)
-    sys.exit(1)
-package = pathlib.Path(sys.argv[sys.argv.index("--prefix") + 1], "node_modules", "ci-info")
-package.mkdir(parents=True)
-name, version = sys.argv[-1].split("@")
-(package / "package.json").write_text(json.dumps({{"name": name, "version": version}}))
-"""
-
-
-def _fake_npm(directory: Path, failures: int) -> tuple[list[str], Path]:
-    """The command that runs a fake npm failing *failures* times, and its call counter."""
-    script = directory / "npm.py"
-    script.write_text(FAKE_NPM.format(failures=failures), encoding="utf-8")
-    return [sys.executable, str(script)], directory / "calls"
-
-
-def test_install_retries_transient_failures_with_backoff(tmp_path: Path) -> None:
-    npm, calls = _fake_npm(tmp_path, failures=2)
-    slept: list[float] = []
-    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
-    with pytest.warns(UserWarning, match="installed on attempt 3 after: attempt 1: exit 1") as seen:
-        package = install_ci_info(npm, target, first_delay=1.5, sleep=slept.append)
-    assert "self-signed certificate" in str(seen[0].message)
-    assert package == target / "node_modules" / "ci-info"
-    assert _installed_version(package) == CI_INFO_VERSION
-    assert calls.read_text() == "3"
-    assert slept == [1.5, 3.0]
-    # the failed attempts' staging directories are gone: only the finished install is left
-    assert [path.name for path in target.parent.iterdir()] == [target.name]
-
-
-def test_install_gives_up_after_the_last_attempt_with_npm_errors(tmp_path: Path) -> None:
-    npm, calls = _fake_npm(tmp_path, failures=99)
-    slept: list[float] = []
-    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
-    with pytest.raises(CiInfoInstallError) as raised:
-        install_ci_info(npm, target, attempts=3, first_delay=1.0, sleep=slept.append)
-    assert calls.read_text() == "3"
-    assert slept == [1.0, 2.0]  # no pointless wait after the last attempt
-    message = str(raised.value)
-    assert "in 3 attempts" in message
-    assert message.count("self-signed certificate in certificate chain") == 3
-    assert not target.exists()
-    assert list(target.parent.iterdir()) == []
-
-
-def _must_not_wait(seconds: float) -> None:
-    pytest.fail(f"waited {seconds} s for a retry that should not happen")
-
-
-def test_install_happens_once_then_is_reused(tmp_path: Path) -> None:
-    npm, calls = _fake_npm(tmp_path, failures=0)
-    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
-    first = install_ci_info(npm, target, sleep=_must_not_wait)
-    second = install_ci_info(npm, target, sleep=_must_not_wait)
-    assert first == second
-    assert calls.read_text() == "1"
-
-
-def test_install_replaces_a_broken_earlier_install(tmp_path: Path) -> None:
-    npm, calls = _fake_npm(tmp_path, failures=0)
-    target = tmp_path / "cache" / f"ci-info-{CI_INFO_VERSION}"
-    stale = target / "node_modules" / "ci-info"
-    stale.mkdir(parents=True)
-    (stale / "package.json").write_text('{"version": "3.9.0"}', encoding="utf-8")
-    package = install_ci_info(npm, target, sleep=_must_not_wait)
-    assert _installed_version(package) == CI_INFO_VERSION
-    assert calls.read_text() == "1"
