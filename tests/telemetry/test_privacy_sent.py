@@ -1,6 +1,6 @@
 """Guarantee 6: the payload carries only the fingerprint and the events.
 
-The sentinel privacy suite (tests/test_privacy.py: its planted environment,
+The sentinel privacy suite (tests/contract/test_privacy.py: its planted environment,
 scenarios and leak search, imported unchanged) run over the bodies a real
 host program actually sent to a loopback server — both wire formats, every
 scenario — with sentinels also planted where a careless host would pass them:
@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.telemetry.conftest import HOST
-from tests.test_privacy import (
+from tests.contract.test_privacy import (
     ALL_SECRETS,
     BASE_ENV,
     SCENARIOS,
