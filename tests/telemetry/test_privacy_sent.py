@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.telemetry.conftest import HOST
 from tests.contract.test_privacy import (
     ALL_SECRETS,
     BASE_ENV,
@@ -29,6 +28,7 @@ from tests.contract.test_privacy import (
     forms,
     leaks,
 )
+from tests.telemetry.conftest import HOST
 
 
 def planted_host(tmp_path: Path, name: str) -> tuple[str, dict[str, str]]:
