@@ -41,7 +41,7 @@ def detect(
     ``context`` replaces the live machine (see :func:`load_fixture`).
     ``plugins`` loads third-party detectors from the ``envdetect.detectors``
     entry-point group; ``None`` means "only if ENVDETECT_PLUGINS=1".
-    ``detectors`` adds detector objects directly (see the README's Plugins).
+    ``detectors`` adds detector objects directly (see docs/guides/plugins.md).
     Never raises; a Ctrl-C (KeyboardInterrupt) still propagates.
     """
     from envdetect._engine import detect as _detect

@@ -8,12 +8,11 @@ come from the ``envdetect.detectors`` entry-point group or are passed in code;
 :mod:`envdetect._plugins` runs those, and they only ever add ``extensions``.
 
 The document (``Environment.to_dict()``) is the public contract (schema 1, in
-the README).  :class:`View` gives it read-only attribute access; the typed
+docs/usage/schema.md).  :class:`View` gives it read-only attribute access; the typed
 facet views exist for editors and mypy only; the data stays one plain dict so
 that plugins can add keys and serialising never loses anything.  The result
 types live here, with the engine that fills them, because every ``detect()``
-needs both: a module of their own cost the import machinery more than their
-code.
+needs both (docs/development/index.md, "The import budget").
 """
 
 import os
@@ -151,7 +150,7 @@ class Environment(View):
         """The non-identifying summary meant for sending, with a stable ``digest``.
 
         Every value is an id from a closed table, a coarse version or a
-        boolean; see the README for each field and the values it can take.
+        boolean; see docs/fingerprint.md for each field and the values it can take.
         """
         from envdetect._fingerprint import fingerprint
 
@@ -323,7 +322,7 @@ def _run_one(
 
 
 def runtime_kind(found: "dict[str, Any]") -> str:
-    """The headline, from the facets; first match wins (see the README)."""
+    """The headline, from the facets; first match wins (docs/usage/schema.md)."""
     return _kind_and_reason(found)[0]
 
 

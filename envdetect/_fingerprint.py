@@ -114,7 +114,7 @@ OS_NAMES = frozenset(
     }
 )
 
-#: Every field of the fingerprint, in order.  Documented in the README.
+#: Every field of the fingerprint, in order.  Documented in docs/fingerprint.md.
 FIELDS = (
     "schema",
     "runtime.kind",
@@ -320,8 +320,8 @@ def _canonical(value: "Any") -> str:
 # system use, coarsened to what names a release: a few short numeric
 # components.  Anything else (a long number, a suffix of letters, an extra
 # digit) is null, so a version field cannot carry an image builder's or a
-# person's own number.  Each rule is one small function below; the README's
-# fingerprint section lists them.
+# person's own number.  Each rule is one small function below; docs/fingerprint.md
+# lists them.
 
 
 def _is_number(text: str, longest: int = 6) -> bool:

@@ -10,8 +10,8 @@ something names them, what has to be there for them to have any chance
 (:data:`GATES`).  Every run imports it, so it holds data only.  A module
 whose gate is shut is not even imported: on most machines nothing is a CI
 job, a toolkit, an agent, an IDE, a notebook kernel or a cloud, and loading those
-tables would cost more than the whole detection (each module costs the
-import machinery about 70 µs in a fresh process, more with its tables).
+tables would cost more than the whole detection (the figures:
+docs/development/index.md, "The import budget").
 
 It is also the bottom of the package's imports: it imports nothing, and
 what several layers share lives here (docs/development/architecture.md).
@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # detector read these from here, so that no module below the engine ever
 # imports the engine.
 
-#: The document's schema version (the README's contract).
+#: The document's schema version (the contract in docs/usage/schema.md).
 SCHEMA = 1
 
 #: Top-level keys of the document, in output order.

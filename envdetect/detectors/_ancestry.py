@@ -15,7 +15,7 @@ too (:data:`~envdetect.detectors.PROCESS_IDES`,
 The tables come first, as plain data.  Every table is closed: a value that
 is not listed here is never echoed, it simply does not match.  Process names
 are compared case-insensitively.  The sources behind the entries are listed
-in the README section on IDEs, notebooks and terminals.
+in docs/reference/ides-notebooks-terminals.md.
 
 Then the ancestry: which ancestors are IDEs, terminals, notebook kernels,
 agents or CI workers.  Names, executables and command lines are used to

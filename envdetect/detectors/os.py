@@ -3,15 +3,15 @@ distribution), ``host`` (the architecture) and ``python`` (the interpreter).
 
 All three read the context's platform facts; ``host`` and ``python`` are a
 few lines each, and a module of their own would cost more in import
-machinery than their code (see the registry, :mod:`envdetect.detectors`).
+machinery than their code (docs/development/index.md, "The import budget").
 The macOS and Windows halves of the ``os`` facet live in :mod:`._macos` and
 :mod:`._windows`, loaded only there; Linux, the BSDs and the rest are here.
 
 The second half of this module gives Linux distribution facts with the
 ``distro`` package's semantics, cheaply: from os-release here, and from the
 legacy release files in :mod:`._release_files` where os-release leaves an
-id, a version or a name empty.  ``distro`` costs ~17 ms to import and ~28 ms for
-``distro.info()`` (it spawns ``lsb_release`` and ``uname``).
+id, a version or a name empty, without importing ``distro`` (which spawns
+``lsb_release`` and ``uname``; the figures: docs/performance.md).
 :func:`distro_facts` gives the same ``id``, ``version``, ``name`` and
 ``like`` as
 ``distro.LinuxDistribution(include_lsb=False, include_uname=False)`` for the

@@ -18,7 +18,7 @@ process delivers it (docs/telemetry/delivery.md).  Nothing is ever sent
 before the user was told: the first record shows the notice if it was never
 shown (see :meth:`Telemetry.first_run_notice`).  Apart from that notice on stderr,
 nothing here raises into the host, writes to stdout or stderr, changes the
-exit code or keeps the interpreter alive; see the README for every guarantee.
+exit code or keeps the interpreter alive; see docs/telemetry/guarantees.md for every guarantee.
 
 The package's modules: ``_consent`` (the on/off words, the choice file, the
 notice), ``_queue`` (the queue, the worker, the exit), ``_transport`` (one POST
