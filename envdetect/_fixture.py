@@ -267,6 +267,9 @@ def _read_text(source: object) -> str:
 
 
 def _read_path(path: "str | bytes") -> bytes:
+    if (isinstance(path, str) and "\0" in path) or (isinstance(path, bytes) and b"\0" in path):
+        # Said here, in our words: each Python words the OS refusal differently.
+        raise _Unreadable("cannot read fixture: embedded null byte")
     fd = os.open(path, _OPEN_FLAGS)
     try:
         mode = os.fstat(fd).st_mode
