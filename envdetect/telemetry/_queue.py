@@ -44,9 +44,9 @@ def _at_exit() -> None:
         spools = {path for sender in _senders for path in sender.spool_unsent()}
         from envdetect.telemetry._spool import flush_needed, start_flush
 
-        for directory in sorted(spools):
-            if flush_needed(directory):
-                start_flush(directory)
+        needed = [directory for directory in sorted(spools) if flush_needed(directory)]
+        if needed:  # one process for all of them, never one per folder
+            start_flush(*needed)
     except BaseException:  # noqa: BLE001 - Ctrl-C during it just ends it
         return
     finally:
@@ -248,9 +248,9 @@ class Sender:
             directories = self.spool_unsent()
             from envdetect.telemetry._spool import flush_needed, start_flush
 
-            for directory in directories:
-                if flush_needed(directory):
-                    start_flush(directory)
+            needed = [directory for directory in directories if flush_needed(directory)]
+            if needed:
+                start_flush(*needed)
         except BaseException:  # noqa: BLE001
             return
 

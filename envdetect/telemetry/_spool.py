@@ -235,8 +235,8 @@ def flush_needed(directory: str) -> bool:
 
 
 # -- the detached flush process -----------------------------------------------------------
-def start_flush(directory: str) -> bool:
-    """Start a detached flush process for ``directory``; True if one started.
+def start_flush(*directories: str) -> bool:
+    """Start one detached flush process for ``directories``; True if one started.
 
     Its standard streams are the null device (it never writes to the host's
     terminal), it runs in a session of its own (a Ctrl-C in the host's terminal
@@ -244,7 +244,7 @@ def start_flush(directory: str) -> bool:
     waited for: when the host exits, the system adopts and reaps it.
     """
     executable = sys.executable
-    if not executable or getattr(sys, "frozen", False):
+    if not directories or not executable or getattr(sys, "frozen", False):
         return False  # a frozen app's executable is the app itself, not Python
     package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     # -S, then site.main() once lowered in priority: the interpreter's start-up, the
@@ -256,12 +256,12 @@ def start_flush(directory: str) -> bool:
     code = (
         "import os, sys; hasattr(os, 'nice') and os.nice(NICENESS); "
         "sys.path[0] = sys.argv.pop(1); import site; site.main(); "
-        "from envdetect.telemetry._spool import main; main(sys.argv[1])"
+        "from envdetect.telemetry._spool import main; main(*sys.argv[1:])"
     ).replace("NICENESS", str(NICENESS))
-    args = [executable, "-S", "-c", code, package_parent, directory]
+    args = [executable, "-S", "-c", code, package_parent, *directories]
     try:
         if os.name == "nt":
-            return _start_windows(args, directory)
+            return _start_windows(args, directories[0])
         return _start_posix(args)
     except Exception:  # noqa: BLE001 - no flush now; a later run's exit starts one
         return False
@@ -323,13 +323,16 @@ def _start_windows(args: "list[str]", directory: str) -> bool:
     return True
 
 
-def main(directory: str, lifetime: float = FLUSH_LIFETIME) -> None:
-    """The flush process: deliver the spool, then exit; at most ``lifetime`` seconds."""
+def main(*directories: str, lifetime: float = FLUSH_LIFETIME) -> None:
+    """The flush process: deliver the spools, then exit; at most ``lifetime`` seconds
+    for all of them together."""
     import threading
 
-    worker = threading.Thread(
-        target=flush, args=(directory, time.monotonic() + lifetime), daemon=True
-    )
+    def flush_each(deadline: float) -> None:
+        for directory in directories:
+            flush(directory, deadline)
+
+    worker = threading.Thread(target=flush_each, args=(time.monotonic() + lifetime,), daemon=True)
     worker.start()
     worker.join(lifetime)  # a server trickling bytes cannot keep the process alive
 

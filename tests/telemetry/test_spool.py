@@ -217,6 +217,30 @@ def test_the_flush_process_is_bounded_and_silent(tmp_path: Path, server) -> None
     # by the next flusher, which holds the lock, so none is sending it)
 
 
+def test_one_flush_process_delivers_every_spool_it_is_given(tmp_path: Path, server) -> None:
+    # A host whose batches went partly to the cache spool and partly to the
+    # temporary fallback (a full or unwritable cache under concurrency) starts
+    # one flush process for both, never one per folder.
+    srv = server("normal")
+    spools = [tmp_path / "cache-spool", tmp_path / "fallback-spool"]
+    for spool in spools:
+        assert _spool.put([str(spool)], record(endpoint=srv.url()))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from envdetect.telemetry import "
+        "_spool; _spool.main(*sys.argv[2:], lifetime=10.0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), *map(str, spools)],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+    assert len(srv.wait_for(2)) == 2
+    assert [spool_files(spool) for spool in spools] == [[], []]
+    assert _spool.start_flush() is False  # nothing to flush: no process
+
+
 # -- delivery by real hosts ---------------------------------------------------------------
 def test_collector_down_for_ten_runs_then_up_every_batch_arrives_once(
     server, tmp_path: Path
