@@ -170,7 +170,11 @@ def _ensure(directory: str) -> bool:
     try:
         for folder in (top, os.path.dirname(directory), directory):
             if not os.path.isdir(folder):
-                os.mkdir(folder, 0o700)
+                try:
+                    os.mkdir(folder, 0o700)
+                except FileExistsError:  # a concurrent run made it first
+                    if not os.path.isdir(folder):
+                        raise
         if os.path.basename(os.path.dirname(directory)).startswith(_TEMPORARY):
             return _private(os.path.dirname(directory)) and _private(directory)
         return True

@@ -217,6 +217,27 @@ def test_the_flush_process_is_bounded_and_silent(tmp_path: Path, server) -> None
     # by the next flusher, which holds the lock, so none is sending it)
 
 
+def test_a_folder_made_meanwhile_by_another_run_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two runs exiting together both see no spool folder; the second mkdir fails
+    # with FileExistsError. The batch must still go to the cache spool, not to
+    # the fallback.
+    spool = tmp_path / "cache" / "hostapp" / "telemetry-spool"
+    real_mkdir = os.mkdir
+
+    def racing_mkdir(path: Any, mode: int = 0o777) -> None:
+        real_mkdir(path, mode)  # the other run
+        real_mkdir(path, mode)  # ours: FileExistsError
+
+    monkeypatch.setattr(os, "mkdir", racing_mkdir)
+    fallback = tmp_path / "fallback"
+    assert _spool.put([str(spool), str(fallback)], record(endpoint="http://127.0.0.1:9/")) == str(
+        spool
+    )
+    assert len(spool_files(spool)) == 1
+
+
 def test_one_flush_process_delivers_every_spool_it_is_given(tmp_path: Path, server) -> None:
     # A host whose batches went partly to the cache spool and partly to the
     # temporary fallback (a full or unwritable cache under concurrency) starts
