@@ -313,9 +313,11 @@ def _texts(fixture: "dict[str, Any]", *, processes: bool = True) -> "Iterator[_T
         cmdline = process.get("cmdline") or []
         for index in range(len(cmdline)):
             yield _Text(cmdline, index, (id(process), index))
-    own = fixture.get("command_line") or [] if processes else []
+    # The own command line is no ancestor: its words are blanked in every pass.
+    # Keyed by the argument itself, not its place: dropping arguments shifts places.
+    own = fixture.get("command_line") or []
     for index in range(len(own)):
-        yield _Text(own, index, ("command_line", index))
+        yield _Text(own, index, ("command_line", id(own[index])))
 
 
 #: The sections whose entries (variables, files, ancestors, platform facts,

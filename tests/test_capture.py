@@ -449,6 +449,7 @@ def test_capture_records_the_command_line_when_a_detector_reads_it() -> None:
     }
     fixture = capture(FixtureContext(world))
     assert fixture["command_line"][1:3] == ["-m", "ipykernel_launcher"]
+    assert "ana" not in json.dumps(fixture)  # the home in the interpreter's path is gone
     replayed = envdetect.detect(FixtureContext(fixture), plugins=False).to_dict()
     assert replayed["notebook"]["id"] == "jupyter"
     quiet = capture(FixtureContext({**world, "command_line": ["python", "tool.py"], "environ": {}}))
