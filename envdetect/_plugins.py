@@ -514,6 +514,9 @@ class PluginContext(Context):
     def processes(self) -> "tuple[Process, ...]":
         return self._source().processes()
 
+    def command_line(self) -> "tuple[str, ...]":
+        return self._source().command_line()
+
     @property
     def platform(self) -> "Platform":
         return self._source().platform

@@ -765,3 +765,26 @@ def test_budget_is_the_documented_one() -> None:
     page = (ROOT / "docs" / "guides" / "plugins.md").read_text(encoding="utf-8")
     assert _plugins.BUDGET == 0.25
     assert "0.25 s" in page
+
+
+class SeesTheCommandLine:
+    facet = "kernel"
+
+    def detect(self, ctx: envdetect.Context) -> dict[str, Any]:
+        return {"args": list(ctx.command_line())}
+
+
+def test_a_plugin_sees_every_accessor_of_the_context_it_was_given() -> None:
+    # Each Context accessor reaches the plugin through its view: the own command
+    # line too (which notebook detection reads), not an empty default.
+    world = {
+        "command_line": ["python", "-m", "ipykernel_launcher"],
+        "platform": {"system": "Linux"},
+    }
+    env = envdetect.detect(
+        envdetect.load_fixture(world), plugins=False, detectors=[SeesTheCommandLine()]
+    )
+    assert env.to_dict()["extensions"] == {"kernel": {"args": world["command_line"]}}
+    public = {name for name in vars(envdetect.Context) if not name.startswith("_")}
+    forwarded = set(vars(_plugins.PluginContext))
+    assert public - {"because", "interactive", "found"} <= forwarded
