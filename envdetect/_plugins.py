@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
 
     from envdetect._context import Platform, Process
-    from envdetect._engine import Detector
 
     #: (label, facet, result, because, error) of one plugin.
     Outcome = tuple[str, "str | None", "dict[str, Any] | None", list[str], "str | None"]
@@ -75,19 +74,6 @@ RESERVED = frozenset((*FACETS, "schema", "runtime", "extensions"))
 _TYPE_NAME = type.__dict__["__name__"]
 
 
-class BrokenPlugin:
-    """Stands in, in :func:`load_entry_point_detectors`, for a plugin whose
-    import failed: calling it raises what the import raised."""
-
-    def __init__(self, name: str, error: "BaseException") -> None:
-        self.facet = name
-        self.__module__ = f"entry point {name}"
-        self._error = error
-
-    def detect(self, ctx: "Context") -> "dict[str, Any] | None":
-        raise self._error
-
-
 def entry_points_in_group() -> "list[EntryPoint]":
     """The group's entry points, sorted by name (nothing is imported yet)."""
     from importlib.metadata import entry_points
@@ -97,24 +83,6 @@ def entry_points_in_group() -> "list[EntryPoint]":
     except TypeError:  # Python 3.9: entry_points() takes no arguments
         selected = entry_points().get(ENTRY_POINT_GROUP, ())  # type: ignore[attr-defined,arg-type,unused-ignore]
     return sorted(selected, key=lambda item: item.name)
-
-
-def load_entry_point_detectors() -> "list[Detector]":
-    """Detectors registered under the entry-point group, sorted by name.
-
-    A plugin that fails to load, even by ``sys.exit()`` at import, is
-    reported as a detector that raised.  Runs in the caller's thread with no
-    time limit: ``detect()`` loads entry points in its worker instead.
-    """
-    loaded: list[Detector] = []
-    for entry in entry_points_in_group():
-        try:
-            loaded.append(entry.load())
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - a broken plugin is reported, not raised
-            loaded.append(BrokenPlugin(entry.name, exc))
-    return loaded
 
 
 # == Running them ================================================================
