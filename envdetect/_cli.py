@@ -213,14 +213,17 @@ def _discard_output(stream: "TextIO") -> None:
 
 def _fail(message: str, status: int = BAD_INPUT) -> int:
     """Say what is wrong on one line of stderr; the exit status."""
-    line = (
-        message
-        if message.isprintable()
-        else "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
-    )
     with contextlib.suppress(AttributeError, OSError, ValueError):  # stderr gone too
-        print(f"envdetect: error: {line}", file=sys.stderr)
+        print(f"envdetect: error: {_escaped(message)}", file=sys.stderr)
     return status
+
+
+def _escaped(text: str) -> str:
+    """``text`` with every unprintable character spelled as an escape: shown on
+    one line, never obeyed by the terminal (a plugin's escape sequences)."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _summary(env: "Environment") -> "tuple[dict[str, Any], dict[str, Any]]":
@@ -311,8 +314,4 @@ def _text(value: "Any") -> str:
         return "yes"
     if value is False:
         return "no"
-    text = str(value)
-    if text.isprintable():
-        return text
-    # A plugin's string may hold terminal escapes: shown, never obeyed.
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return _escaped(str(value))
