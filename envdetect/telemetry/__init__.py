@@ -51,7 +51,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Telemetry", "Tracker"]
 
 WIRES = ("json", "otlp")
-MAX_EXIT_WAIT = 1.0
 MAX_TEXT = 64
 MAX_COMMAND = 128
 MAX_ATTRIBUTES = 32
@@ -86,8 +85,8 @@ class Telemetry:
     sent); ``opt_out_env`` the host's own variable (``0``/``false``/``off``/``no``
     turns telemetry off, ``1``/``true``/``on``/``yes`` on, anything else off);
     ``wire`` ``"json"`` (envdetect's schema) or ``"otlp"`` (OTLP/HTTP JSON logs to
-    ``{endpoint}/v1/logs``); ``exit_wait`` is accepted (0 to 1) and no longer
-    used: the host does not wait at exit (what is unsent is spooled and sent by a
+    ``{endpoint}/v1/logs``); ``exit_wait`` is accepted (a number from 0) and no
+    longer used: the host does not wait at exit (what is unsent is spooled and sent by a
     flush process).  Keyword-only extras: ``debug_env``, a host
     variable that works like ``ENVDETECT_TELEMETRY_DEBUG``; ``allowed_values``,
     per attribute name the strings :meth:`event` may send (``"command"`` and
@@ -106,7 +105,6 @@ class Telemetry:
         "_before_command",
         "_config_dir",
         "_endpoint",
-        "_exit_wait",
         "_explicit",
         "_headers",
         "_informed",
@@ -149,7 +147,6 @@ class Telemetry:
         self._before_command: tuple[str, str] | None = None
         self._app, self._version, self._endpoint = app, version, endpoint
         self._wire, self._opt_out_env, self._config_dir = wire, opt_out_env, config_dir
-        self._exit_wait = 0.25
         self._allowed: dict[str, frozenset[str]] = {}
         self._headers: dict[str, str] = {}
         try:
@@ -243,7 +240,6 @@ class Telemetry:
             or not (exit_wait >= 0)
         ):
             return "exit_wait"
-        self._exit_wait = min(float(exit_wait), MAX_EXIT_WAIT)
         for key, values in (allowed or {}).items():
             if not _is_word(key, _KEY) or isinstance(values, str):
                 return "allowed_values"
@@ -580,7 +576,6 @@ class Telemetry:
                 self._version,
                 self._endpoint,
                 wire=self._wire,
-                exit_wait=self._exit_wait,
                 headers=self._headers,
                 debug=self._mode == DEBUG,
             )

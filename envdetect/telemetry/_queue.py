@@ -110,7 +110,7 @@ def _reassert_interrupt() -> None:
 class Config:
     """What the sender needs from :class:`envdetect.telemetry.Telemetry`."""
 
-    __slots__ = ("app", "debug", "endpoint", "exit_wait", "headers", "version", "wire")
+    __slots__ = ("app", "debug", "endpoint", "headers", "version", "wire")
 
     def __init__(
         self,
@@ -119,7 +119,6 @@ class Config:
         endpoint: "str | None",
         *,
         wire: str,
-        exit_wait: float,
         headers: "Mapping[str, str]",
         debug: bool,
     ) -> None:
@@ -127,7 +126,6 @@ class Config:
         self.version = version
         self.endpoint = endpoint
         self.wire = wire
-        self.exit_wait = exit_wait
         self.headers = dict(headers)
         self.debug = debug
 
@@ -240,19 +238,6 @@ class Sender:
         if batch or dropped:
             self._spool(directories, batch_id(), batch, dropped)
         return directories
-
-    def close(self) -> None:
-        """Close this sender alone: spool what is unsent and start a flush process
-        if the spool holds anything.  Never waits on the network."""
-        try:
-            directories = self.spool_unsent()
-            from envdetect.telemetry._spool import flush_needed, start_flush
-
-            needed = [directory for directory in directories if flush_needed(directory)]
-            if needed:
-                start_flush(*needed)
-        except BaseException:  # noqa: BLE001
-            return
 
     def _spool(
         self, directories: "list[str]", batch: str, events: "list[Event]", dropped: int

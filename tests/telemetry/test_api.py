@@ -314,15 +314,6 @@ def test_invalid_names_turn_it_off(tmp_path, app, version, endpoint) -> None:
     assert t.reason.startswith("invalid argument")
 
 
-def test_exit_wait_is_clamped(tmp_path) -> None:
-    t = make(tmp_path, exit_wait=30)
-    t.event("x")
-    assert t._sender.config.exit_wait == 1.0  # type: ignore[union-attr]
-    t = make(tmp_path, exit_wait=0)
-    t.event("x")
-    assert t._sender.config.exit_wait == 0.0  # type: ignore[union-attr]
-
-
 def test_nothing_raises_into_the_host(tmp_path, monkeypatch) -> None:
     def broken(*args: object) -> None:
         raise RuntimeError("internal failure")

@@ -143,7 +143,6 @@ def test_a_full_batch_that_fails_goes_to_the_spool_once(
             "1.0",
             srv.url(),
             wire="json",
-            exit_wait=1.0,
             headers={"X-Api-Key": "k"},
             debug=False,
         )
