@@ -182,20 +182,15 @@ class Telemetry:
             self._informed = True  # turning it on oneself is being informed
             reason = f"enabled by {self._opt_out_env}={choice}"
         else:
-            from envdetect.telemetry._consent import (
-                UNREADABLE,
-                choice_file,
-                notice_recorded,
-                stored_choice,
-            )
+            from envdetect.telemetry._consent import UNREADABLE, choice_file, choice_in, load, told
 
-            path = choice_file(self._app, self._config_dir)
-            stored = stored_choice(path)
+            values = load(choice_file(self._app, self._config_dir))  # read once
+            stored = choice_in(values)
             if stored is False:
                 return OFF, "disabled by the stored setting"
-            if stored == UNREADABLE:
+            if stored == UNREADABLE or values is None:
                 return OFF, "the stored setting cannot be read (counts as off)"
-            self._informed = stored is True or notice_recorded(path)
+            self._informed = told(values)
             reason = (
                 "enabled by the stored setting"
                 if stored is True

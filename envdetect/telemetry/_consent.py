@@ -177,13 +177,35 @@ def stored_choice(path: "str | None") -> "bool | str | None":
     unreadable counts as off, and so does an ``enabled`` value that is not one
     of the on/off words.
     """
-    values = load(path)
+    return choice_in(load(path))
+
+
+def choice_in(values: "dict[str, str] | None") -> "bool | str | None":
+    """:func:`stored_choice` of what :func:`load` gave."""
     if values is None:
         return UNREADABLE
     value = values.get("enabled")
     if value is None:
         return None
     return True if value in ON else False if value in OFF else UNREADABLE
+
+
+def told(values: "Mapping[str, str]") -> bool:
+    """Whether the user was told already: the notice is recorded, or they turned
+    telemetry on themselves."""
+    return values.get("notice_shown") in ON or values.get("enabled") in ON
+
+
+def make_folders(*folders: str) -> None:
+    """Create each missing folder in turn (mode 0700), never its parents: a missing
+    home stays missing.  A folder another process made meanwhile is fine."""
+    for folder in folders:
+        if not os.path.isdir(folder):
+            try:
+                os.mkdir(folder, 0o700)
+            except FileExistsError:  # a concurrent run made it first
+                if not os.path.isdir(folder):
+                    raise
 
 
 def write(path: "str | None", app: str, values: "Mapping[str, str]") -> bool:
@@ -195,9 +217,7 @@ def write(path: "str | None", app: str, values: "Mapping[str, str]") -> bool:
     lines = [f"# Telemetry choice for {app}, written by envdetect. Delete this file to reset."]
     lines.extend(f"{key} = {value}" for key, value in values.items())
     try:
-        for folder in (os.path.dirname(directory), directory):
-            if not os.path.isdir(folder):
-                os.mkdir(folder, 0o700)  # mkdir, not makedirs: a missing home stays missing
+        make_folders(os.path.dirname(directory), directory)
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
         os.replace(temporary, path)
@@ -225,13 +245,6 @@ def in_ci() -> bool:
     return ci.detect(LiveContext()) is not None
 
 
-def notice_recorded(path: "str | None") -> bool:
-    """Whether the user was told already: the notice is recorded, or they turned
-    telemetry on themselves."""
-    values = read(path)
-    return values.get("notice_shown") in ON or values.get("enabled") in ON
-
-
 def first_run_notice(path: "str | None", app: str, message: str, ci: bool) -> str:
     """Show the notice if due, on stderr (a terminal or not; never stdout).
 
@@ -245,7 +258,7 @@ def first_run_notice(path: "str | None", app: str, message: str, ci: bool) -> st
     not recorded, and the caller sends nothing.
     """
     values = read(path)
-    if values.get("notice_shown") in ON or values.get("enabled") in ON:
+    if told(values):
         return "seen"
     stream = sys.stderr
     if stream is None:  # pythonw, a closed descriptor: no one can be told

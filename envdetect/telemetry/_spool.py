@@ -33,6 +33,8 @@ import os
 import sys
 import time
 
+from envdetect.telemetry._consent import make_folders, user_dir
+
 # The lock's module, loaded with the spool (at the host's first record), not at exit.
 if sys.platform == "win32":
     import msvcrt
@@ -67,8 +69,6 @@ def cache_base(
     platform: "str | None" = None, environ: "Mapping[str, str] | None" = None
 ) -> "str | None":
     """The platform's per-user cache directory, or None if there is no home."""
-    from envdetect.telemetry._consent import user_dir
-
     return user_dir("cache", platform, environ)
 
 
@@ -168,13 +168,7 @@ def _ensure(directory: str) -> bool:
     """Create the spool folder and at most its two parents (never the home)."""
     top = os.path.dirname(os.path.dirname(directory))
     try:
-        for folder in (top, os.path.dirname(directory), directory):
-            if not os.path.isdir(folder):
-                try:
-                    os.mkdir(folder, 0o700)
-                except FileExistsError:  # a concurrent run made it first
-                    if not os.path.isdir(folder):
-                        raise
+        make_folders(top, os.path.dirname(directory), directory)
         if os.path.basename(os.path.dirname(directory)).startswith(_TEMPORARY):
             return _private(os.path.dirname(directory)) and _private(directory)
         return True

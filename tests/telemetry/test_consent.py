@@ -102,6 +102,42 @@ def test_default_file_is_per_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert t.config_file == str(tmp_path / "hostapp" / "telemetry.conf")
 
 
+def test_a_folder_another_run_made_meanwhile_still_takes_the_choice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Two runs in a fresh home both see no config folder; the second mkdir
+    # fails with FileExistsError. The choice (and the notice's record) must
+    # still be written, or that run would count as "not told" and send nothing.
+    real_mkdir = os.mkdir
+
+    def racing_mkdir(path: str, mode: int = 0o777) -> None:
+        real_mkdir(path, mode)  # the other run
+        real_mkdir(path, mode)  # ours: FileExistsError
+
+    monkeypatch.setattr(os, "mkdir", racing_mkdir)
+    path = str(tmp_path / "config" / "hostapp" / "telemetry.conf")
+    assert _consent.write(path, "hostapp", {"notice_shown": "true"})
+    monkeypatch.setattr(os, "mkdir", real_mkdir)
+    assert _consent.told(_consent.read(path))
+
+
+def test_the_constructor_reads_the_choice_file_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "telemetry.conf").write_text("notice_shown = true\n", encoding="utf-8")
+    opened: list[str] = []
+    real_open = os.open
+
+    def counting_open(path: str, *args: object, **kwargs: object) -> int:
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", counting_open)
+    t = Telemetry("hostapp", "1.0", "http://127.0.0.1:9/", config_dir=str(tmp_path))
+    assert t.reason == "enabled by default (the notice was shown on an earlier run)"
+    assert opened.count(str(tmp_path / "telemetry.conf")) == 1
+
+
 # -- the stored choice --------------------------------------------------------------------------
 def test_set_enabled_round_trip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
