@@ -342,10 +342,7 @@ def numeric_components(value: "Any") -> "list[str] | None":
 def major_minor(value: "Any") -> "str | None":
     """ "22.04" -> "22.04", "2023.5.20240805" -> "2023.5", "12" -> "12": the
     first two components when both are numbers of at most six digits."""
-    parts = numeric_components(value)
-    if not parts or not all(_is_number(part) for part in parts[:2]):
-        return None
-    return ".".join(parts[:2])
+    return _shaped(value, (1, 6), 6)
 
 
 def _shaped(value: "Any", major: "tuple[int, int]", minor: int) -> "str | None":

@@ -190,7 +190,7 @@ NODE_AGENT_PACKAGES = (
     ("/octofriend/", "octofriend", "octofriend"),
 )
 #: How a JavaScript runtime's process is named (Bun runs the same scripts).
-NODE_NAMES = ("node", "nodejs", "bun")
+NODE_NAMES: "tuple[str, ...]" = ANCESTRY_SCREEN["node"]["names"]
 
 #: Script names of Buildbot's daemons (``buildbot-worker start``, the old
 #: ``buildslave start``, the master's ``buildbot start``).
