@@ -60,6 +60,10 @@ _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 _KEY = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
 _TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
+#: What ``reason`` says, where more than one place says it.
+STORED_OFF = "disabled by the stored setting"
+STORED_ON = "enabled by the stored setting"
+TOLD_EARLIER = "enabled by default (the notice was shown on an earlier run)"
 NOT_YET_TOLD = (
     "enabled by default once the notice has been shown and recorded "
     "(due at the first command; outside CI that run sends nothing)"
@@ -141,7 +145,11 @@ class Telemetry:
         # themselves): nothing is sent until this is True.
         self._informed = False
         self._shown_now = False
-        self._telemetry_command = telemetry_command
+        # The default spelling from the start: an opted-out host's `telemetry
+        # status` names it too.
+        self._telemetry_command = (
+            f"{app} telemetry" if telemetry_command is None else telemetry_command
+        )
         # (state, reason) as the first telemetry command found them, before it
         # turned this process off: what `status` reports every time.
         self._before_command: tuple[str, str] | None = None
@@ -187,16 +195,12 @@ class Telemetry:
             values = load(choice_file(self._app, self._config_dir))  # read once
             stored = choice_in(values)
             if stored is False:
-                return OFF, "disabled by the stored setting"
+                return OFF, STORED_OFF
             if stored == UNREADABLE or values is None:
                 return OFF, "the stored setting cannot be read (counts as off)"
             self._informed = told(values)
             reason = (
-                "enabled by the stored setting"
-                if stored is True
-                else "enabled by default (the notice was shown on an earlier run)"
-                if self._informed
-                else NOT_YET_TOLD
+                STORED_ON if stored is True else TOLD_EARLIER if self._informed else NOT_YET_TOLD
             )
         return (DEBUG, "debug mode: printed, never sent") if debug else (SEND, reason)
 
@@ -221,9 +225,7 @@ class Telemetry:
             return "opt_out_env"
         if self._config_dir is not None and not isinstance(self._config_dir, str):
             return "config_dir"
-        if self._telemetry_command is None:
-            self._telemetry_command = f"{self._app} telemetry"
-        elif not (
+        if not (
             isinstance(self._telemetry_command, str)
             and 0 < len(self._telemetry_command) <= MAX_COMMAND
             and self._telemetry_command.isprintable()
@@ -300,12 +302,12 @@ class Telemetry:
             from envdetect.telemetry._consent import remember
 
             if not enabled:
-                self._off("disabled by the stored setting")
+                self._off(STORED_OFF)
             stored = remember(self.config_file, self._app, bool(enabled))
             if stored and enabled:
                 self._informed = True  # the user turned it on: told, by definition
                 if self._mode == SEND and not self._explicit:
-                    self._reason = "enabled by the stored setting"
+                    self._reason = STORED_ON
             return stored
         except Exception:  # noqa: BLE001
             return False
@@ -348,7 +350,7 @@ class Telemetry:
         elif outcome == "ci":
             self._reason = "enabled in CI (the notice was printed to the job's log)"
         elif outcome == "seen":  # another process recorded it meanwhile
-            self._reason = "enabled by default (the notice was shown on an earlier run)"
+            self._reason = TOLD_EARLIER
         elif outcome == "unrecorded":
             self._off(
                 "off: the notice cannot be recorded (no writable config folder), "
@@ -372,7 +374,7 @@ class Telemetry:
             app=self._app,
             opt_out=opt_out,
             when=IN_CI if ci else FIRST_RUN,
-            command=self._telemetry_command or f"{self._app} telemetry",
+            command=self._telemetry_command,
         )
 
     # -- the host's telemetry command -------------------------------------------------

@@ -33,6 +33,7 @@ SAMPLE_DURATION = 1234.5
 
 
 def spelling(telemetry: "Telemetry") -> str:
+    # An invalid (empty) spelling turned telemetry off; status still names one.
     return telemetry._telemetry_command or f"{telemetry._app} telemetry"
 
 
