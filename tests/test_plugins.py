@@ -29,7 +29,7 @@ import pytest
 import envdetect
 from envdetect import _plugins
 from envdetect._cli import render
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_fresh
 
 try:
     distribution("envdetect-testplugin")
@@ -163,7 +163,6 @@ def test_default_path_starts_no_thread_and_loads_no_plugin_machinery() -> None:
     # Plugins cost a thread and this module only when there are some; and
     # plugins passed in code do not pay for entry-point discovery.
     code = (
-        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "import envdetect\n"
         "envdetect.detect()\n"
         "print('threading' in sys.modules, 'envdetect._plugins' in sys.modules)\n"
@@ -174,15 +173,10 @@ def test_default_path_starts_no_thread_and_loads_no_plugin_machinery() -> None:
         "print(env.to_dict()['extensions'], 'importlib.metadata' in sys.modules)\n"
     )
     environ = {key: value for key, value in os.environ.items() if key != "ENVDETECT_PLUGINS"}
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        env=environ,
-        cwd=ROOT,
-        check=True,
-    )
-    assert result.stdout.splitlines() == ["False False", "{'trivial': {'ok': True}} False"]
+    assert run_fresh(code, env=environ).splitlines() == [
+        "False False",
+        "{'trivial': {'ok': True}} False",
+    ]
 
 
 @needs_testplugin
