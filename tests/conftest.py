@@ -18,6 +18,31 @@ from envdetect._fixture import FixtureContext
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
+#: A plain Debian machine with a terminal, for tests that need some OS facts.
+LINUX = {
+    "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
+    "platform": {
+        "system": "Linux",
+        "release": "6.1.0-21-amd64",
+        "machine": "x86_64",
+        "python_implementation": "CPython",
+        "python_version": "3.11.2",
+    },
+    "tty": {"stdin": True, "stdout": True},
+}
+
+
+class Fixed:
+    """A well-behaved detector or plugin: a fixed facet value and one signal."""
+
+    def __init__(self, facet: str, value: Any) -> None:
+        self.facet = facet
+        self.value = value
+
+    def detect(self, ctx: envdetect.Context) -> Any:
+        ctx.because("env FIXED")
+        return self.value
+
 
 def run_fresh(code: str, *, env: dict[str, str] | None = None, stdin: int | None = None) -> str:
     """Run ``code`` in a fresh interpreter importing envdetect from ROOT; its stdout.
