@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,57 @@ from envdetect._fixture import FixtureContext
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+
+#: A plain Debian machine with a terminal, for tests that need some OS facts.
+LINUX = {
+    "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
+    "platform": {
+        "system": "Linux",
+        "release": "6.1.0-21-amd64",
+        "machine": "x86_64",
+        "python_implementation": "CPython",
+        "python_version": "3.11.2",
+    },
+    "tty": {"stdin": True, "stdout": True},
+}
+
+
+class Fixed:
+    """A well-behaved detector or plugin: a fixed facet value and one signal."""
+
+    def __init__(self, facet: str, value: Any) -> None:
+        self.facet = facet
+        self.value = value
+
+    def detect(self, ctx: envdetect.Context) -> Any:
+        ctx.because("env FIXED")
+        return self.value
+
+
+def run_fresh(code: str, *, env: dict[str, str] | None = None, stdin: int | None = None) -> str:
+    """Run ``code`` in a fresh interpreter importing envdetect from ROOT; its stdout.
+
+    -S: no site, so site-packages .pth hooks cannot pre-import what a probe looks
+    for; -E: ignore PYTHON* variables.  PYTHONPATH would be ignored, so the code
+    is prefixed with a line putting the root on sys.path.  ``stdin`` and ``env``
+    go to :func:`subprocess.run` as given (None: inherit).
+    """
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-S",
+            "-E",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + code,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stdin=stdin,
+    )
+    return result.stdout
 
 
 def fixture_paths(area: str | None = None) -> list[Path]:

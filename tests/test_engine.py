@@ -9,30 +9,7 @@ import pytest
 import envdetect
 from envdetect._engine import FACETS, runtime_kind
 from envdetect.detectors import BUILTIN as BUILTIN_DETECTORS
-
-LINUX = {
-    "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
-    "platform": {
-        "system": "Linux",
-        "release": "6.1.0-21-amd64",
-        "machine": "x86_64",
-        "python_implementation": "CPython",
-        "python_version": "3.11.2",
-    },
-    "tty": {"stdin": True, "stdout": True},
-}
-
-
-class Fixed:
-    """A detector that reports a fixed facet value."""
-
-    def __init__(self, facet: str, value: dict[str, Any] | None) -> None:
-        self.facet = facet
-        self.value = value
-
-    def detect(self, ctx: envdetect.Context) -> dict[str, Any] | None:
-        ctx.because("env FIXED")
-        return self.value
+from tests.conftest import LINUX, Fixed
 
 
 class Raising:
@@ -107,7 +84,7 @@ def test_plugin_cannot_take_a_key_of_the_document(replay, name: str) -> None:
     env = replay(LINUX, detectors=[impostor])
     assert env.to_dict() == alone
     assert env.runtime.kind == "terminal"
-    assert env.explanation[f"{name} (plugin tests.test_engine)"] == {
+    assert env.explanation[f"{name} (plugin tests.conftest)"] == {
         "because": [],
         "error": f"refused: {name!r} is a built-in facet; a plugin adds a facet of its own",
     }

@@ -29,7 +29,7 @@ import pytest
 import envdetect
 from envdetect import _plugins
 from envdetect._cli import render
-from tests.conftest import ROOT
+from tests.conftest import LINUX, ROOT, Fixed, run_fresh
 
 try:
     distribution("envdetect-testplugin")
@@ -41,36 +41,12 @@ needs_testplugin = pytest.mark.skipif(
 )
 
 FARM = {"environ": {"ACME_BUILD_FARM": "1", "ACME_LARGE_POOL": "yes"}}
-LINUX = {
-    "files": {"/etc/os-release": 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'},
-    "platform": {
-        "system": "Linux",
-        "release": "6.1.0-21-amd64",
-        "machine": "x86_64",
-        "python_implementation": "CPython",
-        "python_version": "3.11.2",
-    },
-    "tty": {"stdin": True, "stdout": True},
-}
-
 #: The budget the docs document (docs/guides/plugins.md), as explanations word it.
 TIMED_OUT = "timed out after 0.25 s"
 NOT_RUN = "not run: the plugins' time budget was spent"
 
 
 # -- helpers ---------------------------------------------------------------------
-
-
-class Fixed:
-    """A well-behaved plugin: a fixed result and one signal."""
-
-    def __init__(self, facet: str, value: Any) -> None:
-        self.facet = facet
-        self.value = value
-
-    def detect(self, ctx: envdetect.Context) -> Any:
-        ctx.because("env FIXED")
-        return self.value
 
 
 class Waiting:
@@ -163,7 +139,6 @@ def test_default_path_starts_no_thread_and_loads_no_plugin_machinery() -> None:
     # Plugins cost a thread and this module only when there are some; and
     # plugins passed in code do not pay for entry-point discovery.
     code = (
-        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "import envdetect\n"
         "envdetect.detect()\n"
         "print('threading' in sys.modules, 'envdetect._plugins' in sys.modules)\n"
@@ -174,15 +149,10 @@ def test_default_path_starts_no_thread_and_loads_no_plugin_machinery() -> None:
         "print(env.to_dict()['extensions'], 'importlib.metadata' in sys.modules)\n"
     )
     environ = {key: value for key, value in os.environ.items() if key != "ENVDETECT_PLUGINS"}
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        env=environ,
-        cwd=ROOT,
-        check=True,
-    )
-    assert result.stdout.splitlines() == ["False False", "{'trivial': {'ok': True}} False"]
+    assert run_fresh(code, env=environ).splitlines() == [
+        "False False",
+        "{'trivial': {'ok': True}} False",
+    ]
 
 
 @needs_testplugin
@@ -451,7 +421,7 @@ def test_a_hostile_plugin_object_fails_alone(case: str) -> None:
         expected["acme"] = extension
     assert env.to_dict()["extensions"] == expected
     assert list(errors_of(env).values()) == ([error] if error else [])
-    assert env.explanation["license (plugin tests.test_plugins)"]["error"] is None
+    assert env.explanation["license (plugin tests.conftest)"]["error"] is None
     assert_usable(env)
 
 
@@ -527,7 +497,7 @@ def test_an_async_detect_fails_without_a_warning() -> None:
 def test_plugin_labels_stay_distinct() -> None:
     env = run(Fixed("license", {"tier": "pro"}), Fixed("license", {"tier": "free"}))
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}  # the first one wins
-    assert env.explanation["license (plugin tests.test_plugins) #2"]["error"] == (
+    assert env.explanation["license (plugin tests.conftest) #2"]["error"] == (
         "refused: an earlier plugin has facet 'license'"
     )
 
@@ -592,7 +562,7 @@ def test_a_result_that_is_not_plain_json_is_dropped_with_the_reason(case: str) -
     result, reason = DROPPED[case]
     env = run(Fixed("acme", result), Fixed("license", {"tier": "pro"}))
     assert env.to_dict()["extensions"] == {"license": {"tier": "pro"}}
-    assert env.explanation["acme (plugin tests.test_plugins)"] == {
+    assert env.explanation["acme (plugin tests.conftest)"] == {
         "because": ["env FIXED"],
         "error": f"result dropped: {reason}",
     }
@@ -645,8 +615,8 @@ def test_a_result_within_the_limits_is_kept_as_plain_json() -> None:
     one_deeper = dict(result, deep=_nested(8))
     too_deep = "result dropped: nested deeper than 8 levels at .deep" + ".d" * 7
     assert [errors_of(run(Fixed("acme", bigger))) for bigger in (one_more, one_deeper)] == [
-        {"acme (plugin tests.test_plugins)": "result dropped: more than 256 values"},
-        {"acme (plugin tests.test_plugins)": too_deep},
+        {"acme (plugin tests.conftest)": "result dropped: more than 256 values"},
+        {"acme (plugin tests.conftest)": too_deep},
     ]
 
 

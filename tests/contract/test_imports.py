@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from envdetect.detectors import GATES
-from tests.conftest import ROOT
+from tests.conftest import run_fresh
 
 HEAVY = [
     "distro",
@@ -43,17 +43,7 @@ print(json.dumps({"import": sorted(after_import - before),
 
 
 def _new_modules() -> dict[str, list[str]]:
-    # -S: no site, so site-packages .pth hooks cannot pre-import what we look for;
-    # -E: ignore PYTHON* variables.  PYTHONPATH would be ignored, so pass the root.
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + PROBE
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    modules: dict[str, list[str]] = json.loads(result.stdout.splitlines()[-1])
+    modules: dict[str, list[str]] = json.loads(run_fresh(PROBE).splitlines()[-1])
     return modules
 
 
@@ -84,18 +74,8 @@ UNDER_AN_IDE = """[P("bash", "/usr/bin/bash", ("bash",)),
 
 
 def _probe(ancestry: str) -> list[str]:
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + QUIET_PROBE.replace(
-        "ANCESTRY", ancestry
-    )
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-    )
-    return [name for name in json.loads(result.stdout) if name.startswith("envdetect")]
+    output = run_fresh(QUIET_PROBE.replace("ANCESTRY", ancestry), stdin=subprocess.DEVNULL)
+    return [name for name in json.loads(output) if name.startswith("envdetect")]
 
 
 @pytest.mark.parametrize("ancestry", [NOTHING, ORDINARY], ids=["nothing", "ordinary"])
@@ -188,17 +168,7 @@ def test_the_rule_evaluator_loads_only_for_a_rule_to_evaluate(
 ) -> None:
     # The firmware opens the cloud detector's gate on every VM of a cloud (CI
     # runners included); without a cloud variable no rule can hold.
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + CLOUD_VM_PROBE.replace(
-        "ENVIRON", environ
-    )
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-    )
-    loaded = json.loads(result.stdout)
+    output = run_fresh(CLOUD_VM_PROBE.replace("ENVIRON", environ), stdin=subprocess.DEVNULL)
+    loaded = json.loads(output)
     assert "envdetect.detectors.cloud" in loaded
     assert ("envdetect.detectors._rules" in loaded) is evaluator

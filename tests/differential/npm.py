@@ -42,6 +42,30 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def run_node_probe(
+    probe: Path, modules: Path, environ: Mapping[str, str], input: str | None = None
+) -> str:
+    """``node probe modules`` in exactly the environment *environ* (plus, on Windows,
+    the SYSTEMROOT and WINDIR node itself needs) with *input* on stdin (None: stdin
+    inherited); its stdout.  Raises where node fails or takes over 60 s."""
+    node = shutil.which("node")
+    assert node is not None
+    env = dict(environ)
+    if os.name == "nt":  # node itself needs these on Windows; the probes read neither
+        for name in ("SYSTEMROOT", "WINDIR"):
+            env.setdefault(name, os.environ.get(name, ""))
+    result = subprocess.run(
+        [node, str(probe), str(modules)],
+        input=input,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
 def installed_version(package: Path) -> str | None:
     """The version in *package*'s package.json, None when it has none."""
     try:

@@ -22,9 +22,6 @@ where ``ENVDETECT_REQUIRE_CI_INFO=1``, as in ``.ci/run``: the variable means
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -279,29 +276,17 @@ def peers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="session")
 def answers(peers: Path) -> dict[str, dict[str, str | None]]:
     """Every peer's verdict on every agent fixture, one node process per fixture."""
-    node = shutil.which("node")
-    assert node is not None
 
     def ask(path: Path) -> tuple[str, dict[str, str | None]]:
         document = load(path)
-        environ = dict(document.get("environ") or {})
-        if os.name == "nt":  # node itself needs these on Windows
-            for name in ("SYSTEMROOT", "WINDIR"):
-                environ.setdefault(name, os.environ.get(name, ""))
         world = {
             "processes": document.get("processes") or [],
             "files": sorted(document.get("files") or {}),
         }
-        result = subprocess.run(
-            [node, str(PROBE), str(peers)],
-            input=json.dumps(world),
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
+        output = npm.run_node_probe(
+            PROBE, peers, document.get("environ") or {}, input=json.dumps(world)
         )
-        return fixture_id(path), verdicts(json.loads(result.stdout))
+        return fixture_id(path), verdicts(json.loads(output))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(pool.map(ask, AGENT_FIXTURES))

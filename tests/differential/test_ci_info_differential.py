@@ -16,9 +16,6 @@ Skipped, with the reason, where node or npm is missing or npm cannot install
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -264,23 +261,10 @@ def ci_info(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture(scope="session")
 def ci_info_answers(ci_info: Path) -> dict[str, dict[str, Any]]:
     """ci-info's answer for every CI fixture, one node process each (run in parallel)."""
-    node = shutil.which("node")
-    assert node is not None
 
     def ask(path: Path) -> tuple[str, dict[str, Any]]:
-        environ = dict(load(path).get("environ") or {})
-        if os.name == "nt":  # node itself needs these on Windows; ci-info reads neither
-            for name in ("SYSTEMROOT", "WINDIR"):
-                environ.setdefault(name, os.environ.get(name, ""))
-        result = subprocess.run(
-            [node, str(PROBE), str(ci_info)],
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        answer: dict[str, Any] = json.loads(result.stdout)
+        output = npm.run_node_probe(PROBE, ci_info, load(path).get("environ") or {})
+        answer: dict[str, Any] = json.loads(output)
         return fixture_id(path), answer
 
     with ThreadPoolExecutor(max_workers=8) as pool:

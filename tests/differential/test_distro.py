@@ -20,8 +20,6 @@ import io
 import random
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ import envdetect
 from envdetect._fixture import FixtureContext
 from envdetect.detectors import _release_files
 from envdetect.detectors import os as os_detector
-from tests.conftest import FIXTURES, ROOT, fixture_id, fixture_paths, load
+from tests.conftest import FIXTURES, fixture_id, fixture_paths, load, run_fresh
 
 LINUX_DIR = FIXTURES / "linux"
 FACTS = ("id", "version", "like", "name")
@@ -804,8 +802,6 @@ def test_line_words_matches_shlex_on_quoting_heavy_lines() -> None:
 # -- cost --------------------------------------------------------------------------------
 
 PROBE = """
-import sys
-sys.path.insert(0, {root!r})
 from envdetect._fixture import FixtureContext
 from envdetect.detectors.os import distro_facts
 documents = {documents!r}
@@ -836,15 +832,9 @@ def test_common_distributions_need_neither_re_nor_shlex() -> None:
         "no-release-files-scratch-container",
     ]
     documents = [load(LINUX_DIR / f"{name}.json") for name in names]
-    code = PROBE.format(root=str(ROOT), documents=documents)
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    loaded_line, preloaded_line = result.stdout.splitlines()[-2:]
+    code = PROBE.format(documents=documents)
+    output = run_fresh(code)
+    loaded_line, preloaded_line = output.splitlines()[-2:]
     assert preloaded_line == "False False", "the probe itself must not load re or shlex"
     loaded = set(ast.literal_eval(loaded_line))
     assert loaded.isdisjoint({"re", "shlex", "distro"}), sorted(loaded)
@@ -859,15 +849,9 @@ def test_unusual_files_load_re_and_never_shlex() -> None:
         {"files": {"/etc/os-release": 'NAME="Fedora\nID=x\n'}},
         {"files": {"/etc/os-release": "\x00" * 1000}},
     ]
-    code = PROBE.format(root=str(ROOT), documents=documents)
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    loaded = set(ast.literal_eval(result.stdout.splitlines()[-2]))
+    code = PROBE.format(documents=documents)
+    output = run_fresh(code)
+    loaded = set(ast.literal_eval(output.splitlines()[-2]))
     assert "re" in loaded
     assert "shlex" not in loaded
 
@@ -875,20 +859,13 @@ def test_unusual_files_load_re_and_never_shlex() -> None:
 def test_distro_is_never_imported_by_detection() -> None:
     code = (
         "import sys, json\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
         "import envdetect\n"
         f"doc = json.load(open({str(LINUX_DIR / 'centos-6.10-legacy.json')!r}))\n"
         "envdetect.detect(envdetect.load_fixture(doc), plugins=False)\n"
         "print('distro' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert result.stdout.strip() == "False"
+    output = run_fresh(code)
+    assert output.strip() == "False"
 
 
 def test_evidence_names_the_files_used() -> None:

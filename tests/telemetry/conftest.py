@@ -256,6 +256,41 @@ def host_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def tool_env(
+    tmp_path: Path, endpoint: str, *, tmpdir: bool = False, **extra: str
+) -> dict[str, str]:
+    """A clean environment for the README's tools (cli_*.py): no variable of the
+    machine running the tests leaks in but PATH.  ``tmpdir``: TMPDIR is tmp_path."""
+    (tmp_path / "home").mkdir(exist_ok=True)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "ENVDETECT_PLUGINS": "0",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    if tmpdir:
+        env["TMPDIR"] = str(tmp_path)
+    env["MYTOOL_ENDPOINT"] = endpoint
+    env.update(extra)
+    return env
+
+
+def tool(name: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """tests/telemetry/cli_<name>.py with stdin from /dev/null, stdout and stderr on pipes."""
+    return subprocess.run(
+        [sys.executable, str(HERE / f"cli_{name}.py"), *args],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 class HostRun:
     def __init__(self, done: subprocess.CompletedProcess[bytes], ended: float, pid: int):
         self.returncode = done.returncode

@@ -18,7 +18,7 @@ import pytest
 
 from envdetect.telemetry import Telemetry, _command
 from tests.conftest import ROOT
-from tests.telemetry.conftest import HERE, Recorder, record_senders
+from tests.telemetry.conftest import Recorder, record_senders, tool, tool_env
 
 ENDPOINT = "http://127.0.0.1:9/ingest"
 
@@ -276,34 +276,6 @@ def test_show_queues_nothing(
 
 
 # -- the tools: click, typer, argparse
-def tool_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
-    (tmp_path / "home").mkdir(exist_ok=True)
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "ENVDETECT_PLUGINS": "0",
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "MYTOOL_ENDPOINT": endpoint,
-    }
-    env.update(extra)
-    return env
-
-
-def tool(name: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(HERE / f"cli_{name}.py"), *args],
-        env=env,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("name", ["click", "typer", "argparse"])
 def test_the_command_in_each_framework(server, tmp_path: Path, name: str) -> None:
     srv = server("normal")

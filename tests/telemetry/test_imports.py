@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_fresh
 
 HEAVY = {
     "json",
@@ -34,8 +34,6 @@ HEAVY = {
 }
 
 PROBE = """
-import sys
-sys.path.insert(0, {root!r})
 before = set(sys.modules)
 import envdetect.telemetry
 after_import = set(sys.modules)
@@ -48,19 +46,10 @@ print(repr({{"import": sorted(after_import - before), "init": sorted(after_init 
 
 
 def new_modules(env: dict[str, str]) -> dict[str, object]:
-    # -S: no site (its .pth hooks import things); -E: no PYTHON* variables.
-    code = PROBE.format(root=str(ROOT))
-    done = subprocess.run(
-        [sys.executable, "-S", "-E", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=env,
-    )
+    output = run_fresh(PROBE.format(root=str(ROOT)), env=env)
     import ast
 
-    result: dict[str, object] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = ast.literal_eval(output.strip().splitlines()[-1])
     return result
 
 

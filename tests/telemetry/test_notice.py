@@ -22,7 +22,14 @@ import pytest
 
 from envdetect.telemetry import Telemetry, _consent
 from tests.conftest import ROOT
-from tests.telemetry.conftest import HERE, Recorder, read_terminal, record_senders
+from tests.telemetry.conftest import (
+    HERE,
+    Recorder,
+    read_terminal,
+    record_senders,
+    tool,
+    tool_env,
+)
 
 TOOL = HERE / "cli_click.py"
 NOTICE = "mytool collects anonymous usage data"
@@ -35,36 +42,10 @@ class Ran:
         self.code, self.stdout, self.stderr = code, stdout, stderr
 
 
-def tool_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
-    """A clean environment: no CI variable of the machine running the tests leaks in."""
-    (tmp_path / "home").mkdir(exist_ok=True)
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "ENVDETECT_PLUGINS": "0",
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TMPDIR": str(tmp_path),
-        "MYTOOL_ENDPOINT": endpoint,
-    }
-    env.update(extra)
-    return env
-
-
 def run_tool(args: list[str], env: dict[str, str], terminal: bool = False) -> Ran:
     """The tool with stdout on a pipe and stderr on a pipe or a pseudo-terminal."""
     if not terminal:
-        done = subprocess.run(
-            [sys.executable, str(TOOL), *args],
-            env=env,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = tool("click", args, env)
         return Ran(done.returncode, done.stdout, done.stderr)
     master, replica = os.openpty()
     process = subprocess.Popen(
@@ -109,7 +90,7 @@ def sent_commands(srv: Any, count: int) -> list[str]:
 )
 def test_told_once_then_measured(server, tmp_path: Path, terminal: bool) -> None:
     srv = server("normal")
-    env = tool_env(tmp_path, srv.url())
+    env = tool_env(tmp_path, srv.url(), tmpdir=True)
     first = run_tool(["deploy"], env, terminal)
     assert (first.code, first.stdout) == (0, "deployed\n")  # stdout is the tool's alone
     assert NOTICE in first.stderr
@@ -131,7 +112,7 @@ def test_told_once_then_measured(server, tmp_path: Path, terminal: bool) -> None
 
 def test_a_failing_first_run_is_told_and_not_sent(server, tmp_path: Path) -> None:
     srv = server("normal")
-    ran = run_tool(["deploy", "--fail"], tool_env(tmp_path, srv.url()))
+    ran = run_tool(["deploy", "--fail"], tool_env(tmp_path, srv.url(), tmpdir=True))
     assert ran.code == 1
     assert ran.stderr.index(NOTICE) < ran.stderr.index("Traceback")  # told before the error
     assert "ValueError: the deploy failed" in ran.stderr
@@ -144,7 +125,7 @@ def test_ci_prints_the_notice_to_the_log_and_sends(
     server, tmp_path: Path, ci: dict[str, str]
 ) -> None:
     srv = server("normal")
-    env = tool_env(tmp_path, srv.url(), **ci)
+    env = tool_env(tmp_path, srv.url(), tmpdir=True, **ci)
     first = run_tool(["deploy"], env)
     assert first.stdout == "deployed\n"
     assert NOTICE in first.stderr
@@ -166,6 +147,7 @@ def test_ci_with_a_read_only_home_tells_every_run(server, tmp_path: Path) -> Non
     env = tool_env(
         tmp_path,
         srv.url(),
+        tmpdir=True,
         CI="true",
         HOME=str(blocker / "home"),
         XDG_CONFIG_HOME=str(blocker / "config"),
@@ -186,7 +168,7 @@ def test_read_only_home_outside_ci_is_neither_told_nor_measured(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     home = str(blocker / "home") if kind == "under-a-file" else "/proc/self/fdinfo"
-    env = tool_env(tmp_path, srv.url(), HOME=home)
+    env = tool_env(tmp_path, srv.url(), tmpdir=True, HOME=home)
     del env["XDG_CONFIG_HOME"]
     for _ in range(2):
         ran = run_tool(["deploy"], env)
@@ -198,7 +180,7 @@ def test_read_only_home_outside_ci_is_neither_told_nor_measured(
 # -- told already: the user turned it on -----------------------------------------------------------
 def test_explicit_opt_in_counts_as_told(server, tmp_path: Path) -> None:
     srv = server("normal")
-    ran = run_tool(["deploy"], tool_env(tmp_path, srv.url(), MYTOOL_TELEMETRY="1"))
+    ran = run_tool(["deploy"], tool_env(tmp_path, srv.url(), tmpdir=True, MYTOOL_TELEMETRY="1"))
     assert (ran.stdout, ran.stderr) == ("deployed\n", "")
     assert sent_commands(srv, 1) == ["deploy"]
     assert not (tmp_path / "config").exists()  # nothing recorded: nothing needed
@@ -206,7 +188,7 @@ def test_explicit_opt_in_counts_as_told(server, tmp_path: Path) -> None:
 
 def test_enable_counts_as_told(server, tmp_path: Path) -> None:
     srv = server("normal")
-    env = tool_env(tmp_path, srv.url())
+    env = tool_env(tmp_path, srv.url(), tmpdir=True)
     enabled = run_tool(["telemetry", "enable"], env)
     assert enabled.code == 0
     assert enabled.stderr == ""
