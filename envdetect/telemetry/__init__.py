@@ -528,6 +528,19 @@ class Telemetry:
         exit_code: int,
         error: "str | None",
     ) -> None:
+        self._record(
+            "command", self._command_attributes(command, subcommand, duration_ms, exit_code, error)
+        )
+
+    def _command_attributes(
+        self,
+        command: object,
+        subcommand: object,
+        duration_ms: object,
+        exit_code: int,
+        error: "str | None",
+    ) -> "dict[str, Value]":
+        """A command event's attributes, as track() and record_command() send them."""
         attributes: dict[str, Value] = {"command": self._word("command", command)}
         if subcommand is not None:
             attributes["subcommand"] = self._word("subcommand", subcommand)
@@ -549,7 +562,7 @@ class Telemetry:
             attributes["duration_ms"] = round(float(duration_ms), 3)
         else:
             self._say("duration_ms left out: not a finite, non-negative number")
-        self._record("command", attributes)
+        return attributes
 
     def _record(self, name: str, attributes: "Mapping[str, Value]") -> None:
         sender = self._sender or self._start()
