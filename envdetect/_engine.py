@@ -23,7 +23,6 @@ from envdetect.detectors import (
     BUILTIN,
     FACETS,
     GATES,
-    MANAGED_PLATFORMS,
     SCHEMA,
     on_managed_platform,
 )
@@ -41,12 +40,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # == The result ==================================================================
 
-# SCHEMA, FACETS, MANAGED_PLATFORMS and on_managed_platform live in the
-# registry (envdetect.detectors), below every module that reads them; they
-# stay importable from here.
+# SCHEMA, FACETS and on_managed_platform live in the registry
+# (envdetect.detectors), below every module that reads them.
 __all__ = [
     "FACETS",
-    "MANAGED_PLATFORMS",
     "SCHEMA",
     "Environment",
     "View",
